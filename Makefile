@@ -1,0 +1,57 @@
+# Gongjiang: `make run` serves the demo, `make test` runs the whole suite.
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+STAMP := .venv/.installed-$(shell cat requirements-dev.txt package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+APT_PACKAGES := chromium fonts-wqy-microhei gettext nodejs npm
+PORT ?= 8000
+XDIST ?= 2
+
+.PHONY: run test test-fast lint lock bench messages setup system-packages clean
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): requirements-dev.txt package-lock.json
+	@$(MAKE) --no-print-directory system-packages
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q --require-hashes -r requirements-dev.txt
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -f .venv/.installed-*; touch $(STAMP)
+
+setup: $(STAMP)
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+	mkdir -p var
+
+run: setup
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the background worker runs beside it)"
+	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest -n $(XDIST) --junitxml=var/junit.xml
+
+lint: setup
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	.venv/bin/mypy gongjiang/core/validators.py gongjiang/core/audit.py gongjiang/orgs/scope.py gongjiang/*/services.py gongjiang/*/queries.py
+
+lock:
+	uv pip compile -q --generate-hashes --python-version 3.11 requirements.in -o requirements.txt
+	uv pip compile -q --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.txt
+
+bench: setup
+	$(PY) bench/import_workers.py --rows 100000
+
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+
+clean:
+	rm -rf .venv node_modules var

@@ -1,0 +1,167 @@
+"""The REST API (OpenAPI 3 at /api/openapi.json, interactive docs at /api/docs).
+
+Every endpoint starts from the same visibility selectors as the pages and checks
+the same capabilities, so a token sees exactly what its user sees.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gongjiang.orgs.models import Employer
+from gongjiang.orgs.queries import employers_for_user, unions_for_user
+from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
+from gongjiang.people import services as people_services
+from gongjiang.people.enums import Grade, GradeSource, WorkerStatus
+from gongjiang.people.models import Occupation
+from gongjiang.people.queries import filter_workers, workers_for_user
+
+from .auth import TokenAuth
+from .schemas import EmployerOut, ErrorOut, GradeIn, GradeOut, UnionOut, WorkerIn, WorkerOut
+
+api = NinjaAPI(
+    title="Gongjiang API",
+    version="1",
+    auth=TokenAuth(),
+    docs_decorator=login_required,
+    urls_namespace="api-1",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+def _need(request: HttpRequest, cap: str) -> None:
+    if not request.scope.has(cap):
+        raise PermissionDenied
+
+
+orgs = Router(tags=["orgs"])
+people = Router(tags=["people"])
+
+
+@orgs.get("/unions", response=list[UnionOut])
+@paginate(LimitOffsetPagination)
+def list_unions(request: HttpRequest, q: str = ""):
+    _need(request, VIEW_UNIONS)
+    qs = unions_for_user(request.scope).order_by("pk")
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs
+
+
+@orgs.get("/unions/{union_id}", response={200: UnionOut, 404: ErrorOut})
+def get_union(request: HttpRequest, union_id: int):
+    _need(request, VIEW_UNIONS)
+    return get_object_or_404(unions_for_user(request.scope), pk=union_id)
+
+
+@orgs.get("/employers", response=list[EmployerOut])
+@paginate(LimitOffsetPagination)
+def list_employers(request: HttpRequest, q: str = ""):
+    _need(request, VIEW_EMPLOYERS)
+    qs = employers_for_user(request.scope).order_by("pk")
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs
+
+
+@orgs.get("/employers/{employer_id}", response={200: EmployerOut, 404: ErrorOut})
+def get_employer(request: HttpRequest, employer_id: int):
+    _need(request, VIEW_EMPLOYERS)
+    return get_object_or_404(employers_for_user(request.scope), pk=employer_id)
+
+
+class WorkerFilters(Schema):
+    q: str = ""
+    occupation: str = ""
+    grade: str = ""
+    status: str = ""
+    sex: str = ""
+    employer: str = ""
+
+
+@people.get("/workers", response=list[WorkerOut])
+@paginate(LimitOffsetPagination)
+def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
+    _need(request, VIEW_WORKERS)
+    qs = filter_workers(workers_for_user(request.scope), filters.dict())
+    return qs.order_by("-pk").prefetch_related("occupations")
+
+
+@people.get("/workers/{worker_id}", response={200: WorkerOut, 404: ErrorOut})
+def get_worker(request: HttpRequest, worker_id: int):
+    return get_object_or_404(workers_for_user(request.scope).prefetch_related("occupations"), pk=worker_id)
+
+
+def _occupations(names: list[str]) -> tuple[Occupation, ...]:
+    found = {o.name: o for o in Occupation.objects.filter(name__in=names)}
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise HttpError(422, _("Unknown occupation: %(names)s") % {"names": "、".join(unknown)})
+    return tuple(found[n] for n in names)
+
+
+@people.post("/workers", response={201: WorkerOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_worker(request: HttpRequest, payload: WorkerIn):
+    scope = request.scope
+    _need(request, CHANGE_WORKERS)
+    employer = Employer.objects.filter(scope.union_filter(CHANGE_WORKERS), pk=payload.employer_id).first()
+    if employer is None:
+        raise HttpError(422, _("No such employer in your union."))
+    if payload.status not in WorkerStatus.values:
+        raise HttpError(422, _("Unknown status."))
+    data = people_services.WorkerData(
+        name=payload.name,
+        id_number=payload.id_number,
+        employer=employer,
+        phone=payload.phone,
+        status=payload.status,
+        occupations=_occupations(payload.occupations),
+    )
+    try:
+        worker = people_services.create_worker(actor=request.user, scope=scope, data=data)
+    except people_services.PeopleError as exc:
+        return 409, {"detail": str(exc)}
+    return 201, worker
+
+
+@people.get("/workers/{worker_id}/grades", response={200: list[GradeOut], 404: ErrorOut})
+def list_grades(request: HttpRequest, worker_id: int):
+    worker = get_object_or_404(workers_for_user(request.scope), pk=worker_id)
+    return 200, worker.grades.select_related("occupation").order_by("awarded_on", "pk")
+
+
+@people.post("/workers/{worker_id}/grades", response={201: GradeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def add_grade(request: HttpRequest, worker_id: int, payload: GradeIn):
+    scope = request.scope
+    worker = get_object_or_404(workers_for_user(scope), pk=worker_id)
+    if payload.grade not in Grade.values or payload.source not in GradeSource.values:
+        raise HttpError(422, _("Unknown grade or source."))
+    (occupation,) = _occupations([payload.occupation])
+    try:
+        grade = people_services.add_grade(
+            actor=request.user,
+            scope=scope,
+            worker=worker,
+            occupation=occupation,
+            grade=payload.grade,
+            source=payload.source,
+            certificate_no=payload.certificate_no,
+            awarded_on=payload.awarded_on,
+            issuer=payload.issuer,
+        )
+    except people_services.PeopleError as exc:
+        return 409, {"detail": str(exc)}
+    return 201, grade
+
+
+api.add_router("/", orgs)
+api.add_router("/", people)

@@ -1,0 +1,106 @@
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Schema
+from django.utils.translation import gettext as _
+from pydantic import field_validator
+
+from gongjiang.core.validators import validate_id_number, validate_phone
+
+
+def _run(validator, value: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return validator(value)
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
+
+
+class UnionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region_code: str = Field(alias="region_id")
+    parent_id: int | None
+    industry_parent_id: int | None
+
+
+class EmployerOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    region_code: str = Field(alias="region_id")
+    union_id: int
+    industry: str
+
+
+class GradeOut(Schema):
+    id: int
+    occupation: str = Field(alias="occupation.name")
+    grade: int
+    grade_label: str
+    source: str
+    certificate_no: str
+    awarded_on: dt.date
+    issuer: str
+
+    @staticmethod
+    def resolve_grade_label(obj: Any) -> str:
+        return str(obj.get_grade_display())
+
+
+class WorkerOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    sex: str
+    birth_date: dt.date
+    phone_masked: str
+    employer_id: int
+    status: str
+    top_grade: int | None
+    occupations: list[str]
+
+    @staticmethod
+    def resolve_occupations(obj: Any) -> list[str]:
+        return [o.name for o in obj.occupations.all()]
+
+
+class WorkerIn(Schema):
+    name: str
+    id_number: str
+    employer_id: int
+    phone: str = ""
+    status: str = "employed"
+    occupations: list[str] = []
+
+    @field_validator("id_number")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _run(validate_id_number, value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return _run(validate_phone, value) if value else ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > 50:
+            raise ValueError(_("A name has 1–50 characters."))
+        return value
+
+
+class GradeIn(Schema):
+    occupation: str
+    grade: int
+    source: str = "evaluation"
+    certificate_no: str
+    awarded_on: dt.date
+    issuer: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str

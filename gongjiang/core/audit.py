@@ -1,0 +1,76 @@
+"""Audit rows for every change to business data.
+
+Services call :func:`snapshot` before and after a change and :func:`record` inside
+the same ``transaction.atomic`` block, so the history can never disagree with the data.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from .models import AuditAction, AuditEntry, User
+
+Snapshot = dict[str, Any]
+
+
+def display_value(obj: models.Model, field_name: str) -> Any:
+    """The value a person would read: choice labels, related names, ISO dates."""
+    field = obj._meta.get_field(field_name)
+    if isinstance(field, models.ManyToManyField):
+        return sorted(str(o) for o in getattr(obj, field_name).all())
+    value = getattr(obj, field_name)
+    if field.choices and value is not None:
+        return str(dict(field.flatchoices).get(value, value))
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> Snapshot:
+    return {name: display_value(obj, name) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    union_id: int | None = None,
+    note: str = "",
+) -> AuditEntry | None:
+    """Build (unsaved) the audit row for one change; ``None`` when nothing changed."""
+    changes = diff(before or {}, after or {})
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    return AuditEntry(
+        actor=actor,
+        action=action,
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        union_id=union_id,
+        changes=changes,
+        note=note[:200],
+    )
+
+
+def record(**kwargs: Any) -> AuditEntry | None:
+    """Write one audit row (see :func:`entry`); call inside the change's transaction."""
+    row = entry(**kwargs)
+    if row is not None:
+        row.save()
+    return row
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

@@ -1,0 +1,106 @@
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see and do comes from their roles at unions."""
+
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: written by the service in the same transaction as the change.
+
+    ``changes`` maps a field name to ``[before, after]`` display values; personal
+    identifiers appear masked. ``union_id`` is the union the record belongs to, so
+    the history inherits the record's scope.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    model = models.CharField(_("record type"), max_length=60)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("record"), max_length=200)
+    union_id = models.BigIntegerField(null=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["model", "object_id", "at"])]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    def labelled_changes(self) -> list[tuple[str, object, object]]:
+        """``(field label, before, after)`` in the reader's language."""
+        try:
+            meta = apps.get_model(self.model)._meta
+        except (LookupError, ValueError):
+            meta = None
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label: object = name
+            if meta is not None:
+                try:
+                    label = meta.get_field(name).verbose_name
+                except FieldDoesNotExist:
+                    pass
+            rows.append((str(label), before, after))
+        return rows
+
+
+class LoginFailure(models.Model):
+    """One failed log-in; recent rows decide the lock-out, in every process alike."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at}"
+
+
+class PiiAccess(models.Model):
+    """One unmasked view of a personal identifier."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    model = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    field = models.CharField(_("field"), max_length=40)
+    purpose = models.CharField(_("purpose"), max_length=40)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.model}:{self.object_id}.{self.field}"

@@ -1,0 +1,114 @@
+"""Validators for Chinese national identifiers, shared by forms, imports and the API.
+
+Each ``validate_*`` function raises ``django.core.exceptions.ValidationError`` with
+a message in the active language, and returns the normalised value.
+"""
+
+import datetime as dt
+import re
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# GB 11643: ISO 7064 MOD 11-2 over the first 17 digits.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+@cache
+def province_codes() -> frozenset[str]:
+    from gongjiang.orgs.regions import load_region_rows  # noqa: PLC0415 (data lives in orgs)
+
+    return frozenset(row.code[:2] for row in load_region_rows() if row.level == "province")
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def validate_id_number(value: str) -> str:
+    """Validate a 18-digit 居民身份证号码 and return it upper-cased.
+
+    Checks the shape, the province code, a real birth date not in the future and
+    not before 1900, and the check digit. The six-digit region is checked only at
+    province level: historic county codes stay valid on real cards.
+    """
+    number = (value or "").strip().upper()
+    if not _ID_RE.match(number):
+        raise ValidationError(_("An ID number has 17 digits followed by a digit or X."), code="id_shape")
+    if number[:2] not in province_codes():
+        raise ValidationError(
+            _("The region code %(code)s is not a Chinese province.") % {"code": number[:6]},
+            code="id_region",
+        )
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number is not a real date.") % {"date": number[6:14]},
+            code="id_birth",
+        ) from None
+    if birth.year < 1900 or birth > dt.date.today():  # noqa: DTZ011 (a calendar date, not a time)
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number is out of range.") % {"date": number[6:14]},
+            code="id_birth",
+        )
+    if id_check_char(number[:17]) != number[17]:
+        raise ValidationError(_("The check digit of the ID number is wrong."), code="id_check")
+    return number
+
+
+def id_birth_date(number: str) -> dt.date:
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def id_sex(number: str) -> str:
+    """'M' or 'F': the 17th digit is odd for men."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def mask_id_number(number: str) -> str:
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+# GB 32100 统一社会信用代码: 18 characters from this alphabet (no I, O, S, V, Z).
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not _USCC_RE.match(code):
+        raise ValidationError(
+            _("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
+            code="uscc_shape",
+        )
+    if uscc_check_char(code[:17]) != code[17]:
+        raise ValidationError(_("The check character of the unified social credit code is wrong."), code="uscc_check")
+    return code
+
+
+_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_phone(value: str) -> str:
+    """A mainland mobile number: 11 digits starting 13–19. Spaces and dashes are dropped."""
+    phone = re.sub(r"[\s-]", "", value or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not _PHONE_RE.match(phone):
+        raise ValidationError(_("A mobile number has 11 digits and starts with 13–19."), code="phone")
+    return phone
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]

@@ -1,0 +1,211 @@
+"""The import framework: declared columns, every row cleaned first, then one write.
+
+An importer declares its :class:`Column` list and implements ``clean_file`` (whole-file
+checks, after every row is clean on its own) and ``write``. The runner reads the file
+(xlsx or CSV in UTF-8, UTF-8 with BOM or GB18030), matches headers in either UI
+language, cleans every row collecting ``第N行「列」：原因`` errors, and writes only if
+there are none, in one transaction.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+MAX_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise | str
+    clean: Callable[[str], Any] | None = None
+    required: bool = True
+    sensitive: bool = False  # masked in error reports
+
+    def headers(self) -> set[str]:
+        """The header as written in each UI language."""
+        names = set()
+        for code in ("zh-hans", "en"):
+            with translation.override(code):
+                names.add(str(self.label).strip().lower())
+        return names
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+    def __str__(self) -> str:
+        return _("Row %(row)s “%(column)s”: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (format, encoding, headers)."""
+
+
+def mask_value(value: str) -> str:
+    """Hide the middle of a personal identifier typed into a file: keep 6 + 4 of an ID, 4 of a phone."""
+    if len(value) > 10:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:] if len(value) > 4 else "*" * len(value)
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+
+
+def read_table(path: Path) -> Iterator[list[str]]:
+    """Yield every row of an xlsx or CSV file as a list of stripped strings."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = _decode(path.read_bytes())
+        for row in csv.reader(io.StringIO(text)):
+            yield [cell.strip() for cell in row]
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook  # noqa: PLC0415 (slow import, only for xlsx)
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise FileError(_("The file is not a readable Excel workbook.")) from exc
+        try:
+            ws = wb.worksheets[0]
+            for values in ws.iter_rows(values_only=True):
+                yield [_cell_text(v) for v in values]
+        finally:
+            wb.close()
+    else:
+        raise FileError(_("Upload an .xlsx or .csv file."))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def count_data_rows(path: Path) -> int:
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook  # noqa: PLC0415
+
+        try:
+            wb = load_workbook(path, read_only=True)
+            rows = (wb.worksheets[0].max_row or 1) - 1
+            wb.close()
+            return max(rows, 0)
+        except Exception as exc:
+            raise FileError(_("The file is not a readable Excel workbook.")) from exc
+    return max(sum(1 for _row in read_table(path)) - 1, 0)
+
+
+class Importer:
+    """Subclasses declare ``kind``, ``label`` and ``columns``, and implement the hooks."""
+
+    kind: str = ""
+    label: Promise | str = ""
+    columns: Sequence[Column] = ()
+
+    def __init__(self, *, actor: Any, scope: Any) -> None:
+        self.actor = actor
+        self.scope = scope
+        self.errors: list[RowError] = []
+
+    # hooks -------------------------------------------------------------
+    def clean_row(self, rowno: int, values: dict[str, Any]) -> Any:
+        """Turn one row of cleaned cell values into a record; add errors with :meth:`error`."""
+        return values
+
+    def clean_file(self, records: list[tuple[int, Any]]) -> None:
+        """Checks across rows and against the database, once every row is clean."""
+
+    def write(self, records: list[tuple[int, Any]]) -> dict[str, int]:
+        """Write everything in one transaction; return counts of created/updated/unchanged."""
+        raise NotImplementedError
+
+    # machinery ---------------------------------------------------------
+    def error(self, rowno: int, column: Column | str, value: str, message: str) -> None:
+        if isinstance(column, Column):
+            label, sensitive = str(column.label), column.sensitive
+        else:
+            label, sensitive = column, False
+        self.errors.append(RowError(rowno, label, mask_value(value) if sensitive and value else value, message))
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def map_headers(self, header: list[str]) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        lookup = {name: col for col in self.columns for name in col.headers()}
+        for index, cell in enumerate(header):
+            col = lookup.get(cell.strip().lower())
+            if col is not None and col.key not in positions:
+                positions[col.key] = index
+        missing = [str(c.label) for c in self.columns if c.required and c.key not in positions]
+        if missing:
+            raise FileError(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
+        return positions
+
+    def clean_rows(
+        self, rows: Iterator[list[str]], progress: Callable[[int], None] | None = None
+    ) -> list[tuple[int, Any]]:
+        try:
+            header = next(rows)
+        except StopIteration:
+            raise FileError(_("The file is empty.")) from None
+        positions = self.map_headers(header)
+        records: list[tuple[int, Any]] = []
+        for rowno, row in enumerate(rows, start=2):
+            if not any(row):
+                continue
+            values: dict[str, Any] = {}
+            row_ok = True
+            for col in self.columns:
+                index = positions.get(col.key)
+                raw = row[index] if index is not None and index < len(row) else ""
+                if not raw:
+                    if col.required:
+                        self.error(rowno, col, raw, _("This column is required."))
+                        row_ok = False
+                    values[col.key] = None
+                    continue
+                try:
+                    values[col.key] = col.clean(raw) if col.clean else raw
+                except ValidationError as exc:
+                    self.error(rowno, col, raw, " ".join(exc.messages))
+                    row_ok = False
+            if row_ok:
+                record = self.clean_row(rowno, values)
+                if record is not None:
+                    records.append((rowno, record))
+            if progress and rowno % 1000 == 0:
+                progress(rowno - 1)
+            if len(self.errors) >= MAX_ERRORS:
+                break
+        return records

@@ -1,0 +1,246 @@
+"""Build a plausible Heilongjiang: the union tree, employers, workers with grades, one log-in per role.
+
+Deterministic for a given --seed. Workers go through the real importer, so the demo
+exercises the same validation, bulk path and audit rows as a union official's file.
+"""
+
+import datetime as dt
+import random
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from gongjiang.core.fakeids import make_id_number, make_uscc
+from gongjiang.core.models import User
+from gongjiang.imports.samples import header, worker_rows
+from gongjiang.imports.workers import WorkerImporter
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.enums import RegionLevel, RoleKind, UnionKind
+from gongjiang.orgs.models import Employer, Region, Union
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from gongjiang.people.enums import GradeSource
+from gongjiang.people.models import Occupation, Worker
+
+DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
+
+INDUSTRY_UNIONS = (
+    ("forestry", "黑龙江省森林工业工会"),
+    ("farming", "黑龙江省农林水利工会"),
+    ("coal", "黑龙江省能源化学地质工会"),
+    ("power", "黑龙江省电力工会"),
+    ("machinery", "黑龙江省机械冶金建材工会"),
+    ("transport", "黑龙江省交通运输工会"),
+    ("education", "黑龙江省教育工会"),
+    ("health", "黑龙江省科教文卫工会"),
+    ("petroleum", "黑龙江省石油化工工会"),
+)
+
+# Employers the article names, with a county-level region and an industrial union.
+NAMED_EMPLOYERS = (
+    ("中国第一重型机械集团有限公司", "230206", "machinery", "重型装备制造"),
+    ("中车齐齐哈尔车辆有限公司", "230204", "machinery", "铁路车辆制造"),
+    ("齐齐哈尔和平重工集团有限公司", "230206", "machinery", "重型装备制造"),
+    ("龙煤鸡西矿业有限责任公司", "230302", "coal", "煤炭开采"),
+    ("哈尔滨电机厂有限责任公司", "230110", "power", "发电设备制造"),
+    ("哈尔滨飞机工业集团有限责任公司", "230108", "machinery", "航空器制造"),
+    ("中国龙江森林工业集团有限公司", "230103", "forestry", "林业"),
+    ("北大荒农垦集团有限公司", "230110", "farming", "现代农业"),
+    ("大庆油田有限责任公司", "230602", "petroleum", "石油开采"),
+    ("国网黑龙江省电力有限公司", "230103", "power", "电力供应"),
+)
+SUFFIXES = ("机械制造有限公司", "建设集团有限公司", "食品有限公司", "电力工程有限公司", "化工有限公司", "装备有限公司")
+INDUSTRY_OF_SUFFIX = ("machinery", None, "farming", "power", "petroleum", "machinery")
+
+# (name, employer, occupation, grade, birth, certificate date): craftsmen the article names.
+CRAFTSMEN = (
+    ("秦世俊", "哈尔滨飞机工业集团有限责任公司", "数控铣工", 6, dt.date(1981, 3, 12), dt.date(2012, 6, 1)),
+    ("刘伯鸣", "中国第一重型机械集团有限公司", "锻造工", 6, dt.date(1969, 10, 8), dt.date(2008, 9, 1)),
+    ("刘丽", "大庆油田有限责任公司", "采油工", 6, dt.date(1971, 5, 20), dt.date(2005, 11, 1)),
+)
+
+
+class Command(BaseCommand):
+    help = "Load the Heilongjiang demo: unions, employers, workers with grades, and one log-in per role."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--workers", type=int, default=3000, help="generated workers (default 3000)")
+        parser.add_argument("--employers-per-city", type=int, default=10)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when unions already exist")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if Union.objects.exists():
+            if opts["if_empty"]:
+                self.stdout.write("Demo data already present; nothing to do.")
+                self.print_logins()
+                return
+            raise CommandError("The database already has unions; seed_demo only fills an empty database.")
+        started = time.monotonic()
+        rng = random.Random(opts["seed"])
+        with transaction.atomic():
+            province, cities, counties, industries = self.build_unions()
+            employers = self.build_employers(rng, province, cities, counties, industries, opts["employers_per_city"])
+            admin = self.build_users(province, cities, industries, employers)
+        self.build_workers(rng, admin, employers, opts["workers"])
+        self.link_worker_logins(admin, employers)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
+                f"{Employer.objects.count()} employers, {Worker.objects.count()} workers."
+            )
+        )
+        self.print_logins()
+
+    def build_unions(self) -> tuple[Union, dict[str, Union], dict[str, Union], dict[str, Union]]:
+        regions = {r.code: r for r in Region.objects.all()}
+        province = org_services.create_union(
+            actor=None, name="黑龙江省总工会", kind=UnionKind.PROVINCE, region=regions["230000"], parent=None
+        )
+        cities: dict[str, Union] = {}
+        counties: dict[str, Union] = {}
+        for region in sorted(regions.values(), key=lambda r: r.code):
+            if region.level == RegionLevel.PREFECTURE:
+                cities[region.code] = org_services.create_union(
+                    actor=None, name=f"{region.name}总工会", kind=UnionKind.CITY, region=region, parent=province
+                )
+        for region in sorted(regions.values(), key=lambda r: r.code):
+            if region.level == RegionLevel.COUNTY and region.parent_id in cities:
+                city = cities[region.parent_id]
+                counties[region.code] = org_services.create_union(
+                    actor=None,
+                    name=f"{city.region.name}{region.name}总工会",
+                    kind=UnionKind.COUNTY,
+                    region=region,
+                    parent=city,
+                )
+        industries = {
+            key: org_services.create_union(
+                actor=None, name=name, kind=UnionKind.INDUSTRY, region=regions["230000"], parent=province
+            )
+            for key, name in INDUSTRY_UNIONS
+        }
+        return province, cities, counties, industries
+
+    def build_employers(
+        self,
+        rng: random.Random,
+        province: Union,
+        cities: dict[str, Union],
+        counties: dict[str, Union],
+        industries: dict[str, Union],
+        per_city: int,
+    ) -> list[Employer]:
+        employers = []
+        serial = 1000
+        for name, region_code, industry_key, industry in NAMED_EMPLOYERS:
+            serial += 1
+            employers.append(
+                org_services.create_employer(
+                    actor=None,
+                    name=name,
+                    uscc=make_uscc(region_code, serial),
+                    region=counties[region_code].region,
+                    parent_union=counties[region_code],
+                    industry_union=industries[industry_key],
+                    industry=industry,
+                )
+            )
+        county_list = sorted(counties.values(), key=lambda u: u.region_id)
+        for city_code in sorted(cities):
+            local = [c for c in county_list if c.region.parent_id == city_code]
+            for i in range(per_city):
+                county = rng.choice(local)
+                suffix_index = rng.randrange(len(SUFFIXES))
+                industry_key = INDUSTRY_OF_SUFFIX[suffix_index]
+                serial += 1
+                name = f"{cities[city_code].region.name.removesuffix('市').removesuffix('地区')}{county.region.name[:2]}{SUFFIXES[suffix_index]}"
+                if Employer.objects.filter(name=name).exists():
+                    name = f"{name[:-4]}{i + 1}号{name[-4:]}"
+                employers.append(
+                    org_services.create_employer(
+                        actor=None,
+                        name=name,
+                        uscc=make_uscc(county.region_id, serial),
+                        region=county.region,
+                        parent_union=county,
+                        industry_union=industries[industry_key] if industry_key else None,
+                        industry=SUFFIXES[suffix_index].removesuffix("有限公司").removesuffix("集团"),
+                    )
+                )
+        return employers
+
+    def build_users(
+        self, province: Union, cities: dict[str, Union], industries: dict[str, Union], employers: list[Employer]
+    ) -> User:
+        by_name = {e.name: e for e in employers}
+        plan = (
+            ("sheng", "省总 管理员", province, RoleKind.PROVINCE_ADMIN),
+            ("haerbin", "哈尔滨市总 管理员", cities["230100"], RoleKind.UNION_ADMIN),
+            ("qiqihaer", "齐齐哈尔市总 管理员", cities["230200"], RoleKind.UNION_ADMIN),
+            ("jixie", "机械冶金建材工会 管理员", industries["machinery"], RoleKind.UNION_ADMIN),
+            ("hafei", "哈飞工会 干事", by_name["哈尔滨飞机工业集团有限责任公司"].union, RoleKind.ENTERPRISE_STAFF),
+            ("xueyuan", "装备制造业工匠学院 管理员", province, RoleKind.COLLEGE_ADMIN),
+            ("caipan", "裁判 张建国", province, RoleKind.JUDGE),
+            ("gongzuoshi", "哈电机创新工作室 领衔人", by_name["哈尔滨电机厂有限责任公司"].union, RoleKind.STUDIO_LEAD),
+        )
+        admin = None
+        for username, display, union, kind in plan:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, display_name=display)
+            org_services.grant_role(actor=None, scope=None, user=user, union=union, kind=kind)
+            if kind == RoleKind.PROVINCE_ADMIN:
+                admin = user
+        assert admin is not None
+        return admin
+
+    def build_workers(self, rng: random.Random, admin: User, employers: list[Employer], count: int) -> None:
+        occupations = list(Occupation.objects.values_list("name", flat=True))
+        pairs = [(e.uscc, e.region_id) for e in employers]
+        rows = iter([header(), *worker_rows(rng, pairs, occupations, count)])
+        importer = WorkerImporter(actor=admin, scope=Scope(admin))
+        records = importer.clean_rows(rows)
+        if not importer.errors:
+            importer.clean_file(records)
+        if importer.errors:
+            raise CommandError("generated demo rows failed validation: " + "; ".join(map(str, importer.errors[:5])))
+        importer.write(records)
+
+    def link_worker_logins(self, admin: User, employers: list[Employer]) -> None:
+        by_name = {e.name: e for e in employers}
+        scope = Scope(admin)
+        occupations = {o.name: o for o in Occupation.objects.all()}
+        for index, (name, employer_name, occupation, grade, birth, awarded) in enumerate(CRAFTSMEN):
+            employer = by_name[employer_name]
+            worker = people_services.create_worker(
+                actor=admin,
+                scope=scope,
+                data=people_services.WorkerData(
+                    name=name,
+                    id_number=make_id_number(employer.region_id, birth, 900 + index, male=name != "刘丽"),
+                    employer=employer,
+                    occupations=(occupations[occupation],),
+                ),
+            )
+            people_services.add_grade(
+                actor=admin,
+                scope=scope,
+                worker=worker,
+                occupation=occupations[occupation],
+                grade=grade,
+                source=GradeSource.EVALUATION,
+                certificate_no=f"HLJ{awarded:%Y}{index + 1:06d}",
+                awarded_on=awarded,
+                issuer="黑龙江省职业技能鉴定指导中心",
+            )
+            if index == 0:
+                user = User.objects.create_user(username="qinshijun", password=DEMO_PASSWORD, display_name=name)
+                org_services.grant_role(actor=None, scope=None, user=user, union=employer.union, kind=RoleKind.WORKER)
+                Worker.objects.filter(pk=worker.pk).update(user=user)
+
+    def print_logins(self) -> None:
+        self.stdout.write("\nDemo log-ins (password for all: %s):" % DEMO_PASSWORD)
+        for user in User.objects.filter(roles__isnull=False).distinct().order_by("pk"):
+            roles = ", ".join(f"{r.get_kind_display()} @ {r.union.name}" for r in user.roles.select_related("union"))
+            self.stdout.write(f"  {user.username:<12} {roles}")

@@ -1,0 +1,10 @@
+"""Every importer by its kind, with the capability it needs."""
+
+from gongjiang.orgs.rules import IMPORT_WORKERS
+
+from .base import Importer
+from .workers import WorkerImporter
+
+IMPORTERS: dict[str, tuple[type[Importer], str]] = {
+    WorkerImporter.kind: (WorkerImporter, IMPORT_WORKERS),
+}

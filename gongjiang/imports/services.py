@@ -1,0 +1,109 @@
+"""Starting and running imports. Small files run in the request; large ones in the task worker."""
+
+import hashlib
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gongjiang.core.models import User
+from gongjiang.orgs.scope import Scope
+
+from .base import MAX_ERRORS, FileError, count_data_rows, read_table
+from .models import ImportJob, ImportStatus
+from .registry import IMPORTERS
+
+logger = logging.getLogger(__name__)
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start_import(*, actor: User, scope: Scope, kind: str, upload: UploadedFile) -> ImportJob:
+    """Store the upload, then run it at once or hand it to the worker by its size."""
+    importer_cls, cap = IMPORTERS[kind]
+    if not scope.has(cap):
+        raise PermissionDenied
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise FileError(_("Upload an .xlsx or .csv file."))
+    if upload.size and upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise FileError(_("The file is larger than 50 MB; split it into several files."))
+    path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    digest = hashlib.sha256()
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            fh.write(chunk)
+    try:
+        rows = count_data_rows(path)
+    except FileError:
+        path.unlink(missing_ok=True)
+        raise
+    job = ImportJob.objects.create(
+        kind=kind,
+        created_by=actor,
+        filename=(upload.name or "")[:200],
+        path=str(path),
+        sha256=digest.hexdigest(),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        total_rows=rows,
+    )
+    if rows <= settings.IMPORT_INLINE_MAX_ROWS:
+        run_import(job.pk)
+        job.refresh_from_db()
+    else:
+        from .tasks import run_import_task  # noqa: PLC0415 (tasks import this module)
+
+        run_import_task.enqueue(job.pk)
+    return job
+
+
+def run_import(job_id: int) -> None:
+    """Check every row, then write all of them or none. Safe to call once per job."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, phase="checking"
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    importer_cls, _cap = IMPORTERS[job.kind]
+    importer = importer_cls(actor=job.created_by, scope=Scope(job.created_by))
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+
+    with translation.override(job.language):
+        try:
+            records = importer.clean_rows(read_table(Path(job.path)), progress)
+            if not importer.errors:
+                importer.clean_file(records)
+            if importer.errors:
+                importer.errors.sort(key=lambda e: e.row)
+                job.status = ImportStatus.INVALID
+                job.errors = [e.as_dict() for e in importer.errors[:MAX_ERRORS]]
+                job.error_count = len(importer.errors)
+            else:
+                ImportJob.objects.filter(pk=job.pk).update(phase="writing", processed_rows=job.total_rows)
+                counts = importer.write(records)
+                job.status = ImportStatus.DONE
+                job.created, job.updated, job.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+        except FileError as exc:
+            job.status = ImportStatus.INVALID
+            job.message = str(exc)
+        except Exception:
+            logger.exception("import %s failed", job.pk)
+            job.status = ImportStatus.FAILED
+            job.message = _("The import failed unexpectedly; nothing was written. The error has been logged.")
+    job.phase = ""
+    job.processed_rows = job.total_rows
+    job.finished_at = timezone.now()
+    job.save()

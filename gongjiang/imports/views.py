@@ -1,0 +1,70 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from gongjiang.core.http import is_htmx
+
+from .base import FileError
+from .exports import ImportErrorExporter, TemplateExporter
+from .forms import UploadForm
+from .models import ImportJob
+from .registry import IMPORTERS
+from .services import start_import
+
+
+def _importer(request: HttpRequest, kind: str) -> type:
+    if kind not in IMPORTERS:
+        raise Http404
+    importer_cls, cap = IMPORTERS[kind]
+    if not request.scope.has(cap):
+        raise PermissionDenied
+    return importer_cls
+
+
+def _jobs(request: HttpRequest):
+    """A user sees the imports they started."""
+    return ImportJob.objects.filter(created_by=request.user)
+
+
+@login_required
+def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
+    importer_cls = _importer(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start_import(actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"])
+        except FileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect(job)
+    return render(
+        request,
+        "imports/import_list.html",
+        {
+            "form": form,
+            "kind": kind,
+            "importer": importer_cls,
+            "jobs": _jobs(request).filter(kind=kind)[:20],
+            "nav": "imports",
+        },
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    importer_cls = _importer(request, kind)
+    return TemplateExporter(importer_cls).response([], request.GET.get("fmt", "xlsx"))
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_jobs(request), pk=pk)
+    template = "imports/job.html#status" if is_htmx(request) else "imports/job.html"
+    return render(request, template, {"job": job, "nav": "imports"})
+
+
+@login_required
+def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_jobs(request), pk=pk)
+    return ImportErrorExporter().response(job.errors, request.GET.get("fmt", "xlsx"))

@@ -1,0 +1,47 @@
+"""What each role may do, as capabilities; the scope of a capability is the role's union subtree."""
+
+from .enums import RoleKind
+
+VIEW_UNIONS = "view_unions"
+CHANGE_UNIONS = "change_unions"
+VIEW_EMPLOYERS = "view_employers"
+CHANGE_EMPLOYERS = "change_employers"
+VIEW_WORKERS = "view_workers"
+CHANGE_WORKERS = "change_workers"
+VIEW_PII = "view_pii"
+IMPORT_WORKERS = "import_workers"
+MANAGE_ACCOUNTS = "manage_accounts"
+
+_ADMIN = frozenset(
+    {
+        VIEW_UNIONS,
+        CHANGE_UNIONS,
+        VIEW_EMPLOYERS,
+        CHANGE_EMPLOYERS,
+        VIEW_WORKERS,
+        CHANGE_WORKERS,
+        VIEW_PII,
+        IMPORT_WORKERS,
+        MANAGE_ACCOUNTS,
+    }
+)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    RoleKind.PROVINCE_ADMIN: _ADMIN,
+    RoleKind.UNION_ADMIN: _ADMIN,
+    RoleKind.ENTERPRISE_STAFF: frozenset(
+        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS}
+    ),
+    # These roles work on competitions, studios and colleges; they see no worker registry.
+    RoleKind.COLLEGE_ADMIN: frozenset(),
+    RoleKind.JUDGE: frozenset(),
+    RoleKind.STUDIO_LEAD: frozenset(),
+    # A worker sees their own record only (people.queries handles "self").
+    RoleKind.WORKER: frozenset(),
+}
+
+# Roles a union admin may grant inside their subtree; only the province grants province admins.
+GRANTABLE_BY: dict[str, frozenset[str]] = {
+    RoleKind.PROVINCE_ADMIN: frozenset(RoleKind.values),
+    RoleKind.UNION_ADMIN: frozenset(RoleKind.values) - {RoleKind.PROVINCE_ADMIN},
+}

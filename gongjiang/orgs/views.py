@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
+from gongjiang.core.models import User
+
+from . import services
+from .enums import UnionKind
+from .exports import EmployerExporter
+from .forms import AccountForm, EmployerForm
+from .queries import employers_for_user, roles_for_user, unions_for_user
+from .rules import CHANGE_EMPLOYERS, MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, cap: str) -> None:
+    if not request.scope.has(cap):
+        raise PermissionDenied
+
+
+@login_required
+def union_list(request: HttpRequest) -> HttpResponse:
+    _require(request, VIEW_UNIONS)
+    qs = unions_for_user(request.scope).annotate(employer_count=Count("children"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__contains=q)
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs.order_by("region_id", "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "orgs/union_list.html#table" if is_htmx(request) else "orgs/union_list.html"
+    return render(request, template, {"page": page, "q": q, "kinds": UnionKind.choices, "nav": "unions"})
+
+
+@login_required
+def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, VIEW_UNIONS)
+    union = get_object_or_404(unions_for_user(request.scope), pk=pk)
+    children = unions_for_user(request.scope).filter(Q(parent=union) | Q(industry_parent=union))[:200]
+    return render(request, "orgs/union_detail.html", {"union": union, "children": children, "nav": "unions"})
+
+
+def _employer_queryset(request: HttpRequest):
+    qs = employers_for_user(request.scope)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
+    if region := request.GET.get("region", "").strip():
+        qs = qs.filter(region_id__startswith=region[:6])
+    return qs.annotate(worker_count=Count("workers")).order_by("name"), q
+
+
+@login_required
+def employer_list(request: HttpRequest) -> HttpResponse:
+    _require(request, VIEW_EMPLOYERS)
+    qs, q = _employer_queryset(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "orgs/employer_list.html#table" if is_htmx(request) else "orgs/employer_list.html"
+    return render(request, template, {"page": page, "q": q, "nav": "employers"})
+
+
+@login_required
+def employer_export(request: HttpRequest) -> HttpResponse:
+    _require(request, VIEW_EMPLOYERS)
+    qs, _q = _employer_queryset(request)
+    return EmployerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
+
+
+@login_required
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, VIEW_EMPLOYERS)
+    employer = get_object_or_404(employers_for_user(request.scope).select_related("union__industry_parent"), pk=pk)
+    can_change = request.scope.covers(CHANGE_EMPLOYERS, employer.union_id)
+    return render(
+        request,
+        "orgs/employer_detail.html",
+        {
+            "employer": employer,
+            "can_change": can_change,
+            "history": history(employer)[:100],
+            "worker_count": employer.workers.count(),
+            "nav": "employers",
+        },
+    )
+
+
+@login_required
+def employer_create(request: HttpRequest) -> HttpResponse:
+    _require(request, CHANGE_EMPLOYERS)
+    form = EmployerForm(request.POST or None, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            employer = services.create_employer(
+                actor=request.user,
+                name=d["name"],
+                uscc=d["uscc"],
+                region=d["region"],
+                parent_union=d["parent_union"],
+                industry_union=d["industry_union"],
+                industry=d["industry"],
+            )
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Employer registered."))
+            return redirect(employer)
+    return render(request, "orgs/employer_form.html", {"form": form, "nav": "employers"})
+
+
+@login_required
+def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_object_or_404(employers_for_user(request.scope), pk=pk)
+    request.scope.require(CHANGE_EMPLOYERS, employer.union_id)
+    initial = {"name": employer.name, "region": employer.region_id, "industry": employer.industry}
+    form = EmployerForm(request.POST or None, scope=request.scope, instance=employer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.update_employer(actor=request.user, employer=employer, name=d["name"], region=d["region"], industry=d["industry"])
+        messages.success(request, _("Changes saved."))
+        return redirect(employer)
+    return render(request, "orgs/employer_form.html", {"form": form, "employer": employer, "nav": "employers"})
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    _require(request, MANAGE_ACCOUNTS)
+    scope = request.scope
+    form = AccountForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with transaction.atomic():
+            user = User.objects.create_user(username=d["username"], password=d["password"], display_name=d["display_name"])
+            try:
+                services.grant_role(actor=request.user, scope=scope, user=user, union=d["union"], kind=d["kind"])
+            except services.OrgError as exc:
+                transaction.set_rollback(True)
+                form.add_error(None, str(exc))
+        if not form.errors:
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            return redirect("orgs:account_list")
+    roles = roles_for_user(scope).order_by("union__name", "user__username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        roles = roles.filter(Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q))
+    page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/account_list.html", {"page": page, "form": form, "q": q, "nav": "accounts"})
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, MANAGE_ACCOUNTS)
+    role = get_object_or_404(roles_for_user(request.scope), pk=pk)
+    try:
+        services.revoke_role(actor=request.user, scope=request.scope, role=role)
+    except services.OrgError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect("orgs:account_list")

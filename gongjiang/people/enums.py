@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Grade(models.IntegerChoices):
+    """国家职业技能等级: the eight-level ladder, lowest first."""
+
+    APPRENTICE = 1, _("apprentice")
+    JUNIOR = 2, _("junior worker (level 5)")
+    INTERMEDIATE = 3, _("intermediate worker (level 4)")
+    SENIOR = 4, _("senior worker (level 3)")
+    TECHNICIAN = 5, _("technician (level 2)")
+    SENIOR_TECHNICIAN = 6, _("senior technician (level 1)")
+    PRINCIPAL_TECHNICIAN = 7, _("principal technician")
+    CHIEF_TECHNICIAN = 8, _("chief technician")
+
+
+class GradeSource(models.TextChoices):
+    EVALUATION = "evaluation", _("skill evaluation")
+    COMPETITION = "competition", _("competition promotion")
+    COLLEGE = "college", _("college completion")
+
+
+class WorkerStatus(models.TextChoices):
+    EMPLOYED = "employed", _("employed")
+    LEFT = "left", _("left the employer")
+    RETIRED = "retired", _("retired")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+# Names a spreadsheet may use for a grade, in either language, mapped to the ladder.
+GRADE_ALIASES: dict[str, int] = {
+    "学徒工": 1, "学徒": 1, "apprentice": 1,
+    "初级工": 2, "五级": 2, "初级": 2, "junior": 2,
+    "中级工": 3, "四级": 3, "中级": 3, "intermediate": 3,
+    "高级工": 4, "三级": 4, "高级": 4, "senior": 4,
+    "技师": 5, "二级": 5, "technician": 5,
+    "高级技师": 6, "一级": 6, "senior technician": 6,
+    "特级技师": 7, "principal technician": 7,
+    "首席技师": 8, "chief technician": 8,
+}

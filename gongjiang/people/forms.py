@@ -1,0 +1,63 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.validators import validate_id_number, validate_phone
+from gongjiang.orgs.models import Employer
+from gongjiang.orgs.rules import CHANGE_WORKERS
+from gongjiang.orgs.scope import Scope
+
+from .enums import Grade, GradeSource, WorkerStatus
+from .models import Occupation
+from .services import WorkerData
+
+
+class WorkerForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, validators=[validate_id_number])
+    phone = forms.CharField(label=_("Mobile"), max_length=20, required=False, validators=[validate_phone])
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Occupations"), queryset=Occupation.objects.all(), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=WorkerStatus.choices, initial=WorkerStatus.EMPLOYED)
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["employer"].queryset = Employer.objects.filter(scope.union_filter(CHANGE_WORKERS)).order_by("name")
+        self.fields["occupations"].widget.attrs["size"] = 6
+
+    def clean_id_number(self) -> str:
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone") or ""
+        return validate_phone(phone) if phone else ""
+
+    def to_data(self) -> WorkerData:
+        d = self.cleaned_data
+        return WorkerData(
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            employer=d["employer"],
+            status=d["status"],
+            occupations=tuple(d["occupations"]),
+        )
+
+
+class GradeForm(BootstrapMixin, forms.Form):
+    occupation = forms.ModelChoiceField(label=_("Occupation"), queryset=Occupation.objects.all())
+    grade = forms.TypedChoiceField(label=_("Grade"), choices=Grade.choices, coerce=int)
+    source = forms.ChoiceField(label=_("Source"), choices=GradeSource.choices)
+    certificate_no = forms.CharField(label=_("Certificate number"), max_length=40)
+    awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issuer = forms.CharField(label=_("Issued by"), max_length=100, required=False)
+
+    def clean_awarded_on(self) -> dt.date:
+        day = self.cleaned_data["awarded_on"]
+        if day > dt.date.today():  # noqa: DTZ011 (a calendar date)
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

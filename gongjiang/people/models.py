@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.orgs.models import Employer, Union
+
+from .enums import Grade, GradeSource, Sex, WorkerStatus
+
+
+class Occupation(models.Model):
+    """An occupation or trade (职业/工种) from the national occupational classification."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.CharField(_("classification code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Worker(models.Model):
+    """An industrial worker (职工).
+
+    The ID number and phone are stored encrypted (``*_enc``), found through a keyed
+    hash (``*_hash``) and shown masked; the masked form and the last four digits are
+    kept in clear for lists and search. ``union`` and ``region_code`` copy the
+    employer's, so scope filters and regional partitioning need no join.
+    """
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    id_number_enc = models.TextField()
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18)
+    id_last4 = models.CharField(max_length=4, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone_enc = models.TextField(blank=True)
+    phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="workers")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=6, db_index=True)
+    occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), blank=True, related_name="workers")
+    status = models.CharField(_("status"), max_length=10, choices=WorkerStatus.choices, default=WorkerStatus.EMPLOYED)
+    top_grade = models.PositiveSmallIntegerField(_("highest grade"), choices=Grade.choices, null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="worker"
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["union", "-id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:worker_detail", args=[self.pk])
+
+
+class SkillGrade(models.Model):
+    """One certificate on a worker's grade history for one occupation."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="grades")
+    occupation = models.ForeignKey(Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    source = models.CharField(_("source"), max_length=12, choices=GradeSource.choices)
+    certificate_no = models.CharField(_("certificate number"), max_length=40)
+    awarded_on = models.DateField(_("awarded on"))
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skill grade")
+        verbose_name_plural = _("skill grades")
+        ordering = ["occupation__name", "-grade", "-awarded_on"]
+        constraints = [models.UniqueConstraint(fields=["certificate_no"], name="skillgrade_certificate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.occupation} {self.get_grade_display()} ({self.certificate_no})"

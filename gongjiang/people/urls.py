@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("workers/", views.worker_list, name="worker_list"),
+    path("workers/export/", views.worker_export, name="worker_export"),
+    path("workers/new/", views.worker_create, name="worker_create"),
+    path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
+    path("workers/<int:pk>/edit/", views.worker_edit, name="worker_edit"),
+    path("workers/<int:pk>/grades/new/", views.grade_create, name="grade_create"),
+    path("workers/<int:pk>/reveal/<str:field>/", views.worker_reveal, name="worker_reveal"),
+    path("me/", views.me, name="me"),
+]

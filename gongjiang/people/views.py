@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
+from gongjiang.orgs.models import Employer
+from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
+
+from . import services
+from .enums import Grade, Sex, WorkerStatus
+from .exports import WorkerExporter
+from .forms import GradeForm, WorkerForm
+from .models import Occupation, Worker
+from .queries import filter_workers, workers_for_user
+
+PAGE_SIZE = 50
+
+
+def _list_queryset(request: HttpRequest):
+    if not request.scope.has(VIEW_WORKERS):
+        raise PermissionDenied
+    return filter_workers(workers_for_user(request.scope), request.GET.dict()).select_related("employer")
+
+
+@login_required
+def worker_list(request: HttpRequest) -> HttpResponse:
+    qs = _list_queryset(request).prefetch_related("occupations")
+    page = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "nav": "workers", "params": request.GET}
+    if is_htmx(request):
+        return render(request, "people/worker_list.html#table", context)
+    employer_id = request.GET.get("employer", "")
+    context.update(
+        occupations=Occupation.objects.all(),
+        grades=Grade.choices,
+        statuses=WorkerStatus.choices,
+        sexes=Sex.choices,
+        employer=Employer.objects.filter(pk=employer_id).first() if employer_id.isdigit() else None,
+    )
+    return render(request, "people/worker_list.html", context)
+
+
+@login_required
+def worker_export(request: HttpRequest) -> HttpResponse:
+    qs = _list_queryset(request).prefetch_related("occupations").order_by("-id")
+    return WorkerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
+
+
+def _visible_worker(request: HttpRequest, pk: int) -> Worker:
+    return get_object_or_404(workers_for_user(request.scope).select_related("employer", "union"), pk=pk)
+
+
+@login_required
+def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _visible_worker(request, pk)
+    scope = request.scope
+    return render(
+        request,
+        "people/worker_detail.html",
+        {
+            "worker": worker,
+            "grades": worker.grades.select_related("occupation").order_by("occupation__name", "awarded_on"),
+            "history": history(worker)[:100],
+            "can_change": scope.covers(CHANGE_WORKERS, worker.union_id),
+            "can_reveal": scope.covers(VIEW_PII, worker.union_id) or worker.user_id == request.user.pk,
+            "nav": "workers",
+        },
+    )
+
+
+@login_required
+@require_POST
+def worker_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """Show one unmasked identifier (logged); a POST so that it is never cached or prefetched."""
+    if field not in {"id_number", "phone"}:
+        raise Http404
+    worker = _visible_worker(request, pk)
+    value = services.reveal(actor=request.user, scope=request.scope, worker=worker, field_name=field, purpose="view")
+    return render(request, "people/reveal.html", {"value": value})
+
+
+@login_required
+def worker_create(request: HttpRequest) -> HttpResponse:
+    if not request.scope.has(CHANGE_WORKERS):
+        raise PermissionDenied
+    form = WorkerForm(request.POST or None, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = services.create_worker(actor=request.user, scope=request.scope, data=form.to_data())
+        except services.PeopleError as exc:
+            form.add_error("id_number", str(exc))
+        else:
+            messages.success(request, _("Worker registered."))
+            return redirect(worker)
+    return render(request, "people/worker_form.html", {"form": form, "nav": "workers"})
+
+
+@login_required
+def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _visible_worker(request, pk)
+    request.scope.require(CHANGE_WORKERS, worker.union_id)
+    if request.method == "POST":
+        form = WorkerForm(request.POST, scope=request.scope)
+        if form.is_valid():
+            try:
+                services.update_worker(actor=request.user, scope=request.scope, worker=worker, data=form.to_data())
+            except services.PeopleError as exc:
+                form.add_error("id_number", str(exc))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(worker)
+    else:
+        # The edit form shows the full identifiers, so opening it is an unmasked view and is logged.
+        initial = {
+            "name": worker.name,
+            "id_number": services.reveal(
+                actor=request.user, scope=request.scope, worker=worker, field_name="id_number", purpose="edit"
+            ),
+            "phone": services.reveal(
+                actor=request.user, scope=request.scope, worker=worker, field_name="phone", purpose="edit"
+            )
+            if worker.phone_enc
+            else "",
+            "employer": worker.employer_id,
+            "occupations": list(worker.occupations.all()),
+            "status": worker.status,
+        }
+        form = WorkerForm(initial=initial, scope=request.scope)
+    return render(request, "people/worker_form.html", {"form": form, "worker": worker, "nav": "workers"})
+
+
+@login_required
+def grade_create(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _visible_worker(request, pk)
+    request.scope.require(CHANGE_WORKERS, worker.union_id)
+    form = GradeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_grade(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data)
+        except services.PeopleError as exc:
+            form.add_error("certificate_no", str(exc))
+        else:
+            messages.success(request, _("Grade recorded."))
+            return redirect(worker)
+    return render(request, "people/grade_form.html", {"form": form, "worker": worker, "nav": "workers"})
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The worker's own record, laid out for a phone."""
+    worker = Worker.objects.filter(user=request.user).select_related("employer").first()
+    grades = worker.grades.select_related("occupation").order_by("-awarded_on") if worker else []
+    return render(request, "people/me.html", {"worker": worker, "grades": grades})

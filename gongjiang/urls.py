@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from gongjiang.api.api import api
+from gongjiang.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("gongjiang.orgs.urls")),
+    path("people/", include("gongjiang.people.urls")),
+    path("imports/", include("gongjiang.imports.urls")),
+    path("account/tokens/", include("gongjiang.api.urls")),
+    path("api/", api.urls),
+    path("ops/admin/", admin.site.urls),
+]
