@@ -1,0 +1,147 @@
+"""Shared fixtures: a small province with two cities whose data could leak into each other.
+
+Alice administers Harbin, Bob administers Qiqihar, Charlie has an account and no role.
+Each city has a county union, an employer and a worker with a grade certificate; the
+Harbin employer also belongs to the machinery industrial union.
+"""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from gongjiang.core.fakeids import make_id_number, make_uscc
+from gongjiang.core.models import User
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.enums import RoleKind, UnionKind
+from gongjiang.orgs.models import Region
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from gongjiang.people.models import Occupation
+
+PASSWORD = "test-password-123"
+
+# Identifiers used in fixtures, exposed so tests can look for them in pages and tables.
+HARBIN_ID = make_id_number("230102", dt.date(1985, 3, 12), 11, male=True)
+QIQIHAR_ID = make_id_number("230202", dt.date(1990, 7, 1), 22, male=False)
+HARBIN_PHONE = "13904511234"
+QIQIHAR_PHONE = "13604529876"
+
+
+def make_user(username: str, union=None, kind: str | None = None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username.title())
+    if union is not None and kind is not None:
+        org_services.grant_role(actor=None, scope=None, user=user, union=union, kind=kind)
+    return user
+
+
+@pytest.fixture
+def org(db):
+    r = {code: Region.objects.get(code=code) for code in ("230000", "230100", "230200", "230102", "230202")}
+    province = org_services.create_union(
+        actor=None, name="黑龙江省总工会", kind=UnionKind.PROVINCE, region=r["230000"], parent=None
+    )
+    harbin = org_services.create_union(
+        actor=None, name="哈尔滨市总工会", kind=UnionKind.CITY, region=r["230100"], parent=province
+    )
+    qiqihar = org_services.create_union(
+        actor=None, name="齐齐哈尔市总工会", kind=UnionKind.CITY, region=r["230200"], parent=province
+    )
+    daoli = org_services.create_union(
+        actor=None, name="哈尔滨市道里区总工会", kind=UnionKind.COUNTY, region=r["230102"], parent=harbin
+    )
+    longsha = org_services.create_union(
+        actor=None, name="齐齐哈尔市龙沙区总工会", kind=UnionKind.COUNTY, region=r["230202"], parent=qiqihar
+    )
+    machinery = org_services.create_union(
+        actor=None, name="黑龙江省机械冶金建材工会", kind=UnionKind.INDUSTRY, region=r["230000"], parent=province
+    )
+    harbin_employer = org_services.create_employer(
+        actor=None,
+        name="哈尔滨锅炉厂有限责任公司",
+        uscc=make_uscc("230102", 1),
+        region=r["230102"],
+        parent_union=daoli,
+        industry_union=machinery,
+        industry="锅炉制造",
+    )
+    qiqihar_employer = org_services.create_employer(
+        actor=None,
+        name="齐齐哈尔第二机床有限公司",
+        uscc=make_uscc("230202", 2),
+        region=r["230202"],
+        parent_union=longsha,
+        industry="机床制造",
+    )
+    users = SimpleNamespace(
+        prov=make_user("prov", province, RoleKind.PROVINCE_ADMIN),
+        alice=make_user("alice", harbin, RoleKind.UNION_ADMIN),
+        bob=make_user("bob", qiqihar, RoleKind.UNION_ADMIN),
+        charlie=make_user("charlie"),
+        staff=make_user("staff", harbin_employer.union, RoleKind.ENTERPRISE_STAFF),
+        industry=make_user("industry", machinery, RoleKind.UNION_ADMIN),
+        judge=make_user("judge", province, RoleKind.JUDGE),
+    )
+    lathe = Occupation.objects.get(name="车工")
+    welder = Occupation.objects.get(name="焊工")
+    harbin_worker = people_services.create_worker(
+        actor=users.prov,
+        scope=Scope(users.prov),
+        data=people_services.WorkerData(
+            name="王铁军", id_number=HARBIN_ID, employer=harbin_employer, phone=HARBIN_PHONE, occupations=(lathe,)
+        ),
+    )
+    people_services.add_grade(
+        actor=users.prov,
+        scope=Scope(users.prov),
+        worker=harbin_worker,
+        occupation=lathe,
+        grade=4,
+        source="evaluation",
+        certificate_no="HRB-0001",
+        awarded_on=dt.date(2020, 5, 1),
+    )
+    qiqihar_worker = people_services.create_worker(
+        actor=users.prov,
+        scope=Scope(users.prov),
+        data=people_services.WorkerData(
+            name="李秀梅", id_number=QIQIHAR_ID, employer=qiqihar_employer, phone=QIQIHAR_PHONE, occupations=(welder,)
+        ),
+    )
+    people_services.add_grade(
+        actor=users.prov,
+        scope=Scope(users.prov),
+        worker=qiqihar_worker,
+        occupation=welder,
+        grade=5,
+        source="competition",
+        certificate_no="QQH-0001",
+        awarded_on=dt.date(2021, 6, 1),
+    )
+    return SimpleNamespace(
+        province=province,
+        harbin=harbin,
+        qiqihar=qiqihar,
+        daoli=daoli,
+        longsha=longsha,
+        machinery=machinery,
+        harbin_employer=harbin_employer,
+        qiqihar_employer=qiqihar_employer,
+        harbin_worker=harbin_worker,
+        qiqihar_worker=qiqihar_worker,
+        users=users,
+        lathe=lathe,
+        welder=welder,
+    )
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return login
