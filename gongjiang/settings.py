@@ -12,14 +12,13 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Demo secrets: fine on a laptop, refused in production (see the check below).
 DEMO_SECRET_KEY = "demo-insecure-secret-key-do-not-use-in-production"  # noqa: S105
-DEMO_FIELD_ENCRYPTION_KEY = "ZGVtby1maWVsZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU="  # noqa: S105
-DEMO_FIELD_HASH_KEY = "demo-field-hash-key"  # noqa: S105
+DEMO_FIELD_ENCRYPTION_KEY = "ZGVtby1maWVsZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU="
+DEMO_FIELD_HASH_KEY = "demo-field-hash-key"
 
 
 def env_str(name: str, default: str) -> str:
@@ -61,9 +60,7 @@ if not DEBUG:
     ]
     if _demo_in_use:
         raise ImproperlyConfigured(
-            "DEBUG is off but demo secrets are in use: "
-            + ", ".join(_demo_in_use)
-            + ". Set them in the environment."
+            "DEBUG is off but demo secrets are in use: " + ", ".join(_demo_in_use) + ". Set them in the environment."
         )
 
 INSTALLED_APPS = [

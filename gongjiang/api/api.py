@@ -139,7 +139,9 @@ def list_grades(request: HttpRequest, worker_id: int):
     return 200, worker.grades.select_related("occupation").order_by("awarded_on", "pk")
 
 
-@people.post("/workers/{worker_id}/grades", response={201: GradeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@people.post(
+    "/workers/{worker_id}/grades", response={201: GradeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def add_grade(request: HttpRequest, worker_id: int, payload: GradeIn):
     scope = request.scope
     worker = get_object_or_404(workers_for_user(scope), pk=worker_id)

@@ -2,8 +2,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Schema
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from pydantic import field_validator
 
 from gongjiang.core.validators import validate_id_number, validate_phone

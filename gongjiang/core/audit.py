@@ -15,13 +15,11 @@ Snapshot = dict[str, Any]
 
 
 def display_value(obj: models.Model, field_name: str) -> Any:
-    """The value a person would read: choice labels, related names, ISO dates."""
+    """A language-neutral value: choice keys (labelled when read), related names, ISO dates."""
     field = obj._meta.get_field(field_name)
     if isinstance(field, models.ManyToManyField):
         return sorted(str(o) for o in getattr(obj, field_name).all())
     value = getattr(obj, field_name)
-    if field.choices and value is not None:
-        return str(dict(field.flatchoices).get(value, value))
     if value is None or isinstance(value, (str, int, bool)):
         return value
     if hasattr(value, "isoformat"):

@@ -57,7 +57,7 @@ class Exporter:
         return response
 
     def xlsx_response(self, items: Iterable[Any]) -> FileResponse:
-        import xlsxwriter  # noqa: PLC0415 (only needed for xlsx)
+        import xlsxwriter
 
         tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by FileResponse)
         workbook = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False})

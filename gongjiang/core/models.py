@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,10 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("deleted")
+
+
+def _label(choices: dict, value: object) -> object:
+    return choices.get(value, value) if isinstance(value, (str, int)) else value
 
 
 class AuditEntry(models.Model):
@@ -63,12 +67,16 @@ class AuditEntry(models.Model):
         rows = []
         for name, (before, after) in self.changes.items():
             label: object = name
+            choices: dict = {}
             if meta is not None:
                 try:
-                    label = meta.get_field(name).verbose_name
+                    field = meta.get_field(name)
                 except FieldDoesNotExist:
                     pass
-            rows.append((str(label), before, after))
+                else:
+                    label = getattr(field, "verbose_name", name)
+                    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+            rows.append((str(label), _label(choices, before), _label(choices, after)))
         return rows
 
 

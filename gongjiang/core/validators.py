@@ -19,7 +19,7 @@ _ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 @cache
 def province_codes() -> frozenset[str]:
-    from gongjiang.orgs.regions import load_region_rows  # noqa: PLC0415 (data lives in orgs)
+    from gongjiang.orgs.regions import load_region_rows
 
     return frozenset(row.code[:2] for row in load_region_rows() if row.level == "province")
 

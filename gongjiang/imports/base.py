@@ -85,7 +85,7 @@ def read_table(path: Path) -> Iterator[list[str]]:
         for row in csv.reader(io.StringIO(text)):
             yield [cell.strip() for cell in row]
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook  # noqa: PLC0415 (slow import, only for xlsx)
+        from openpyxl import load_workbook
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
@@ -113,7 +113,7 @@ def _cell_text(value: Any) -> str:
 
 def count_data_rows(path: Path) -> int:
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook  # noqa: PLC0415
+        from openpyxl import load_workbook
 
         try:
             wb = load_workbook(path, read_only=True)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongjiang.core import audit, crypto
 from gongjiang.core.models import AuditAction, AuditEntry
@@ -86,12 +86,17 @@ class WorkerRow:
     occupation_id: int | None = None
     existing_id: int | None = None
 
+    def resolved_employer(self) -> Employer:
+        if self.employer is None:  # clean_file resolves it for every row that reaches write()
+            raise ValueError(f"employer {self.uscc} was not resolved")
+        return self.employer
+
 
 class WorkerImporter(Importer):
     kind = "workers"
     label = gettext_lazy("Workers")
     columns = (
-        Column("name", gettext_lazy("Name")),
+        Column("name", pgettext_lazy("person", "Name")),
         Column("id_number", gettext_lazy("ID number"), validate_id_number, sensitive=True),
         Column("phone", gettext_lazy("Mobile"), validate_phone, required=False, sensitive=True),
         Column("uscc", gettext_lazy("Employer credit code"), validate_uscc),
@@ -132,7 +137,7 @@ class WorkerImporter(Importer):
             issuer=values["issuer"] or "",
         )
 
-    def clean_file(self, records: list[tuple[int, WorkerRow]]) -> None:
+    def clean_file(self, records: list[tuple[int, WorkerRow]]) -> None:  # noqa: PLR0912 (one pass per check)
         id_col, uscc_col = self.column("id_number"), self.column("uscc")
         occ_col, cert_col = self.column("occupation"), self.column("certificate_no")
         seen_ids: dict[str, int] = {}
@@ -140,7 +145,10 @@ class WorkerImporter(Importer):
         for rowno, rec in records:
             if rec.id_hash in seen_ids:
                 self.error(
-                    rowno, id_col, rec.id_number, _("The same ID number is on row %(row)s.") % {"row": seen_ids[rec.id_hash]}
+                    rowno,
+                    id_col,
+                    rec.id_number,
+                    _("The same ID number is on row %(row)s.") % {"row": seen_ids[rec.id_hash]},
                 )
             seen_ids.setdefault(rec.id_hash, rowno)
             if rec.certificate_no:
@@ -154,7 +162,8 @@ class WorkerImporter(Importer):
                 seen_certs.setdefault(rec.certificate_no, rowno)
 
         employers = {
-            e.uscc: e for e in Employer.objects.filter(uscc__in={rec.uscc for _r, rec in records}).select_related("region")
+            e.uscc: e
+            for e in Employer.objects.filter(uscc__in={rec.uscc for _r, rec in records}).select_related("region")
         }
         occupations = dict(Occupation.objects.values_list("name", "id"))
         for rowno, rec in records:
@@ -235,12 +244,12 @@ class WorkerImporter(Importer):
         return counts
 
     def _new_worker(self, rec: WorkerRow) -> Worker:
-        assert rec.employer is not None
+        employer = rec.resolved_employer()
         return Worker(
             name=rec.name,
-            employer=rec.employer,
-            union_id=rec.employer.union_id,
-            region_code=rec.employer.region_id,
+            employer=employer,
+            union_id=employer.union_id,
+            region_code=employer.region_id,
             **protected_id_fields(rec.id_number),
             **protected_phone_fields(rec.phone),
         )
@@ -252,15 +261,15 @@ class WorkerImporter(Importer):
             changed = []
             for worker in Worker.objects.filter(pk__in=by_id).select_related("employer"):
                 rec = by_id[worker.pk]
-                assert rec.employer is not None
+                employer = rec.resolved_employer()
                 phone = crypto.decrypt(worker.phone_enc) if worker.phone_enc else ""
-                if (worker.name, worker.employer_id, phone) == (rec.name, rec.employer.pk, rec.phone):
+                if (worker.name, worker.employer_id, phone) == (rec.name, employer.pk, rec.phone):
                     continue
                 before = audit.snapshot(worker, WORKER_FIELDS[:-1])
                 worker.name = rec.name
-                worker.employer = rec.employer
-                worker.union_id = rec.employer.union_id
-                worker.region_code = rec.employer.region_id
+                worker.employer = employer
+                worker.union_id = employer.union_id
+                worker.region_code = employer.region_id
                 if phone != rec.phone:
                     for name, value in protected_phone_fields(rec.phone).items():
                         setattr(worker, name, value)
@@ -300,24 +309,27 @@ class WorkerImporter(Importer):
         for worker_id, occupation_id in missing:
             added.setdefault(worker_id, []).append(occupation_names[occupation_id])
         name_of = {rec.existing_id: rec.name for _r, rec in records}
-        for worker_id in sorted(added.keys() - new_ids):  # a new worker's occupations are in its create row
-            audits.append(
-                AuditEntry(
-                    actor=self.actor,
-                    action=AuditAction.UPDATE,
-                    model=Worker._meta.label_lower,
-                    object_id=str(worker_id),
-                    object_repr=name_of[worker_id],
-                    union_id=None,
-                    changes={"occupations": [None, sorted(added[worker_id])]},
-                    note=_("import"),
-                )
+        # a new worker's occupations are already in its create row
+        audits.extend(
+            AuditEntry(
+                actor=self.actor,
+                action=AuditAction.UPDATE,
+                model=Worker._meta.label_lower,
+                object_id=str(worker_id),
+                object_repr=name_of[worker_id],
+                union_id=None,
+                changes={"occupations": [None, sorted(added[worker_id])]},
+                note=_("import"),
             )
+            for worker_id in sorted(added.keys() - new_ids)
+        )
 
         certs = [rec for _r, rec in records if rec.certificate_no]
         existing: set[str] = set()
         for chunk in _chunks([rec.certificate_no for rec in certs]):
-            existing |= set(SkillGrade.objects.filter(certificate_no__in=chunk).values_list("certificate_no", flat=True))
+            existing |= set(
+                SkillGrade.objects.filter(certificate_no__in=chunk).values_list("certificate_no", flat=True)
+            )
         new_grades = [
             SkillGrade(
                 worker_id=rec.existing_id,
@@ -344,7 +356,9 @@ class WorkerImporter(Importer):
                     object_id=str(grade.pk or ""),
                     object_repr=grade.certificate_no,
                     union_id=union_of.get(grade.worker_id),
-                    changes={k: [None, v] for k, v in audit.snapshot(grade, GRADE_FIELDS).items() if v not in (None, "")},
+                    changes={
+                        k: [None, v] for k, v in audit.snapshot(grade, GRADE_FIELDS).items() if v not in (None, "")
+                    },
                     note=_("import"),
                 )
             )

@@ -78,7 +78,9 @@ class Employer(models.Model):
     name = models.CharField(_("name"), max_length=100)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="employers")
-    union = models.OneToOneField(Union, verbose_name=_("enterprise union"), on_delete=models.PROTECT, related_name="employer")
+    union = models.OneToOneField(
+        Union, verbose_name=_("enterprise union"), on_delete=models.PROTECT, related_name="employer"
+    )
     industry = models.CharField(_("industry"), max_length=50, blank=True)
 
     class Meta:
@@ -96,7 +98,9 @@ class Employer(models.Model):
 class Role(models.Model):
     """A user's role held at a union; its scope is that union's subtree."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles"
+    )
     union = models.ForeignKey(Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)

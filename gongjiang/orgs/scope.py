@@ -67,4 +67,3 @@ class Scope:
 
     def _reaches(self, root_id: int, union_id: int) -> bool:
         return UnionAncestor.objects.filter(ancestor_id=root_id, descendant_id=union_id).exists()
-

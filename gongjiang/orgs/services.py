@@ -113,7 +113,7 @@ def grant_role(*, actor: User | None, scope: Scope | None, user: User, union: Un
             actor=actor,
             action=AuditAction.CREATE,
             obj=role,
-            after={"user": str(user), "union": str(union), "kind": role.get_kind_display()},
+            after={"user": str(user), "union": str(union), "kind": role.kind},
             union_id=union.pk,
         )
     return role
@@ -129,7 +129,7 @@ def revoke_role(*, actor: User, scope: Scope, role: Role) -> None:
         actor=actor,
         action=AuditAction.DELETE,
         obj=role,
-        before={"user": str(role.user), "union": str(role.union), "kind": role.get_kind_display()},
+        before={"user": str(role.user), "union": str(role.union), "kind": role.kind},
         union_id=role.union_id,
     )
     role.delete()

@@ -126,7 +126,9 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmployerForm(request.POST or None, scope=request.scope, instance=employer, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services.update_employer(actor=request.user, employer=employer, name=d["name"], region=d["region"], industry=d["industry"])
+        services.update_employer(
+            actor=request.user, employer=employer, name=d["name"], region=d["region"], industry=d["industry"]
+        )
         messages.success(request, _("Changes saved."))
         return redirect(employer)
     return render(request, "orgs/employer_form.html", {"form": form, "employer": employer, "nav": "employers"})
@@ -140,7 +142,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with transaction.atomic():
-            user = User.objects.create_user(username=d["username"], password=d["password"], display_name=d["display_name"])
+            user = User.objects.create_user(
+                username=d["username"], password=d["password"], display_name=d["display_name"]
+            )
             try:
                 services.grant_role(actor=request.user, scope=scope, user=user, union=d["union"], kind=d["kind"])
             except services.OrgError as exc:
@@ -152,7 +156,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     roles = roles_for_user(scope).order_by("union__name", "user__username")
     q = request.GET.get("q", "").strip()
     if q:
-        roles = roles.filter(Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q))
+        roles = roles.filter(
+            Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q)
+        )
     page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/account_list.html", {"page": page, "form": form, "q": q, "nav": "accounts"})
 

@@ -2,6 +2,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.exports import Exporter
 
@@ -14,7 +15,7 @@ class WorkerExporter(Exporter):
     identifier = "workers"
     label = _("Workers")
     headers = (
-        _("Name"),
+        pgettext_lazy("person", "Name"),
         _("ID number"),
         _("Sex"),
         _("Birth date"),

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.forms import BootstrapMixin
 from gongjiang.core.validators import validate_id_number, validate_phone
@@ -15,7 +16,7 @@ from .services import WorkerData
 
 
 class WorkerForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18, validators=[validate_id_number])
     phone = forms.CharField(label=_("Mobile"), max_length=20, required=False, validators=[validate_phone])
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.orgs.models import Employer, Union
 
@@ -32,7 +33,7 @@ class Worker(models.Model):
     employer's, so scope filters and regional partitioning need no join.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     id_number_enc = models.TextField()
     id_number_hash = models.CharField(max_length=64, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)

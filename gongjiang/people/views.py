@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
-from gongjiang.orgs.models import Employer
+from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 
 from . import services
@@ -41,7 +41,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
         grades=Grade.choices,
         statuses=WorkerStatus.choices,
         sexes=Sex.choices,
-        employer=Employer.objects.filter(pk=employer_id).first() if employer_id.isdigit() else None,
+        employer=employers_for_user(request.scope).filter(pk=employer_id).first() if employer_id.isdigit() else None,
     )
     return render(request, "people/worker_list.html", context)
 

@@ -124,7 +124,7 @@ class Command(BaseCommand):
         }
         return province, cities, counties, industries
 
-    def build_employers(
+    def build_employers(  # noqa: PLR0917
         self,
         rng: random.Random,
         province: Union,
@@ -156,7 +156,8 @@ class Command(BaseCommand):
                 suffix_index = rng.randrange(len(SUFFIXES))
                 industry_key = INDUSTRY_OF_SUFFIX[suffix_index]
                 serial += 1
-                name = f"{cities[city_code].region.name.removesuffix('市').removesuffix('地区')}{county.region.name[:2]}{SUFFIXES[suffix_index]}"
+                city_name = cities[city_code].region.name.removesuffix("市").removesuffix("地区")
+                name = f"{city_name}{county.region.name[:2]}{SUFFIXES[suffix_index]}"
                 if Employer.objects.filter(name=name).exists():
                     name = f"{name[:-4]}{i + 1}号{name[-4:]}"
                 employers.append(
@@ -192,7 +193,8 @@ class Command(BaseCommand):
             org_services.grant_role(actor=None, scope=None, user=user, union=union, kind=kind)
             if kind == RoleKind.PROVINCE_ADMIN:
                 admin = user
-        assert admin is not None
+        if admin is None:
+            raise CommandError("the demo plan has no provincial admin")
         return admin
 
     def build_workers(self, rng: random.Random, admin: User, employers: list[Employer], count: int) -> None:
@@ -201,8 +203,7 @@ class Command(BaseCommand):
         rows = iter([header(), *worker_rows(rng, pairs, occupations, count)])
         importer = WorkerImporter(actor=admin, scope=Scope(admin))
         records = importer.clean_rows(rows)
-        if not importer.errors:
-            importer.clean_file(records)
+        importer.clean_file(records)
         if importer.errors:
             raise CommandError("generated demo rows failed validation: " + "; ".join(map(str, importer.errors[:5])))
         importer.write(records)
@@ -240,7 +241,7 @@ class Command(BaseCommand):
                 Worker.objects.filter(pk=worker.pk).update(user=user)
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDemo log-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.filter(roles__isnull=False).distinct().order_by("pk"):
             roles = ", ".join(f"{r.get_kind_display()} @ {r.union.name}" for r in user.roles.select_related("union"))
             self.stdout.write(f"  {user.username:<12} {roles}")
