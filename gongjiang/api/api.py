@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
+from ninja.responses import Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -129,14 +130,14 @@ def create_worker(request: HttpRequest, payload: WorkerIn):
     try:
         worker = people_services.create_worker(actor=request.user, scope=scope, data=data)
     except people_services.PeopleError as exc:
-        return 409, {"detail": str(exc)}
-    return 201, worker
+        return Status(409, {"detail": str(exc)})
+    return Status(201, worker)
 
 
 @people.get("/workers/{worker_id}/grades", response={200: list[GradeOut], 404: ErrorOut})
 def list_grades(request: HttpRequest, worker_id: int):
     worker = get_object_or_404(workers_for_user(request.scope), pk=worker_id)
-    return 200, worker.grades.select_related("occupation").order_by("awarded_on", "pk")
+    return Status(200, worker.grades.select_related("occupation").order_by("awarded_on", "pk"))
 
 
 @people.post(
@@ -161,8 +162,8 @@ def add_grade(request: HttpRequest, worker_id: int, payload: GradeIn):
             issuer=payload.issuer,
         )
     except people_services.PeopleError as exc:
-        return 409, {"detail": str(exc)}
-    return 201, grade
+        return Status(409, {"detail": str(exc)})
+    return Status(201, grade)
 
 
 api.add_router("/", orgs)

@@ -7,6 +7,8 @@ that union's whole subtree (geographic and industrial). Reads filter through
 
 from collections import defaultdict
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -15,13 +17,13 @@ from .rules import CAPABILITIES, GRANTABLE_BY
 
 
 class Scope:
-    def __init__(self, user: object) -> None:
+    def __init__(self, user: AbstractBaseUser | AnonymousUser) -> None:
         self.user = user
         self._roots: dict[str, set[int]] = defaultdict(set)
         self.roles: list[Role] = []
         self._covers: dict[tuple[str, int], bool] = {}
-        if getattr(user, "is_authenticated", False) and getattr(user, "is_active", False):
-            self.roles = list(Role.objects.filter(user=user).select_related("union"))
+        if user.is_authenticated and user.is_active and user.pk is not None:
+            self.roles = list(Role.objects.filter(user_id=user.pk).select_related("union"))
             for role in self.roles:
                 for cap in CAPABILITIES.get(role.kind, ()):
                     self._roots[cap].add(role.union_id)
