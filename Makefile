@@ -2,14 +2,18 @@
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 STAMP := .venv/.installed-$(shell cat requirements-dev.txt package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
-APT_PACKAGES := chromium fonts-wqy-microhei gettext nodejs npm
 PORT ?= 8000
 XDIST ?= 2
 
 .PHONY: run test test-fast lint lock bench messages setup system-packages clean
 
+# What the project needs from Debian, as "a file that proves it is there:package".
+SYSTEM_NEEDS := /usr/bin/chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
+	/usr/bin/msgfmt:gettext node:nodejs npm:npm
+
 system-packages:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for need in $(SYSTEM_NEEDS); do what=$${need%%:*}; pkg=$${need##*:}; \
+	  if [ -e "$$what" ] || command -v "$$what" >/dev/null 2>&1; then :; else missing="$$missing $$pkg"; fi; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
@@ -51,7 +55,7 @@ bench: setup
 	$(PY) bench/import_workers.py --rows 100000
 
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=var --no-obsolete
 
 clean:
 	rm -rf .venv node_modules var

@@ -47,7 +47,11 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, VIEW_UNIONS)
     union = get_object_or_404(unions_for_user(request.scope), pk=pk)
     children = unions_for_user(request.scope).filter(Q(parent=union) | Q(industry_parent=union))[:200]
-    return render(request, "orgs/union_detail.html", {"union": union, "children": children, "nav": "unions"})
+    return render(
+        request,
+        "orgs/union_detail.html",
+        {"union": union, "children": children, "history": history(union)[:100], "nav": "unions"},
+    )
 
 
 def _employer_queryset(request: HttpRequest):
