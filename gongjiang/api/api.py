@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.queries import employers_for_user, unions_for_user

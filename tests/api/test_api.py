@@ -71,7 +71,9 @@ def test_grades_through_the_api(org, api_as):
     assert response.status_code == 201
     assert response.json()["grade_label"] == "技师（二级）"
     assert [g["certificate_no"] for g in alice.get(url).json()] == ["HRB-0001", "API-1"]
-    unknown = alice.post(url, dict(payload, occupation="魔法师", certificate_no="API-2"), content_type="application/json")
+    unknown = alice.post(
+        url, dict(payload, occupation="魔法师", certificate_no="API-2"), content_type="application/json"
+    )
     assert unknown.status_code == 422
 
 

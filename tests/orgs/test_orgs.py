@@ -34,7 +34,9 @@ def test_register_employer_validates_the_credit_code(org, as_user):
     assert response.context["form"].errors["uscc"] == ["统一社会信用代码的校验码错误。"]
     assert response.context["form"].errors["uscc"]
     # Alice may not hang an employer under Qiqihar's union
-    response = client.post("/orgs/employers/new/", dict(form, uscc=make_uscc("230102", 77), parent_union=org.longsha.pk))
+    response = client.post(
+        "/orgs/employers/new/", dict(form, uscc=make_uscc("230102", 77), parent_union=org.longsha.pk)
+    )
     assert "parent_union" in response.context["form"].errors
     response = client.post("/orgs/employers/new/", dict(form, uscc=make_uscc("230102", 77)))
     employer = Employer.objects.get(name="哈尔滨新松机器人有限公司")
@@ -47,7 +49,9 @@ def test_register_employer_validates_the_credit_code(org, as_user):
 def test_edit_employer_is_audited(org, as_user):
     client = as_user(org.users.alice)
     employer = org.harbin_employer
-    client.post(f"/orgs/employers/{employer.pk}/edit/", {"name": "哈尔滨锅炉厂", "region": "230102", "industry": "锅炉"})
+    client.post(
+        f"/orgs/employers/{employer.pk}/edit/", {"name": "哈尔滨锅炉厂", "region": "230102", "industry": "锅炉"}
+    )
     change = history(employer).first()
     assert change.changes == {"name": ["哈尔滨锅炉厂有限责任公司", "哈尔滨锅炉厂"], "industry": ["锅炉制造", "锅炉"]}
     assert as_user(org.users.bob).post(f"/orgs/employers/{employer.pk}/edit/", {"name": "x"}).status_code == 404
