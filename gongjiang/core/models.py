@@ -20,9 +20,9 @@ class User(AbstractUser):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("created")
-    UPDATE = "update", _("changed")
-    DELETE = "delete", _("deleted")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
 
 
 def _label(choices: dict, value: object) -> object:

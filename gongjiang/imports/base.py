@@ -131,6 +131,7 @@ class Importer:
     kind: str = ""
     label: Promise | str = ""
     columns: Sequence[Column] = ()
+    do_not_call_in_templates = True  # templates show the class's label and columns
 
     def __init__(self, *, actor: Any, scope: Any) -> None:
         self.actor = actor

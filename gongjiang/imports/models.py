@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    INVALID = "invalid", _("rejected: errors in the file")
-    DONE = "done", _("imported")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    INVALID = "invalid", _("Rejected: errors in the file")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
 
 
 class ImportJob(models.Model):

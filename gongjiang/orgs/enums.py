@@ -4,24 +4,24 @@ from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
-    PROVINCE = "province", _("province")
-    PREFECTURE = "prefecture", _("prefecture")
-    COUNTY = "county", _("county")
+    PROVINCE = "province", _("Province")
+    PREFECTURE = "prefecture", _("Prefecture")
+    COUNTY = "county", _("County")
 
 
 class UnionKind(models.TextChoices):
-    PROVINCE = "province", _("provincial federation")
-    CITY = "city", _("city federation")
-    COUNTY = "county", _("county federation")
-    INDUSTRY = "industry", _("industrial union")
-    GRASSROOTS = "grassroots", _("enterprise union")
+    PROVINCE = "province", _("Provincial federation")
+    CITY = "city", _("City federation")
+    COUNTY = "county", _("County federation")
+    INDUSTRY = "industry", _("Industrial union")
+    GRASSROOTS = "grassroots", _("Enterprise union")
 
 
 class RoleKind(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", _("provincial admin")
-    UNION_ADMIN = "union_admin", _("union admin")
-    ENTERPRISE_STAFF = "enterprise_staff", _("enterprise union staff")
-    COLLEGE_ADMIN = "college_admin", _("college admin")
-    JUDGE = "judge", _("judge")
-    STUDIO_LEAD = "studio_lead", _("studio lead")
-    WORKER = "worker", pgettext_lazy("role", "worker")
+    PROVINCE_ADMIN = "province_admin", _("Provincial admin")
+    UNION_ADMIN = "union_admin", _("Union admin")
+    ENTERPRISE_STAFF = "enterprise_staff", _("Enterprise union staff")
+    COLLEGE_ADMIN = "college_admin", _("College admin")
+    JUDGE = "judge", _("Judge")
+    STUDIO_LEAD = "studio_lead", _("Studio lead")
+    WORKER = "worker", pgettext_lazy("role", "Worker")

@@ -7,7 +7,7 @@ from gongjiang.core.validators import validate_uscc
 
 from .enums import RegionLevel, RoleKind, UnionKind
 from .models import Employer, Region, Union
-from .rules import CHANGE_EMPLOYERS, MANAGE_ACCOUNTS
+from .rules import CHANGE_EMPLOYERS, GRANTABLE_BY, MANAGE_ACCOUNTS
 from .scope import Scope
 
 
@@ -56,6 +56,10 @@ class AccountForm(BootstrapMixin, forms.Form):
         self.fields["union"].queryset = Union.objects.filter(scope.union_filter(MANAGE_ACCOUNTS, "pk")).order_by(
             "kind", "name"
         )
+        grantable = set().union(*(GRANTABLE_BY.get(role.kind, set()) for role in scope.roles))
+        self.fields["kind"].choices = [("", "---------")] + [
+            (k, label) for k, label in RoleKind.choices if k in grantable
+        ]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

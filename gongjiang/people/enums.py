@@ -5,31 +5,31 @@ from django.utils.translation import gettext_lazy as _
 class Grade(models.IntegerChoices):
     """国家职业技能等级: the eight-level ladder, lowest first."""
 
-    APPRENTICE = 1, _("apprentice")
-    JUNIOR = 2, _("junior worker (level 5)")
-    INTERMEDIATE = 3, _("intermediate worker (level 4)")
-    SENIOR = 4, _("senior worker (level 3)")
-    TECHNICIAN = 5, _("technician (level 2)")
-    SENIOR_TECHNICIAN = 6, _("senior technician (level 1)")
-    PRINCIPAL_TECHNICIAN = 7, _("principal technician")
-    CHIEF_TECHNICIAN = 8, _("chief technician")
+    APPRENTICE = 1, _("Apprentice")
+    JUNIOR = 2, _("Junior worker (level 5)")
+    INTERMEDIATE = 3, _("Intermediate worker (level 4)")
+    SENIOR = 4, _("Senior worker (level 3)")
+    TECHNICIAN = 5, _("Technician (level 2)")
+    SENIOR_TECHNICIAN = 6, _("Senior technician (level 1)")
+    PRINCIPAL_TECHNICIAN = 7, _("Principal technician")
+    CHIEF_TECHNICIAN = 8, _("Chief technician")
 
 
 class GradeSource(models.TextChoices):
-    EVALUATION = "evaluation", _("skill evaluation")
-    COMPETITION = "competition", _("competition promotion")
-    COLLEGE = "college", _("college completion")
+    EVALUATION = "evaluation", _("Skill evaluation")
+    COMPETITION = "competition", _("Competition promotion")
+    COLLEGE = "college", _("College completion")
 
 
 class WorkerStatus(models.TextChoices):
-    EMPLOYED = "employed", _("employed")
-    LEFT = "left", _("left the employer")
-    RETIRED = "retired", _("retired")
+    EMPLOYED = "employed", _("Employed")
+    LEFT = "left", _("Left the employer")
+    RETIRED = "retired", _("Retired")
 
 
 class Sex(models.TextChoices):
-    MALE = "M", _("male")
-    FEMALE = "F", _("female")
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
 
 
 # Names a spreadsheet may use for a grade, in either language, mapped to the ladder.

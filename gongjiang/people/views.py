@@ -82,7 +82,8 @@ def worker_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
         raise Http404
     worker = _visible_worker(request, pk)
     value = services.reveal(actor=request.user, scope=request.scope, worker=worker, field_name=field, purpose="view")
-    return render(request, "people/reveal.html", {"value": value})
+    element_id = "id-number" if field == "id_number" else "phone"
+    return render(request, "people/reveal.html", {"value": value, "element_id": element_id})
 
 
 @login_required
