@@ -68,7 +68,7 @@ def start_import(*, actor: User, scope: Scope, kind: str, upload: UploadedFile) 
 
 
 def run_import(job_id: int) -> None:
-    """Check every row, then write all of them or none. Safe to call once per job."""
+    """Check every row, then write all of them or none, then delete the upload. Runs once per job."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, phase="checking"
     )
@@ -106,3 +106,5 @@ def run_import(job_id: int) -> None:
     job.processed_rows = job.total_rows
     job.finished_at = timezone.now()
     job.save()
+    # The upload holds plaintext ID numbers; once checked or written it is not kept.
+    Path(job.path).unlink(missing_ok=True)

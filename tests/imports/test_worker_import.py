@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -57,6 +58,7 @@ def run(user, upload) -> ImportJob:
 
 def test_good_file_imports_everything(org):
     job = run(org.users.alice, xlsx(_rows(org)))
+    assert not Path(job.path).exists()  # the upload, with plaintext IDs, is gone
     assert (job.status, job.created, job.updated, job.unchanged, job.error_count) == (ImportStatus.DONE, 4, 0, 0, 0)
     imported = Worker.objects.filter(name__startswith="测试").order_by("name")
     assert [w.name for w in imported] == ["测试0", "测试1", "测试2", "测试3"]
