@@ -32,12 +32,14 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
 
     def prepared() -> Iterable[Sequence[Any]]:
         for row in rows:
-            if converters:
-                row = list(row)
-                for i, conv in converters:
-                    if row[i] is not None:
-                        row[i] = conv(row[i])
-            yield row
+            if not converters:
+                yield row
+                continue
+            values = list(row)
+            for i, conv in converters:
+                if values[i] is not None:
+                    values[i] = conv(values[i])
+            yield values
 
     count = 0
     with connection.cursor() as cursor:

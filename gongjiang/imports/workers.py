@@ -9,18 +9,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from gongjiang.core import audit, crypto
+from gongjiang.core import audit, bulk, crypto
 from gongjiang.core.models import AuditAction, AuditEntry
 from gongjiang.core.validators import validate_id_number, validate_phone, validate_uscc
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import IMPORT_WORKERS
-from gongjiang.people.enums import GRADE_ALIASES, Grade, GradeSource
+from gongjiang.people.enums import GRADE_ALIASES, Grade, GradeSource, WorkerStatus
 from gongjiang.people.models import Occupation, SkillGrade, Worker
 from gongjiang.people.services import (
-    GRADE_FIELDS,
     WORKER_FIELDS,
     protected_id_fields,
     protected_phone_fields,
@@ -29,6 +29,27 @@ from gongjiang.people.services import (
 from .base import Column, Importer
 
 CHUNK = 2000
+WORKER_MODEL = Worker._meta.label_lower
+GRADE_MODEL = SkillGrade._meta.label_lower
+WORKER_COLUMNS = (
+    "name",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "id_last4",
+    "sex",
+    "birth_date",
+    "phone_enc",
+    "phone_masked",
+    "employer",
+    "union",
+    "region_code",
+    "status",
+    "created_at",
+    "updated_at",
+)
+GRADE_COLUMNS = ("worker", "occupation", "grade", "source", "certificate_no", "awarded_on", "issuer", "created_at")
+AUDIT_COLUMNS = ("at", "actor", "action", "model", "object_id", "object_repr", "union_id", "changes", "note")
 
 
 def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -198,63 +219,79 @@ class WorkerImporter(Importer):
                     self.error(rowno, cert_col, cert, _("This certificate number belongs to another worker."))
 
     def write(self, records: list[tuple[int, WorkerRow]]) -> dict[str, int]:
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        """One transaction; new rows through the bulk path, existing rows only where they differ."""
+        self.now = timezone.now()
+        self.audit_rows: list[tuple[Any, ...]] = []
         with transaction.atomic():
             new = [rec for _r, rec in records if rec.existing_id is None]
             old = [rec for _r, rec in records if rec.existing_id is not None]
-            touched: set[int] = set()
-            audits: list[AuditEntry] = []
-            for chunk in _chunks(new):
-                workers = [self._new_worker(rec) for rec in chunk]
-                Worker.objects.bulk_create(workers)
-                if workers and workers[0].pk is None:  # backends without RETURNING
-                    ids = dict(
-                        Worker.objects.filter(id_number_hash__in=[w.id_number_hash for w in workers]).values_list(
-                            "id_number_hash", "pk"
-                        )
-                    )
-                    for w in workers:
-                        w.pk = ids[w.id_number_hash]
-                for rec, worker in zip(chunk, workers, strict=True):
-                    rec.existing_id = worker.pk
-                    after = audit.snapshot(worker, WORKER_FIELDS[:-1])
-                    after["occupations"] = [rec.occupation] if rec.occupation else []
-                    audits.append(
-                        AuditEntry(
-                            actor=self.actor,
-                            action=AuditAction.CREATE,
-                            model=worker._meta.label_lower,
-                            object_id=str(worker.pk),
-                            object_repr=worker.name,
-                            union_id=worker.union_id,
-                            changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
-                            note=_("import"),
-                        )
-                    )
-                counts["created"] += len(chunk)
-            touched |= self._update_existing(old, audits)
+            for chunk in _chunks(new, 5000):
+                self._insert_workers(chunk)
             new_ids = {rec.existing_id for rec in new if rec.existing_id is not None}
-            links, grades = self._links_and_grades(records, audits, new_ids)
-            touched |= links | grades
-            counts["updated"] = len(touched - new_ids)
-            counts["unchanged"] = len(old) - counts["updated"]
-            for chunk in _chunks(audits, 5000):
-                AuditEntry.objects.bulk_create(chunk)
-            self._refresh_top_grades(grades)
-        return counts
+            touched = self._update_existing(old)
+            touched |= self._add_links(records, new_ids)
+            graded = self._add_grades(records)
+            updated = len((touched | graded) - new_ids)
+            for chunk in _chunks(self.audit_rows, 5000):
+                bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, chunk)
+            self._refresh_top_grades(graded)
+        return {"created": len(new), "updated": updated, "unchanged": len(old) - updated}
 
-    def _new_worker(self, rec: WorkerRow) -> Worker:
-        employer = rec.resolved_employer()
-        return Worker(
-            name=rec.name,
-            employer=employer,
-            union_id=employer.union_id,
-            region_code=employer.region_id,
-            **protected_id_fields(rec.id_number),
-            **protected_phone_fields(rec.phone),
+    def _audit(self, action: str, model: str, object_id: int, *, label: str, union_id: int, changes: dict) -> None:
+        self.audit_rows.append(
+            (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, _("import"))
         )
 
-    def _update_existing(self, old: list[WorkerRow], audits: list[AuditEntry]) -> set[int]:
+    def _insert_workers(self, chunk: list[WorkerRow]) -> None:
+        rows = []
+        for rec in chunk:
+            employer = rec.resolved_employer()
+            ident = protected_id_fields(rec.id_number)
+            phone = protected_phone_fields(rec.phone)
+            rows.append(
+                (
+                    rec.name,
+                    *(ident[k] for k in ("id_number_enc", "id_number_hash", "id_number_masked", "id_last4", "sex")),
+                    ident["birth_date"],
+                    phone["phone_enc"],
+                    phone["phone_masked"],
+                    employer.pk,
+                    employer.union_id,
+                    employer.region_id,
+                    WorkerStatus.EMPLOYED.value,
+                    self.now,
+                    self.now,
+                )
+            )
+        bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
+        ids = dict(
+            Worker.objects.filter(id_number_hash__in=[rec.id_hash for rec in chunk]).values_list("id_number_hash", "pk")
+        )
+        for rec, row in zip(chunk, rows, strict=True):
+            rec.existing_id = ids[rec.id_hash]
+            employer = rec.resolved_employer()
+            after = {
+                "name": rec.name,
+                "id_number_masked": row[3],
+                "sex": row[5],
+                "birth_date": row[6].isoformat(),
+                "phone_masked": row[8],
+                "employer": employer.name,
+                "status": WorkerStatus.EMPLOYED.value,
+                "occupations": [rec.occupation] if rec.occupation else [],
+            }
+            changes = {k: [None, v] for k, v in after.items() if v not in ("", [])}
+            self._audit(
+                AuditAction.CREATE,
+                WORKER_MODEL,
+                rec.existing_id,
+                label=rec.name,
+                union_id=employer.union_id,
+                changes=changes,
+            )
+
+    def _update_existing(self, old: list[WorkerRow]) -> set[int]:
+        """Rewrite the workers whose name, employer or phone differ from the file; return their ids."""
         changed_ids: set[int] = set()
         for chunk in _chunks(old):
             by_id = {rec.existing_id: rec for rec in chunk}
@@ -270,102 +307,104 @@ class WorkerImporter(Importer):
                 worker.employer = employer
                 worker.union_id = employer.union_id
                 worker.region_code = employer.region_id
+                worker.updated_at = self.now
                 if phone != rec.phone:
                     for name, value in protected_phone_fields(rec.phone).items():
                         setattr(worker, name, value)
                 changed.append(worker)
-                row = audit.entry(
-                    actor=self.actor,
-                    action=AuditAction.UPDATE,
-                    obj=worker,
-                    before=before,
-                    after=audit.snapshot(worker, WORKER_FIELDS[:-1]),
+                changes = audit.diff(before, audit.snapshot(worker, WORKER_FIELDS[:-1]))
+                self._audit(
+                    AuditAction.UPDATE,
+                    WORKER_MODEL,
+                    worker.pk,
+                    label=worker.name,
                     union_id=worker.union_id,
-                    note=_("import"),
+                    changes=changes,
                 )
-                if row is not None:
-                    audits.append(row)
             Worker.objects.bulk_update(
-                changed, ["name", "employer", "union", "region_code", "phone_enc", "phone_masked"]
+                changed, ["name", "employer", "union", "region_code", "phone_enc", "phone_masked", "updated_at"]
             )
             changed_ids |= {w.pk for w in changed}
         return changed_ids
 
-    def _links_and_grades(
-        self, records: list[tuple[int, WorkerRow]], audits: list[AuditEntry], new_ids: set[int]
-    ) -> tuple[set[int], set[int]]:
-        """Add missing worker–occupation links and new certificates; return the worker ids touched."""
+    def _add_links(self, records: list[tuple[int, WorkerRow]], new_ids: set[int]) -> set[int]:
+        """Link workers to the occupations the file names; return the ids of existing workers that gained one."""
         through = Worker.occupations.through
         wanted = {(rec.existing_id, rec.occupation_id) for _r, rec in records if rec.occupation_id}
         have: set[tuple[int, int]] = set()
-        for chunk in _chunks({w for w, _o in wanted}):
+        for chunk in _chunks({w for w, _o in wanted} - new_ids):
             have |= set(through.objects.filter(worker_id__in=chunk).values_list("worker_id", "occupation_id"))
         missing = sorted(wanted - have)
         for chunk in _chunks(missing, 5000):
-            through.objects.bulk_create([through(worker_id=w, occupation_id=o) for w, o in chunk])
-        link_ids = {w for w, _o in missing}
+            bulk.insert_rows(through, ("worker", "occupation"), chunk)
         occupation_names = dict(Occupation.objects.values_list("id", "name"))
         added: dict[int, list[str]] = {}
         for worker_id, occupation_id in missing:
-            added.setdefault(worker_id, []).append(occupation_names[occupation_id])
-        name_of = {rec.existing_id: rec.name for _r, rec in records}
-        # a new worker's occupations are already in its create row
-        audits.extend(
-            AuditEntry(
-                actor=self.actor,
-                action=AuditAction.UPDATE,
-                model=Worker._meta.label_lower,
-                object_id=str(worker_id),
-                object_repr=name_of[worker_id],
-                union_id=None,
-                changes={"occupations": [None, sorted(added[worker_id])]},
-                note=_("import"),
+            if worker_id not in new_ids:  # a new worker's occupations are already in its create row
+                added.setdefault(worker_id, []).append(occupation_names[occupation_id])
+        by_id = {rec.existing_id: rec for _r, rec in records}
+        for worker_id, names in sorted(added.items()):
+            rec = by_id[worker_id]
+            union_id = rec.resolved_employer().union_id
+            self._audit(
+                AuditAction.UPDATE,
+                WORKER_MODEL,
+                worker_id,
+                label=rec.name,
+                union_id=union_id,
+                changes={"occupations": [None, names]},
             )
-            for worker_id in sorted(added.keys() - new_ids)
-        )
+        return set(added)
 
+    def _add_grades(self, records: list[tuple[int, WorkerRow]]) -> set[int]:
+        """Append the certificates not yet recorded; return the ids of the workers that got one."""
         certs = [rec for _r, rec in records if rec.certificate_no]
         existing: set[str] = set()
         for chunk in _chunks([rec.certificate_no for rec in certs]):
             existing |= set(
                 SkillGrade.objects.filter(certificate_no__in=chunk).values_list("certificate_no", flat=True)
             )
-        new_grades = [
-            SkillGrade(
-                worker_id=rec.existing_id,
-                occupation_id=rec.occupation_id,
-                grade=rec.grade,
-                source=rec.source,
-                certificate_no=rec.certificate_no,
-                awarded_on=rec.awarded_on,
-                issuer=rec.issuer,
-            )
-            for rec in certs
-            if rec.certificate_no not in existing
-        ]
-        for chunk in _chunks(new_grades, 5000):
-            SkillGrade.objects.bulk_create(chunk)
-        union_of = {rec.existing_id: rec.employer.union_id for _r, rec in records if rec.employer}
-        for grade in new_grades:
-            grade.occupation = Occupation(pk=grade.occupation_id, name=occupation_names[grade.occupation_id])
-            audits.append(
-                AuditEntry(
-                    actor=self.actor,
-                    action=AuditAction.CREATE,
-                    model=SkillGrade._meta.label_lower,
-                    object_id=str(grade.pk or ""),
-                    object_repr=grade.certificate_no,
-                    union_id=union_of.get(grade.worker_id),
-                    changes={
-                        k: [None, v] for k, v in audit.snapshot(grade, GRADE_FIELDS).items() if v not in (None, "")
-                    },
-                    note=_("import"),
+        fresh = [rec for rec in certs if rec.certificate_no not in existing]
+        for chunk in _chunks(fresh, 5000):
+            rows = [
+                (
+                    rec.existing_id,
+                    rec.occupation_id,
+                    rec.grade,
+                    rec.source,
+                    rec.certificate_no,
+                    rec.awarded_on,
+                    rec.issuer,
+                    self.now,
+                )
+                for rec in chunk
+            ]
+            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, rows)
+            ids = dict(
+                SkillGrade.objects.filter(certificate_no__in=[rec.certificate_no for rec in chunk]).values_list(
+                    "certificate_no", "pk"
                 )
             )
-        for row in audits:
-            if row.union_id is None and row.model == Worker._meta.label_lower:
-                row.union_id = union_of.get(int(row.object_id))
-        return link_ids, {g.worker_id for g in new_grades}
+            for rec in chunk:
+                after = {
+                    "occupation": rec.occupation,
+                    "grade": rec.grade,
+                    "source": rec.source,
+                    "certificate_no": rec.certificate_no,
+                    "awarded_on": rec.awarded_on.isoformat() if rec.awarded_on else None,
+                    "issuer": rec.issuer,
+                }
+                changes = {k: [None, v] for k, v in after.items() if v not in (None, "")}
+                union_id = rec.resolved_employer().union_id
+                self._audit(
+                    AuditAction.CREATE,
+                    GRADE_MODEL,
+                    ids[rec.certificate_no],
+                    label=rec.certificate_no,
+                    union_id=union_id,
+                    changes=changes,
+                )
+        return {rec.existing_id for rec in fresh if rec.existing_id is not None}
 
     def _refresh_top_grades(self, worker_ids: set[int]) -> None:
         for chunk in _chunks(worker_ids):
