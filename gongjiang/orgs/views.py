@@ -31,7 +31,7 @@ def _require(request: HttpRequest, cap: str) -> None:
 @login_required
 def union_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_UNIONS)
-    qs = unions_for_user(request.scope).annotate(employer_count=Count("children"))
+    qs = unions_for_user(request.scope)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__contains=q)
