@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongjiang.core",
     "gongjiang.orgs",
     "gongjiang.people",
+    "gongjiang.competitions",
     "gongjiang.imports",
     "gongjiang.api",
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gongjiang.api.api import api
 from gongjiang.core import views as core_views
@@ -12,8 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("gongjiang.orgs.urls")),
     path("people/", include("gongjiang.people.urls")),
+    path("competitions/", include("gongjiang.competitions.urls")),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),
     path("ops/admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]

@@ -161,3 +161,63 @@ def _immediate_tasks(settings):
 @pytest.fixture(autouse=True)
 def _private_uploads(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture
+def contest(org):
+    """A provincial competition open to both cities and a Harbin city competition, each with a
+    lathe event; the Harbin worker is entered in both, the Qiqihar worker in the provincial one."""
+    from gongjiang.competitions import services as comp
+    from gongjiang.competitions.enums import State
+
+    prov, alice, bob = org.users.prov, org.users.alice, org.users.bob
+
+    def competition(user, organiser, name, tier):
+        c = comp.create_competition(
+            actor=user,
+            scope=Scope(user),
+            data=comp.CompetitionData(
+                name=name,
+                tier=tier,
+                kind="skills",
+                organiser=organiser,
+                registration_closes_on=dt.date(2026, 5, 1),
+                starts_on=dt.date(2026, 5, 10),
+                ends_on=dt.date(2026, 5, 12),
+            ),
+        )
+        event = comp.save_event(
+            actor=user,
+            scope=Scope(user),
+            competition=c,
+            fields={
+                "name": "数控车工",
+                "occupation": org.lathe,
+                "grade_min": None,
+                "grade_max": None,
+                "mode": "individual",
+                "team_size": 1,
+                "theory_weight": 30,
+                "practical_weight": 70,
+                "capacity": None,
+                "min_age": None,
+                "max_age": None,
+                "audience": "employed",
+            },
+        )
+        comp.transition(actor=user, scope=Scope(user), competition=c, to=State.REGISTRATION)
+        return c, event
+
+    province_comp, province_event = competition(prov, org.province, "黑龙江省职工职业技能大赛", "provincial_1")
+    harbin_comp, harbin_event = competition(alice, org.harbin, "哈尔滨市车工技能竞赛", "city")
+    register = comp.register_entry
+    org.province_comp, org.province_event, org.harbin_comp, org.harbin_event = (
+        province_comp,
+        province_event,
+        harbin_comp,
+        harbin_event,
+    )
+    org.harbin_entry = register(actor=alice, scope=Scope(alice), event=province_event, worker=org.harbin_worker)
+    org.qiqihar_entry = register(actor=bob, scope=Scope(bob), event=province_event, worker=org.qiqihar_worker)
+    org.harbin_city_entry = register(actor=alice, scope=Scope(alice), event=harbin_event, worker=org.harbin_worker)
+    return org

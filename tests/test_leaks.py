@@ -11,6 +11,7 @@ import io
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gongjiang.api.api import api
@@ -50,6 +51,19 @@ PAGES = {
     "imports:job_errors": ("object", lambda o: {"pk": o.harbin_job.pk}),
     "api:token_list": ("own", lambda o: {}),
     "api:token_revoke": ("object", lambda o: {"pk": o.harbin_token.pk}),
+    "competitions:list": ("list", lambda o: {}),
+    "competitions:create": ("form", lambda o: {}),
+    "competitions:detail": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:edit": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:transition": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:event_create": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:event": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_edit": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_export": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_candidates": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:entry_register": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    # the Harbin worker's entry in the provincial event, which Bob's union may also enter
+    "competitions:entry_withdraw": ("object", lambda o: {"pk": o.harbin_entry.pk}),
 }
 
 # API operations: (method, path template) -> kind, path kwargs.
@@ -63,6 +77,11 @@ API = {
     ("GET", "/api/workers/{worker_id}"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
     ("GET", "/api/workers/{worker_id}/grades"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
     ("POST", "/api/workers/{worker_id}/grades"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
+    ("GET", "/api/competitions"): ("list", lambda o: {}),
+    ("GET", "/api/competitions/{competition_id}"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
+    ("GET", "/api/competitions/{competition_id}/events"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
+    ("GET", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("POST", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
 }
 
 
@@ -90,7 +109,8 @@ def test_every_route_is_covered():
 
 
 @pytest.fixture
-def leaky(org, as_user):
+def leaky(contest, as_user):
+    org = contest
     """Harbin's objects that only Alice's side may touch."""
     org.harbin_job = ImportJob.objects.create(
         kind="workers",
@@ -108,7 +128,14 @@ def leaky(org, as_user):
 
 def _markers(org) -> list[str]:
     w = org.harbin_worker
-    return [w.name, w.id_number_masked, org.harbin_employer.name, org.harbin_employer.uscc, org.daoli.name]
+    return [
+        w.name,
+        w.id_number_masked,
+        org.harbin_employer.name,
+        org.harbin_employer.uscc,
+        org.daoli.name,
+        org.harbin_comp.name,
+    ]
 
 
 def _body(response) -> str:
@@ -207,7 +234,9 @@ def test_api(leaky, who, operation):
     client = _api_client(getattr(leaky.users, who))
     path = template.format(**kwargs(leaky))
     if kind == "object":
-        payload = GRADE_PAYLOAD if method == "POST" else {}
+        payload = (
+            (GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}) if method == "POST" else {}
+        )
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":
@@ -232,3 +261,28 @@ def test_api_without_token_is_refused(leaky):
 
     assert Client().get("/api/workers").status_code == 401
     assert Client(headers={"Authorization": "Bearer nope"}).get("/api/workers").status_code == 401
+
+
+@pytest.mark.parametrize("who", ["bob", "alice"])
+def test_shared_provincial_event_shows_each_city_only_its_own_entries(leaky, as_user, who):
+    """Both cities may enter the provincial event; neither sees the other's entrants."""
+    client = as_user(getattr(leaky.users, who))
+    own, other = (
+        (leaky.qiqihar_worker, leaky.harbin_worker) if who == "bob" else (leaky.harbin_worker, leaky.qiqihar_worker)
+    )
+    url = f"/competitions/events/{leaky.province_event.pk}/"
+    for suffix in ("", "export/?fmt=csv", "export/?fmt=xlsx", f"candidates/?q={other.name}"):
+        body = _body(client.get(url + suffix))
+        assert other.name not in body, suffix
+        assert other.id_number_masked not in body, suffix
+    assert own.name in _body(client.get(url))
+    _token, raw = ApiToken.issue(user=getattr(leaky.users, who), name="t")
+    api_body = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/events/{leaky.province_event.pk}/entries")
+    assert [e["worker_name"] for e in api_body.json()["items"]] == [own.name]
+    # the detail page counts only the user's own entrants
+    assert [e.entry_count for e in client.get(f"/competitions/{leaky.province_comp.pk}/").context["events"]] == [1]
+
+
+def test_province_sees_every_entry(leaky, as_user):
+    events = as_user(leaky.users.prov).get(f"/competitions/{leaky.province_comp.pk}/").context["events"]
+    assert [e.entry_count for e in events] == [2]

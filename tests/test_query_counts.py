@@ -52,7 +52,7 @@ def test_list_queries_do_not_grow_with_rows(org, as_user, url):
     assert one == three, f"{url}: {one} queries for 1 extra row, {three} for 3"
 
 
-def _add_worker(org, n: int) -> None:
+def _add_worker(org, n: int):
     """A Harbin employer with a worker holding two occupations and a grade."""
     prov = org.users.prov
     employer = org_services.create_employer(
@@ -82,3 +82,4 @@ def _add_worker(org, n: int) -> None:
         certificate_no=f"QC-{n}",
         awarded_on=dt.date(2020, 1, 1),
     )
+    return worker

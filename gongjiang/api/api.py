@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from gongjiang.competitions import services as competition_services
+from gongjiang.competitions.queries import competitions_for_user, entries_for_user, events_for_user
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
@@ -23,7 +25,19 @@ from gongjiang.people.models import Occupation
 from gongjiang.people.queries import filter_workers, workers_for_user
 
 from .auth import TokenAuth
-from .schemas import EmployerOut, ErrorOut, GradeIn, GradeOut, UnionOut, WorkerIn, WorkerOut
+from .schemas import (
+    CompetitionOut,
+    EmployerOut,
+    EntryIn,
+    EntryOut,
+    ErrorOut,
+    EventOut,
+    GradeIn,
+    GradeOut,
+    UnionOut,
+    WorkerIn,
+    WorkerOut,
+)
 
 api = NinjaAPI(
     title="Gongjiang API",
@@ -166,5 +180,54 @@ def add_grade(request: HttpRequest, worker_id: int, payload: GradeIn):
     return Status(201, grade)
 
 
+competitions = Router(tags=["competitions"])
+
+
+@competitions.get("/competitions", response=list[CompetitionOut])
+@paginate(LimitOffsetPagination)
+def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
+    qs = competitions_for_user(request.scope)
+    if q:
+        qs = qs.filter(name__contains=q)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-starts_on", "-pk")
+
+
+@competitions.get("/competitions/{competition_id}", response={200: CompetitionOut, 404: ErrorOut})
+def get_competition(request: HttpRequest, competition_id: int):
+    return get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+
+
+@competitions.get("/competitions/{competition_id}/events", response={200: list[EventOut], 404: ErrorOut})
+def list_events(request: HttpRequest, competition_id: int):
+    competition = get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+    return Status(200, competition.events.select_related("occupation").order_by("pk"))
+
+
+@competitions.get("/events/{event_id}/entries", response={200: list[EntryOut], 404: ErrorOut})
+@paginate(LimitOffsetPagination)
+def list_entries(request: HttpRequest, event_id: int):
+    event = get_object_or_404(events_for_user(request.scope), pk=event_id)
+    return entries_for_user(request.scope).filter(event=event).select_related("worker").order_by("competitor_no", "pk")
+
+
+@competitions.post(
+    "/events/{event_id}/entries", response={201: EntryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def create_entry(request: HttpRequest, event_id: int, payload: EntryIn):
+    scope = request.scope
+    event = get_object_or_404(events_for_user(scope), pk=event_id)
+    worker = get_object_or_404(workers_for_user(scope), pk=payload.worker_id)
+    try:
+        entry = competition_services.register_entry(
+            actor=request.user, scope=scope, event=event, worker=worker, team=payload.team
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, entry)
+
+
 api.add_router("/", orgs)
 api.add_router("/", people)
+api.add_router("/", competitions)

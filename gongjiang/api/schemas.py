@@ -104,3 +104,46 @@ class GradeIn(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class CompetitionOut(Schema):
+    id: int
+    name: str
+    tier: str
+    kind: str
+    organiser_id: int
+    series: str
+    registration_closes_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    state: str
+
+
+class EventOut(Schema):
+    id: int
+    competition_id: int
+    name: str
+    occupation: str = Field(alias="occupation.name")
+    grade_min: int | None
+    grade_max: int | None
+    mode: str
+    team_size: int
+    theory_weight: int
+    practical_weight: int
+    capacity: int | None
+
+
+class EntryOut(Schema):
+    id: int
+    event_id: int
+    worker_id: int
+    worker_name: str = Field(alias="worker.name")
+    employer_id: int
+    team: str
+    competitor_no: str
+    state: str
+
+
+class EntryIn(Schema):
+    worker_id: int
+    team: str = ""

@@ -11,6 +11,8 @@ CHANGE_WORKERS = "change_workers"
 VIEW_PII = "view_pii"
 IMPORT_WORKERS = "import_workers"
 MANAGE_ACCOUNTS = "manage_accounts"
+MANAGE_COMPETITIONS = "manage_competitions"  # organise: create, change state, see every entry
+ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
 
 _ADMIN = frozenset(
     {
@@ -23,6 +25,8 @@ _ADMIN = frozenset(
         VIEW_PII,
         IMPORT_WORKERS,
         MANAGE_ACCOUNTS,
+        MANAGE_COMPETITIONS,
+        ENTER_COMPETITIONS,
     }
 )
 
@@ -30,7 +34,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: _ADMIN,
     RoleKind.UNION_ADMIN: _ADMIN,
     RoleKind.ENTERPRISE_STAFF: frozenset(
-        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS}
+        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS, ENTER_COMPETITIONS}
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset(),

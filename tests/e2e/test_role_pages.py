@@ -71,6 +71,7 @@ def test_main_pages_render_for_role(org, open_tab, username):
         label
         for label, rows in (
             ("Workers", workers),
+            ("Competitions", workers),  # every role that sees workers organises or enters competitions
             ("Employers", employers),
             ("Unions", unions),
             ("Imports", workers),

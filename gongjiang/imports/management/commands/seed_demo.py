@@ -12,6 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gongjiang.competitions import services as comp_services
+from gongjiang.competitions.enums import State
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
 from gongjiang.imports.samples import header, worker_rows
@@ -86,6 +88,7 @@ class Command(BaseCommand):
             admin = self.build_users(province, cities, industries, employers)
         self.build_workers(rng, admin, employers, opts["workers"])
         self.link_worker_logins(admin, employers)
+        self.build_competitions(rng, admin, cities)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
@@ -239,6 +242,101 @@ class Command(BaseCommand):
                 user = User.objects.create_user(username="qinshijun", password=DEMO_PASSWORD, display_name=name)
                 org_services.grant_role(actor=None, scope=None, user=user, union=employer.union, kind=RoleKind.WORKER)
                 Worker.objects.filter(pk=worker.pk).update(user=user)
+
+    def build_competitions(self, rng: random.Random, admin: User, cities: dict[str, Union]) -> None:
+        """A provincial competition open for entries, a Harbin one under way, a Qiqihar draft."""
+        harbin_admin = User.objects.get(username="haerbin")
+        qiqihar_admin = User.objects.get(username="qiqihaer")
+        plan = (
+            (
+                admin,
+                "2026年黑龙江省职工职业技能大赛",
+                "provincial_1",
+                "黑龙江省总工会",
+                "五个百万",
+                dt.date(2026, 12, 20),
+                dt.date(2027, 1, 10),
+                State.REGISTRATION,
+                (("数控车工", 3, None), ("焊工", None, None), ("电工", 3, 6)),
+            ),
+            (
+                harbin_admin,
+                "2026年哈尔滨市“五个百万”车工技能竞赛",
+                "city",
+                "哈尔滨市总工会",
+                "五个百万",
+                dt.date(2026, 11, 10),
+                dt.date(2026, 11, 20),
+                State.IN_PROGRESS,
+                (("车工", None, None),),
+            ),
+            (
+                qiqihar_admin,
+                "齐齐哈尔市装备制造业焊工比武",
+                "city",
+                "齐齐哈尔市总工会",
+                "",
+                dt.date(2027, 3, 1),
+                dt.date(2027, 3, 15),
+                State.DRAFT,
+                (("焊工", 2, None),),
+            ),
+        )
+        occupations = {o.name: o for o in Occupation.objects.all()}
+        for user, name, tier, organiser_name, series, closes, starts, state, events in plan:
+            scope = Scope(user)
+            organiser = Union.objects.get(name=organiser_name)
+            competition = comp_services.create_competition(
+                actor=user,
+                scope=scope,
+                data=comp_services.CompetitionData(
+                    name=name,
+                    tier=tier,
+                    kind="skills",
+                    organiser=organiser,
+                    series=series,
+                    committee=f"{organiser_name.removesuffix('总工会')}职工技能竞赛组委会",
+                    registration_closes_on=closes,
+                    starts_on=starts,
+                    ends_on=starts + dt.timedelta(days=2),
+                ),
+            )
+            for occupation, grade_min, grade_max in events:
+                comp_services.save_event(
+                    actor=user,
+                    scope=scope,
+                    competition=competition,
+                    fields={
+                        "name": occupation,
+                        "occupation": occupations[occupation],
+                        "grade_min": grade_min,
+                        "grade_max": grade_max,
+                        "mode": "individual",
+                        "team_size": 1,
+                        "theory_weight": 30,
+                        "practical_weight": 70,
+                        "capacity": 60,
+                        "min_age": 18,
+                        "max_age": 60,
+                        "audience": "employed",
+                    },
+                )
+            if state == State.DRAFT:
+                continue
+            comp_services.transition(actor=user, scope=scope, competition=competition, to=State.REGISTRATION)
+            for event in competition.events.select_related("occupation"):
+                candidates = list(
+                    Worker.objects.filter(
+                        occupations=event.occupation, union__ancestor_links__ancestor=organiser
+                    ).order_by("pk")[:200]
+                )
+                for worker in rng.sample(candidates, min(len(candidates), 40)):
+                    try:
+                        comp_services.register_entry(actor=user, scope=scope, event=event, worker=worker)
+                    except comp_services.CompetitionError:
+                        continue  # not eligible (grade, age): a real union would not enter them either
+            if state == State.IN_PROGRESS:
+                comp_services.transition(actor=user, scope=scope, competition=competition, to=state)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,71 @@
+"""Who may enter an event: a pure function of facts, returning every reason that refuses.
+
+No database access here: the service gathers the facts, this decides, so the rules can
+be tested exhaustively and explained word for word to the person entering.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from gongjiang.people.enums import Grade
+
+from .enums import Audience
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    registration_open: bool
+    already_entered: bool
+    event_full: bool
+    employer_in_organiser_scope: bool
+    worker_employed: bool
+    age_at_start: int
+    grade_in_occupation: int | None  # the worker's highest grade in the event's occupation
+    occupation: str
+    audience: str
+    grade_min: int | None
+    grade_max: int | None
+    min_age: int | None
+    max_age: int | None
+
+
+def _grade(value: int) -> str:
+    return str(Grade(value).label)
+
+
+def refusals(f: EntryFacts) -> list[str]:
+    """Every reason the entry is refused; an empty list means eligible."""
+    reasons = []
+    if not f.registration_open:
+        reasons.append(_("Registration for this competition is not open."))
+    if f.already_entered:
+        reasons.append(_("This worker is already entered in this event."))
+    if f.event_full:
+        reasons.append(_("The event is full."))
+    if not f.employer_in_organiser_scope:
+        reasons.append(_("The worker's employer is outside the organising union."))
+    if f.audience == Audience.EMPLOYED and not f.worker_employed:
+        reasons.append(_("Only workers still employed may enter this event."))
+    if f.min_age is not None and f.age_at_start < f.min_age:
+        reasons.append(
+            _("The worker is %(age)s at the start; the event needs at least %(min)s.")
+            % {"age": f.age_at_start, "min": f.min_age}
+        )
+    if f.max_age is not None and f.age_at_start > f.max_age:
+        reasons.append(
+            _("The worker is %(age)s at the start; the event allows at most %(max)s.")
+            % {"age": f.age_at_start, "max": f.max_age}
+        )
+    if f.grade_min is not None and (f.grade_in_occupation is None or f.grade_in_occupation < f.grade_min):
+        held = _grade(f.grade_in_occupation) if f.grade_in_occupation else _("no grade")
+        reasons.append(
+            _("The event needs at least %(grade)s in %(occupation)s; the worker holds %(held)s.")
+            % {"grade": _grade(f.grade_min), "occupation": f.occupation, "held": held}
+        )
+    if f.grade_max is not None and f.grade_in_occupation is not None and f.grade_in_occupation > f.grade_max:
+        reasons.append(
+            _("The event is for grades up to %(grade)s in %(occupation)s; the worker holds %(held)s.")
+            % {"grade": _grade(f.grade_max), "occupation": f.occupation, "held": _grade(f.grade_in_occupation)}
+        )
+    return reasons

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    """Competition levels, highest first (DOMAIN.md)."""
+
+    WORLD = "world", _("WorldSkills Competition")
+    NATIONAL_1 = "national_1", _("National, class one")
+    NATIONAL_2 = "national_2", _("National, class two")
+    PROVINCIAL_1 = "provincial_1", _("Provincial, class one")
+    PROVINCIAL_2 = "provincial_2", _("Provincial, class two")
+    CITY = "city", _("City")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Kind(models.TextChoices):
+    LABOUR = "labour", _("Labour competition")
+    SKILLS = "skills", _("Skills competition")
+    INNOVATION = "innovation", _("Innovation competition")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REGISTRATION = "registration", _("Registration open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MARKING = "marking", _("Marking")
+    NOTICE = "notice", _("Public notice")
+    FINAL = "final", _("Final")
+    ARCHIVED = "archived", _("Archived")
+
+
+# The one state machine: which state may follow which.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    State.DRAFT: (State.REGISTRATION,),
+    State.REGISTRATION: (State.IN_PROGRESS, State.DRAFT),
+    State.IN_PROGRESS: (State.MARKING,),
+    State.MARKING: (State.NOTICE,),
+    State.NOTICE: (State.FINAL, State.MARKING),
+    State.FINAL: (State.ARCHIVED,),
+    State.ARCHIVED: (),
+}
+
+
+class Mode(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    TEAM = "team", _("Team")
+
+
+class Audience(models.TextChoices):
+    """Who may enter. Students join when colleges bring their registry; until then "all" admits
+    workers in any status (left, retired), "employed" only those still employed."""
+
+    EMPLOYED = "employed", _("Employed workers only")
+    ALL = "all", _("Any registered worker")
+
+
+class EntryState(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

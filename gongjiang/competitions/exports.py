@@ -1,0 +1,37 @@
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongjiang.core.exports import Exporter
+
+from .models import Entry
+
+
+class EntryExporter(Exporter):
+    """An event's entries as the user may see them; identifiers masked."""
+
+    identifier = "entries"
+    label = _("Entries")
+    headers = (
+        _("Competitor number"),
+        pgettext_lazy("person", "Name"),
+        _("ID number"),
+        _("Employer"),
+        _("Team"),
+        _("State"),
+        _("Registered"),
+    )
+
+    def rows(self, items: Iterable[Entry]) -> Iterator[Sequence[Any]]:
+        for e in items:
+            yield (
+                e.competitor_no,
+                e.worker.name,
+                e.worker.id_number_masked,
+                e.employer.name,
+                e.team,
+                e.get_state_display(),
+                e.registered_at.date().isoformat(),
+            )

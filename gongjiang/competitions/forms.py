@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.core.forms import BootstrapMixin
+from gongjiang.orgs.models import Union
+from gongjiang.orgs.rules import MANAGE_COMPETITIONS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.enums import Grade
+from gongjiang.people.models import Occupation
+
+from .enums import Audience, Kind, Mode, Tier
+from .services import CompetitionData
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CompetitionForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.SKILLS)
+    organiser = forms.ModelChoiceField(label=_("Organising union"), queryset=Union.objects.none())
+    committee = forms.CharField(label=_("Organising committee"), max_length=120, required=False)
+    co_organisers = forms.CharField(label=_("Co-organisers"), max_length=300, required=False)
+    host = forms.CharField(label=_("Host"), max_length=120, required=False)
+    series = forms.CharField(label=_("Series or brand"), max_length=60, required=False)
+    registration_closes_on = forms.DateField(label=_("Registration closes on"), widget=DATE)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    avoid_same_region = forms.BooleanField(label=_("Judges also avoid competitors of their own region"), required=False)
+    notice_working_days = forms.IntegerField(
+        label=_("Public notice (working days)"), min_value=1, max_value=30, initial=5
+    )
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organiser"].queryset = Union.objects.filter(
+            scope.union_filter(MANAGE_COMPETITIONS, "pk")
+        ).order_by("kind", "name")
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        closes, starts, ends = data.get("registration_closes_on"), data.get("starts_on"), data.get("ends_on")
+        if closes and starts and closes > starts:
+            self.add_error("registration_closes_on", _("Registration must close on or before the start."))
+        if starts and ends and starts > ends:
+            self.add_error("ends_on", _("The end cannot come before the start."))
+        return data
+
+    def to_data(self) -> CompetitionData:
+        return CompetitionData(**self.cleaned_data)
+
+
+class EventForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    occupation = forms.ModelChoiceField(label=_("Occupation"), queryset=Occupation.objects.all())
+    grade_min = forms.TypedChoiceField(
+        label=_("Lowest grade"), choices=[("", "—"), *Grade.choices], coerce=int, empty_value=None, required=False
+    )
+    grade_max = forms.TypedChoiceField(
+        label=_("Highest grade"), choices=[("", "—"), *Grade.choices], coerce=int, empty_value=None, required=False
+    )
+    mode = forms.ChoiceField(label=_("Individual or team"), choices=Mode.choices)
+    team_size = forms.IntegerField(label=_("Team size"), min_value=1, max_value=20, initial=1)
+    theory_weight = forms.IntegerField(label=_("Theory weight (%)"), min_value=0, max_value=100, initial=30)
+    practical_weight = forms.IntegerField(label=_("Practical weight (%)"), min_value=0, max_value=100, initial=70)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
+    min_age = forms.IntegerField(label=_("Minimum age"), min_value=14, max_value=80, required=False)
+    max_age = forms.IntegerField(label=_("Maximum age"), min_value=14, max_value=80, required=False)
+    audience = forms.ChoiceField(label=_("Who may enter"), choices=Audience.choices)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        theory, practical = data.get("theory_weight"), data.get("practical_weight")
+        if theory is not None and practical is not None and theory + practical != 100:
+            self.add_error("practical_weight", _("The theory and practical weights must add up to 100."))
+        return data

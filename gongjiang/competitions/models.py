@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.orgs.models import Employer, Union
+from gongjiang.people.enums import Grade
+from gongjiang.people.models import Occupation, Worker
+
+from .enums import Audience, EntryState, Kind, Mode, State, Tier
+
+
+class Competition(models.Model):
+    """A labour, skills or innovation competition run by an organising union (its scope)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    tier = models.CharField(_("tier"), max_length=14, choices=Tier.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SKILLS)
+    organiser = models.ForeignKey(Union, verbose_name=_("organising union"), on_delete=models.PROTECT, related_name="+")
+    committee = models.CharField(_("organising committee"), max_length=120, blank=True)
+    co_organisers = models.CharField(_("co-organisers"), max_length=300, blank=True)
+    host = models.CharField(_("host"), max_length=120, blank=True)
+    series = models.CharField(_("series or brand"), max_length=60, blank=True)
+    registration_closes_on = models.DateField(_("registration closes on"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    state = models.CharField(_("state"), max_length=14, choices=State.choices, default=State.DRAFT)
+    avoid_same_region = models.BooleanField(_("judges also avoid competitors of their own region"), default=False)
+    notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    region_code = models.CharField(max_length=6, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("competitions:detail", args=[self.pk])
+
+
+class Event(models.Model):
+    """A competition event (赛项) for one occupation and grade band."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(_("name"), max_length=120)
+    occupation = models.ForeignKey(Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT, related_name="+")
+    grade_min = models.PositiveSmallIntegerField(_("lowest grade"), choices=Grade.choices, null=True, blank=True)
+    grade_max = models.PositiveSmallIntegerField(_("highest grade"), choices=Grade.choices, null=True, blank=True)
+    mode = models.CharField(_("individual or team"), max_length=10, choices=Mode.choices, default=Mode.INDIVIDUAL)
+    team_size = models.PositiveSmallIntegerField(_("team size"), default=1)
+    theory_weight = models.PositiveSmallIntegerField(_("theory weight (%)"), default=30)
+    practical_weight = models.PositiveSmallIntegerField(_("practical weight (%)"), default=70)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    audience = models.CharField(_("who may enter"), max_length=10, choices=Audience.choices, default=Audience.EMPLOYED)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["competition", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theory_weight__lte=100) & models.Q(practical_weight__lte=100),
+                name="event_weights_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("competitions:event", args=[self.pk])
+
+
+class Entry(models.Model):
+    """One worker entered in one event. ``union`` is the worker's enterprise union at entry time."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="entries")
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="entries")
+    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=6, db_index=True)
+    team = models.CharField(_("team"), max_length=60, blank=True)
+    competitor_no = models.CharField(_("competitor number"), max_length=8, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=EntryState.choices, default=EntryState.REGISTERED)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["event", "competitor_no", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "worker"], name="entry_one_per_worker_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "competitor_no"],
+                condition=~models.Q(competitor_no=""),
+                name="entry_competitor_no_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.worker}"

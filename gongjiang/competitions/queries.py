@@ -1,0 +1,35 @@
+"""Reads for competitions; each starts from the user's scope."""
+
+from django.db.models import Q, QuerySet
+
+from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, VIEW_WORKERS
+from gongjiang.orgs.scope import Scope
+
+from .enums import State
+from .models import Competition, Entry, Event
+
+
+def competitions_for_user(scope: Scope) -> QuerySet[Competition]:
+    """Competitions the user organises (their subtree), and, once announced, those organised by a
+    union above them, whose events their workers may enter."""
+    above = UnionAncestor.objects.filter(descendant_id__in=scope.roots(ENTER_COMPETITIONS)).values("ancestor_id")
+    announced_above = (
+        Q(organiser_id__in=above) & ~Q(state=State.DRAFT) if scope.has(ENTER_COMPETITIONS) else Q(pk__in=[])
+    )
+    return Competition.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "organiser") | announced_above)
+
+
+def events_for_user(scope: Scope) -> QuerySet[Event]:
+    return Event.objects.filter(competition__in=competitions_for_user(scope))
+
+
+def entries_for_user(scope: Scope) -> QuerySet[Entry]:
+    """Entries of the user's own workers, and every entry of the competitions the user organises."""
+    own = scope.union_filter(VIEW_WORKERS) | scope.union_filter(ENTER_COMPETITIONS)
+    organised = scope.union_filter(MANAGE_COMPETITIONS, "event__competition__organiser")
+    return Entry.objects.filter(own | organised)
+
+
+def manages(scope: Scope, competition: Competition) -> bool:
+    return scope.covers(MANAGE_COMPETITIONS, competition.organiser_id)

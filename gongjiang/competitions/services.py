@@ -1,0 +1,309 @@
+"""Writes for competitions: one function per business action, scope-checked and audited."""
+
+import datetime as dt
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from gongjiang.core import audit
+from gongjiang.core.models import AuditAction, User
+from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.models import SkillGrade, Worker
+
+from .eligibility import EntryFacts, refusals
+from .enums import TRANSITIONS, EntryState, Mode, State
+from .models import Competition, Entry, Event
+
+COMPETITION_FIELDS = (
+    "name",
+    "tier",
+    "kind",
+    "organiser",
+    "committee",
+    "co_organisers",
+    "host",
+    "series",
+    "registration_closes_on",
+    "starts_on",
+    "ends_on",
+    "state",
+    "avoid_same_region",
+    "notice_working_days",
+)
+EVENT_FIELDS = (
+    "name",
+    "occupation",
+    "grade_min",
+    "grade_max",
+    "mode",
+    "team_size",
+    "theory_weight",
+    "practical_weight",
+    "capacity",
+    "min_age",
+    "max_age",
+    "audience",
+)
+ENTRY_FIELDS = ("worker", "employer", "team", "competitor_no", "state", "withdrawn_reason")
+
+
+class CompetitionError(Exception):
+    """A broken business rule, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class CompetitionData:
+    name: str
+    tier: str
+    kind: str
+    organiser: Union
+    registration_closes_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    committee: str = ""
+    co_organisers: str = ""
+    host: str = ""
+    series: str = ""
+    avoid_same_region: bool = False
+    notice_working_days: int = 5
+
+
+def _check_dates(data: CompetitionData) -> None:
+    if not data.registration_closes_on <= data.starts_on <= data.ends_on:
+        raise CompetitionError(_("Registration must close before the start, and the start come before the end."))
+
+
+@transaction.atomic
+def create_competition(*, actor: User, scope: Scope, data: CompetitionData) -> Competition:
+    scope.require(MANAGE_COMPETITIONS, data.organiser.pk)
+    _check_dates(data)
+    competition = Competition.objects.create(**asdict(data), region_code=data.organiser.region_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=competition,
+        after=audit.snapshot(competition, COMPETITION_FIELDS),
+        union_id=competition.organiser_id,
+    )
+    return competition
+
+
+@transaction.atomic
+def update_competition(*, actor: User, scope: Scope, competition: Competition, data: CompetitionData) -> Competition:
+    """Change the particulars; the organiser stays (a competition does not move between unions)."""
+    scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if data.organiser.pk != competition.organiser_id:
+        raise CompetitionError(_("The organising union of a competition cannot change."))
+    _check_dates(data)
+    before = audit.snapshot(competition, COMPETITION_FIELDS)
+    for name, value in asdict(data).items():
+        setattr(competition, name, value)
+    competition.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=competition,
+        before=before,
+        after=audit.snapshot(competition, COMPETITION_FIELDS),
+        union_id=competition.organiser_id,
+    )
+    return competition
+
+
+@transaction.atomic
+def transition(*, actor: User, scope: Scope, competition: Competition, to: str, note: str = "") -> Competition:
+    """Move the competition to its next state. Side effects by target state:
+
+    - in_progress: competitor numbers are drawn for every event that has none yet;
+    - every other state: nothing beyond the state itself (marking, notice and final
+      arrive with the marking and results parts).
+    """
+    scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if to not in TRANSITIONS[competition.state]:
+        raise CompetitionError(
+            _("A competition in state “%(state)s” cannot move to “%(to)s”.")
+            % {"state": competition.get_state_display(), "to": State(to).label}
+        )
+    before = audit.snapshot(competition, ("state",))
+    competition.state = to
+    competition.save(update_fields=["state"])
+    if to == State.IN_PROGRESS:
+        for event in competition.events.all():
+            draw_competitor_numbers(event=event)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=competition,
+        before=before,
+        after=audit.snapshot(competition, ("state",)),
+        union_id=competition.organiser_id,
+        note=note,
+    )
+    return competition
+
+
+def _check_event(fields: dict[str, Any]) -> None:
+    if fields["theory_weight"] + fields["practical_weight"] != 100:
+        raise CompetitionError(_("The theory and practical weights must add up to 100."))
+    if fields["grade_min"] and fields["grade_max"] and fields["grade_min"] > fields["grade_max"]:
+        raise CompetitionError(_("The lowest grade is above the highest grade."))
+    if fields["min_age"] and fields["max_age"] and fields["min_age"] > fields["max_age"]:
+        raise CompetitionError(_("The minimum age is above the maximum age."))
+    if fields["mode"] == Mode.TEAM and fields["team_size"] < 2:
+        raise CompetitionError(_("A team event needs a team size of at least 2."))
+    if fields["mode"] == Mode.INDIVIDUAL:
+        fields["team_size"] = 1
+
+
+@transaction.atomic
+def save_event(
+    *, actor: User, scope: Scope, competition: Competition, event: Event | None = None, fields: dict[str, Any]
+) -> Event:
+    """Create an event, or change one, while the competition is still in draft or registration."""
+    scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if competition.state not in {State.DRAFT, State.REGISTRATION}:
+        raise CompetitionError(_("Events can only change before the competition starts."))
+    _check_event(fields)
+    if event is None:
+        event = Event.objects.create(competition=competition, **fields)
+        before: dict[str, Any] = {}
+        action = AuditAction.CREATE
+    else:
+        before = audit.snapshot(event, EVENT_FIELDS)
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        action = AuditAction.UPDATE
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=event,
+        before=before,
+        after=audit.snapshot(event, EVENT_FIELDS),
+        union_id=competition.organiser_id,
+    )
+    return event
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def entry_facts(*, event: Event, worker: Worker) -> EntryFacts:
+    """Gather from the database what :func:`eligibility.refusals` decides on."""
+    competition = event.competition
+    grade = SkillGrade.objects.filter(worker=worker, occupation_id=event.occupation_id).aggregate(top=Max("grade"))[
+        "top"
+    ]
+    taken = event.entries.filter(state=EntryState.REGISTERED).count()
+    return EntryFacts(
+        registration_open=competition.state == State.REGISTRATION,
+        already_entered=event.entries.filter(worker=worker, state=EntryState.REGISTERED).exists(),
+        event_full=event.capacity is not None and taken >= event.capacity,
+        employer_in_organiser_scope=UnionAncestor.objects.filter(
+            descendant_id=worker.union_id, ancestor_id=competition.organiser_id
+        ).exists(),
+        worker_employed=worker.status == "employed",
+        age_at_start=_age_on(worker.birth_date, competition.starts_on),
+        grade_in_occupation=grade,
+        occupation=event.occupation.name,
+        audience=event.audience,
+        grade_min=event.grade_min,
+        grade_max=event.grade_max,
+        min_age=event.min_age,
+        max_age=event.max_age,
+    )
+
+
+@transaction.atomic
+def register_entry(*, actor: User, scope: Scope, event: Event, worker: Worker, team: str = "") -> Entry:
+    """Enter a worker in an event, or refuse with every reason at once."""
+    if not scope.covers(ENTER_COMPETITIONS, worker.union_id):
+        raise PermissionDenied
+    event = Event.objects.select_for_update().select_related("competition", "occupation").get(pk=event.pk)
+    reasons = refusals(entry_facts(event=event, worker=worker))
+    if reasons:
+        raise CompetitionError(" ".join(reasons))
+    if event.mode == Mode.TEAM and not team:
+        raise CompetitionError(_("Name the team for a team event."))
+    entry, created = Entry.objects.get_or_create(
+        event=event,
+        worker=worker,
+        defaults={
+            "employer_id": worker.employer_id,
+            "union_id": worker.union_id,
+            "region_code": worker.region_code,
+            "team": team,
+            "registered_by": actor,
+        },
+    )
+    before: dict[str, Any] = {} if created else audit.snapshot(entry, ENTRY_FIELDS)
+    if not created:  # re-entering after a withdrawal
+        entry.state, entry.withdrawn_reason, entry.team = EntryState.REGISTERED, "", team
+        entry.employer_id, entry.union_id, entry.registered_by = worker.employer_id, worker.union_id, actor
+        entry.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=entry,
+        before=before,
+        after=audit.snapshot(entry, ENTRY_FIELDS),
+        union_id=entry.union_id,
+    )
+    return entry
+
+
+@transaction.atomic
+def withdraw_entry(*, actor: User, scope: Scope, entry: Entry, reason: str) -> Entry:
+    """Withdraw before marking starts; the entry stays on record with the reason."""
+    competition = entry.event.competition
+    allowed = scope.covers(ENTER_COMPETITIONS, entry.union_id) or scope.covers(
+        MANAGE_COMPETITIONS, competition.organiser_id
+    )
+    if not allowed:
+        raise PermissionDenied
+    if competition.state not in {State.REGISTRATION, State.IN_PROGRESS}:
+        raise CompetitionError(_("Entries can be withdrawn only before marking starts."))
+    if entry.state == EntryState.WITHDRAWN:
+        raise CompetitionError(_("This entry is already withdrawn."))
+    if not reason.strip():
+        raise CompetitionError(_("Give a reason for the withdrawal."))
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    entry.state, entry.withdrawn_reason = EntryState.WITHDRAWN, reason.strip()[:200]
+    entry.save(update_fields=["state", "withdrawn_reason"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=entry,
+        before=before,
+        after=audit.snapshot(entry, ENTRY_FIELDS),
+        union_id=entry.union_id,
+    )
+    return entry
+
+
+def draw_competitor_numbers(*, event: Event) -> int:
+    """Give every registered entry without a number a random one, unique in the event.
+
+    Numbers are drawn with the operating system's randomness, so nobody can predict
+    which competitor gets which number; judges see only these numbers.
+    """
+    entries = list(event.entries.filter(state=EntryState.REGISTERED, competitor_no=""))
+    if not entries:
+        return 0
+    used = set(event.entries.exclude(competitor_no="").values_list("competitor_no", flat=True))
+    width = max(3, len(str(len(entries) + len(used))))
+    free = [n for n in range(1, len(entries) + len(used) + 1) if f"{n:0{width}d}" not in used]
+    secrets.SystemRandom().shuffle(free)
+    for entry, number in zip(entries, free, strict=False):
+        entry.competitor_no = f"{number:0{width}d}"
+    Entry.objects.bulk_update(entries, ["competitor_no"])
+    return len(entries)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "competitions"
+urlpatterns = [
+    path("", views.competition_list, name="list"),
+    path("new/", views.competition_create, name="create"),
+    path("<int:pk>/", views.competition_detail, name="detail"),
+    path("<int:pk>/edit/", views.competition_edit, name="edit"),
+    path("<int:pk>/transition/", views.competition_transition, name="transition"),
+    path("<int:pk>/events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/export/", views.event_entries_export, name="event_export"),
+    path("events/<int:pk>/candidates/", views.event_candidates, name="event_candidates"),
+    path("events/<int:pk>/register/", views.entry_register, name="entry_register"),
+    path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+]

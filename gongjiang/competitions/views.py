@@ -1,0 +1,253 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
+from gongjiang.people.queries import search_workers, workers_for_user
+
+from . import services
+from .enums import TRANSITIONS, EntryState, State, Tier
+from .exports import EntryExporter
+from .forms import CompetitionForm, EventForm
+from .queries import competitions_for_user, entries_for_user, events_for_user, manages
+
+PAGE_SIZE = 50
+
+
+def _visible_competition(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(competitions_for_user(request.scope).select_related("organiser"), pk=pk)
+
+
+def _visible_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(
+        events_for_user(request.scope).select_related("competition__organiser", "occupation"), pk=pk
+    )
+
+
+@login_required
+def competition_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    if not (scope.has(MANAGE_COMPETITIONS) or scope.has(ENTER_COMPETITIONS)):
+        raise PermissionDenied
+    qs = (
+        competitions_for_user(scope)
+        .select_related("organiser")
+        .annotate(event_count=Count("events"))
+        .order_by("-starts_on", "-id")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(series__contains=q))
+    if tier := request.GET.get("tier"):
+        qs = qs.filter(tier=tier)
+    if state := request.GET.get("state"):
+        qs = qs.filter(state=state)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "tiers": Tier.choices, "states": State.choices, "nav": "competitions"}
+    template = "competitions/competition_list.html#table" if is_htmx(request) else "competitions/competition_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def competition_create(request: HttpRequest) -> HttpResponse:
+    if not request.scope.has(MANAGE_COMPETITIONS):
+        raise PermissionDenied
+    form = CompetitionForm(request.POST or None, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            competition = services.create_competition(actor=request.user, scope=request.scope, data=form.to_data())
+        except services.CompetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Competition created. Add its events, then open registration."))
+            return redirect(competition)
+    return render(request, "competitions/competition_form.html", {"form": form, "nav": "competitions"})
+
+
+@login_required
+def competition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = _visible_competition(request, pk)
+    request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    initial = {name: getattr(competition, name) for name in CompetitionForm.base_fields}
+    form = CompetitionForm(request.POST or None, scope=request.scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_competition(
+                actor=request.user, scope=request.scope, competition=competition, data=form.to_data()
+            )
+        except services.CompetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(competition)
+    context = {"form": form, "competition": competition, "nav": "competitions"}
+    return render(request, "competitions/competition_form.html", context)
+
+
+@login_required
+def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = _visible_competition(request, pk)
+    scope = request.scope
+    is_manager = manages(scope, competition)
+    visible_entries = entries_for_user(scope).filter(state=EntryState.REGISTERED)
+    events = competition.events.select_related("occupation").annotate(
+        entry_count=Count("entries", filter=Q(entries__in=visible_entries))
+    )
+    return render(
+        request,
+        "competitions/competition_detail.html",
+        {
+            "competition": competition,
+            "events": events,
+            "manages": is_manager,
+            "next_states": [(s, State(s).label) for s in TRANSITIONS[competition.state]] if is_manager else [],
+            "history": history(competition)[:50] if is_manager else [],
+            "nav": "competitions",
+        },
+    )
+
+
+@login_required
+@require_POST
+def competition_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = _visible_competition(request, pk)
+    try:
+        services.transition(
+            actor=request.user, scope=request.scope, competition=competition, to=request.POST.get("to", "")
+        )
+    except (services.CompetitionError, KeyError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.CompetitionError) else _("Unknown state."))
+    else:
+        messages.success(request, _("The competition is now “%(state)s”.") % {"state": State(request.POST["to"]).label})
+    return redirect(competition)
+
+
+def _event_form_view(request: HttpRequest, competition, event=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    initial = {name: getattr(event, name) for name in EventForm.base_fields} if event else None
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.save_event(
+                actor=request.user, scope=request.scope, competition=competition, event=event, fields=form.cleaned_data
+            )
+        except services.CompetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect(event)
+    context = {"form": form, "competition": competition, "event": event, "nav": "competitions"}
+    return render(request, "competitions/event_form.html", context)
+
+
+@login_required
+def event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _event_form_view(request, _visible_competition(request, pk))
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    return _event_form_view(request, event.competition, event)
+
+
+def _event_entries(request: HttpRequest, event):  # type: ignore[no-untyped-def]
+    return (
+        entries_for_user(request.scope)
+        .filter(event=event)
+        .select_related("worker", "employer")
+        .order_by("state", "competitor_no", "id")
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    scope = request.scope
+    competition = event.competition
+    can_enter = scope.has(ENTER_COMPETITIONS) and competition.state == State.REGISTRATION
+    page = Paginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "competitions/event_detail.html",
+        {
+            "event": event,
+            "competition": competition,
+            "page": page,
+            "manages": manages(scope, competition),
+            "can_enter": can_enter,
+            "can_withdraw": competition.state in {State.REGISTRATION, State.IN_PROGRESS},
+            "nav": "competitions",
+        },
+    )
+
+
+@login_required
+def event_entries_export(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    return EntryExporter().response(
+        _event_entries(request, event).iterator(chunk_size=2000), request.GET.get("fmt", "csv")
+    )
+
+
+@login_required
+def event_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Workers of the user's own unions matching a search, to enter with one click (an htmx partial)."""
+    event = _visible_event(request, pk)
+    scope = request.scope
+    if not scope.has(ENTER_COMPETITIONS):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    workers = []
+    if q:
+        own = workers_for_user(scope).filter(scope.union_filter(ENTER_COMPETITIONS))
+        entered = event.entries.filter(state=EntryState.REGISTERED).values("worker_id")
+        workers = list(search_workers(own, q).exclude(pk__in=entered).select_related("employer").order_by("name")[:20])
+    return render(request, "competitions/candidates.html", {"event": event, "workers": workers, "q": q})
+
+
+@login_required
+@require_POST
+def entry_register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    worker_id = request.POST.get("worker", "")
+    worker = get_object_or_404(workers_for_user(request.scope), pk=worker_id) if worker_id.isdigit() else None
+    if worker is None:
+        messages.error(request, _("Choose a worker."))
+        return redirect(event)
+    try:
+        services.register_entry(
+            actor=request.user,
+            scope=request.scope,
+            event=event,
+            worker=worker,
+            team=request.POST.get("team", "").strip(),
+        )
+    except services.CompetitionError as exc:
+        messages.error(request, _("%(name)s cannot be entered: %(reasons)s") % {"name": worker.name, "reasons": exc})
+    else:
+        messages.success(request, _("%(name)s is entered.") % {"name": worker.name})
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(entries_for_user(request.scope).select_related("event__competition", "worker"), pk=pk)
+    try:
+        services.withdraw_entry(
+            actor=request.user, scope=request.scope, entry=entry, reason=request.POST.get("reason", "")
+        )
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The entry of %(name)s is withdrawn.") % {"name": entry.worker.name})
+    return redirect(entry.event)
