@@ -5,6 +5,7 @@ kind (dates, times, JSON), not through the ORM's per-object machinery. No model
 ``save()`` runs and no signal fires, so callers write their own audit rows.
 """
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -18,7 +19,8 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if connection.vendor == "postgresql":
         return None  # psycopg adapts dates and aware datetimes itself
     if isinstance(field, models.DateField):  # DateTimeField too
-        return lambda v: field.get_db_prep_save(v, connection)
+        # an import stamps every row with the same "now" and has few distinct dates: convert each once
+        return functools.lru_cache(maxsize=65536)(lambda v: field.get_db_prep_save(v, connection))
     return None
 
 

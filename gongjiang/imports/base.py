@@ -93,6 +93,7 @@ def read_table(path: Path) -> Iterator[list[str]]:
             raise FileError(_("The file is not a readable Excel workbook.")) from exc
         try:
             ws = wb.worksheets[0]
+            ws.reset_dimensions()  # read every cell, whatever the file's <dimension> claims
             for values in ws.iter_rows(values_only=True):
                 yield [_cell_text(v) for v in values]
         finally:
@@ -117,7 +118,11 @@ def count_data_rows(path: Path) -> int:
 
         try:
             wb = load_workbook(path, read_only=True)
-            rows = (wb.worksheets[0].max_row or 1) - 1
+            ws = wb.worksheets[0]
+            rows = (ws.max_row or 1) - 1
+            if rows < 1 or (ws.max_column or 1) < 2:  # no <dimension>, or a stub "A1": count the rows
+                ws.reset_dimensions()
+                rows = sum(1 for _row in ws.iter_rows(values_only=True)) - 1
             wb.close()
             return max(rows, 0)
         except Exception as exc:

@@ -222,6 +222,7 @@ class WorkerImporter(Importer):
         """One transaction; new rows through the bulk path, existing rows only where they differ."""
         self.now = timezone.now()
         self.audit_rows: list[tuple[Any, ...]] = []
+        self.note = _("import")  # once per file, not once per audit row
         with transaction.atomic():
             new = [rec for _r, rec in records if rec.existing_id is None]
             old = [rec for _r, rec in records if rec.existing_id is not None]
@@ -239,8 +240,11 @@ class WorkerImporter(Importer):
 
     def _audit(self, action: str, model: str, object_id: int, *, label: str, union_id: int, changes: dict) -> None:
         self.audit_rows.append(
-            (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, _("import"))
+            (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, self.note)
         )
+        if len(self.audit_rows) >= 5000:  # write as we go instead of holding every audit row to the end
+            bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, self.audit_rows)
+            self.audit_rows = []
 
     def _insert_workers(self, chunk: list[WorkerRow]) -> None:
         rows = []

@@ -195,3 +195,35 @@ def test_roles_without_import_rights(org, as_user):
     assert as_user(org.users.judge).get("/imports/").status_code == 403
     assert as_user(org.users.charlie).post("/imports/", {"file": xlsx(_rows(org))}).status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+def test_xlsx_without_a_dimension_is_read_whole(org, settings):
+    """Some writers leave out <dimension> or write a stub "A1"; every cell is still read and counted."""
+    import re
+    import zipfile
+
+    good = xlsx(_rows(org)).read()
+    for replacement in ("", '<dimension ref="A1"/>'):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb"<dimension[^>]*/>", replacement.encode(), data)
+                dst.writestr(item, data)
+        settings.IMPORT_INLINE_MAX_ROWS = 3  # 4 rows: must be counted right to go to the worker
+        job = run(org.users.alice, SimpleUploadedFile("workers.xlsx", buf.getvalue()))
+        job.refresh_from_db()
+        assert (job.total_rows, job.status) == (4, ImportStatus.DONE), replacement
+        Worker.objects.filter(name__startswith="测试").delete()
+        SkillGrade.objects.filter(certificate_no__startswith="T-").delete()
+
+
+def test_files_over_the_row_limit_are_refused(org, settings):
+    from gongjiang.imports.base import FileError
+
+    settings.IMPORT_MAX_ROWS = 3
+    with pytest.raises(FileError) as info:
+        run(org.users.alice, csv_file(_rows(org)))
+    assert str(info.value) == "文件有4行，请拆分为每个不超过3行的文件。"
+    assert ImportJob.objects.count() == 0
