@@ -64,6 +64,10 @@ PAGES = {
     "competitions:entry_register": ("object", lambda o: {"pk": o.harbin_event.pk}),
     # the Harbin worker's entry in the provincial event, which Bob's union may also enter
     "competitions:entry_withdraw": ("object", lambda o: {"pk": o.harbin_entry.pk}),
+    "competitions:judges": ("list", lambda o: {}),
+    "competitions:event_assign": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:assignment_change": ("object", lambda o: {"pk": o.harbin_assignment.pk}),
+    "competitions:judging": ("own", lambda o: {}),
 }
 
 # API operations: (method, path template) -> kind, path kwargs.
@@ -123,6 +127,21 @@ def leaky(contest, as_user):
         errors=[{"row": 2, "column": "姓名", "value": "王铁军", "message": "x"}],
     )
     org.harbin_token, _raw = ApiToken.issue(user=org.users.alice, name="harbin")
+    from gongjiang.competitions import services as comp
+    from gongjiang.orgs.scope import Scope
+
+    alice = org.users.alice
+    org.harbin_judge = comp.add_judge(
+        actor=alice,
+        scope=Scope(alice),
+        pool=org.harbin,
+        name="哈尔滨裁判甲",
+        region_code="230100",
+        occupations=[org.lathe],
+    )
+    org.harbin_assignment = comp.assign_judge(
+        actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
+    )
     return org
 
 
@@ -135,6 +154,7 @@ def _markers(org) -> list[str]:
         org.harbin_employer.uscc,
         org.daoli.name,
         org.harbin_comp.name,
+        "哈尔滨裁判甲",
     ]
 
 

@@ -69,3 +69,28 @@ def refusals(f: EntryFacts) -> list[str]:
             % {"grade": _grade(f.grade_max), "occupation": f.occupation, "held": _grade(f.grade_in_occupation)}
         )
     return reasons
+
+
+@dataclass(frozen=True)
+class Competitor:
+    name: str
+    employer_id: int
+    employer_name: str
+    region_code: str
+
+
+def judge_conflicts(
+    *, judge_employer_id: int | None, judge_region: str, competitors: list[Competitor], avoid_region: bool
+) -> list[str]:
+    """回避: every competitor a judge may not mark — same employer always, same region where the
+    competition says so. An empty list means the judge may mark this event."""
+    reasons = []
+    for c in competitors:
+        if judge_employer_id is not None and c.employer_id == judge_employer_id:
+            reasons.append(
+                _("%(name)s competes for the judge's own employer %(employer)s.")
+                % {"name": c.name, "employer": c.employer_name}
+            )
+        elif avoid_region and c.region_code[:4] == judge_region[:4]:
+            reasons.append(_("%(name)s comes from the judge's own city.") % {"name": c.name})
+    return reasons

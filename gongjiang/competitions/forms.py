@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.forms import BootstrapMixin
-from gongjiang.orgs.models import Union
+from gongjiang.core.models import User
+from gongjiang.orgs.models import Employer, Region, Union
+from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import Grade
@@ -74,3 +77,40 @@ class EventForm(BootstrapMixin, forms.Form):
         if theory is not None and practical is not None and theory + practical != 100:
             self.add_error("practical_weight", _("The theory and practical weights must add up to 100."))
         return data
+
+
+class JudgeForm(BootstrapMixin, forms.Form):
+    pool = forms.ModelChoiceField(label=_("Pool of"), queryset=Union.objects.none())
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    employer = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=Employer.objects.none(),
+        required=False,
+        help_text=_("Judges never mark competitors of their own employer."),
+    )
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.exclude(level="province"))
+    occupations = forms.ModelMultipleChoiceField(label=_("Occupations"), queryset=Occupation.objects.all())
+    username = forms.CharField(
+        label=_("Log-in for marking"), required=False, help_text=_("An existing account's username.")
+    )
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["pool"].queryset = Union.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pk")).exclude(
+            kind="grassroots"
+        )
+        # only employers inside the user's reach; an expert from elsewhere is described by affiliation
+        self.fields["employer"].queryset = employers_for_user(scope).order_by("name")
+        self.fields["occupations"].widget.attrs["size"] = 6
+
+    def clean_username(self) -> User | None:
+        username = self.cleaned_data.get("username", "").strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this username."))
+        if hasattr(user, "judge"):
+            raise forms.ValidationError(_("This account already belongs to a judge."))
+        return user

@@ -107,3 +107,53 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.worker}"
+
+
+class Judge(models.Model):
+    """An expert in a union's judge pool (专家库). ``user`` is the log-in used for marking."""
+
+    pool = models.ForeignKey(Union, verbose_name=_("pool of"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="judge"
+    )
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=100, blank=True, help_text=_("e.g. a university"))
+    region_code = models.CharField(_("region"), max_length=6)
+    occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), related_name="+")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("judge")
+        verbose_name_plural = _("judges")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A judge assigned to an event; one chief judge per event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(Judge, verbose_name=_("judge"), on_delete=models.PROTECT, related_name="assignments")
+    is_chief = models.BooleanField(_("chief judge"), default=False)
+    drawn = models.BooleanField(_("drawn at random"), default=False)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("judge assignment")
+        verbose_name_plural = _("judge assignments")
+        ordering = ["-is_chief", "judge__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "judge"], name="assignment_once_per_event"),
+            models.UniqueConstraint(
+                fields=["event"], condition=models.Q(is_chief=True), name="assignment_one_chief_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.judge}"

@@ -7,7 +7,7 @@ from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, VIEW_W
 from gongjiang.orgs.scope import Scope
 
 from .enums import State
-from .models import Competition, Entry, Event
+from .models import Assignment, Competition, Entry, Event, Judge
 
 
 def competitions_for_user(scope: Scope) -> QuerySet[Competition]:
@@ -33,3 +33,20 @@ def entries_for_user(scope: Scope) -> QuerySet[Entry]:
 
 def manages(scope: Scope, competition: Competition) -> bool:
     return scope.covers(MANAGE_COMPETITIONS, competition.organiser_id)
+
+
+def judges_for_user(scope: Scope) -> QuerySet[Judge]:
+    """Judges of the pools the user manages, and of the pools above them (which their competitions may use)."""
+    above = UnionAncestor.objects.filter(descendant_id__in=scope.roots(MANAGE_COMPETITIONS)).values("ancestor_id")
+    return Judge.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pool") | Q(pool_id__in=above))
+
+
+def assignments_for_user(scope: Scope) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "event__competition__organiser"))
+
+
+def own_assignments(user: object) -> QuerySet[Assignment]:
+    """A judge's own assignments: all a judge may see of the competitions they mark."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    return Assignment.objects.filter(judge__user=user)

@@ -17,9 +17,9 @@ from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 
-from .eligibility import EntryFacts, refusals
+from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
 from .enums import TRANSITIONS, EntryState, Mode, State
-from .models import Competition, Entry, Event
+from .models import Assignment, Competition, Entry, Event, Judge
 
 COMPETITION_FIELDS = (
     "name",
@@ -132,6 +132,14 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
             _("A competition in state “%(state)s” cannot move to “%(to)s”.")
             % {"state": competition.get_state_display(), "to": State(to).label}
         )
+    if to == State.IN_PROGRESS:
+        problems = [
+            f"{a.event.name} · {a.judge.name}: {reason}"
+            for a in Assignment.objects.filter(event__competition=competition).select_related("event", "judge")
+            for reason in conflicts_of(a.judge, a.event)
+        ]
+        if problems:
+            raise CompetitionError(_("Judges must step aside first: %(problems)s") % {"problems": " ".join(problems)})
     before = audit.snapshot(competition, ("state",))
     competition.state = to
     competition.save(update_fields=["state"])
@@ -307,3 +315,129 @@ def draw_competitor_numbers(*, event: Event) -> int:
         entry.competitor_no = f"{number:0{width}d}"
     Entry.objects.bulk_update(entries, ["competitor_no"])
     return len(entries)
+
+
+JUDGE_FIELDS = ("name", "employer", "affiliation", "region_code", "occupations", "active")
+JUDGING_STATES = {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS}
+
+
+@transaction.atomic
+def add_judge(
+    *,
+    actor: User,
+    scope: Scope,
+    pool: Union,
+    name: str,
+    region_code: str,
+    occupations: list[Any],
+    employer: Any = None,
+    affiliation: str = "",
+    user: User | None = None,
+) -> Judge:
+    scope.require(MANAGE_COMPETITIONS, pool.pk)
+    judge = Judge.objects.create(
+        pool=pool, name=name, region_code=region_code, employer=employer, affiliation=affiliation, user=user
+    )
+    judge.occupations.set(occupations)
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, obj=judge, after=audit.snapshot(judge, JUDGE_FIELDS), union_id=pool.pk
+    )
+    return judge
+
+
+def conflicts_of(judge: Judge, event: Event) -> list[str]:
+    competitors = [
+        Competitor(e.worker.name, e.employer_id, e.employer.name, e.region_code)
+        for e in event.entries.filter(state=EntryState.REGISTERED).select_related("worker", "employer")
+    ]
+    return judge_conflicts(
+        judge_employer_id=judge.employer_id,
+        judge_region=judge.region_code,
+        competitors=competitors,
+        avoid_region=event.competition.avoid_same_region,
+    )
+
+
+def usable_pool_ids(scope: Scope, competition: Competition) -> set[int]:
+    """Pools an event of ``competition`` may draw judges from: the organiser's and those above it."""
+    return set(
+        UnionAncestor.objects.filter(descendant_id=competition.organiser_id).values_list("ancestor_id", flat=True)
+    )
+
+
+@transaction.atomic
+def assign_judge(*, actor: User, scope: Scope, event: Event, judge: Judge, drawn: bool = False) -> Assignment:
+    """Assign a judge by hand (or by :func:`draw_judges`); refused with every 回避 reason."""
+    competition = event.competition
+    scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if competition.state not in JUDGING_STATES:
+        raise CompetitionError(_("Judges can only change before marking starts."))
+    if judge.pool_id not in usable_pool_ids(scope, competition) or not judge.active:
+        raise CompetitionError(_("This judge is not in a pool this competition may use."))
+    if event.assignments.filter(judge=judge).exists():
+        raise CompetitionError(_("This judge is already assigned to the event."))
+    reasons = conflicts_of(judge, event)
+    if reasons:
+        raise CompetitionError(
+            _("%(judge)s must step aside (回避): %(reasons)s") % {"judge": judge.name, "reasons": " ".join(reasons)}
+        )
+    assignment = Assignment.objects.create(event=event, judge=judge, drawn=drawn, assigned_by=actor)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=assignment,
+        after={"event": event.name, "judge": judge.name, "drawn": drawn},
+        union_id=competition.organiser_id,
+    )
+    return assignment
+
+
+def draw_judges(*, actor: User, scope: Scope, event: Event, count: int) -> list[Assignment]:
+    """Draw up to ``count`` judges at random from the usable pools: active, of the event's occupation,
+    not yet assigned, and free of 回避 conflicts. Returns the assignments made."""
+    competition = event.competition
+    scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    candidates = [
+        judge
+        for judge in Judge.objects.filter(
+            pool_id__in=usable_pool_ids(scope, competition), active=True, occupations=event.occupation_id
+        ).exclude(assignments__event=event)
+        if not conflicts_of(judge, event)
+    ]
+    chosen = secrets.SystemRandom().sample(candidates, min(count, len(candidates)))
+    return [assign_judge(actor=actor, scope=scope, event=event, judge=j, drawn=True) for j in chosen]
+
+
+@transaction.atomic
+def set_chief(*, actor: User, scope: Scope, assignment: Assignment) -> Assignment:
+    event = assignment.event
+    scope.require(MANAGE_COMPETITIONS, event.competition.organiser_id)
+    if event.competition.state not in JUDGING_STATES:
+        raise CompetitionError(_("Judges can only change before marking starts."))
+    event.assignments.filter(is_chief=True).exclude(pk=assignment.pk).update(is_chief=False)
+    assignment.is_chief = True
+    assignment.save(update_fields=["is_chief"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=assignment,
+        after={"event": event.name, "judge": assignment.judge.name, "is_chief": True},
+        union_id=event.competition.organiser_id,
+    )
+    return assignment
+
+
+@transaction.atomic
+def unassign_judge(*, actor: User, scope: Scope, assignment: Assignment) -> None:
+    event = assignment.event
+    scope.require(MANAGE_COMPETITIONS, event.competition.organiser_id)
+    if event.competition.state not in JUDGING_STATES:
+        raise CompetitionError(_("Judges can only change before marking starts."))
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=assignment,
+        before={"event": event.name, "judge": assignment.judge.name, "is_chief": assignment.is_chief},
+        union_id=event.competition.organiser_id,
+    )
+    assignment.delete()

@@ -16,4 +16,8 @@ urlpatterns = [
     path("events/<int:pk>/candidates/", views.event_candidates, name="event_candidates"),
     path("events/<int:pk>/register/", views.entry_register, name="entry_register"),
     path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("judges/", views.judge_list, name="judges"),
+    path("events/<int:pk>/judges/", views.event_assign, name="event_assign"),
+    path("assignments/<int:pk>/", views.assignment_change, name="assignment_change"),
+    path("judging/", views.judging, name="judging"),
 ]

@@ -16,8 +16,16 @@ from gongjiang.people.queries import search_workers, workers_for_user
 from . import services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
-from .forms import CompetitionForm, EventForm
-from .queries import competitions_for_user, entries_for_user, events_for_user, manages
+from .forms import CompetitionForm, EventForm, JudgeForm
+from .queries import (
+    assignments_for_user,
+    competitions_for_user,
+    entries_for_user,
+    events_for_user,
+    judges_for_user,
+    manages,
+    own_assignments,
+)
 
 PAGE_SIZE = 50
 
@@ -175,10 +183,20 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = event.competition
     can_enter = scope.has(ENTER_COMPETITIONS) and competition.state == State.REGISTRATION
     page = Paginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
+    is_manager = manages(scope, competition)
+    assignments = event.assignments.select_related("judge__employer") if is_manager else []
+    judges = (
+        judges_for_user(scope).filter(active=True).exclude(assignments__event=event).order_by("name")[:300]
+        if is_manager
+        else []
+    )
     return render(
         request,
         "competitions/event_detail.html",
         {
+            "assignments": assignments,
+            "judges": judges,
+            "judging_open": competition.state in services.JUDGING_STATES,
             "event": event,
             "competition": competition,
             "page": page,
@@ -251,3 +269,78 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The entry of %(name)s is withdrawn.") % {"name": entry.worker.name})
     return redirect(entry.event)
+
+
+@login_required
+def judge_list(request: HttpRequest) -> HttpResponse:
+    """The judge pools the user manages or may draw from, and a form to add a judge."""
+    scope = request.scope
+    if not scope.has(MANAGE_COMPETITIONS):
+        raise PermissionDenied
+    form = JudgeForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.add_judge(
+            actor=request.user,
+            scope=scope,
+            pool=d["pool"],
+            name=d["name"],
+            region_code=d["region"].code,
+            occupations=list(d["occupations"]),
+            employer=d["employer"],
+            affiliation=d["affiliation"],
+            user=d["username"],
+        )
+        messages.success(request, _("Judge added to the pool."))
+        return redirect("competitions:judges")
+    qs = judges_for_user(scope).select_related("pool", "employer").prefetch_related("occupations").order_by("name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(affiliation__contains=q) | Q(occupations__name=q)).distinct()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "competitions/judge_list.html", {"page": page, "form": form, "q": q, "nav": "judges"})
+
+
+@login_required
+@require_POST
+def event_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    scope = request.scope
+    judge_id = request.POST.get("judge", "")
+    judge = get_object_or_404(judges_for_user(scope), pk=judge_id) if judge_id.isdigit() else None
+    try:
+        if "draw" in request.POST:
+            count = int(request.POST.get("count", "0") or 0)
+            drawn = services.draw_judges(actor=request.user, scope=scope, event=event, count=max(0, min(count, 20)))
+            messages.success(request, _("%(n)s judges drawn at random.") % {"n": len(drawn)})
+        elif judge is not None:
+            services.assign_judge(actor=request.user, scope=scope, event=event, judge=judge)
+            messages.success(request, _("%(name)s is assigned.") % {"name": judge.name})
+        else:
+            messages.error(request, _("Choose a judge."))
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        assignments_for_user(request.scope).select_related("event__competition", "judge"), pk=pk
+    )
+    try:
+        if request.POST.get("action") == "chief":
+            services.set_chief(actor=request.user, scope=request.scope, assignment=assignment)
+        else:
+            services.unassign_judge(actor=request.user, scope=request.scope, assignment=assignment)
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(assignment.event)
+
+
+@login_required
+def judging(request: HttpRequest) -> HttpResponse:
+    """A judge's own assignments (marking arrives with the marking part)."""
+    assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
+    return render(request, "competitions/judging.html", {"assignments": assignments, "nav": "judging"})
