@@ -68,6 +68,10 @@ PAGES = {
     "competitions:event_assign": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:assignment_change": ("object", lambda o: {"pk": o.harbin_assignment.pk}),
     "competitions:judging": ("own", lambda o: {}),
+    "competitions:event_scheme": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_mark": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_results": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_sign_off": ("object", lambda o: {"pk": o.harbin_event.pk}),
 }
 
 # API operations: (method, path template) -> kind, path kwargs.

@@ -58,3 +58,8 @@ class Audience(models.TextChoices):
 class EntryState(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AspectKind(models.TextChoices):
+    MEASUREMENT = "measurement", _("Measurement")
+    JUDGEMENT = "judgement", _("Judgement")

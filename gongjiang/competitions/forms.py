@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,7 +14,8 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation
 
-from .enums import Audience, Kind, Mode, Tier
+from .enums import AspectKind, Audience, Kind, Mode, Tier
+from .models import Criterion
 from .services import CompetitionData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,3 +118,37 @@ class JudgeForm(BootstrapMixin, forms.Form):
         if hasattr(user, "judge"):
             raise forms.ValidationError(_("This account already belongs to a judge."))
         return user
+
+
+class CriterionForm(BootstrapMixin, forms.Form):
+    form = forms.CharField(widget=forms.HiddenInput, initial="criterion")
+    code = forms.RegexField(label=_("Code"), regex=r"^[A-Z]{1,2}$", max_length=2, help_text=_("e.g. A"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+
+class AspectForm(BootstrapMixin, forms.Form):
+    form = forms.CharField(widget=forms.HiddenInput, initial="aspect")
+    criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=Criterion.objects.none())
+    code = forms.RegexField(label=_("Code"), regex=r"^[A-Z]{1,2}\d{1,2}$", max_length=4, help_text=_("e.g. A1"))
+    description = forms.CharField(label=_("Description"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AspectKind.choices)
+    max_mark = forms.DecimalField(label=_("Maximum mark"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
+    descriptor_0 = forms.CharField(label=_("Score 0 means"), max_length=200, required=False)
+    descriptor_1 = forms.CharField(label=_("Score 1 means"), max_length=200, required=False)
+    descriptor_2 = forms.CharField(label=_("Score 2 means"), max_length=200, required=False)
+    descriptor_3 = forms.CharField(label=_("Score 3 means"), max_length=200, required=False)
+
+    def __init__(self, *args: object, event: Any, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["criterion"].queryset = Criterion.objects.filter(event=event)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "criterion": d["criterion"],
+            "code": d["code"],
+            "description": d["description"],
+            "kind": d["kind"],
+            "max_mark": d["max_mark"],
+            "descriptors": [d[f"descriptor_{i}"] for i in range(4)],
+        }

@@ -7,7 +7,7 @@ from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation, Worker
 
-from .enums import Audience, EntryState, Kind, Mode, State, Tier
+from .enums import AspectKind, Audience, EntryState, Kind, Mode, State, Tier
 
 
 class Competition(models.Model):
@@ -27,6 +27,7 @@ class Competition(models.Model):
     state = models.CharField(_("state"), max_length=14, choices=State.choices, default=State.DRAFT)
     avoid_same_region = models.BooleanField(_("judges also avoid competitors of their own region"), default=False)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    trimmed_mean = models.BooleanField(_("drop the highest and lowest judgement score"), default=False)
     region_code = models.CharField(max_length=6, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -58,6 +59,10 @@ class Event(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     audience = models.CharField(_("who may enter"), max_length=10, choices=Audience.choices, default=Audience.EMPLOYED)
+    signed_off_at = models.DateTimeField(_("marks signed off"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -91,6 +96,8 @@ class Entry(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+    theory_score = models.DecimalField(_("theory score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    time_used = models.PositiveIntegerField(_("time used (seconds)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entry")
@@ -157,3 +164,60 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.judge}"
+
+
+class Criterion(models.Model):
+    """A criterion of an event's marking scheme (e.g. A 工艺 / B 尺寸精度)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=4)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["event", "code"]
+        constraints = [models.UniqueConstraint(fields=["event", "code"], name="criterion_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Aspect(models.Model):
+    """One marked aspect: a measurement (objective, up to ``max_mark``) or a judgement (0–3 by three
+    judges, each score with its written descriptor)."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="aspects")
+    code = models.CharField(_("code"), max_length=8)
+    description = models.CharField(_("description"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=AspectKind.choices)
+    max_mark = models.DecimalField(_("maximum mark"), max_digits=5, decimal_places=2)
+    descriptors = models.JSONField(_("score descriptors"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("aspect")
+        verbose_name_plural = _("aspects")
+        ordering = ["criterion__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "code"], name="aspect_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class Mark(models.Model):
+    """One judge's mark for one competitor on one aspect: a mark for a measurement, a score 0–3
+    for a judgement. Changes are audited with their reason."""
+
+    aspect = models.ForeignKey(Aspect, on_delete=models.PROTECT, related_name="marks")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="marks")
+    judge = models.ForeignKey(Judge, on_delete=models.PROTECT, related_name="marks")
+    value = models.DecimalField(_("mark"), max_digits=5, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mark")
+        verbose_name_plural = _("marks")
+        constraints = [models.UniqueConstraint(fields=["aspect", "entry", "judge"], name="mark_once_per_judge")]
+
+    def __str__(self) -> str:
+        return f"{self.aspect.code} #{self.entry_id} {self.value}"

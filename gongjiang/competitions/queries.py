@@ -1,5 +1,7 @@
 """Reads for competitions; each starts from the user's scope."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from gongjiang.orgs.models import UnionAncestor
@@ -45,8 +47,8 @@ def assignments_for_user(scope: Scope) -> QuerySet[Assignment]:
     return Assignment.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "event__competition__organiser"))
 
 
-def own_assignments(user: object) -> QuerySet[Assignment]:
+def own_assignments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Assignment]:
     """A judge's own assignments: all a judge may see of the competitions they mark."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated or user.pk is None:
         return Assignment.objects.none()
-    return Assignment.objects.filter(judge__user=user)
+    return Assignment.objects.filter(judge__user_id=user.pk)

@@ -20,4 +20,8 @@ urlpatterns = [
     path("events/<int:pk>/judges/", views.event_assign, name="event_assign"),
     path("assignments/<int:pk>/", views.assignment_change, name="assignment_change"),
     path("judging/", views.judging, name="judging"),
+    path("events/<int:pk>/scheme/", views.event_scheme, name="event_scheme"),
+    path("events/<int:pk>/mark/", views.event_mark, name="event_mark"),
+    path("events/<int:pk>/results/", views.event_results, name="event_results"),
+    path("events/<int:pk>/sign-off/", views.event_sign_off, name="event_sign_off"),
 ]

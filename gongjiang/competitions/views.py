@@ -13,10 +13,11 @@ from gongjiang.core.http import is_htmx
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
-from . import services
+from . import marking, scoring, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
-from .forms import CompetitionForm, EventForm, JudgeForm
+from .forms import AspectForm, CompetitionForm, CriterionForm, EventForm, JudgeForm
+from .models import Aspect, Mark
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -344,3 +345,145 @@ def judging(request: HttpRequest) -> HttpResponse:
     """A judge's own assignments (marking arrives with the marking part)."""
     assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
     return render(request, "competitions/judging.html", {"assignments": assignments, "nav": "judging"})
+
+
+def _scheme_forms(request: HttpRequest, event):  # type: ignore[no-untyped-def]
+    criterion_form = CriterionForm(request.POST if request.POST.get("form") == "criterion" else None)
+    aspect_form = AspectForm(request.POST if request.POST.get("form") == "aspect" else None, event=event)
+    return criterion_form, aspect_form
+
+
+@login_required
+def event_scheme(request: HttpRequest, pk: int) -> HttpResponse:
+    """The marking scheme: criteria → aspects; the organiser builds it before marking starts."""
+    event = _visible_event(request, pk)
+    scope = request.scope
+    scope.require(MANAGE_COMPETITIONS, event.competition.organiser_id)
+    criterion_form, aspect_form = _scheme_forms(request, event)
+    if request.method == "POST":
+        try:
+            if criterion_form.is_bound and criterion_form.is_valid():
+                d = criterion_form.cleaned_data
+                marking.add_criterion(actor=request.user, scope=scope, event=event, code=d["code"], name=d["name"])
+                return redirect("competitions:event_scheme", pk=event.pk)
+            if aspect_form.is_bound and aspect_form.is_valid():
+                marking.add_aspect(actor=request.user, scope=scope, **aspect_form.to_kwargs())
+                return redirect("competitions:event_scheme", pk=event.pk)
+        except services.CompetitionError as exc:
+            messages.error(request, str(exc))
+    criteria = event.criteria.prefetch_related("aspects")
+    return render(
+        request,
+        "competitions/event_scheme.html",
+        {
+            "event": event,
+            "competition": event.competition,
+            "criteria": criteria,
+            "criterion_form": criterion_form,
+            "aspect_form": aspect_form,
+            "editable": event.competition.state in marking.SCHEME_STATES,
+            "nav": "competitions",
+        },
+    )
+
+
+def _judged_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """An event the user judges: found through their own assignment, nothing else."""
+    assignment = get_object_or_404(
+        own_assignments(request.user).select_related("event__competition", "judge"), event_id=pk
+    )
+    return assignment.event, assignment
+
+
+@login_required
+def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """The judge's marking page: competitor numbers only, the judge's own marks only; built for a tablet."""
+    event, assignment = _judged_event(request, pk)
+    entries = [
+        e
+        for e in event.entries.filter(state=EntryState.REGISTERED)
+        .select_related("worker", "employer")
+        .order_by("competitor_no")
+        if marking.may_mark(assignment, e)
+    ]
+    entry_id = request.GET.get("entry") or request.POST.get("entry", "")
+    current = next((e for e in entries if str(e.pk) == entry_id), None)
+    aspects = list(Aspect.objects.filter(criterion__event=event).select_related("criterion"))
+    own = {
+        (m.entry_id, m.aspect_id): m.value
+        for m in Mark.objects.filter(judge=assignment.judge, aspect__criterion__event=event)
+    }
+    if request.method == "POST" and current is not None:
+        values = {a.pk: request.POST.get(f"aspect-{a.pk}", "") for a in aspects}
+        try:
+            marking.record_marks(
+                actor=request.user, event=event, entry=current, values=values, reason=request.POST.get("reason", "")
+            )
+        except services.CompetitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Marks saved for competitor %(no)s.") % {"no": current.competitor_no})
+            return redirect(f"{request.path}?entry={current.pk}")
+    done = {e.pk: sum((e.pk, a.pk) in own for a in aspects) for e in entries}
+    rows = [(a, own.get((current.pk, a.pk)) if current else None) for a in aspects]
+    return render(
+        request,
+        "competitions/event_mark.html",
+        {
+            "event": event,
+            "assignment": assignment,
+            "entries": [(e, done[e.pk]) for e in entries],
+            "aspect_count": len(aspects),
+            "current": current,
+            "rows": rows,
+            "locked": event.signed_off_at is not None or event.competition.state != State.MARKING,
+            "nav": "judging",
+        },
+    )
+
+
+def _results_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Managers of the competition, or the event's chief judge."""
+    event = events_for_user(request.scope).select_related("competition").filter(pk=pk).first()
+    if event is not None and manages(request.scope, event.competition):
+        return event, None
+    event, assignment = _judged_event(request, pk)
+    if not assignment.is_chief:
+        raise PermissionDenied
+    return event, assignment
+
+
+@login_required
+def event_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marking progress, flagged scores, and the ranking the marks add up to."""
+    event, chief = _results_event(request, pk)
+    aspects, statuses = marking.marking_status(event)
+    ranked = marking.results(event) if aspects else []
+    return render(
+        request,
+        "competitions/event_results.html",
+        {
+            "event": event,
+            "competition": event.competition,
+            "aspects": aspects,
+            "statuses": statuses,
+            "ranked": ranked,
+            "is_chief": chief is not None,
+            "open_count": sum(1 for s in statuses if s.missing or s.flagged),
+            "tie_break": scoring.TIE_BREAK,
+            "nav": "competitions" if chief is None else "judging",
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    event, _assignment = _judged_event(request, pk)
+    try:
+        marking.sign_off(actor=request.user, event=event)
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Marks signed off and locked."))
+    return redirect("competitions:event_results", pk=event.pk)

@@ -24,12 +24,18 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     return None
 
 
+def _concrete(field: object) -> models.Field:
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{field} is not a concrete column")
+    return field
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` into ``model``'s table in one statement stream; returns the count."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [_concrete(meta.get_field(name)) for name in fields]
     converters = [(i, conv) for i, f in enumerate(columns) if (conv := _converter(f)) is not None]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns if f.column)
     table = connection.ops.quote_name(meta.db_table)
 
     def prepared() -> Iterable[Sequence[Any]]:

@@ -1,3 +1,4 @@
+import itertools
 import statistics
 from decimal import Decimal
 
@@ -63,7 +64,7 @@ def test_ranking_does_not_depend_on_input_order(items, rnd):
 @given(scored)
 def test_ties_resolve_exactly_by_the_stored_rule(items):
     ranked = rank(items)
-    for a, b in zip(ranked, ranked[1:], strict=False):
+    for a, b in itertools.pairwise(ranked):
         key_a = (-a.total, -a.practical, a.time_used if a.time_used is not None else 10**9)
         key_b = (-b.total, -b.practical, b.time_used if b.time_used is not None else 10**9)
         assert key_a <= key_b
@@ -96,4 +97,4 @@ def test_ws700_puts_the_median_at_700(values):
     assert abs(statistics.median(converted) - 700) <= Decimal("0.01")
     # monotonic: a better mark never converts lower
     pairs = sorted(zip(values, converted, strict=True))
-    assert all(a[1] <= b[1] for a, b in zip(pairs, pairs[1:], strict=False))
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(pairs))

@@ -9,3 +9,9 @@ def join_list(value: object) -> object:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return value
+
+
+@register.filter
+def dictget(mapping: dict, key: object) -> object:
+    """``mapping|dictget:key`` for keys that are not identifiers (ids)."""
+    return mapping.get(key, ()) if isinstance(mapping, dict) else ()

@@ -1,0 +1,250 @@
+"""Marking schemes, marks and sign-off: the writes of the marking stage, and the status they add up to."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjiang.core import audit
+from gongjiang.core.models import AuditAction, User
+from gongjiang.orgs.rules import MANAGE_COMPETITIONS
+from gongjiang.orgs.scope import Scope
+
+from . import scoring
+from .eligibility import Competitor, judge_conflicts
+from .enums import AspectKind, EntryState, State
+from .models import Aspect, Assignment, Criterion, Entry, Event, Mark
+from .services import CompetitionError
+
+SCHEME_STATES = {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS}
+
+
+def _require_scheme_editable(scope: Scope, event: Event) -> None:
+    scope.require(MANAGE_COMPETITIONS, event.competition.organiser_id)
+    if event.competition.state not in SCHEME_STATES:
+        raise CompetitionError(_("The marking scheme can only change before marking starts."))
+
+
+@transaction.atomic
+def add_criterion(*, actor: User, scope: Scope, event: Event, code: str, name: str) -> Criterion:
+    _require_scheme_editable(scope, event)
+    if event.criteria.filter(code=code).exists():
+        raise CompetitionError(_("The code %(code)s is already used in this scheme.") % {"code": code})
+    criterion = Criterion.objects.create(event=event, code=code, name=name)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=criterion,
+        after={"code": code, "name": name},
+        union_id=event.competition.organiser_id,
+    )
+    return criterion
+
+
+@transaction.atomic
+def add_aspect(
+    *,
+    actor: User,
+    scope: Scope,
+    criterion: Criterion,
+    code: str,
+    description: str,
+    kind: str,
+    max_mark: Decimal,
+    descriptors: list[str],
+) -> Aspect:
+    _require_scheme_editable(scope, criterion.event)
+    if kind == AspectKind.JUDGEMENT and (len(descriptors) != 4 or not all(d.strip() for d in descriptors)):
+        raise CompetitionError(_("A judgement aspect needs a written descriptor for each score 0, 1, 2 and 3."))
+    if max_mark <= 0:
+        raise CompetitionError(_("The maximum mark must be above zero."))
+    if criterion.aspects.filter(code=code).exists():
+        raise CompetitionError(_("The code %(code)s is already used in this scheme.") % {"code": code})
+    aspect = Aspect.objects.create(
+        criterion=criterion,
+        code=code,
+        description=description,
+        kind=kind,
+        max_mark=max_mark,
+        descriptors=descriptors if kind == AspectKind.JUDGEMENT else [],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=aspect,
+        after={"code": code, "description": description, "kind": kind, "max_mark": str(max_mark)},
+        union_id=criterion.event.competition.organiser_id,
+    )
+    return aspect
+
+
+def assignment_of(user: User, event: Event) -> Assignment:
+    """The actor's own assignment to the event; a judge marks only where assigned."""
+    assignment = Assignment.objects.filter(event=event, judge__user=user).select_related("judge").first()
+    if assignment is None:
+        raise PermissionDenied
+    return assignment
+
+
+def may_mark(assignment: Assignment, entry: Entry) -> bool:
+    judge = assignment.judge
+    competitor = Competitor(entry.worker.name, entry.employer_id, entry.employer.name, entry.region_code)
+    return not judge_conflicts(
+        judge_employer_id=judge.employer_id,
+        judge_region=judge.region_code,
+        competitors=[competitor],
+        avoid_region=assignment.event.competition.avoid_same_region,
+    )
+
+
+def _clean_value(aspect: Aspect, raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise CompetitionError(_("%(aspect)s: enter a number.") % {"aspect": aspect.code}) from None
+    if aspect.kind == AspectKind.JUDGEMENT:
+        if value not in {Decimal(0), Decimal(1), Decimal(2), Decimal(3)}:
+            raise CompetitionError(_("%(aspect)s: a judgement score is 0, 1, 2 or 3.") % {"aspect": aspect.code})
+    elif not Decimal(0) <= value <= aspect.max_mark:
+        raise CompetitionError(
+            _("%(aspect)s: the mark is between 0 and %(max)s.") % {"aspect": aspect.code, "max": aspect.max_mark}
+        )
+    return value
+
+
+@transaction.atomic
+def record_marks(*, actor: User, event: Event, entry: Entry, values: dict[int, Any], reason: str = "") -> int:
+    """Save the actor's own marks for one competitor; changing a saved mark needs a reason.
+
+    Returns the number of marks written. Every new or changed mark is audited, the reason with it.
+    """
+    assignment = assignment_of(actor, event)
+    if event.competition.state != State.MARKING:
+        raise CompetitionError(_("Marks can only be entered while the competition is in marking."))
+    if event.signed_off_at is not None:
+        raise CompetitionError(_("The chief judge has signed off this event; marks are locked."))
+    if entry.event_id != event.pk or entry.state != EntryState.REGISTERED:
+        raise PermissionDenied
+    if not may_mark(assignment, entry):
+        raise CompetitionError(_("You must step aside (回避) for this competitor."))
+    aspects = {a.pk: a for a in Aspect.objects.filter(criterion__event=event)}
+    cleaned = {aid: _clean_value(aspects[aid], raw) for aid, raw in values.items() if aid in aspects and raw != ""}
+    existing = {m.aspect_id: m for m in Mark.objects.filter(entry=entry, judge=assignment.judge)}
+    changed = [aid for aid, v in cleaned.items() if aid in existing and existing[aid].value != v]
+    if changed and not reason.strip():
+        raise CompetitionError(_("Give a reason for changing a mark you already entered."))
+    written = 0
+    for aid, value in cleaned.items():
+        mark = existing.get(aid)
+        if mark is not None and mark.value == value:
+            continue
+        before = {"value": str(mark.value)} if mark else {}
+        if mark is None:
+            mark = Mark.objects.create(aspect_id=aid, entry=entry, judge=assignment.judge, value=value)
+        else:
+            mark.value = value
+            mark.save(update_fields=["value", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            obj=mark,
+            before=before,
+            after={"value": str(value)},
+            union_id=event.competition.organiser_id,
+            note=reason.strip()[:200],
+        )
+        written += 1
+    return written
+
+
+@dataclass
+class EntryStatus:
+    entry: Entry
+    marks: dict[int, list[Decimal]] = field(default_factory=dict)  # aspect id -> every judge's value
+    flagged: list[str] = field(default_factory=list)  # aspect codes whose scores spread too far
+    missing: list[str] = field(default_factory=list)  # aspect codes without enough marks
+    practical: Decimal = Decimal(0)
+
+
+def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
+    """Every competitor's marks, flags (spread > 1) and gaps; judgement aspects need three judges."""
+    aspects = list(Aspect.objects.filter(criterion__event=event).select_related("criterion"))
+    entries = list(
+        event.entries.filter(state=EntryState.REGISTERED).select_related("worker", "employer").order_by("competitor_no")
+    )
+    values: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for aspect_id, entry_id, value in Mark.objects.filter(aspect__criterion__event=event).values_list(
+        "aspect_id", "entry_id", "value"
+    ):
+        values[(entry_id, aspect_id)].append(value)
+    scheme_max = sum((a.max_mark for a in aspects), Decimal(0))
+    trimmed = event.competition.trimmed_mean
+    statuses = []
+    for entry in entries:
+        status = EntryStatus(entry)
+        earned = []
+        for aspect in aspects:
+            got = values.get((entry.pk, aspect.pk), [])
+            status.marks[aspect.pk] = got
+            needed = 3 if aspect.kind == AspectKind.JUDGEMENT else 1
+            if len(got) < needed:
+                status.missing.append(aspect.code)
+            if aspect.kind == AspectKind.JUDGEMENT and scoring.spread_too_wide([int(v) for v in got]):
+                status.flagged.append(aspect.code)
+            earned.append(scoring.aspect_mark(kind=aspect.kind, max_mark=aspect.max_mark, values=got, trimmed=trimmed))
+        status.practical = scoring.practical_score(earned, scheme_max)
+        statuses.append(status)
+    return aspects, statuses
+
+
+@transaction.atomic
+def sign_off(*, actor: User, event: Event) -> Event:
+    """The chief judge locks the event's marks once every mark is in and no score is flagged."""
+    assignment = assignment_of(actor, event)
+    if not assignment.is_chief:
+        raise PermissionDenied
+    if event.signed_off_at is not None:
+        raise CompetitionError(_("This event is already signed off."))
+    aspects, statuses = marking_status(event)
+    if not aspects:
+        raise CompetitionError(_("The event has no marking scheme."))
+    open_items = [s for s in statuses if s.missing or s.flagged]
+    if open_items:
+        raise CompetitionError(_("%(n)s competitors still have missing or flagged marks.") % {"n": len(open_items)})
+    event.signed_off_at, event.signed_off_by = timezone.now(), actor
+    event.save(update_fields=["signed_off_at", "signed_off_by"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=event,
+        after={"signed_off_at": event.signed_off_at.isoformat()},
+        union_id=event.competition.organiser_id,
+    )
+    return event
+
+
+def results(event: Event) -> list[tuple[scoring.Ranked, EntryStatus, str]]:
+    """The ranked results from the marks: (rank, status with the practical score, award)."""
+    _aspects, statuses = marking_status(event)
+    by_entry = {s.entry.pk: s for s in statuses}
+    scored = [
+        scoring.Scored(
+            entry_id=s.entry.pk,
+            total=scoring.total_score(
+                theory=s.entry.theory_score,
+                practical=s.practical,
+                theory_weight=event.theory_weight,
+                practical_weight=event.practical_weight,
+            ),
+            practical=s.practical,
+            time_used=s.entry.time_used,
+        )
+        for s in statuses
+    ]
+    ranked = scoring.rank(scored)
+    return [(r, by_entry[r.entry_id], scoring.award(r.rank, len(ranked))) for r in ranked]

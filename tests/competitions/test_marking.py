@@ -1,0 +1,160 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from gongjiang.competitions import marking, services
+from gongjiang.competitions.enums import State
+from gongjiang.competitions.models import Assignment
+from gongjiang.core.audit import history
+from gongjiang.orgs.scope import Scope
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def marked(contest):
+    """The provincial lathe event in marking: A1 (measurement, 10) and A2 (judgement, 6); three judges."""
+    prov = contest.users.prov
+    scope = Scope(prov)
+    event = contest.province_event
+    criterion = marking.add_criterion(actor=prov, scope=scope, event=event, code="A", name="零件加工")
+    contest.a1 = marking.add_aspect(
+        actor=prov,
+        scope=scope,
+        criterion=criterion,
+        code="A1",
+        description="外圆尺寸 φ40±0.02",
+        kind="measurement",
+        max_mark=Decimal(10),
+        descriptors=[],
+    )
+    contest.a2 = marking.add_aspect(
+        actor=prov,
+        scope=scope,
+        criterion=criterion,
+        code="A2",
+        description="表面质量",
+        kind="judgement",
+        max_mark=Decimal(6),
+        descriptors=["不合格", "基本合格", "良好", "优秀"],
+    )
+    contest.judges = []
+    for n, name in enumerate(["李建华", "周立新", "孙志强"]):
+        judge = services.add_judge(
+            actor=prov, scope=scope, pool=contest.province, name=name, region_code="230600", occupations=[contest.lathe]
+        )
+        judge.user = make_user(f"judge{n}")
+        judge.save()
+        contest.judges.append(judge.user)
+        assignment = services.assign_judge(actor=prov, scope=scope, event=event, judge=judge)
+        if n == 0:
+            services.set_chief(actor=prov, scope=scope, assignment=assignment)
+    services.transition(actor=prov, scope=scope, competition=contest.province_comp, to=State.IN_PROGRESS)
+    services.transition(actor=prov, scope=scope, competition=contest.province_comp, to=State.MARKING)
+    event.refresh_from_db()
+    contest.harbin_entry.refresh_from_db()
+    contest.qiqihar_entry.refresh_from_db()
+    return contest
+
+
+def _mark_all(c, scores_a2=(2, 2, 3), a1=Decimal("8.5")):
+    for user, score in zip(c.judges, scores_a2, strict=True):
+        for entry in (c.harbin_entry, c.qiqihar_entry):
+            marking.record_marks(
+                actor=user, event=c.province_event, entry=entry, values={c.a1.pk: str(a1), c.a2.pk: str(score)}
+            )
+
+
+def test_spread_is_flagged_then_remarked_with_a_reason_and_signed_off(marked):
+    _mark_all(marked, scores_a2=(1, 3, 2))
+    _aspects, statuses = marking.marking_status(marked.province_event)
+    assert [s.flagged for s in statuses] == [["A2"], ["A2"]]
+    with pytest.raises(services.CompetitionError):
+        marking.sign_off(actor=marked.judges[0], event=marked.province_event)
+    judge = marked.judges[0]
+    with pytest.raises(services.CompetitionError):  # a change needs a reason
+        marking.record_marks(
+            actor=judge, event=marked.province_event, entry=marked.harbin_entry, values={marked.a2.pk: "2"}
+        )
+    for entry in (marked.harbin_entry, marked.qiqihar_entry):
+        marking.record_marks(
+            actor=judge, event=marked.province_event, entry=entry, values={marked.a2.pk: "2"}, reason="复核后改判"
+        )
+    mark = marked.harbin_entry.marks.get(aspect=marked.a2, judge__user=judge)
+    (change,) = [h for h in history(mark) if h.action == "update"]
+    assert (change.changes, change.note) == ({"value": ["1.00", "2"]}, "复核后改判")
+    with pytest.raises(PermissionDenied):  # only the chief judge signs off
+        marking.sign_off(actor=marked.judges[1], event=marked.province_event)
+    marking.sign_off(actor=judge, event=marked.province_event)
+    with pytest.raises(services.CompetitionError):  # locked
+        marking.record_marks(
+            actor=judge, event=marked.province_event, entry=marked.harbin_entry, values={marked.a1.pk: "9"}, reason="x"
+        )
+
+
+def test_values_are_checked(marked):
+    judge = marked.judges[1]
+    for values in ({marked.a1.pk: "10.5"}, {marked.a2.pk: "4"}, {marked.a2.pk: "1.5"}, {marked.a1.pk: "abc"}):
+        with pytest.raises(services.CompetitionError):
+            marking.record_marks(actor=judge, event=marked.province_event, entry=marked.harbin_entry, values=values)
+
+
+def test_a_judge_from_the_competitors_employer_cannot_mark_them(marked):
+    prov = marked.users.prov
+    own = services.add_judge(
+        actor=prov,
+        scope=Scope(prov),
+        pool=marked.province,
+        name="张国庆",
+        region_code="230100",
+        occupations=[marked.lathe],
+    )
+    own.employer, own.user = marked.harbin_employer, make_user("judge-own")
+    own.save()
+    Assignment.objects.create(event=marked.province_event, judge=own, assigned_by=prov)
+    with pytest.raises(services.CompetitionError):
+        marking.record_marks(
+            actor=own.user, event=marked.province_event, entry=marked.harbin_entry, values={marked.a1.pk: "5"}
+        )
+    marking.record_marks(
+        actor=own.user, event=marked.province_event, entry=marked.qiqihar_entry, values={marked.a1.pk: "5"}
+    )
+
+
+def test_results_rank_by_the_marks(marked):
+    _mark_all(marked)
+    marking.record_marks(
+        actor=marked.judges[0],
+        event=marked.province_event,
+        entry=marked.qiqihar_entry,
+        values={marked.a1.pk: "9.5"},
+        reason="复核",
+    )
+    ranked = marking.results(marked.province_event)
+    assert [(r.rank, s.entry.worker.name, award) for r, s, award in ranked] == [
+        (1, "李秀梅", "gold"),
+        (2, "王铁军", "silver"),
+    ]
+    # practical = (A1 mean + 6 × mean(2,2,3)/3) / 16 × 100
+    harbin = next(s for r, s, a in ranked if s.entry.worker.name == "王铁军")
+    assert harbin.practical == Decimal("82.29")  # (8.5 + 4.667) / 16 × 100
+
+
+def test_pages_blind_marking_and_chief_view(marked, as_user):
+    judge = as_user(marked.judges[1])
+    url = f"/competitions/events/{marked.province_event.pk}/mark/"
+    page = judge.get(url).content.decode()
+    assert marked.harbin_entry.competitor_no in page
+    assert "王铁军" not in page and "哈尔滨锅炉厂" not in page
+    judge.post(url, {"entry": marked.harbin_entry.pk, f"aspect-{marked.a1.pk}": "7", f"aspect-{marked.a2.pk}": "2"})
+    assert list(marked.harbin_entry.marks.values_list("value", flat=True).order_by("value")) == [
+        Decimal("2.00"),
+        Decimal("7.00"),
+    ]
+    chief = as_user(marked.judges[0]).get(f"/competitions/events/{marked.province_event.pk}/results/")
+    assert chief.status_code == 200
+    assert "王铁军" not in chief.content.decode()
+    assert judge.get(f"/competitions/events/{marked.province_event.pk}/results/").status_code == 403
+    assert (
+        as_user(marked.users.prov).get(f"/competitions/events/{marked.province_event.pk}/results/").status_code == 200
+    )
