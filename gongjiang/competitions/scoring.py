@@ -42,6 +42,20 @@ def aspect_mark(*, kind: str, max_mark: Decimal, values: Sequence[Decimal], trim
     return sum(values, Decimal(0)) / Decimal(len(values))
 
 
+def aspect_mark_from_stats(
+    *, kind: str, max_mark: Decimal, count: int, total: Decimal, low: Decimal, high: Decimal, trimmed: bool = False
+) -> Decimal:
+    """:func:`aspect_mark` from the database's count, sum, min and max of the judges' values, so
+    a whole event is scored from one aggregate query (the trimmed mean drops one min and one max)."""
+    if count == 0:
+        return Decimal(0)
+    if kind != "judgement":
+        return total / Decimal(count)
+    if trimmed and count >= 3:
+        total, count = total - low - high, count - 2
+    return max_mark * (total / Decimal(count)) / Decimal(3)
+
+
 def spread_too_wide(scores: Sequence[int]) -> bool:
     """Judgement scores more than one point apart must be marked again."""
     return len(scores) > 1 and max(scores) - min(scores) > 1

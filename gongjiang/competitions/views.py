@@ -458,7 +458,9 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Marking progress, flagged scores, and the ranking the marks add up to."""
     event, chief = _results_event(request, pk)
     aspects, statuses = marking.marking_status(event)
-    ranked = marking.results(event) if aspects else []
+    page = Paginator(marking.results(event) if aspects else [], 100).get_page(request.GET.get("page"))
+    entries = event.entries.select_related("worker", "employer").in_bulk([r.ranked.entry_id for r in page])
+    ranked = [(r, entries[r.ranked.entry_id]) for r in page]
     return render(
         request,
         "competitions/event_results.html",
@@ -468,6 +470,7 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
             "aspects": aspects,
             "statuses": statuses,
             "ranked": ranked,
+            "page": page,
             "is_chief": chief is not None,
             "open_count": sum(1 for s in statuses if s.missing or s.flagged),
             "tie_break": scoring.TIE_BREAK,

@@ -131,13 +131,15 @@ def test_results_rank_by_the_marks(marked):
         reason="复核",
     )
     ranked = marking.results(marked.province_event)
-    assert [(r.rank, s.entry.worker.name, award) for r, s, award in ranked] == [
-        (1, "李秀梅", "gold"),
-        (2, "王铁军", "silver"),
+    assert [(r.ranked.rank, r.ranked.entry_id, r.award) for r in ranked] == [
+        (1, marked.qiqihar_entry.pk, "gold"),
+        (2, marked.harbin_entry.pk, "silver"),
     ]
     # practical = (A1 mean + 6 × mean(2,2,3)/3) / 16 × 100
-    harbin = next(s for r, s, a in ranked if s.entry.worker.name == "王铁军")
-    assert harbin.practical == Decimal("82.29")  # (8.5 + 4.667) / 16 × 100
+    assert ranked[1].ranked.practical == Decimal("82.29")  # (8.5 + 4.667) / 16 × 100
+    # the same practical score as the per-mark status computes
+    _aspects, statuses = marking.marking_status(marked.province_event)
+    assert {s.entry.pk: s.practical for s in statuses}[marked.harbin_entry.pk] == Decimal("82.29")
 
 
 def test_pages_blind_marking_and_chief_view(marked, as_user):

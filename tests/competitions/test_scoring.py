@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from gongjiang.competitions.scoring import (
     Scored,
     aspect_mark,
+    aspect_mark_from_stats,
     award,
     judgement_mean,
     practical_score,
@@ -98,3 +99,21 @@ def test_ws700_puts_the_median_at_700(values):
     # monotonic: a better mark never converts lower
     pairs = sorted(zip(values, converted, strict=True))
     assert all(a[1] <= b[1] for a, b in itertools.pairwise(pairs))
+
+
+@given(
+    kind=st.sampled_from(["measurement", "judgement"]),
+    scores=st.lists(st.integers(0, 3), min_size=1, max_size=7),
+    trimmed=st.booleans(),
+)
+def test_aspect_mark_from_aggregates_equals_the_mark_from_every_value(kind, scores, trimmed):
+    values = [Decimal(v) for v in scores]
+    assert aspect_mark_from_stats(
+        kind=kind,
+        max_mark=Decimal(6),
+        count=len(values),
+        total=sum(values),
+        low=min(values),
+        high=max(values),
+        trimmed=trimmed,
+    ) == aspect_mark(kind=kind, max_mark=Decimal(6), values=values, trimmed=trimmed)
