@@ -72,6 +72,10 @@ PAGES = {
     "competitions:event_mark": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:event_results": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:event_sign_off": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:objection_raise": ("object", lambda o: {"pk": o.harbin_city_entry.pk}),
+    "competitions:objection_decide": ("object", lambda o: {"pk": o.harbin_objection.pk}),
+    # the published notice of awards is public by design; names are masked (tests/competitions)
+    "competitions:public_notice": ("public", lambda o: {"pk": o.harbin_comp.pk}),
 }
 
 # API operations: (method, path template) -> kind, path kwargs.
@@ -143,6 +147,20 @@ def leaky(contest, as_user):
         region_code="230100",
         occupations=[org.lathe],
     )
+    from django.utils import timezone
+
+    from gongjiang.competitions.models import Objection, Result
+
+    harbin_result = Result.objects.create(
+        event=org.harbin_event,
+        entry=org.harbin_city_entry,
+        rank=1,
+        practical=90,
+        total=90,
+        award="gold",
+        published_at=timezone.now(),
+    )
+    org.harbin_objection = Objection.objects.create(result=harbin_result, text="异议", raised_by=alice)
     org.harbin_assignment = comp.assign_judge(
         actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
     )

@@ -63,3 +63,9 @@ class EntryState(models.TextChoices):
 class AspectKind(models.TextChoices):
     MEASUREMENT = "measurement", _("Measurement")
     JUDGEMENT = "judgement", _("Judgement")
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld: re-marked")
+    DISMISSED = "dismissed", _("Dismissed")

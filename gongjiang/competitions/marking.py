@@ -124,6 +124,7 @@ def record_marks(*, actor: User, event: Event, entry: Entry, values: dict[int, A
 
     Returns the number of marks written. Every new or changed mark is audited, the reason with it.
     """
+    event = Event.objects.select_related("competition").get(pk=event.pk)  # the current state, not the caller's copy
     assignment = assignment_of(actor, event)
     if event.competition.state != State.MARKING:
         raise CompetitionError(_("Marks can only be entered while the competition is in marking."))
@@ -206,6 +207,7 @@ def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
 @transaction.atomic
 def sign_off(*, actor: User, event: Event) -> Event:
     """The chief judge locks the event's marks once every mark is in and no score is flagged."""
+    event = Event.objects.select_for_update().select_related("competition").get(pk=event.pk)
     assignment = assignment_of(actor, event)
     if not assignment.is_chief:
         raise PermissionDenied

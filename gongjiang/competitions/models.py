@@ -7,7 +7,7 @@ from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation, Worker
 
-from .enums import AspectKind, Audience, EntryState, Kind, Mode, State, Tier
+from .enums import AspectKind, Audience, EntryState, Kind, Mode, ObjectionState, State, Tier
 
 
 class Competition(models.Model):
@@ -28,6 +28,7 @@ class Competition(models.Model):
     avoid_same_region = models.BooleanField(_("judges also avoid competitors of their own region"), default=False)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
     trimmed_mean = models.BooleanField(_("drop the highest and lowest judgement score"), default=False)
+    notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
     region_code = models.CharField(max_length=6, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,3 +222,48 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aspect.code} #{self.entry_id} {self.value}"
+
+
+class Result(models.Model):
+    """An entry's published result: written when the competition goes to public notice (and again
+    after a re-mark), final once the competition is final. Later parts read only final results."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="results")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="result")
+    rank = models.PositiveIntegerField(_("rank"))
+    theory = models.DecimalField(_("theory score"), max_digits=5, decimal_places=2, null=True)
+    practical = models.DecimalField(_("practical score"), max_digits=5, decimal_places=2)
+    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
+    award = models.CharField(_("award"), max_length=10, blank=True)
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["event", "rank", "entry_id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} #{self.rank}"
+
+
+class Objection(models.Model):
+    """An objection (异议) to a published result, recorded during the public notice."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="objections")
+    text = models.TextField(_("objection"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.text[:30]}"

@@ -119,12 +119,17 @@ def update_competition(*, actor: User, scope: Scope, competition: Competition, d
 
 @transaction.atomic
 def transition(*, actor: User, scope: Scope, competition: Competition, to: str, note: str = "") -> Competition:
-    """Move the competition to its next state. Side effects by target state:
+    """Move the competition to its next state. Checks and side effects by target state:
 
-    - in_progress: competitor numbers are drawn for every event that has none yet;
-    - every other state: nothing beyond the state itself (marking, notice and final
-      arrive with the marking and results parts).
+    - in_progress: no judge may have a 回避 conflict; competitor numbers are drawn;
+    - notice: every event with entries is signed off; the results are written (or updated
+      after a re-mark) and the notice period starts;
+    - final: the notice period is over and no objection is open;
+    - marking (back from notice): only the events whose sign-off an upheld objection lifted
+      can be marked again.
     """
+    from . import results  # imported here: results builds on this module
+
     scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if to not in TRANSITIONS[competition.state]:
@@ -140,12 +145,18 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
         ]
         if problems:
             raise CompetitionError(_("Judges must step aside first: %(problems)s") % {"problems": " ".join(problems)})
+    if to == State.NOTICE:
+        results.check_publishable(competition)
+    if to == State.FINAL:
+        results.check_final(competition)
     before = audit.snapshot(competition, ("state",))
     competition.state = to
     competition.save(update_fields=["state"])
     if to == State.IN_PROGRESS:
         for event in competition.events.all():
             draw_competitor_numbers(event=event)
+    if to == State.NOTICE:
+        results.publish(competition)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -13,11 +13,11 @@ from gongjiang.core.http import is_htmx
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
-from . import marking, scoring, services
+from . import marking, results, scoring, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import AspectForm, CompetitionForm, CriterionForm, EventForm, JudgeForm
-from .models import Aspect, Mark
+from .models import Aspect, Competition, Mark, Objection, Result
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -172,7 +172,7 @@ def _event_entries(request: HttpRequest, event):  # type: ignore[no-untyped-def]
     return (
         entries_for_user(request.scope)
         .filter(event=event)
-        .select_related("worker", "employer")
+        .select_related("worker", "employer", "result")
         .order_by("state", "competitor_no", "id")
     )
 
@@ -204,6 +204,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages(scope, competition),
             "can_enter": can_enter,
             "can_withdraw": competition.state in {State.REGISTRATION, State.IN_PROGRESS},
+            "published": competition.state in {State.NOTICE, State.FINAL, State.ARCHIVED},
+            "can_object": competition.state == State.NOTICE,
             "nav": "competitions",
         },
     )
@@ -473,6 +475,9 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "is_chief": chief is not None,
             "open_count": sum(1 for s in statuses if s.missing or s.flagged),
+            "objections": Objection.objects.filter(result__event=event).select_related("result__entry", "raised_by")
+            if chief is None
+            else [],
             "tie_break": scoring.TIE_BREAK,
             "nav": "competitions" if chief is None else "judging",
         },
@@ -490,3 +495,58 @@ def event_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Marks signed off and locked."))
     return redirect("competitions:event_results", pk=event.pk)
+
+
+@login_required
+@require_POST
+def objection_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(entries_for_user(request.scope).select_related("result__event__competition"), pk=pk)
+    result = getattr(entry, "result", None)
+    if result is None:
+        messages.error(request, _("This entry has no published result."))
+        return redirect(entry.event)
+    try:
+        results.raise_objection(
+            actor=request.user, scope=request.scope, result=result, text=request.POST.get("text", "")
+        )
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The objection is recorded."))
+    return redirect(entry.event)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(
+        Objection.objects.filter(
+            request.scope.union_filter(MANAGE_COMPETITIONS, "result__event__competition__organiser")
+        ).select_related("result__event__competition"),
+        pk=pk,
+    )
+    try:
+        results.decide_objection(
+            actor=request.user,
+            scope=request.scope,
+            objection=objection,
+            uphold=request.POST.get("uphold") == "1",
+            decision=request.POST.get("decision", ""),
+        )
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("competitions:event_results", pk=objection.result.event_id)
+
+
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice (公示) of a competition's awards: open to anyone, names masked."""
+    competition = get_object_or_404(
+        Competition.objects.filter(state__in=[State.NOTICE, State.FINAL, State.ARCHIVED]), pk=pk
+    )
+    awarded = (
+        Result.objects.filter(event__competition=competition)
+        .exclude(award="")
+        .select_related("event", "entry__worker", "entry__employer")
+        .order_by("event__name", "rank")
+    )
+    return render(request, "competitions/public_notice.html", {"competition": competition, "awarded": awarded})

@@ -160,3 +160,72 @@ def test_pages_blind_marking_and_chief_view(marked, as_user):
     assert (
         as_user(marked.users.prov).get(f"/competitions/events/{marked.province_event.pk}/results/").status_code == 200
     )
+
+
+def test_notice_objections_remark_and_final(marked, as_user):
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from gongjiang.competitions import results
+    from gongjiang.competitions.models import Result
+
+    prov, bob = marked.users.prov, marked.users.bob
+    comp = marked.province_comp
+    _mark_all(marked)
+    marking.sign_off(actor=marked.judges[0], event=marked.province_event)
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
+    comp.refresh_from_db()
+    assert comp.notice_ends_on == results.add_working_days(timezone.localdate(), 5)
+    harbin_result = Result.objects.get(entry=marked.harbin_entry)
+    assert (harbin_result.rank, harbin_result.award) == (1, "gold")  # a tie on every key: both rank 1
+    with pytest.raises(services.CompetitionError):
+        services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
+
+    # Bob's union objects for its own entrant, not for Harbin's
+    qiqihar_result = Result.objects.get(entry=marked.qiqihar_entry)
+    with pytest.raises(PermissionDenied):
+        results.raise_objection(actor=bob, scope=Scope(bob), result=harbin_result, text="x")
+    objection = results.raise_objection(actor=bob, scope=Scope(bob), result=qiqihar_result, text="A1 测量有误")
+    results.decide_objection(actor=prov, scope=Scope(prov), objection=objection, uphold=True, decision="复测A1")
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.MARKING)
+    marking.record_marks(
+        actor=marked.judges[0],
+        event=marked.province_event,
+        entry=marked.qiqihar_entry,
+        values={marked.a1.pk: "9.5"},
+        reason="异议复测",
+    )
+    marking.sign_off(actor=marked.judges[0], event=marked.province_event)
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
+    qiqihar_result.refresh_from_db()
+    assert (qiqihar_result.rank, qiqihar_result.award) == (1, "gold")
+    assert Result.objects.get(entry=marked.harbin_entry).rank == 2
+    assert list(results.final_results()) == []
+
+    comp.refresh_from_db()
+    comp.notice_ends_on = timezone.localdate() - dt.timedelta(days=1)
+    comp.save()
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
+    assert sorted(r.rank for r in results.final_results()) == [1, 2]
+
+    page = Client().get(f"/competitions/{comp.pk}/notice/").content.decode()
+    assert "李*梅" in page and "王*军" in page
+    assert "李秀梅" not in page
+
+
+def test_working_days_skip_weekends():
+    import datetime as dt
+
+    from gongjiang.competitions.results import add_working_days
+
+    friday = dt.date(2026, 11, 27)
+    assert add_working_days(friday, 1) == dt.date(2026, 11, 30)
+    assert add_working_days(friday, 5) == dt.date(2026, 12, 4)
+
+
+def test_public_notice_only_once_published(contest):
+    from django.test import Client
+
+    assert Client().get(f"/competitions/{contest.province_comp.pk}/notice/").status_code == 404

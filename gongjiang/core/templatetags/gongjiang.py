@@ -15,3 +15,13 @@ def join_list(value: object) -> object:
 def dictget(mapping: dict, key: object) -> object:
     """``mapping|dictget:key`` for keys that are not identifiers (ids)."""
     return mapping.get(key, ()) if isinstance(mapping, dict) else ()
+
+
+@register.filter
+def mask_name(name: str) -> str:
+    """王铁军 → 王*军, 刘丽 → 刘*: how a name stands on a public page."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
