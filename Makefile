@@ -9,11 +9,14 @@ XDIST ?= 2
 
 # What the project needs from Debian, as "a file that proves it is there:package".
 SYSTEM_NEEDS := /usr/bin/chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
-	/usr/bin/msgfmt:gettext node:nodejs npm:npm
+	/usr/bin/msgfmt:gettext node:nodejs npm:npm /usr/bin/pdftotext:poppler-utils
+# Shared libraries (WeasyPrint's text layout) are checked by package name.
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 system-packages:
 	@missing=""; for need in $(SYSTEM_NEEDS); do what=$${need%%:*}; pkg=$${need##*:}; \
 	  if [ -e "$$what" ] || command -v "$$what" >/dev/null 2>&1; then :; else missing="$$missing $$pkg"; fi; done; \
+	for pkg in $(SYSTEM_LIBS); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \

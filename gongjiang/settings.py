@@ -46,6 +46,8 @@ SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 # Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEY)
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", DEMO_FIELD_HASH_KEY)
+# The address printed in certificates' QR codes, where anyone can verify them.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 if not DEBUG:

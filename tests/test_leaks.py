@@ -76,6 +76,13 @@ PAGES = {
     "competitions:objection_decide": ("object", lambda o: {"pk": o.harbin_objection.pk}),
     # the published notice of awards is public by design; names are masked (tests/competitions)
     "competitions:public_notice": ("public", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:certificates": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "competitions:certificate_revoke": ("object", lambda o: {"pk": o.harbin_certificate.pk}),
+    "competitions:certificate_pdf": ("object", lambda o: {"code": o.harbin_certificate.code}),
+    "competitions:mine": ("own", lambda o: {}),
+    # anyone verifies a certificate by its code and sees masked data (tests/competitions)
+    "verify_form": ("public", lambda o: {}),
+    "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),
 }
 
 # API operations: (method, path template) -> kind, path kwargs.
@@ -149,7 +156,7 @@ def leaky(contest, as_user):
     )
     from django.utils import timezone
 
-    from gongjiang.competitions.models import Objection, Result
+    from gongjiang.competitions.models import Certificate, Objection, Result
 
     harbin_result = Result.objects.create(
         event=org.harbin_event,
@@ -161,6 +168,7 @@ def leaky(contest, as_user):
         published_at=timezone.now(),
     )
     org.harbin_objection = Objection.objects.create(result=harbin_result, text="异议", raised_by=alice)
+    org.harbin_certificate = Certificate.objects.create(result=harbin_result, code="HRB0000001", issued_by=alice)
     org.harbin_assignment = comp.assign_judge(
         actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
     )

@@ -267,3 +267,32 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result}: {self.text[:30]}"
+
+
+class Certificate(models.Model):
+    """A certificate for a final result, verifiable by anyone through its code. A reissue revokes
+    the old certificate and points back to it; nothing is deleted."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result"], condition=models.Q(revoked_at__isnull=True), name="certificate_one_valid_per_result"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("verify", args=[self.code])

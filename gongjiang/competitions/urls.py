@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/<int:pk>/judges/", views.event_assign, name="event_assign"),
     path("assignments/<int:pk>/", views.assignment_change, name="assignment_change"),
     path("judging/", views.judging, name="judging"),
+    path("mine/", views.my_results, name="mine"),
     path("events/<int:pk>/scheme/", views.event_scheme, name="event_scheme"),
     path("events/<int:pk>/mark/", views.event_mark, name="event_mark"),
     path("events/<int:pk>/results/", views.event_results, name="event_results"),
@@ -27,4 +28,7 @@ urlpatterns = [
     path("entries/<int:pk>/objection/", views.objection_raise, name="objection_raise"),
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),
     path("<int:pk>/notice/", views.public_notice, name="public_notice"),
+    path("<int:pk>/certificates/", views.competition_certificates, name="certificates"),
+    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<slug:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

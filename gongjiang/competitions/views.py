@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +13,11 @@ from gongjiang.core.http import is_htmx
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
-from . import marking, results, scoring, services
+from . import certificates, marking, results, scoring, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import AspectForm, CompetitionForm, CriterionForm, EventForm, JudgeForm
-from .models import Aspect, Competition, Mark, Objection, Result
+from .models import Aspect, Certificate, Competition, Mark, Objection, Result
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -550,3 +550,89 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("event__name", "rank")
     )
     return render(request, "competitions/public_notice.html", {"competition": competition, "awarded": awarded})
+
+
+@login_required
+def competition_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser's certificates of a final competition: issue in bulk, download, revoke, reissue."""
+    competition = _visible_competition(request, pk)
+    request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if request.method == "POST":
+        try:
+            count = certificates.issue_all(actor=request.user, scope=request.scope, competition=competition)
+        except services.CompetitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)s certificates issued.") % {"n": count})
+        return redirect("competitions:certificates", pk=competition.pk)
+    qs = (
+        Certificate.objects.filter(result__event__competition=competition)
+        .select_related("result__event", "result__entry__worker", "result__entry__employer")
+        .order_by("result__event__name", "result__rank", "-issued_at")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "competition": competition,
+        "page": page,
+        "can_issue": competition.state in certificates.FINAL_STATES,
+        "nav": "competitions",
+    }
+    return render(request, "competitions/certificates.html", context)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate.objects.filter(
+            request.scope.union_filter(MANAGE_COMPETITIONS, "result__event__competition__organiser")
+        ).select_related("result__event__competition", "result__entry__worker"),
+        pk=pk,
+    )
+    action = certificates.reissue if request.POST.get("reissue") == "1" else certificates.revoke
+    try:
+        action(actor=request.user, scope=request.scope, certificate=certificate, reason=request.POST.get("reason", ""))
+    except services.CompetitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("competitions:certificates", pk=certificate.result.event.competition_id)
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related(
+            "result__event__competition__organiser", "result__entry__worker", "result__entry__employer"
+        ),
+        code=code,
+    )
+    if not certificates.can_download(request.scope, request.user, certificate):
+        raise Http404
+    response = HttpResponse(certificates.render_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Anyone, without logging in, checks a certificate by its code and sees masked data only."""
+    code = (code or request.GET.get("code", "")).strip().upper()
+    certificate = None
+    if code:
+        certificate = (
+            Certificate.objects.filter(code=code)
+            .select_related("result__event__competition__organiser", "result__entry__worker", "replaced_by")
+            .first()
+        )
+    return render(request, "competitions/verify.html", {"code": code, "certificate": certificate})
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    """A worker's own final results and certificates."""
+    own = (
+        results.final_results()
+        .filter(entry__worker__user=request.user)
+        .select_related("event__competition")
+        .prefetch_related("certificates")
+        .order_by("-event__competition__starts_on")
+    )
+    return render(request, "competitions/my_results.html", {"results": own})

@@ -8,65 +8,12 @@ from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Assignment
 from gongjiang.core.audit import history
 from gongjiang.orgs.scope import Scope
+from tests.competitions.conftest import mark_all
 from tests.conftest import make_user
 
 
-@pytest.fixture
-def marked(contest):
-    """The provincial lathe event in marking: A1 (measurement, 10) and A2 (judgement, 6); three judges."""
-    prov = contest.users.prov
-    scope = Scope(prov)
-    event = contest.province_event
-    criterion = marking.add_criterion(actor=prov, scope=scope, event=event, code="A", name="零件加工")
-    contest.a1 = marking.add_aspect(
-        actor=prov,
-        scope=scope,
-        criterion=criterion,
-        code="A1",
-        description="外圆尺寸 φ40±0.02",
-        kind="measurement",
-        max_mark=Decimal(10),
-        descriptors=[],
-    )
-    contest.a2 = marking.add_aspect(
-        actor=prov,
-        scope=scope,
-        criterion=criterion,
-        code="A2",
-        description="表面质量",
-        kind="judgement",
-        max_mark=Decimal(6),
-        descriptors=["不合格", "基本合格", "良好", "优秀"],
-    )
-    contest.judges = []
-    for n, name in enumerate(["李建华", "周立新", "孙志强"]):
-        judge = services.add_judge(
-            actor=prov, scope=scope, pool=contest.province, name=name, region_code="230600", occupations=[contest.lathe]
-        )
-        judge.user = make_user(f"judge{n}")
-        judge.save()
-        contest.judges.append(judge.user)
-        assignment = services.assign_judge(actor=prov, scope=scope, event=event, judge=judge)
-        if n == 0:
-            services.set_chief(actor=prov, scope=scope, assignment=assignment)
-    services.transition(actor=prov, scope=scope, competition=contest.province_comp, to=State.IN_PROGRESS)
-    services.transition(actor=prov, scope=scope, competition=contest.province_comp, to=State.MARKING)
-    event.refresh_from_db()
-    contest.harbin_entry.refresh_from_db()
-    contest.qiqihar_entry.refresh_from_db()
-    return contest
-
-
-def _mark_all(c, scores_a2=(2, 2, 3), a1=Decimal("8.5")):
-    for user, score in zip(c.judges, scores_a2, strict=True):
-        for entry in (c.harbin_entry, c.qiqihar_entry):
-            marking.record_marks(
-                actor=user, event=c.province_event, entry=entry, values={c.a1.pk: str(a1), c.a2.pk: str(score)}
-            )
-
-
 def test_spread_is_flagged_then_remarked_with_a_reason_and_signed_off(marked):
-    _mark_all(marked, scores_a2=(1, 3, 2))
+    mark_all(marked, scores_a2=(1, 3, 2))
     _aspects, statuses = marking.marking_status(marked.province_event)
     assert [s.flagged for s in statuses] == [["A2"], ["A2"]]
     with pytest.raises(services.CompetitionError):
@@ -122,7 +69,7 @@ def test_a_judge_from_the_competitors_employer_cannot_mark_them(marked):
 
 
 def test_results_rank_by_the_marks(marked):
-    _mark_all(marked)
+    mark_all(marked)
     marking.record_marks(
         actor=marked.judges[0],
         event=marked.province_event,
@@ -173,7 +120,7 @@ def test_notice_objections_remark_and_final(marked, as_user):
 
     prov, bob = marked.users.prov, marked.users.bob
     comp = marked.province_comp
-    _mark_all(marked)
+    mark_all(marked)
     marking.sign_off(actor=marked.judges[0], event=marked.province_event)
     services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
     comp.refresh_from_db()

@@ -1,0 +1,73 @@
+import datetime as dt
+import subprocess
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from gongjiang.competitions import certificates, marking, services
+from gongjiang.competitions.enums import State
+from gongjiang.competitions.models import Certificate
+from gongjiang.orgs.scope import Scope
+from tests.competitions.conftest import mark_all
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def final(marked):
+    prov = marked.users.prov
+    mark_all(marked)
+    marking.record_marks(
+        actor=marked.judges[0],
+        event=marked.province_event,
+        entry=marked.qiqihar_entry,
+        values={marked.a1.pk: "9"},
+        reason="复核",
+    )
+    marking.sign_off(actor=marked.judges[0], event=marked.province_event)
+    comp = marked.province_comp
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
+    comp.refresh_from_db()
+    comp.notice_ends_on = timezone.localdate() - dt.timedelta(days=1)
+    comp.save()
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
+    return marked
+
+
+def test_issue_download_verify_revoke_reissue(final, as_user):
+    prov = final.users.prov
+    assert certificates.issue_all(actor=prov, scope=Scope(prov), competition=final.province_comp) == 2
+    assert certificates.issue_all(actor=prov, scope=Scope(prov), competition=final.province_comp) == 0
+    cert = Certificate.objects.get(result__entry=final.harbin_entry)
+    # the PDF: Chinese text that a PDF reader extracts (so the CJK font is embedded and used)
+    pdf = as_user(prov).get(f"/competitions/certificates/{cert.code}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    pdftotext = ["pdftotext", "-", "-"]  # poppler-utils, installed by the Makefile
+    text = subprocess.run(pdftotext, input=pdf.content, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    assert "荣誉证书" in text.replace(" ", "")
+    assert "王铁军" in text
+    assert cert.code in text
+    # Bob's city may not download Harbin's certificate; the worker may download their own
+    assert as_user(final.users.bob).get(f"/competitions/certificates/{cert.code}.pdf").status_code == 404
+    worker_user = make_user("wangtiejun")
+    final.harbin_worker.user = worker_user
+    final.harbin_worker.save()
+    assert as_user(worker_user).get(f"/competitions/certificates/{cert.code}.pdf").status_code == 200
+    mine = as_user(worker_user).get("/competitions/mine/")
+    assert [r.entry_id for r in mine.context["results"]] == [final.harbin_entry.pk]
+    # anyone verifies, and sees masked data only
+    page = Client().get(f"/verify/{cert.code}/").content.decode()
+    assert "王*军" in page and "王铁军" not in page
+    assert final.harbin_worker.id_number_masked in page
+    assert "有效" in page
+    new = certificates.reissue(actor=prov, scope=Scope(prov), certificate=cert, reason="遗失补发")
+    assert new.code != cert.code and new.replaces == cert
+    page = Client().get(f"/verify/{cert.code}/").content.decode()
+    assert "已作废" in page and new.code in page
+    assert "没有此编号" in Client().get("/verify/NOPE000000/").content.decode()
+
+
+def test_only_final_results_get_certificates(marked):
+    prov = marked.users.prov
+    with pytest.raises(services.CompetitionError):
+        certificates.issue_all(actor=prov, scope=Scope(prov), competition=marked.province_comp)
