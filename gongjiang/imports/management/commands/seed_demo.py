@@ -7,13 +7,16 @@ exercises the same validation, bulk path and audit rows as a union official's fi
 import datetime as dt
 import random
 import time
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gongjiang.competitions import certificates, marking
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import State
+from gongjiang.competitions.models import Competition
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
 from gongjiang.imports.samples import header, worker_rows
@@ -89,6 +92,7 @@ class Command(BaseCommand):
         self.build_workers(rng, admin, employers, opts["workers"])
         self.link_worker_logins(admin, employers)
         self.build_competitions(rng, admin, cities)
+        self.build_past_competitions(rng, admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
@@ -188,6 +192,8 @@ class Command(BaseCommand):
             ("hafei", "哈飞工会 干事", by_name["哈尔滨飞机工业集团有限责任公司"].union, RoleKind.ENTERPRISE_STAFF),
             ("xueyuan", "装备制造业工匠学院 管理员", province, RoleKind.COLLEGE_ADMIN),
             ("caipan", "裁判 张建国", province, RoleKind.JUDGE),
+            ("caipan2", "裁判 李振华", province, RoleKind.JUDGE),
+            ("caipan3", "裁判 赵立新", province, RoleKind.JUDGE),
             ("gongzuoshi", "哈电机创新工作室 领衔人", by_name["哈尔滨电机厂有限责任公司"].union, RoleKind.STUDIO_LEAD),
         )
         admin = None
@@ -337,6 +343,178 @@ class Command(BaseCommand):
                         continue  # not eligible (grade, age): a real union would not enter them either
             if state == State.IN_PROGRESS:
                 comp_services.transition(actor=user, scope=scope, competition=competition, to=state)
+
+    def build_past_competitions(self, rng: random.Random, admin: User) -> None:
+        """Four years of finished provincial competitions and one Harbin one: entries, blind marks by
+        three judges, signed-off results, public notice, final results and certificates."""
+        scope = Scope(admin)
+        province = Union.objects.get(kind=UnionKind.PROVINCE)
+        occupations = {o.name: o for o in Occupation.objects.all()}
+        judges = []
+        for username in ("caipan", "caipan2", "caipan3"):
+            user = User.objects.get(username=username)
+            judges.append(
+                comp_services.add_judge(
+                    actor=admin,
+                    scope=scope,
+                    pool=province,
+                    name=user.display_name.removeprefix("裁判 "),
+                    region_code="230100",
+                    occupations=list(occupations.values()),
+                    affiliation="哈尔滨工业大学",
+                    user=user,
+                )
+            )
+        for year in (2022, 2023, 2024, 2025):
+            self.run_finished_competition(
+                rng,
+                admin,
+                judges,
+                f"{year}年黑龙江省职工职业技能大赛",
+                "provincial_1",
+                province,
+                year,
+                ("数控车工", "焊工"),
+            )
+        harbin = Union.objects.get(name="哈尔滨市总工会")
+        harbin_admin = User.objects.get(username="haerbin")
+        self.run_finished_competition(
+            rng, harbin_admin, judges, "2025年哈尔滨市“五个百万”电工技能竞赛", "city", harbin, 2025, ("电工",)
+        )
+
+    def run_finished_competition(  # noqa: PLR0917
+        self,
+        rng: random.Random,
+        user: User,
+        judges: list[Any],
+        name: str,
+        tier: str,
+        organiser: Union,
+        year: int,
+        events: tuple[str, ...],
+    ) -> None:
+        scope = Scope(user)
+        occupations = {o.name: o for o in Occupation.objects.all()}
+        competition = comp_services.create_competition(
+            actor=user,
+            scope=scope,
+            data=comp_services.CompetitionData(
+                name=name,
+                tier=tier,
+                kind="skills",
+                organiser=organiser,
+                series="五个百万",
+                committee=f"{organiser.name.removesuffix('总工会')}职工技能竞赛组委会",
+                registration_closes_on=dt.date(year, 8, 31),
+                starts_on=dt.date(year, 9, 20),
+                ends_on=dt.date(year, 9, 22),
+            ),
+        )
+        for occupation in events:
+            event = comp_services.save_event(
+                actor=user,
+                scope=scope,
+                competition=competition,
+                fields={
+                    "name": occupation,
+                    "occupation": occupations[occupation],
+                    "grade_min": None,
+                    "grade_max": None,
+                    "mode": "individual",
+                    "team_size": 1,
+                    "theory_weight": 30,
+                    "practical_weight": 70,
+                    "capacity": None,
+                    "min_age": 18,
+                    "max_age": 60,
+                    "audience": "employed",
+                },
+            )
+            criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
+            marking.add_aspect(
+                actor=user,
+                scope=scope,
+                criterion=criterion,
+                code="A1",
+                description="关键尺寸精度",
+                kind="measurement",
+                max_mark=Decimal(40),
+                descriptors=[],
+            )
+            marking.add_aspect(
+                actor=user,
+                scope=scope,
+                criterion=criterion,
+                code="A2",
+                description="工艺规范与表面质量",
+                kind="judgement",
+                max_mark=Decimal(30),
+                descriptors=["不符合要求", "基本符合", "良好", "优秀"],
+            )
+            marking.add_aspect(
+                actor=user,
+                scope=scope,
+                criterion=criterion,
+                code="A3",
+                description="安全文明生产",
+                kind="judgement",
+                max_mark=Decimal(30),
+                descriptors=["有违规", "基本规范", "规范", "示范"],
+            )
+            for index, judge in enumerate(judges):
+                assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
+                if index == 0:
+                    comp_services.set_chief(actor=user, scope=scope, assignment=assignment)
+        comp_services.transition(actor=user, scope=scope, competition=competition, to=State.REGISTRATION)
+        for event in competition.events.select_related("occupation"):
+            candidates = list(
+                Worker.objects.filter(occupations=event.occupation, union__ancestor_links__ancestor=organiser)
+                .exclude(pk__in=event.entries.values("worker_id"))
+                .order_by("pk")[:300]
+            )
+            for worker in rng.sample(candidates, min(len(candidates), 16)):
+                try:
+                    comp_services.register_entry(actor=user, scope=scope, event=event, worker=worker)
+                except comp_services.CompetitionError:
+                    continue
+        comp_services.transition(actor=user, scope=scope, competition=competition, to=State.IN_PROGRESS)
+        comp_services.transition(actor=user, scope=scope, competition=competition, to=State.MARKING)
+        for event in competition.events.all():
+            self.mark_event(rng, event, judges)
+        comp_services.transition(actor=user, scope=scope, competition=competition, to=State.NOTICE)
+        Competition.objects.filter(pk=competition.pk).update(notice_ends_on=dt.date(year, 10, 10))
+        comp_services.transition(actor=user, scope=scope, competition=competition, to=State.FINAL)
+        certificates.issue_all(actor=user, scope=scope, competition=competition)
+
+    def mark_event(self, rng: random.Random, event: Any, judges: list[Any]) -> None:
+        """Three judges mark every competitor blind; spreads of two points are re-marked; the chief signs off."""
+        aspects = list(marking.Aspect.objects.filter(criterion__event=event))
+        for entry in event.entries.filter(state="registered").select_related("worker", "employer"):
+            level = rng.randint(1, 3)
+            entry.theory_score = Decimal(rng.randint(6000, 9800)) / 100
+            entry.time_used = rng.randint(5400, 10800)
+            entry.save(update_fields=["theory_score", "time_used"])
+            for index, judge in enumerate(judges):
+                values = {
+                    a.pk: max(0, min(3, level + rng.choice((-1, 0, 0, 1)))) for a in aspects if a.kind == "judgement"
+                }
+                if index == 0:  # the measurement is taken once
+                    values |= {a.pk: rng.randint(20, 40) for a in aspects if a.kind == "measurement"}
+                marking.record_marks(actor=judge.user, event=event, entry=entry, values=values)
+        flagged_aspects, statuses = marking.marking_status(event)
+        for status in statuses:
+            for aspect in flagged_aspects:
+                if aspect.code in status.flagged:
+                    middle = sorted(int(v) for v in status.marks[aspect.pk])[1]
+                    for judge in judges:
+                        marking.record_marks(
+                            actor=judge.user,
+                            event=event,
+                            entry=status.entry,
+                            values={aspect.pk: middle},
+                            reason="评分差异超过1分，复核后重评",
+                        )
+        marking.sign_off(actor=judges[0].user, event=event)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,30 @@
+"""The demo the README's first command loads: it must build, and hold something real on every page."""
+
+import io
+
+from django.core.management import call_command
+
+from gongjiang.competitions.enums import State
+from gongjiang.competitions.models import Certificate, Competition, Result
+from gongjiang.core.models import User
+from gongjiang.orgs.models import Employer, Union
+from gongjiang.people.models import Worker
+
+
+def test_seed_demo_builds_a_province(db):
+    out = io.StringIO()
+    call_command("seed_demo", workers=300, stdout=out)
+    assert Union.objects.filter(kind="city").count() == 13
+    assert Employer.objects.filter(name="哈尔滨飞机工业集团有限责任公司").exists()
+    assert Worker.objects.count() == 303
+    assert Worker.objects.get(name="秦世俊").user.username == "qinshijun"
+    states = set(Competition.objects.values_list("state", flat=True))
+    assert {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS, State.FINAL} <= states
+    assert Result.objects.filter(event__competition__state=State.FINAL).exists()
+    assert Certificate.objects.filter(revoked_at__isnull=True).exists()
+    for username in ("sheng", "haerbin", "qiqihaer", "hafei", "caipan", "qinshijun"):
+        assert User.objects.get(username=username).check_password("gongjiang-demo")
+        assert username in out.getvalue()
+    # a second run with --if-empty changes nothing
+    call_command("seed_demo", if_empty=True, stdout=io.StringIO())
+    assert Worker.objects.count() == 303
