@@ -72,6 +72,7 @@ PAGES = {
     "competitions:event_mark": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:event_results": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:event_sign_off": ("object", lambda o: {"pk": o.harbin_event.pk}),
+    "competitions:event_results_export": ("object", lambda o: {"pk": o.harbin_event.pk}),
     "competitions:objection_raise": ("object", lambda o: {"pk": o.harbin_city_entry.pk}),
     "competitions:objection_decide": ("object", lambda o: {"pk": o.harbin_objection.pk}),
     # the published notice of awards is public by design; names are masked (tests/competitions)

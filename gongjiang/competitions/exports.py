@@ -35,3 +35,37 @@ class EntryExporter(Exporter):
                 e.get_state_display(),
                 e.registered_at.date().isoformat(),
             )
+
+
+AWARD_LABELS = {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze"), "merit": _("Merit award")}
+
+
+class ResultSheetExporter(Exporter):
+    """An event's ranking as computed from the marks (or as published): one row per competitor."""
+
+    identifier = "results"
+    label = _("Results")
+    headers = (
+        _("Rank"),
+        _("Competitor number"),
+        pgettext_lazy("person", "Name"),
+        _("Employer"),
+        _("Theory"),
+        _("Practical"),
+        _("Total"),
+        _("Award"),
+    )
+
+    def rows(self, items: Iterable[tuple[Any, Entry]]) -> Iterator[Sequence[Any]]:
+        for result, entry in items:
+            r = result.ranked
+            yield (
+                r.rank,
+                entry.competitor_no,
+                entry.worker.name,
+                entry.employer.name,
+                result.theory if result.theory is not None else "",
+                r.practical,
+                r.total,
+                str(AWARD_LABELS.get(result.award, "")),
+            )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/<int:pk>/scheme/", views.event_scheme, name="event_scheme"),
     path("events/<int:pk>/mark/", views.event_mark, name="event_mark"),
     path("events/<int:pk>/results/", views.event_results, name="event_results"),
+    path("events/<int:pk>/results/export/", views.event_results_export, name="event_results_export"),
     path("events/<int:pk>/sign-off/", views.event_sign_off, name="event_sign_off"),
     path("entries/<int:pk>/objection/", views.objection_raise, name="objection_raise"),
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),

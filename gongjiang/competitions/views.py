@@ -15,7 +15,7 @@ from gongjiang.people.queries import search_workers, workers_for_user
 
 from . import certificates, marking, results, scoring, services
 from .enums import TRANSITIONS, EntryState, State, Tier
-from .exports import EntryExporter
+from .exports import EntryExporter, ResultSheetExporter
 from .forms import AspectForm, CompetitionForm, CriterionForm, EventForm, JudgeForm
 from .models import Aspect, Certificate, Competition, Mark, Objection, Result
 from .queries import (
@@ -482,6 +482,29 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "competitions" if chief is None else "judging",
         },
     )
+
+
+@login_required
+def event_results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result sheet as xlsx, CSV or PDF, for the organiser (names included)."""
+    event = _visible_event(request, pk)
+    request.scope.require(MANAGE_COMPETITIONS, event.competition.organiser_id)
+    ranked = marking.results(event)
+    entries = event.entries.select_related("worker", "employer").in_bulk([r.ranked.entry_id for r in ranked])
+    rows = [(r, entries[r.ranked.entry_id]) for r in ranked]
+    exporter = ResultSheetExporter()
+    if request.GET.get("fmt") != "pdf":
+        return exporter.response(rows, request.GET.get("fmt", "xlsx"))
+    from weasyprint import HTML  # imported here: slow, and only needed for a PDF
+
+    html = render(
+        request,
+        "competitions/result_sheet.html",
+        {"event": event, "competition": event.competition, "rows": rows, "headers": exporter.headers},
+    ).content.decode()
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename("pdf")}"'
+    return response
 
 
 @login_required

@@ -176,3 +176,23 @@ def test_public_notice_only_once_published(contest):
     from django.test import Client
 
     assert Client().get(f"/competitions/{contest.province_comp.pk}/notice/").status_code == 404
+
+
+def test_result_sheets(marked, as_user):
+    import io
+    import subprocess
+
+    import openpyxl
+
+    mark_all(marked)
+    client = as_user(marked.users.prov)
+    url = f"/competitions/events/{marked.province_event.pk}/results/export/"
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(url + "?fmt=xlsx").streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0] == ("名次", "参赛编号", "姓名", "用人单位", "理论", "实操", "总成绩", "奖项")
+    assert sorted(r[2] for r in rows[1:]) == ["李秀梅", "王铁军"]
+    pdf = client.get(url + "?fmt=pdf")
+    pdftotext = ["pdftotext", "-", "-"]  # poppler-utils, installed by the Makefile
+    text = subprocess.run(pdftotext, input=pdf.content, capture_output=True, check=True).stdout.decode()  # noqa: S603, S607
+    assert "王铁军" in text and "黑龙江省职工职业技能大赛" in text
+    assert as_user(marked.users.bob).get(url + "?fmt=xlsx").status_code == 403  # sees the event, not its names

@@ -1,0 +1,375 @@
+"""The competitions acceptance flow, through real pages from the first form to the public verification.
+
+A Harbin city admin creates a competition and a lathe event; the employer's union staff enters six
+workers; the admin builds the marking scheme, keeps a judge pool, sees a same-employer judge refused
+and assigns three others; the judges mark on tablets by competitor number; a two-point spread is
+flagged, blocks the sign-off and is re-marked with a reason; the results go through public notice
+to final; a certificate is issued, downloaded, read, and verified anonymously through its address.
+
+Only what the UI does not offer is set up in the database: the workers, the judges' accounts, and
+the end of the notice period (notice_ends_on moved to yesterday).
+"""
+
+import datetime as dt
+import re
+import subprocess
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, expect
+
+from gongjiang.competitions.models import Certificate, Competition, Entry, Event, Judge, Mark
+from gongjiang.core.fakeids import make_id_number
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from tests.conftest import make_user
+
+from .conftest import Tab, zh
+
+TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "is_mobile": True}
+COMPETITION = "哈尔滨市第十届职工车工技能竞赛"
+EVENT = "数控车工"
+WORKERS = ("王建军", "李春生", "张桂兰", "刘海涛", "陈国栋", "赵丽华")  # in the order they should rank
+JUDGES = ("孙志强", "周立新", "吴宏伟")  # with log-ins; the first is the chief judge
+CONFLICTED = "郑国平"  # works for the Harbin employer, like every competitor
+FLAGGED = 2  # WORKERS[2] gets A2 scores 1, 3, 2: two points apart
+SPREAD = (1, 3, 2)
+REMARKER = 1  # the judge who gave 3 re-marks it to 2
+
+
+def a1_mark(worker: int) -> Decimal:
+    """Every judge measures the same: 9.5, 8.5, … so the ranking follows WORKERS."""
+    return Decimal("9.5") - worker
+
+
+def a2_score(worker: int, judge: int) -> int:
+    return SPREAD[judge] if worker == FLAGGED else 2
+
+
+def submit(page: Page, control: Locator, *, tap: bool = False) -> None:
+    """Press a button that posts a form, and wait for the page the redirect leads to."""
+    with page.expect_navigation():
+        control.tap() if tap else control.click()
+
+
+def alert(page: Page, kind: str) -> Locator:
+    return page.locator(f"main > .alert-{kind}")
+
+
+def move_to(tab: Tab, competition: Competition, state: str, label: str, shot: str) -> None:
+    """The organiser presses the state button on the competition page (and confirms the dialog)."""
+    page = tab.page
+    tab.goto(f"/competitions/{competition.pk}/")
+    button = page.get_by_role("button", name=zh("Move to “%(label)s”", label=zh(label)))
+    submit(page, button)
+    expect(alert(page, "success")).to_have_text(zh("The competition is now “%(state)s”.", state=zh(label)))
+    expect(page.locator("#competition-state")).to_have_text(zh(label))
+    competition.refresh_from_db()
+    assert competition.state == state
+    tab.shot(shot)
+
+
+def names_absent(page: Page) -> None:
+    content = page.content()
+    assert not [name for name in WORKERS if name in content], "a judge's page shows a competitor's name"
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode()
+
+
+@pytest.mark.e2e
+def test_competition_from_creation_to_verified_certificate(org, open_tab, settings, live_server, tmp_path):
+    # The certificate prints PUBLIC_BASE_URL + /verify/<code>/; here that is the live server.
+    settings.PUBLIC_BASE_URL = live_server.url
+    prov = org.users.prov
+    workers = [
+        people_services.create_worker(
+            actor=prov,
+            scope=Scope(prov),
+            data=people_services.WorkerData(
+                name=name,
+                id_number=make_id_number("230102", dt.date(1980 + i, 1 + i, 10 + i), 200 + i, male=i % 2 == 0),
+                employer=org.harbin_employer,
+                occupations=(org.lathe,),
+            ),
+        )
+        for i, name in enumerate(WORKERS)
+    ]
+    judge_users = [make_user(f"referee{n}") for n in range(len(JUDGES))]
+    dialogs: list[str] = []
+
+    def tab_for(username: str, **options: object) -> Tab:
+        tab = open_tab(**options)
+        tab.page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+        tab.login(username)
+        return tab
+
+    # 1. Alice creates the competition and its event, and opens registration.
+    alice = tab_for("alice")
+    page = alice.page
+    alice.goto("/competitions/new/")
+    form = page.locator("main form")
+    form.locator("#id_name").fill(COMPETITION)
+    form.locator("#id_tier").select_option("city")
+    form.locator("#id_kind").select_option("skills")
+    form.locator("#id_organiser").select_option(label=org.harbin.name)
+    form.locator("#id_committee").fill("哈尔滨市职工技能竞赛组委会")
+    form.locator("#id_registration_closes_on").fill("2026-12-01")
+    form.locator("#id_starts_on").fill("2026-12-08")
+    form.locator("#id_ends_on").fill("2026-12-09")
+    alice.shot("competition-01-new-form")
+    form.get_by_role("button", name=zh("Save")).click()
+    page.wait_for_url(re.compile(r"/competitions/\d+/$"))
+    competition = Competition.objects.get(name=COMPETITION)
+    assert (competition.organiser_id, competition.state) == (org.harbin.pk, "draft")
+    expect(page.locator("#competition-state")).to_have_text(zh("Draft"))
+
+    page.get_by_role("link", name=zh("Add event")).click()
+    page.wait_for_url(alice.url(f"/competitions/{competition.pk}/events/new/"))
+    form = page.locator("main form")
+    form.locator("#id_name").fill(EVENT)
+    form.locator("#id_occupation").select_option(label="车工")
+    form.locator("#id_mode").select_option("individual")
+    form.locator("#id_theory_weight").fill("30")
+    form.locator("#id_practical_weight").fill("70")
+    alice.shot("competition-02-event-form")
+    form.get_by_role("button", name=zh("Save")).click()
+    page.wait_for_url(re.compile(r"/competitions/events/\d+/$"))
+    event = Event.objects.get(competition=competition)
+    assert (event.name, event.occupation_id) == (EVENT, org.lathe.pk)
+    move_to(alice, competition, "registration", "Registration open", "competition-03-registration-open")
+    assert dialogs[-1] == zh("Move the competition to “%(label)s”?", label=zh("Registration open"))
+
+    # 2. The employer's union staff enters six workers through the candidate search.
+    staff = tab_for("staff")
+    page = staff.page
+    staff.goto(f"/competitions/events/{event.pk}/")
+    expect(page.locator("main h2", has_text=zh("Enter a worker of your union"))).to_be_visible()
+    assert page.locator("#judges-card").count() == 0  # judges are the organiser's business
+    for i, name in enumerate(WORKERS):
+        with page.expect_response(lambda r: parse_qs(urlsplit(r.url).query).get("q") == [name]) as found:
+            page.locator("#candidate-search").fill(name)
+        assert found.value.status == 200
+        candidate = page.locator("#candidate-list li", has_text=name)
+        expect(candidate).to_have_count(1)
+        expect(candidate).to_contain_text(workers[i].id_number_masked)
+        if i == 0:
+            staff.shot("competition-04-candidate-search")
+        submit(page, candidate.get_by_role("button", name=zh("Enter")))
+        expect(alert(page, "success")).to_have_text(zh("%(name)s is entered.", name=name))
+    entries = page.locator("#entries tbody tr")
+    expect(entries).to_have_count(len(WORKERS))
+    assert [entries.nth(i).locator("td").nth(1).inner_text().strip() for i in range(len(WORKERS))] == list(WORKERS)
+    staff.shot("competition-05-six-entered")
+
+    # 3a. Alice builds the marking scheme: criterion A, a measurement A1 and a judgement A2.
+    page = alice.page
+    alice.goto(f"/competitions/events/{event.pk}/scheme/")
+    criterion_form = page.locator("form:has(input[name=form][value=criterion])")
+    criterion_form.locator("[name=code]").fill("A")
+    criterion_form.locator("[name=name]").fill("零件加工")
+    submit(page, criterion_form.get_by_role("button", name=zh("Add")))
+    aspect_form = page.locator("form:has(input[name=form][value=aspect])")
+    aspects = [
+        ("A1", "外圆尺寸 φ40±0.02", "measurement", "10", []),
+        ("A2", "表面质量", "judgement", "6", ["不合格", "基本合格", "良好", "优秀"]),
+    ]
+    for code, description, kind, max_mark, descriptors in aspects:
+        aspect_form.locator("[name=criterion]").select_option(label="A 零件加工")
+        aspect_form.locator("[name=code]").fill(code)
+        aspect_form.locator("[name=description]").fill(description)
+        aspect_form.locator("[name=kind]").select_option(kind)
+        aspect_form.locator("[name=max_mark]").fill(max_mark)
+        for n, text in enumerate(descriptors):
+            aspect_form.locator(f"[name=descriptor_{n}]").fill(text)
+        submit(page, aspect_form.get_by_role("button", name=zh("Add")))
+        expect(page.locator("main table tbody tr", has_text=description)).to_have_count(1)
+    expect(page.locator("main table ol li")).to_have_text(aspects[1][4])
+    alice.shot("competition-06-scheme")
+    a1, a2 = (event.criteria.get().aspects.get(code=code) for code in ("A1", "A2"))
+    assert (a1.kind, a1.max_mark, a2.kind, a2.max_mark) == ("measurement", 10, "judgement", 6)
+
+    # 3b. The judge pool: one judge of the competitors' own employer, three others with log-ins.
+    alice.goto("/competitions/judges/")
+    form = page.locator("main form[method=post]")
+    for name, user in [(CONFLICTED, None), *zip(JUDGES, judge_users, strict=True)]:
+        form.locator("#id_pool").select_option(label=org.harbin.name)
+        form.locator("#id_name").fill(name)
+        if user is None:
+            form.locator("#id_employer").select_option(label=org.harbin_employer.name)
+            form.locator("#id_affiliation").fill("")
+        else:
+            form.locator("#id_employer").select_option("")
+            form.locator("#id_affiliation").fill("哈尔滨工业大学")
+        form.locator("#id_region").select_option("230100")
+        form.locator("#id_occupations").select_option(label="车工")
+        form.locator("#id_username").fill(user.username if user else "")
+        submit(page, form.get_by_role("button", name=zh("Add")))
+        expect(alert(page, "success")).to_have_text(zh("Judge added to the pool."))
+    expect(page.locator("#judges tbody tr")).to_have_count(4)
+    alice.shot("competition-07-judge-pool")
+    judges = {j.name: j for j in Judge.objects.filter(pool=org.harbin)}
+    assert judges[CONFLICTED].employer_id == org.harbin_employer.pk
+    assert [judges[name].user for name in JUDGES] == judge_users
+
+    # 3c. The same-employer judge is refused with the reason; the three others are assigned.
+    alice.goto(f"/competitions/events/{event.pk}/")
+    page.locator("select[name=judge]").select_option(str(judges[CONFLICTED].pk))
+    submit(page, page.locator("#assign-judge"))
+    reasons = " ".join(
+        zh("%(name)s competes for the judge's own employer %(employer)s.", name=n, employer=org.harbin_employer.name)
+        for n in WORKERS
+    )
+    refusal = zh("%(judge)s must step aside (回避): %(reasons)s", judge=CONFLICTED, reasons=reasons)
+    expect(alert(page, "danger")).to_have_text(refusal)
+    assert f"{CONFLICTED}须回避" in refusal and f"{WORKERS[0]}代表裁判本人所在单位{org.harbin_employer.name}" in refusal
+    expect(page.locator("#assignments")).not_to_contain_text(CONFLICTED)
+    alice.shot("competition-08-judge-refused")
+    for name in JUDGES:
+        page.locator("select[name=judge]").select_option(str(judges[name].pk))
+        submit(page, page.locator("#assign-judge"))
+        expect(alert(page, "success")).to_have_text(zh("%(name)s is assigned.", name=name))
+    chief_row = page.locator("#assignments tr", has_text=JUDGES[0])
+    submit(page, chief_row.get_by_role("button", name=zh("Make chief judge")))
+    expect(page.locator("#assignments tr", has_text=JUDGES[0]).locator(".badge")).to_have_text(zh("Chief judge"))
+    expect(page.locator("#assignments .badge", has_text=zh("Chief judge"))).to_have_count(1)
+    alice.shot("competition-09-judges-assigned")
+
+    # 3d. In progress (competitor numbers drawn), then marking.
+    move_to(alice, competition, "in_progress", "In progress", "competition-10-in-progress")
+    entry_of = {e.worker.name: e for e in Entry.objects.filter(event=event).select_related("worker")}
+    numbers = [entry_of[name].competitor_no for name in WORKERS]
+    assert all(re.fullmatch(r"\d{3}", no) for no in numbers) and len(set(numbers)) == len(WORKERS)
+    alice.goto(f"/competitions/events/{event.pk}/")
+    expect(page.locator("#entries tbody tr td.mono")).to_have_text(sorted(numbers))
+    alice.shot("competition-11-numbers-drawn")
+    move_to(alice, competition, "marking", "Marking", "competition-12-marking")
+
+    # 4. Each judge marks every competitor on a tablet, by competitor number only.
+    worker_of_no = {no: i for i, no in enumerate(numbers)}
+    judge_tabs = []
+    for j, user in enumerate(judge_users):
+        tab = tab_for(user.username, **TABLET)
+        judge_tabs.append(tab)
+        page = tab.page
+        tab.goto(f"/competitions/events/{event.pk}/mark/")
+        buttons = page.locator("#competitors a")
+        expect(buttons).to_have_text(sorted(numbers))
+        names_absent(page)
+        if j == 0:
+            tab.shot("competition-13-tablet-numbers")
+        for no in sorted(numbers):
+            i = worker_of_no[no]
+            buttons.filter(has_text=no).tap()
+            page.wait_for_url(tab.url(f"/competitions/events/{event.pk}/mark/?entry={entry_of[WORKERS[i]].pk}"))
+            expect(page.locator("#mark-form h2")).to_have_text(zh("Competitor %(no)s", no=no))
+            names_absent(page)
+            page.locator(f"input[name=aspect-{a1.pk}]").fill(str(a1_mark(i)))
+            page.locator(f"label[for=a{a2.pk}-{a2_score(i, j)}]").tap()
+            if j == 0 and no == min(numbers):
+                tab.shot("competition-14-tablet-marking-form")
+            submit(page, page.locator("#save-marks"), tap=True)
+            expect(alert(page, "success")).to_have_text(zh("Marks saved for competitor %(no)s.", no=no))
+        expect(page.locator("#competitors a.btn-outline-success")).to_have_count(len(numbers) - 1)  # current: red
+        tab.shot(f"competition-15-tablet-judge{j + 1}-done")
+    assert Mark.objects.filter(aspect__criterion__event=event).count() == 2 * len(WORKERS) * len(JUDGES)
+
+    # 5. The chief judge sees the flagged score and cannot sign off; the judge who gave 3 re-marks.
+    flagged_no, flagged_entry = numbers[FLAGGED], entry_of[WORKERS[FLAGGED]]
+    chief = judge_tabs[0]
+    page = chief.page
+    chief.goto(f"/competitions/events/{event.pk}/results/")
+    names_absent(page)
+    danger = page.locator("#marking-status td.table-danger")
+    expect(danger).to_have_count(1)
+    row = page.locator("#marking-status tbody tr").filter(has=page.locator("td.table-danger"))
+    assert row.locator("td").first.inner_text().strip() == flagged_no
+    assert sorted(int(v) for v in danger.inner_text().split("/")) == sorted(SPREAD)
+    chief.shot("competition-16-chief-flagged")
+    submit(page, page.locator("#sign-off"))
+    assert dialogs[-1] == zh("Sign off and lock every mark of this event?")
+    expect(alert(page, "danger")).to_have_text(zh("%(n)s competitors still have missing or flagged marks.", n=1))
+    event.refresh_from_db()
+    assert event.signed_off_at is None
+    chief.shot("competition-17-sign-off-refused")
+
+    remarker = judge_tabs[REMARKER]
+    page = remarker.page
+    remarker.goto(f"/competitions/events/{event.pk}/mark/?entry={flagged_entry.pk}")
+    expect(page.locator(f"#a{a2.pk}-3")).to_be_checked()
+    page.locator(f"label[for=a{a2.pk}-2]").tap()
+    submit(page, page.locator("#save-marks"), tap=True)
+    expect(alert(page, "danger")).to_have_text(zh("Give a reason for changing a mark you already entered."))
+    remarker.shot("competition-18-remark-needs-reason")
+    page.locator(f"label[for=a{a2.pk}-2]").tap()  # the refused page shows the saved mark again
+    page.locator("#reason").fill("复核：表面质量按评分细则为良好")
+    submit(page, page.locator("#save-marks"), tap=True)
+    expect(alert(page, "success")).to_have_text(zh("Marks saved for competitor %(no)s.", no=flagged_no))
+    expect(page.locator(f"#a{a2.pk}-2")).to_be_checked()
+    remarker.shot("competition-19-remarked")
+    assert Mark.objects.get(aspect=a2, entry=flagged_entry, judge=judges[JUDGES[REMARKER]]).value == 2
+
+    page = chief.page
+    chief.goto(f"/competitions/events/{event.pk}/results/")
+    expect(page.locator("#marking-status td.table-danger")).to_have_count(0)
+    submit(page, page.locator("#sign-off"))
+    expect(alert(page, "success")).to_have_text(zh("Marks signed off and locked."))
+    expect(page.locator("main .badge", has_text=zh("Signed off"))).to_be_visible()
+    names_absent(page)
+    chief.shot("competition-20-signed-off")
+
+    # 6. Alice sees the ranking, publishes, ends the notice, finalises and issues certificates.
+    page = alice.page
+    alice.goto(f"/competitions/events/{event.pk}/results/")
+    ranking = page.locator("#ranking tbody tr")
+    expect(ranking).to_have_count(len(WORKERS))
+    assert [ranking.nth(i).locator("td").nth(2).inner_text().strip() for i in range(len(WORKERS))] == list(WORKERS)
+    alice.shot("competition-21-ranking")
+    move_to(alice, competition, "notice", "Public notice", "competition-22-public-notice")
+    assert competition.notice_ends_on is not None and competition.notice_ends_on > timezone.localdate()
+    Competition.objects.filter(pk=competition.pk).update(notice_ends_on=timezone.localdate() - dt.timedelta(days=1))
+    move_to(alice, competition, "final", "Final", "competition-23-final")
+
+    page.get_by_role("link", name=zh("Certificates")).click()
+    page.wait_for_url(alice.url(f"/competitions/{competition.pk}/certificates/"))
+    submit(page, page.locator("#issue-certificates"))
+    expect(alert(page, "success")).to_have_text(zh("%(n)s certificates issued.", n=3))  # gold, silver, bronze
+    expect(page.locator("#certificates tbody tr")).to_have_count(3)
+    alice.shot("competition-24-certificates")
+    winner = WORKERS[0]
+    certificate = Certificate.objects.get(result__entry__worker__name=winner)
+    link = page.locator("#certificates tbody tr", has_text=winner).get_by_role("link", name=certificate.code)
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == f"certificate-{certificate.code}.pdf"
+    pdf = tmp_path / download.suggested_filename
+    download.save_as(pdf)
+    text = pdf_text(pdf)
+    flat = re.sub(r"\s+", "", text)
+    assert winner in flat and certificate.code in flat, text
+    assert org.harbin_employer.name in flat and COMPETITION in flat, text
+    printed = re.search(r"https?://[A-Za-z0-9.:\-]+/verify/[0-9A-Z]+/", flat)
+    assert printed, text
+    verify_url = printed.group(0)
+    assert verify_url == f"{live_server.url}/verify/{certificate.code}/"
+
+    # 7. Anyone opens the printed address, as the QR code would, and sees the masked name only.
+    anonymous = open_tab()
+    page = anonymous.page
+    anonymous.goto(urlsplit(verify_url).path)
+    verification = page.locator("#verification")
+    expect(verification.locator("h2")).to_have_text(zh("This certificate is genuine and valid."))
+    assert "该证书真实有效" in verification.inner_text()
+    expect(verification).to_contain_text("王*军")
+    assert winner not in page.content()
+    assert workers[0].id_number_masked in verification.inner_text()
+    anonymous.shot("competition-25-verified")
+
+    for tab in (alice, staff, *judge_tabs, anonymous):
+        tab.assert_clean()
