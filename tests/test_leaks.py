@@ -102,6 +102,10 @@ API = {
     ("GET", "/api/competitions/{competition_id}/events"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
     ("GET", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("POST", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("GET", "/api/judging"): ("list", lambda o: {}),
+    ("GET", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("POST", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("GET", "/api/events/{event_id}/results"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
 }
 
 
@@ -186,6 +190,7 @@ def _markers(org) -> list[str]:
         org.daoli.name,
         org.harbin_comp.name,
         "哈尔滨裁判甲",
+        org.harbin_certificate.code,
     ]
 
 
@@ -285,9 +290,11 @@ def test_api(leaky, who, operation):
     client = _api_client(getattr(leaky.users, who))
     path = template.format(**kwargs(leaky))
     if kind == "object":
-        payload = (
-            (GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}) if method == "POST" else {}
-        )
+        payload = {}
+        if method == "POST":
+            payload = GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}
+            if path.endswith("/marks"):
+                payload = {"entry_id": leaky.harbin_city_entry.pk, "values": {}}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":

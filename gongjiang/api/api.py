@@ -14,11 +14,13 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from gongjiang.competitions import marking
 from gongjiang.competitions import services as competition_services
-from gongjiang.competitions.queries import competitions_for_user, entries_for_user, events_for_user
+from gongjiang.competitions.models import Mark
+from gongjiang.competitions.queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
-from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
+from gongjiang.orgs.rules import CHANGE_WORKERS, MANAGE_COMPETITIONS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
 from gongjiang.people import services as people_services
 from gongjiang.people.enums import Grade, GradeSource, WorkerStatus
 from gongjiang.people.models import Occupation
@@ -26,6 +28,7 @@ from gongjiang.people.queries import filter_workers, workers_for_user
 
 from .auth import TokenAuth
 from .schemas import (
+    AssignmentOut,
     CompetitionOut,
     EmployerOut,
     EntryIn,
@@ -34,6 +37,9 @@ from .schemas import (
     EventOut,
     GradeIn,
     GradeOut,
+    MarkOut,
+    MarksIn,
+    ResultOut,
     UnionOut,
     WorkerIn,
     WorkerOut,
@@ -226,6 +232,60 @@ def create_entry(request: HttpRequest, event_id: int, payload: EntryIn):
     except competition_services.CompetitionError as exc:
         return Status(409, {"detail": str(exc)})
     return Status(201, entry)
+
+
+@competitions.get("/judging", response=list[AssignmentOut])
+def my_assignments(request: HttpRequest):
+    """The events the token's user judges."""
+    return own_assignments(request.user).select_related("event__competition").order_by("pk")
+
+
+@competitions.get("/events/{event_id}/marks", response={200: list[MarkOut], 404: ErrorOut})
+def my_marks(request: HttpRequest, event_id: int):
+    """The judge's own marks in the event, and no one else's."""
+    assignment = get_object_or_404(own_assignments(request.user).select_related("judge"), event_id=event_id)
+    return Status(
+        200,
+        Mark.objects.filter(judge=assignment.judge, aspect__criterion__event_id=event_id)
+        .select_related("entry", "aspect")
+        .order_by("entry__competitor_no", "aspect__code"),
+    )
+
+
+@competitions.post("/events/{event_id}/marks", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def record_my_marks(request: HttpRequest, event_id: int, payload: MarksIn):
+    """Enter the judge's own marks for one competitor, as on the marking page (a change needs a reason)."""
+    assignment = get_object_or_404(own_assignments(request.user).select_related("event"), event_id=event_id)
+    entry = get_object_or_404(assignment.event.entries, pk=payload.entry_id)
+    try:
+        written = marking.record_marks(
+            actor=request.user, event=assignment.event, entry=entry, values=payload.values, reason=payload.reason
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, {"written": written})
+
+
+@competitions.get("/events/{event_id}/results", response={200: list[ResultOut], 403: ErrorOut, 404: ErrorOut})
+def event_results(request: HttpRequest, event_id: int):
+    """The ranking the marks add up to, for the organiser."""
+    event = get_object_or_404(events_for_user(request.scope).select_related("competition"), pk=event_id)
+    if not request.scope.covers(MANAGE_COMPETITIONS, event.competition.organiser_id):
+        raise PermissionDenied
+    return Status(
+        200,
+        [
+            {
+                "entry_id": r.ranked.entry_id,
+                "rank": r.ranked.rank,
+                "theory": r.theory,
+                "practical": r.ranked.practical,
+                "total": r.ranked.total,
+                "award": r.award,
+            }
+            for r in marking.results(event)
+        ],
+    )
 
 
 api.add_router("/", orgs)

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -147,3 +148,33 @@ class EntryOut(Schema):
 class EntryIn(Schema):
     worker_id: int
     team: str = ""
+
+
+class AssignmentOut(Schema):
+    event_id: int
+    event: str = Field(alias="event.name")
+    competition: str = Field(alias="event.competition.name")
+    is_chief: bool
+
+
+class MarkOut(Schema):
+    entry_id: int
+    competitor_no: str = Field(alias="entry.competitor_no")
+    aspect_id: int
+    aspect: str = Field(alias="aspect.code")
+    value: Decimal
+
+
+class MarksIn(Schema):
+    entry_id: int
+    values: dict[int, str]
+    reason: str = ""
+
+
+class ResultOut(Schema):
+    entry_id: int
+    rank: int
+    theory: Decimal | None
+    practical: Decimal
+    total: Decimal
+    award: str

@@ -196,3 +196,35 @@ def test_result_sheets(marked, as_user):
     text = subprocess.run(pdftotext, input=pdf.content, capture_output=True, check=True).stdout.decode()  # noqa: S603, S607
     assert "王铁军" in text and "黑龙江省职工职业技能大赛" in text
     assert as_user(marked.users.bob).get(url + "?fmt=xlsx").status_code == 403  # sees the event, not its names
+
+
+def test_api_judges_read_and_write_only_their_own_marks(marked):
+    from django.test import Client
+
+    from gongjiang.api.models import ApiToken
+
+    def client_for(user):
+        _token, raw = ApiToken.issue(user=user, name="t")
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    judge_a, judge_b = client_for(marked.judges[1]), client_for(marked.judges[2])
+    event = marked.province_event
+    assert [a["event_id"] for a in judge_a.get("/api/judging").json()] == [event.pk]
+    payload = {"entry_id": marked.harbin_entry.pk, "values": {str(marked.a1.pk): "6.5", str(marked.a2.pk): "2"}}
+    response = judge_a.post(f"/api/events/{event.pk}/marks", payload, content_type="application/json")
+    assert response.json() == {"written": 2}
+    judge_b.post(
+        f"/api/events/{event.pk}/marks",
+        {"entry_id": marked.harbin_entry.pk, "values": {str(marked.a2.pk): "3"}},
+        content_type="application/json",
+    )
+    mine = judge_a.get(f"/api/events/{event.pk}/marks").json()
+    assert sorted((m["aspect"], m["value"]) for m in mine) == [("A1", "6.50"), ("A2", "2.00")]
+    # changing a saved mark without a reason is refused
+    again = dict(payload, values={str(marked.a2.pk): "1"})
+    assert judge_a.post(f"/api/events/{event.pk}/marks", again, content_type="application/json").status_code == 409
+    # no results for judges, full ranking for the organiser; outsiders see nothing
+    assert judge_a.get(f"/api/events/{event.pk}/results").status_code == 404
+    assert [r["entry_id"] for r in client_for(marked.users.prov).get(f"/api/events/{event.pk}/results").json()] != []
+    assert client_for(marked.users.bob).get(f"/api/events/{event.pk}/results").status_code == 403
+    assert client_for(marked.users.bob).get(f"/api/events/{event.pk}/marks").status_code == 404
