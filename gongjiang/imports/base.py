@@ -138,9 +138,10 @@ class Importer:
     columns: Sequence[Column] = ()
     do_not_call_in_templates = True  # templates show the class's label and columns
 
-    def __init__(self, *, actor: Any, scope: Any) -> None:
+    def __init__(self, *, actor: Any, scope: Any, context: dict[str, Any] | None = None) -> None:
         self.actor = actor
         self.scope = scope
+        self.context = context or {}
         self.errors: list[RowError] = []
 
     # hooks -------------------------------------------------------------

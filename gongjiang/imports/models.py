@@ -23,6 +23,7 @@ class ImportJob(models.Model):
     path = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
     language = models.CharField(max_length=10)
+    context = models.JSONField(default=dict, blank=True)  # what the file is for, e.g. {"event": 12}
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     phase = models.CharField(max_length=20, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

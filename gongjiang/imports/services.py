@@ -5,6 +5,7 @@ import hashlib
 import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,9 @@ def upload_dir() -> Path:
     return path
 
 
-def start_import(*, actor: User, scope: Scope, kind: str, upload: UploadedFile) -> ImportJob:
+def start_import(
+    *, actor: User, scope: Scope, kind: str, upload: UploadedFile, context: dict[str, Any] | None = None
+) -> ImportJob:
     """Store the upload, then run it at once or hand it to the worker by its size."""
     _importer_cls, cap = IMPORTERS[kind]
     if not scope.has(cap):
@@ -62,6 +65,7 @@ def start_import(*, actor: User, scope: Scope, kind: str, upload: UploadedFile) 
         sha256=digest.hexdigest(),
         language=translation.get_language() or settings.LANGUAGE_CODE,
         total_rows=rows,
+        context=context or {},
     )
     if rows <= settings.IMPORT_INLINE_MAX_ROWS:
         run_import(job.pk)
@@ -82,7 +86,7 @@ def run_import(job_id: int) -> None:
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     importer_cls, _cap = IMPORTERS[job.kind]
-    importer = importer_cls(actor=job.created_by, scope=Scope(job.created_by))
+    importer = importer_cls(actor=job.created_by, scope=Scope(job.created_by), context=job.context)
 
     def progress(done: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)

@@ -33,7 +33,10 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = start_import(actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"])
+            context = {"event": int(event_id)} if (event_id := request.GET.get("event", "")).isdigit() else {}
+            job = start_import(
+                actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"], context=context
+            )
         except FileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -46,6 +49,7 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "kind": kind,
             "importer": importer_cls,
             "jobs": _jobs(request).filter(kind=kind)[:20],
+            "event_id": request.GET.get("event", ""),
             "nav": "imports",
         },
     )

@@ -228,3 +228,40 @@ def test_api_judges_read_and_write_only_their_own_marks(marked):
     assert [r["entry_id"] for r in client_for(marked.users.prov).get(f"/api/events/{event.pk}/results").json()] != []
     assert client_for(marked.users.bob).get(f"/api/events/{event.pk}/results").status_code == 403
     assert client_for(marked.users.bob).get(f"/api/events/{event.pk}/marks").status_code == 404
+
+
+def test_theory_scores_import_by_competitor_number(marked, as_user):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongjiang.core.audit import history
+    from gongjiang.imports.models import ImportJob
+
+    def upload(rows):
+        buf = io.StringIO()
+        csv.writer(buf).writerows([["参赛编号", "理论成绩", "用时（秒）"], *rows])
+        return SimpleUploadedFile("theory.csv", buf.getvalue().encode("utf-8-sig"))
+
+    client = as_user(marked.users.prov)
+    url = f"/imports/theory/?event={marked.province_event.pk}"
+    harbin_no, qiqihar_no = marked.harbin_entry.competitor_no, marked.qiqihar_entry.competitor_no
+    client.post(url, {"file": upload([[harbin_no, "88.5", "3600"], ["999", "101", ""]])})
+    job = ImportJob.objects.latest("pk")
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (3, "理论成绩须在0到100之间。"),
+    ] or [(e["row"], e["column"]) for e in job.errors] == [(3, "理论成绩"), (3, "参赛编号")]
+    marked.harbin_entry.refresh_from_db()
+    assert marked.harbin_entry.theory_score is None  # nothing written
+    client.post(url, {"file": upload([[harbin_no, "88.5", "3600"], [qiqihar_no, "91", ""]])})
+    job = ImportJob.objects.latest("pk")
+    assert (job.status, job.updated) == ("done", 2)
+    marked.harbin_entry.refresh_from_db()
+    assert (marked.harbin_entry.theory_score, marked.harbin_entry.time_used) == (Decimal("88.50"), 3600)
+    assert history(marked.harbin_entry).first().changes["theory_score"] == ["None", "88.50"]
+    # Bob may not import into the provincial event
+    as_user(marked.users.bob).post(url, {"file": upload([[harbin_no, "10", ""]])})
+    assert ImportJob.objects.latest("pk").status == "invalid"
+    marked.harbin_entry.refresh_from_db()
+    assert marked.harbin_entry.theory_score == Decimal("88.50")
