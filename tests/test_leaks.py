@@ -46,6 +46,7 @@ PAGES = {
     "people:worker_reveal": ("object", lambda o: {"pk": o.harbin_worker.pk, "field": "id_number"}),
     "people:me": ("own", lambda o: {}),
     "imports:list": ("own", lambda o: {}),
+    "imports:kind": ("own", lambda o: {"kind": "theory"}),
     "imports:template": ("public", lambda o: {"kind": "workers"}),
     "imports:job": ("object", lambda o: {"pk": o.harbin_job.pk}),
     "imports:job_errors": ("object", lambda o: {"pk": o.harbin_job.pk}),
