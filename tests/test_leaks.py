@@ -82,6 +82,7 @@ PAGES = {
     "competitions:certificate_revoke": ("object", lambda o: {"pk": o.harbin_certificate.pk}),
     "competitions:certificate_pdf": ("object", lambda o: {"code": o.harbin_certificate.code}),
     "competitions:mine": ("own", lambda o: {}),
+    "competitions:figures": ("list", lambda o: {}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),

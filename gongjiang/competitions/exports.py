@@ -69,3 +69,21 @@ class ResultSheetExporter(Exporter):
                 r.total,
                 str(AWARD_LABELS.get(result.award, "")),
             )
+
+
+DIMENSION_LABELS = {
+    "region": _("By city"),
+    "industry": _("By industrial union"),
+    "tier": _("By tier"),
+    "occupation": _("By occupation"),
+    "year": _("By year"),
+}
+
+
+class FiguresExporter(Exporter):
+    identifier = "participant-times"
+    label = _("Participant-times")
+    headers = (_("Dimension"), _("Group"), _("Participant-times"))
+
+    def rows(self, items: Iterable[tuple[str, str, int]]) -> Iterator[Sequence[Any]]:
+        yield from items

@@ -21,6 +21,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.assignment_change, name="assignment_change"),
     path("judging/", views.judging, name="judging"),
     path("mine/", views.my_results, name="mine"),
+    path("figures/", views.figures_view, name="figures"),
     path("events/<int:pk>/scheme/", views.event_scheme, name="event_scheme"),
     path("events/<int:pk>/mark/", views.event_mark, name="event_mark"),
     path("events/<int:pk>/results/", views.event_results, name="event_results"),

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, VIEW_WORKERS
 from gongjiang.people.queries import search_workers, workers_for_user
 
 from . import certificates, marking, results, scoring, services
 from .enums import TRANSITIONS, EntryState, State, Tier
-from .exports import EntryExporter, ResultSheetExporter
+from .exports import DIMENSION_LABELS, EntryExporter, FiguresExporter, ResultSheetExporter
+from .figures import DIMENSIONS, participant_times
 from .forms import AspectForm, CompetitionForm, CriterionForm, EventForm, JudgeForm
 from .models import Aspect, Certificate, Competition, Mark, Objection, Result
 from .queries import (
@@ -659,3 +660,16 @@ def my_results(request: HttpRequest) -> HttpResponse:
         .order_by("-event__competition__starts_on")
     )
     return render(request, "competitions/my_results.html", {"results": own})
+
+
+@login_required
+def figures_view(request: HttpRequest) -> HttpResponse:
+    """Participant-times in final competitions, for the user's own workers, by each dimension."""
+    if not request.scope.has(VIEW_WORKERS):
+        raise PermissionDenied
+    tables = [(dimension, participant_times(request.scope, dimension)) for dimension in DIMENSIONS]
+    if fmt := request.GET.get("fmt"):
+        rows = [(str(DIMENSION_LABELS[d]), label, n) for d, table in tables for label, n in table]
+        return FiguresExporter().response(rows, fmt)
+    labelled = [(DIMENSION_LABELS[d], table, sum(n for _label, n in table)) for d, table in tables]
+    return render(request, "competitions/figures.html", {"tables": labelled, "nav": "figures"})

@@ -71,3 +71,15 @@ def test_only_final_results_get_certificates(marked):
     prov = marked.users.prov
     with pytest.raises(services.CompetitionError):
         certificates.issue_all(actor=prov, scope=Scope(prov), competition=marked.province_comp)
+
+
+def test_participant_times_count_final_results_in_scope(final, as_user):
+    from gongjiang.competitions.figures import participant_times
+
+    assert participant_times(Scope(final.users.prov), "year") == [("2026", 2)]
+    assert participant_times(Scope(final.users.alice), "region") == [("哈尔滨市", 1)]
+    assert participant_times(Scope(final.users.bob), "occupation") == [("车工", 1)]
+    assert participant_times(Scope(final.users.prov), "tier") == [("省级一类", 2)]
+    page = as_user(final.users.bob).get("/competitions/figures/")
+    assert [(str(label), total) for label, _t, total in page.context["tables"]][0] == ("按城市", 1)
+    assert as_user(final.users.judge).get("/competitions/figures/").status_code == 403
