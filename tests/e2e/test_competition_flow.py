@@ -21,6 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from gongjiang.competitions.models import Certificate, Competition, Entry, Event, Judge, Mark
+from gongjiang.core.audit import history
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
@@ -312,7 +313,10 @@ def test_competition_from_creation_to_verified_certificate(org, open_tab, settin
     expect(alert(page, "success")).to_have_text(zh("Marks saved for competitor %(no)s.", no=flagged_no))
     expect(page.locator(f"#a{a2.pk}-2")).to_be_checked()
     remarker.shot("competition-19-remarked")
-    assert Mark.objects.get(aspect=a2, entry=flagged_entry, judge=judges[JUDGES[REMARKER]]).value == 2
+    mark = Mark.objects.get(aspect=a2, entry=flagged_entry, judge=judges[JUDGES[REMARKER]])
+    assert mark.value == 2
+    change = history(mark).get(action="update")
+    assert (change.actor, change.note) == (judge_users[REMARKER], "复核：表面质量按评分细则为良好")
 
     page = chief.page
     chief.goto(f"/competitions/events/{event.pk}/results/")
@@ -332,6 +336,12 @@ def test_competition_from_creation_to_verified_certificate(org, open_tab, settin
     alice.shot("competition-21-ranking")
     move_to(alice, competition, "notice", "Public notice", "competition-22-public-notice")
     assert competition.notice_ends_on is not None and competition.notice_ends_on > timezone.localdate()
+    submit(page, page.get_by_role("button", name=zh("Move to “%(label)s”", label=zh("Final"))))
+    expect(alert(page, "danger")).to_have_text(
+        zh("The public notice runs until %(date)s.", date=competition.notice_ends_on.isoformat())
+    )
+    expect(page.locator("#competition-state")).to_have_text(zh("Public notice"))
+    # The one shortcut: the notice period has passed.
     Competition.objects.filter(pk=competition.pk).update(notice_ends_on=timezone.localdate() - dt.timedelta(days=1))
     move_to(alice, competition, "final", "Final", "competition-23-final")
 
