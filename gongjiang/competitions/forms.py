@@ -37,6 +37,10 @@ class CompetitionForm(BootstrapMixin, forms.Form):
     notice_working_days = forms.IntegerField(
         label=_("Public notice (working days)"), min_value=1, max_value=30, initial=5
     )
+    trimmed_mean = forms.BooleanField(label=_("Drop the highest and lowest judgement score"), required=False)
+    use_ws700 = forms.BooleanField(label=_("Also show the WorldSkills 700-point scale"), required=False)
+    medal_count = forms.IntegerField(label=_("Medals (gold, silver, bronze)"), min_value=0, max_value=3, initial=3)
+    merit_percent = forms.IntegerField(label=_("Merit award for the top (%)"), min_value=0, max_value=100, initial=50)
 
     def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

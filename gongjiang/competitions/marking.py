@@ -236,6 +236,7 @@ class Result:
     ranked: scoring.Ranked
     award: str
     theory: Decimal | None
+    scaled: Decimal | None = None  # the WorldSkills 700-point scale, where the competition asks for it
 
 
 def results(event: Event) -> list[Result]:
@@ -272,4 +273,14 @@ def results(event: Event) -> list[Result]:
         )
         scored.append(scoring.Scored(entry_id, total, practical, time_used))
     ranked = scoring.rank(scored)
-    return [Result(r, scoring.award(r.rank, len(ranked)), theory_of[r.entry_id]) for r in ranked]
+    competition = event.competition
+    scaled = scoring.ws700([r.total for r in ranked]) if competition.use_ws700 else [None] * len(ranked)
+    return [
+        Result(
+            r,
+            scoring.award(r.rank, len(ranked), medals=competition.medal_count, merit_percent=competition.merit_percent),
+            theory_of[r.entry_id],
+            scale,
+        )
+        for r, scale in zip(ranked, scaled, strict=True)
+    ]

@@ -28,6 +28,9 @@ class Competition(models.Model):
     avoid_same_region = models.BooleanField(_("judges also avoid competitors of their own region"), default=False)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
     trimmed_mean = models.BooleanField(_("drop the highest and lowest judgement score"), default=False)
+    use_ws700 = models.BooleanField(_("also show the WorldSkills 700-point scale"), default=False)
+    medal_count = models.PositiveSmallIntegerField(_("medals (gold, silver, bronze)"), default=3)
+    merit_percent = models.PositiveSmallIntegerField(_("merit award for the top (%)"), default=50)
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
     region_code = models.CharField(max_length=6, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -235,6 +238,7 @@ class Result(models.Model):
     practical = models.DecimalField(_("practical score"), max_digits=5, decimal_places=2)
     total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
     award = models.CharField(_("award"), max_length=10, blank=True)
+    scaled = models.DecimalField(_("700-point scale"), max_digits=6, decimal_places=2, null=True)
     published_at = models.DateTimeField(_("published"))
 
     class Meta:

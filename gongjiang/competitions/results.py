@@ -59,6 +59,7 @@ def publish(competition: Competition) -> int:
                     "practical": row.ranked.practical,
                     "total": row.ranked.total,
                     "award": row.award,
+                    "scaled": row.scaled,
                     "published_at": now,
                 },
             )

@@ -107,11 +107,12 @@ def rank(scored: Iterable[Scored]) -> list[Ranked]:
 MEDALS = ("gold", "silver", "bronze")
 
 
-def award(rank_no: int, field_size: int) -> str:
-    """gold, silver, bronze for ranks 1–3; 优胜奖 ("merit") for the rest of the top half."""
-    if rank_no <= len(MEDALS):
+def award(rank_no: int, field_size: int, *, medals: int = 3, merit_percent: int = 50) -> str:
+    """By default gold, silver, bronze for ranks 1–3 and 优胜奖 ("merit") for the rest of the top
+    half; a competition may award fewer medals and a larger or smaller merit share."""
+    if rank_no <= min(medals, len(MEDALS)):
         return MEDALS[rank_no - 1]
-    if rank_no <= math.ceil(field_size / 2):
+    if rank_no <= math.ceil(field_size * merit_percent / 100):
         return "merit"
     return ""
 

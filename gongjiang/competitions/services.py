@@ -36,6 +36,10 @@ COMPETITION_FIELDS = (
     "state",
     "avoid_same_region",
     "notice_working_days",
+    "trimmed_mean",
+    "use_ws700",
+    "medal_count",
+    "merit_percent",
 )
 EVENT_FIELDS = (
     "name",
@@ -73,6 +77,10 @@ class CompetitionData:
     series: str = ""
     avoid_same_region: bool = False
     notice_working_days: int = 5
+    trimmed_mean: bool = False
+    use_ws700: bool = False
+    medal_count: int = 3
+    merit_percent: int = 50
 
 
 def _check_dates(data: CompetitionData) -> None:

@@ -90,6 +90,8 @@ def test_pages_create_a_competition_and_enter_a_worker(contest, as_user):
             "starts_on": "2026-11-30",
             "ends_on": "2026-12-02",
             "notice_working_days": 5,
+            "medal_count": 3,
+            "merit_percent": 50,
         },
     )
     assert response.context["form"].errors == {"registration_closes_on": ["报名截止日期须不晚于开始日期。"]}
@@ -104,6 +106,8 @@ def test_pages_create_a_competition_and_enter_a_worker(contest, as_user):
             "starts_on": "2026-11-30",
             "ends_on": "2026-12-02",
             "notice_working_days": 5,
+            "medal_count": 3,
+            "merit_percent": 50,
         },
     )
     comp = Competition.objects.get(name="道里区焊工比武")

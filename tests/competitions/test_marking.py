@@ -265,3 +265,16 @@ def test_theory_scores_import_by_competitor_number(marked, as_user):
     assert ImportJob.objects.latest("pk").status == "invalid"
     marked.harbin_entry.refresh_from_db()
     assert marked.harbin_entry.theory_score == Decimal("88.50")
+
+
+def test_trimmed_mean_and_700_scale_follow_the_competition(marked):
+    from gongjiang.competitions.models import Competition
+
+    Competition.objects.filter(pk=marked.province_comp.pk).update(trimmed_mean=True, use_ws700=True, medal_count=1)
+    marked.province_event.refresh_from_db()
+    mark_all(marked, scores_a2=(1, 2, 3))  # flagged, but the trimmed mean takes the middle score
+    ranked = marking.results(marked.province_event)
+    # A2 with the trimmed mean: 6 × 2 / 3 = 4; practical (8.5 + 4) / 16 = 78.13
+    assert {r.ranked.practical for r in ranked} == {Decimal("78.13")}
+    assert [r.scaled for r in ranked] == [Decimal(700), Decimal(700)]
+    assert [r.award for r in ranked] == ["gold", "gold"]

@@ -117,3 +117,8 @@ def test_aspect_mark_from_aggregates_equals_the_mark_from_every_value(kind, scor
         high=max(values),
         trimmed=trimmed,
     ) == aspect_mark(kind=kind, max_mark=Decimal(6), values=values, trimmed=trimmed)
+
+
+def test_award_rules_are_configurable():
+    assert [award(r, 10, medals=1, merit_percent=30) for r in range(1, 6)] == ["gold", "merit", "merit", "", ""]
+    assert [award(r, 4, medals=3, merit_percent=100) for r in range(1, 5)] == ["gold", "silver", "bronze", "merit"]
