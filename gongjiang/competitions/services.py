@@ -259,8 +259,18 @@ def register_entry(*, actor: User, scope: Scope, event: Event, worker: Worker, t
     reasons = refusals(entry_facts(event=event, worker=worker))
     if reasons:
         raise CompetitionError(" ".join(reasons))
-    if event.mode == Mode.TEAM and not team:
-        raise CompetitionError(_("Name the team for a team event."))
+    if event.mode == Mode.TEAM:
+        if not team:
+            raise CompetitionError(_("Name the team for a team event."))
+        members = event.entries.filter(state=EntryState.REGISTERED, team=team).exclude(worker=worker)
+        if members.exclude(employer_id=worker.employer_id).exists():
+            raise CompetitionError(
+                _("A team is formed inside one employer; %(team)s belongs to another.") % {"team": team}
+            )
+        if members.count() >= event.team_size:
+            raise CompetitionError(
+                _("The team %(team)s already has %(n)s members.") % {"team": team, "n": event.team_size}
+            )
     entry, created = Entry.objects.get_or_create(
         event=event,
         worker=worker,

@@ -177,3 +177,57 @@ def test_event_page_queries_do_not_grow_with_entries(contest, as_user):
         worker = _add_worker(contest, n)
         services.register_entry(actor=prov, scope=Scope(prov), event=event, worker=worker)
     assert counts() == one
+
+
+def test_bulk_entries_from_a_spreadsheet(contest, as_user):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongjiang.imports.models import ImportJob
+    from tests.conftest import HARBIN_ID, QIQIHAR_ID
+    from tests.test_query_counts import _add_worker
+
+    new = [_add_worker(contest, n) for n in range(2)]
+
+    def upload(ids):
+        buf = io.StringIO()
+        csv.writer(buf).writerows([["身份证号", "队伍"], *[[i, ""] for i in ids]])
+        return SimpleUploadedFile("entries.csv", buf.getvalue().encode("utf-8-sig"))
+
+    from gongjiang.core import crypto
+
+    new_ids = [crypto.decrypt(w.id_number_enc) for w in new]
+    client = as_user(contest.users.alice)
+    url = f"/imports/entries/?event={contest.harbin_event.pk}"
+    # Qiqihar's worker is not Alice's; the Harbin worker is already entered
+    client.post(url, {"file": upload([*new_ids, QIQIHAR_ID, HARBIN_ID])})
+    job = ImportJob.objects.latest("pk")
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (4, "本工会没有该身份证号的职工。"),
+        (5, "王铁军：该职工已报名本赛项。"),
+    ]
+    assert contest.harbin_event.entries.count() == 1
+    client.post(url, {"file": upload(new_ids)})
+    job = ImportJob.objects.latest("pk")
+    assert (job.status, job.created) == ("done", 2)
+    assert contest.harbin_event.entries.filter(state=EntryState.REGISTERED).count() == 3
+
+
+def test_team_size_and_one_employer_per_team(contest):
+    from tests.test_query_counts import _add_worker
+
+    alice = contest.users.alice
+    event = contest.harbin_event
+    event.mode, event.team_size = "team", 2
+    event.save()
+    contest.harbin_city_entry.delete()
+    a, b, c = (_add_worker(contest, n) for n in range(3))  # each at an employer of its own
+    services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=contest.harbin_worker, team="锅炉一队")
+    with pytest.raises(services.CompetitionError) as info:
+        services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=a, team="锅炉一队")
+    assert "另一单位" in str(info.value)
+    services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=b, team="新秀队")
+    with pytest.raises(services.CompetitionError):
+        services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=c, team="")
