@@ -59,6 +59,13 @@ NAMED_EMPLOYERS = (
 SUFFIXES = ("机械制造有限公司", "建设集团有限公司", "食品有限公司", "电力工程有限公司", "化工有限公司", "装备有限公司")
 INDUSTRY_OF_SUFFIX = ("machinery", None, "farming", "power", "petroleum", "machinery")
 
+# The marking scheme of every finished demo event: (code, description, kind, max mark, descriptors).
+DEMO_ASPECTS = (
+    ("A1", "关键尺寸精度", "measurement", 40, ()),
+    ("A2", "工艺规范与表面质量", "judgement", 30, ("不符合要求", "基本符合", "良好", "优秀")),
+    ("A3", "安全文明生产", "judgement", 30, ("有违规", "基本规范", "规范", "示范")),
+)
+
 # (name, employer, occupation, grade, birth, certificate date): craftsmen the article names.
 CRAFTSMEN = (
     ("秦世俊", "哈尔滨飞机工业集团有限责任公司", "数控铣工", 6, dt.date(1981, 3, 12), dt.date(2012, 6, 1)),
@@ -431,36 +438,17 @@ class Command(BaseCommand):
                 },
             )
             criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
-            marking.add_aspect(
-                actor=user,
-                scope=scope,
-                criterion=criterion,
-                code="A1",
-                description="关键尺寸精度",
-                kind="measurement",
-                max_mark=Decimal(40),
-                descriptors=[],
-            )
-            marking.add_aspect(
-                actor=user,
-                scope=scope,
-                criterion=criterion,
-                code="A2",
-                description="工艺规范与表面质量",
-                kind="judgement",
-                max_mark=Decimal(30),
-                descriptors=["不符合要求", "基本符合", "良好", "优秀"],
-            )
-            marking.add_aspect(
-                actor=user,
-                scope=scope,
-                criterion=criterion,
-                code="A3",
-                description="安全文明生产",
-                kind="judgement",
-                max_mark=Decimal(30),
-                descriptors=["有违规", "基本规范", "规范", "示范"],
-            )
+            for code, description, kind, max_mark, descriptors in DEMO_ASPECTS:
+                marking.add_aspect(
+                    actor=user,
+                    scope=scope,
+                    criterion=criterion,
+                    code=code,
+                    description=description,
+                    kind=kind,
+                    max_mark=Decimal(max_mark),
+                    descriptors=list(descriptors),
+                )
             for index, judge in enumerate(judges):
                 assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
                 if index == 0:
