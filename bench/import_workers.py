@@ -181,6 +181,7 @@ def configure_environment(database_url: str) -> None:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "FIELD_HASH_KEY": secrets.token_urlsafe(32),
+            "PUBLIC_BASE_URL": "https://gongjiang.example.org",
             "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
             "IMPORT_INLINE_MAX_ROWS": str(10**9),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),

@@ -47,7 +47,8 @@ SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEY)
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", DEMO_FIELD_HASH_KEY)
 # The address printed in certificates' QR codes, where anyone can verify them.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+DEMO_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", DEMO_PUBLIC_BASE_URL)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 if not DEBUG:
@@ -57,6 +58,7 @@ if not DEBUG:
             ("SECRET_KEY", [SECRET_KEY], DEMO_SECRET_KEY),
             ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, DEMO_FIELD_ENCRYPTION_KEY),
             ("FIELD_HASH_KEY", [FIELD_HASH_KEY], DEMO_FIELD_HASH_KEY),
+            ("PUBLIC_BASE_URL", [PUBLIC_BASE_URL], DEMO_PUBLIC_BASE_URL),
         )
         if demo in value
     ]

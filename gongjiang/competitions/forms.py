@@ -125,13 +125,13 @@ class JudgeForm(BootstrapMixin, forms.Form):
 
 
 class CriterionForm(BootstrapMixin, forms.Form):
-    form = forms.CharField(widget=forms.HiddenInput, initial="criterion")
+    prefix = "criterion"
     code = forms.RegexField(label=_("Code"), regex=r"^[A-Z]{1,2}$", max_length=2, help_text=_("e.g. A"))
     name = forms.CharField(label=_("Name"), max_length=100)
 
 
 class AspectForm(BootstrapMixin, forms.Form):
-    form = forms.CharField(widget=forms.HiddenInput, initial="aspect")
+    prefix = "aspect"
     criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=Criterion.objects.none())
     code = forms.RegexField(label=_("Code"), regex=r"^[A-Z]{1,2}\d{1,2}$", max_length=4, help_text=_("e.g. A1"))
     description = forms.CharField(label=_("Description"), max_length=200)

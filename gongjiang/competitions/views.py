@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -351,8 +354,9 @@ def judging(request: HttpRequest) -> HttpResponse:
 
 
 def _scheme_forms(request: HttpRequest, event):  # type: ignore[no-untyped-def]
-    criterion_form = CriterionForm(request.POST if request.POST.get("form") == "criterion" else None)
-    aspect_form = AspectForm(request.POST if request.POST.get("form") == "aspect" else None, event=event)
+    which = request.POST.get("which")
+    criterion_form = CriterionForm(request.POST if which == "criterion" else None)
+    aspect_form = AspectForm(request.POST if which == "aspect" else None, event=event)
     return criterion_form, aspect_form
 
 
@@ -390,6 +394,13 @@ def event_scheme(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _as_number(raw: str) -> Any:
+    try:
+        return Decimal(raw)
+    except ArithmeticError:
+        return raw
+
+
 def _judged_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """An event the user judges: found through their own assignment, nothing else."""
     assignment = get_object_or_404(
@@ -416,6 +427,7 @@ def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
         (m.entry_id, m.aspect_id): m.value
         for m in Mark.objects.filter(judge=assignment.judge, aspect__criterion__event=event)
     }
+    typed: dict[int, Any] = {}
     if request.method == "POST" and current is not None:
         values = {a.pk: request.POST.get(f"aspect-{a.pk}", "") for a in aspects}
         try:
@@ -424,11 +436,12 @@ def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.CompetitionError as exc:
             messages.error(request, str(exc))
+            typed = {k: _as_number(v) for k, v in values.items() if v != ""}  # show what was typed, not lose it
         else:
             messages.success(request, _("Marks saved for competitor %(no)s.") % {"no": current.competitor_no})
             return redirect(f"{request.path}?entry={current.pk}")
     done = {e.pk: sum((e.pk, a.pk) in own for a in aspects) for e in entries}
-    rows = [(a, own.get((current.pk, a.pk)) if current else None) for a in aspects]
+    rows = [(a, typed.get(a.pk, own.get((current.pk, a.pk)))) if current else (a, None) for a in aspects]
     return render(
         request,
         "competitions/event_mark.html",
@@ -440,6 +453,7 @@ def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "rows": rows,
             "locked": event.signed_off_at is not None or event.competition.state != State.MARKING,
+            "reason": request.POST.get("reason", "") if typed else "",
             "nav": "judging",
         },
     )

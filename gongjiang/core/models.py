@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -20,9 +21,9 @@ class User(AbstractUser):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Changed")
-    DELETE = "delete", _("Deleted")
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
 
 
 def _label(choices: dict, value: object) -> object:

@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _check(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}}
+    secrets = {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "PUBLIC_BASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in secrets}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -17,7 +18,9 @@ def _check(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
 def test_refuses_demo_secrets_with_debug_off():
     result = _check({"DEBUG": "0"})
     assert result.returncode != 0
-    assert "demo secrets are in use: SECRET_KEY, FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY" in result.stderr
+    assert (
+        "demo secrets are in use: SECRET_KEY, FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, PUBLIC_BASE_URL" in result.stderr
+    )
 
 
 def test_starts_with_real_secrets():
@@ -29,6 +32,7 @@ def test_starts_with_real_secrets():
             "SECRET_KEY": "x" * 60,
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "FIELD_HASH_KEY": "y" * 40,
+            "PUBLIC_BASE_URL": "https://gongjiang.example.org",
         }
     )
     assert result.returncode == 0, result.stderr

@@ -180,22 +180,22 @@ def build_scheme(alice: Tab, event: Event) -> tuple[Aspect, Aspect]:
     """Step 3a: criterion A with a measurement aspect A1 (max 10) and a judgement aspect A2 (max 6)."""
     page = alice.page
     alice.goto(f"/competitions/events/{event.pk}/scheme/")
-    criterion_form = page.locator("form:has(input[name=form][value=criterion])")
-    criterion_form.locator("[name=code]").fill("A")
-    criterion_form.locator("[name=name]").fill("零件加工")
+    criterion_form = page.locator("form:has(button[name=which][value=criterion])")
+    criterion_form.locator("[name=criterion-code]").fill("A")
+    criterion_form.locator("[name=criterion-name]").fill("零件加工")
     submit(page, criterion_form.get_by_role("button", name=zh("Add")))
-    aspect_form = page.locator("form:has(input[name=form][value=aspect])")
+    aspect_form = page.locator("form:has(button[name=which][value=aspect])")
     for code, description, kind, max_mark, descriptors in (
         ("A1", "外圆尺寸 φ40±0.02", "measurement", "10", []),
         ("A2", "表面质量", "judgement", "6", DESCRIPTORS),
     ):
-        aspect_form.locator("[name=criterion]").select_option(label="A 零件加工")
-        aspect_form.locator("[name=code]").fill(code)
-        aspect_form.locator("[name=description]").fill(description)
-        aspect_form.locator("[name=kind]").select_option(kind)
-        aspect_form.locator("[name=max_mark]").fill(max_mark)
+        aspect_form.locator("[name=aspect-criterion]").select_option(label="A 零件加工")
+        aspect_form.locator("[name=aspect-code]").fill(code)
+        aspect_form.locator("[name=aspect-description]").fill(description)
+        aspect_form.locator("[name=aspect-kind]").select_option(kind)
+        aspect_form.locator("[name=aspect-max_mark]").fill(max_mark)
         for n, text in enumerate(descriptors):
-            aspect_form.locator(f"[name=descriptor_{n}]").fill(text)
+            aspect_form.locator(f"[name=aspect-descriptor_{n}]").fill(text)
         submit(page, aspect_form.get_by_role("button", name=zh("Add")))
         expect(page.locator("main table tbody tr", has_text=description)).to_have_count(1)
     expect(page.locator("main table ol li")).to_have_text(DESCRIPTORS)
@@ -342,7 +342,7 @@ def flagged_then_signed_off(
     submit(page, page.locator("#save-marks"), tap=True)
     expect(alert(page, "danger")).to_have_text(zh("Give a reason for changing a mark you already entered."))
     remarker.shot("competition-18-remark-needs-reason")
-    page.locator(f"label[for=a{a2.pk}-2]").tap()  # the refused page shows the saved score again
+    expect(page.locator(f"#a{a2.pk}-2")).to_be_checked()  # the refused page keeps what the judge tapped
     page.locator("#reason").fill(REMARK_REASON)
     submit(page, page.locator("#save-marks"), tap=True)
     no = flagged_entry.competitor_no
