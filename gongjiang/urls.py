@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gongjiang.api.api import api
-from gongjiang.competitions import views as competition_views
+from gongjiang.competitions import views_results as competition_results
 from gongjiang.core import views as core_views
 
 urlpatterns = [
@@ -16,8 +16,8 @@ urlpatterns = [
     path("orgs/", include("gongjiang.orgs.urls")),
     path("people/", include("gongjiang.people.urls")),
     path("competitions/", include("gongjiang.competitions.urls")),
-    path("verify/", competition_views.verify, name="verify_form"),
-    path("verify/<slug:code>/", competition_views.verify, name="verify"),
+    path("verify/", competition_results.verify, name="verify_form"),
+    path("verify/<slug:code>/", competition_results.verify, name="verify"),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),

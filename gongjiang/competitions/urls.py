@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_results
 
 app_name = "competitions"
 urlpatterns = [
@@ -20,17 +20,17 @@ urlpatterns = [
     path("events/<int:pk>/judges/", views.event_assign, name="event_assign"),
     path("assignments/<int:pk>/", views.assignment_change, name="assignment_change"),
     path("judging/", views.judging, name="judging"),
-    path("mine/", views.my_results, name="mine"),
-    path("figures/", views.figures_view, name="figures"),
-    path("events/<int:pk>/scheme/", views.event_scheme, name="event_scheme"),
-    path("events/<int:pk>/mark/", views.event_mark, name="event_mark"),
-    path("events/<int:pk>/results/", views.event_results, name="event_results"),
-    path("events/<int:pk>/results/export/", views.event_results_export, name="event_results_export"),
-    path("events/<int:pk>/sign-off/", views.event_sign_off, name="event_sign_off"),
-    path("entries/<int:pk>/objection/", views.objection_raise, name="objection_raise"),
-    path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),
-    path("<int:pk>/notice/", views.public_notice, name="public_notice"),
-    path("<int:pk>/certificates/", views.competition_certificates, name="certificates"),
-    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
-    path("certificates/<slug:code>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("mine/", views_results.my_results, name="mine"),
+    path("figures/", views_results.figures_view, name="figures"),
+    path("events/<int:pk>/scheme/", views_results.event_scheme, name="event_scheme"),
+    path("events/<int:pk>/mark/", views_results.event_mark, name="event_mark"),
+    path("events/<int:pk>/results/", views_results.event_results, name="event_results"),
+    path("events/<int:pk>/results/export/", views_results.event_results_export, name="event_results_export"),
+    path("events/<int:pk>/sign-off/", views_results.event_sign_off, name="event_sign_off"),
+    path("entries/<int:pk>/objection/", views_results.objection_raise, name="objection_raise"),
+    path("objections/<int:pk>/decide/", views_results.objection_decide, name="objection_decide"),
+    path("<int:pk>/notice/", views_results.public_notice, name="public_notice"),
+    path("<int:pk>/certificates/", views_results.competition_certificates, name="certificates"),
+    path("certificates/<int:pk>/revoke/", views_results.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<slug:code>.pdf", views_results.certificate_pdf, name="certificate_pdf"),
 ]
