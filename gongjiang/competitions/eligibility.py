@@ -19,7 +19,7 @@ class EntryFacts:
     already_entered: bool
     event_full: bool
     employer_in_organiser_scope: bool
-    worker_employed: bool
+    worker_status: str
     age_at_start: int
     grade_in_occupation: int | None  # the worker's highest grade in the event's occupation
     occupation: str
@@ -45,8 +45,10 @@ def refusals(f: EntryFacts) -> list[str]:
         reasons.append(_("The event is full."))
     if not f.employer_in_organiser_scope:
         reasons.append(_("The worker's employer is outside the organising union."))
-    if f.audience == Audience.EMPLOYED and not f.worker_employed:
+    if f.audience == Audience.EMPLOYED and f.worker_status != "employed":
         reasons.append(_("Only workers still employed may enter this event."))
+    if f.audience == Audience.STUDENTS and f.worker_status != "student":
+        reasons.append(_("Only students may enter this event."))
     if f.min_age is not None and f.age_at_start < f.min_age:
         reasons.append(
             _("The worker is %(age)s at the start; the event needs at least %(min)s.")

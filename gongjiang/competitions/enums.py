@@ -48,10 +48,11 @@ class Mode(models.TextChoices):
 
 
 class Audience(models.TextChoices):
-    """Who may enter. Students join when colleges bring their registry; until then "all" admits
-    workers in any status (left, retired), "employed" only those still employed."""
+    """Who may enter: workers still employed, students (registered with their school as employer),
+    or anyone in the registry."""
 
     EMPLOYED = "employed", _("Employed workers only")
+    STUDENTS = "students", _("Students only")
     ALL = "all", _("Any registered worker")
 
 

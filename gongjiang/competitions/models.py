@@ -300,3 +300,20 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("verify", args=[self.code])
+
+
+class CalendarDay(models.Model):
+    """A public holiday (a day off on a weekday) or a make-up working day (调休, a weekend day worked),
+    as the State Council announces them each year; the public notice period counts working days by it."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"), default=False)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

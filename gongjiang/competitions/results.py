@@ -15,20 +15,26 @@ from gongjiang.orgs.scope import Scope
 
 from . import marking
 from .enums import EntryState, ObjectionState, State
-from .models import Competition, Event, Objection, Result
+from .models import CalendarDay, Competition, Event, Objection, Result
 from .services import CompetitionError
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date ``days`` working days (Monday–Friday) after ``start``. Public holidays are not yet
-    known to the platform; an organiser who needs them lengthens the notice period."""
+def add_working_days(start: dt.date, days: int, exceptions: dict[dt.date, bool] | None = None) -> dt.date:
+    """The date ``days`` working days after ``start``: Monday to Friday, except the days in
+    ``exceptions`` (date → is it a working day), i.e. public holidays and make-up working days."""
+    exceptions = exceptions or {}
     day = start
     left = days
     while left > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if exceptions.get(day, day.weekday() < 5):
             left -= 1
     return day
+
+
+def calendar_exceptions(start: dt.date) -> dict[dt.date, bool]:
+    """The holidays and make-up working days the operators have entered, from ``start`` on."""
+    return dict(CalendarDay.objects.filter(day__gt=start).values_list("day", "is_working_day"))
 
 
 def check_publishable(competition: Competition) -> None:
@@ -64,7 +70,8 @@ def publish(competition: Competition) -> int:
                 },
             )
             written += 1
-    competition.notice_ends_on = add_working_days(timezone.localdate(), competition.notice_working_days)
+    today = timezone.localdate()
+    competition.notice_ends_on = add_working_days(today, competition.notice_working_days, calendar_exceptions(today))
     competition.save(update_fields=["notice_ends_on"])
     return written
 

@@ -238,7 +238,7 @@ def entry_facts(*, event: Event, worker: Worker) -> EntryFacts:
         employer_in_organiser_scope=UnionAncestor.objects.filter(
             descendant_id=worker.union_id, ancestor_id=competition.organiser_id
         ).exists(),
-        worker_employed=worker.status == "employed",
+        worker_status=worker.status,
         age_at_start=_age_on(worker.birth_date, competition.starts_on),
         grade_in_occupation=grade,
         occupation=event.occupation.name,

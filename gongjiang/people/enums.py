@@ -25,6 +25,7 @@ class WorkerStatus(models.TextChoices):
     EMPLOYED = "employed", _("Employed")
     LEFT = "left", _("Left the employer")
     RETIRED = "retired", _("Retired")
+    STUDENT = "student", _("Student (vocational school)")
 
 
 class Sex(models.TextChoices):

@@ -278,3 +278,15 @@ def test_trimmed_mean_and_700_scale_follow_the_competition(marked):
     assert {r.ranked.practical for r in ranked} == {Decimal("78.13")}
     assert [r.scaled for r in ranked] == [Decimal(700), Decimal(700)]
     assert [r.award for r in ranked] == ["gold", "gold"]
+
+
+def test_notice_period_skips_holidays_and_counts_make_up_days():
+    import datetime as dt
+
+    from gongjiang.competitions.results import add_working_days
+
+    friday = dt.date(2026, 9, 25)
+    # 国庆: Thursday 1 October to Wednesday 7 October off; Saturday 10 October worked (调休)
+    exceptions = {dt.date(2026, 10, d): False for d in range(1, 8)} | {dt.date(2026, 10, 10): True}
+    assert add_working_days(friday, 5, exceptions) == dt.date(2026, 10, 9)
+    assert add_working_days(friday, 6, exceptions) == dt.date(2026, 10, 10)  # the make-up Saturday

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('phone_enc', models.TextField(blank=True)),
                 ('phone_masked', models.CharField(blank=True, max_length=11, verbose_name='mobile')),
                 ('region_code', models.CharField(db_index=True, max_length=6)),
-                ('status', models.CharField(choices=[('employed', 'Employed'), ('left', 'Left the employer'), ('retired', 'Retired')], default='employed', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('employed', 'Employed'), ('left', 'Left the employer'), ('retired', 'Retired'), ('student', 'Student (vocational school)')], default='employed', max_length=10, verbose_name='status')),
                 ('top_grade', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Apprentice'), (2, 'Junior worker (level 5)'), (3, 'Intermediate worker (level 4)'), (4, 'Senior worker (level 3)'), (5, 'Technician (level 2)'), (6, 'Senior technician (level 1)'), (7, 'Principal technician'), (8, 'Chief technician')], null=True, verbose_name='highest grade')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
