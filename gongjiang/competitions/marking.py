@@ -6,8 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -231,6 +230,27 @@ def sign_off(*, actor: User, event: Event) -> Event:
     return event
 
 
+def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, Decimal, Decimal, Decimal]]:
+    """Count, sum, min and max of the marks per (entry, aspect), as exact whole cents from the
+    database (marks have two decimals), so no value goes through a float or the ORM's converters:
+    at 10,000 entries those conversions were over a third of the ranking's time."""
+    if not aspect_ids:
+        return []
+    # Table and column names are ours; the ids go in as parameters.
+    cents = "CAST(ROUND({}(value) * 100) AS BIGINT)"
+    columns = ", ".join(cents.format(f) for f in ("SUM", "MIN", "MAX"))
+    table = connection.ops.quote_name(Mark._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(aspect_ids))
+    sql = f"SELECT entry_id, aspect_id, COUNT(*), {columns} FROM {table} WHERE aspect_id IN ({placeholders})"  # noqa: S608
+    sql += " GROUP BY entry_id, aspect_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, aspect_ids)
+        return [
+            (e, a, n, Decimal(t).scaleb(-2), Decimal(lo).scaleb(-2), Decimal(hi).scaleb(-2))
+            for e, a, n, t, lo, hi in cursor.fetchall()
+        ]
+
+
 @dataclass(frozen=True)
 class Result:
     ranked: scoring.Ranked
@@ -246,13 +266,7 @@ def results(event: Event) -> list[Result]:
     scheme_max = sum((a.max_mark for a in aspects.values()), Decimal(0))
     trimmed = event.competition.trimmed_mean
     earned: dict[int, list[Decimal]] = defaultdict(list)
-    stats = (
-        Mark.objects.filter(aspect__criterion__event=event, entry__state=EntryState.REGISTERED)
-        .values_list("entry_id", "aspect_id")
-        .annotate(n=Count("id"), total=Sum("value"), low=Min("value"), high=Max("value"))
-        .order_by()
-    )
-    for entry_id, aspect_id, n, total, low, high in stats:
+    for entry_id, aspect_id, n, total, low, high in _mark_stats(list(aspects)):
         aspect = aspects[aspect_id]
         earned[entry_id].append(
             scoring.aspect_mark_from_stats(
@@ -262,7 +276,7 @@ def results(event: Event) -> list[Result]:
     entries = event.entries.filter(state=EntryState.REGISTERED).values_list("pk", "theory_score", "time_used")
     theory_of: dict[int, Decimal | None] = {}
     scored = []
-    for entry_id, theory, time_used in entries:
+    for entry_id, theory, time_used in entries:  # registered entries only: withdrawn ones' marks stay out
         practical = scoring.practical_score(earned.get(entry_id, []), scheme_max)
         theory_of[entry_id] = theory
         total = scoring.total_score(
