@@ -74,6 +74,58 @@ CRAFTSMEN = (
 )
 
 
+def create_demo_competition(
+    user: User, *, name: str, tier: str, organiser: Union, series: str, closes: dt.date, starts: dt.date
+) -> Competition:
+    """A three-day skills competition with its organising committee, created as ``user``."""
+    return comp_services.create_competition(
+        actor=user,
+        scope=Scope(user),
+        data=comp_services.CompetitionData(
+            name=name,
+            tier=tier,
+            kind="skills",
+            organiser=organiser,
+            series=series,
+            committee=f"{organiser.name.removesuffix('总工会')}职工技能竞赛组委会",
+            registration_closes_on=closes,
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=2),
+        ),
+    )
+
+
+def add_demo_event(
+    user: User,
+    competition: Competition,
+    occupation: Occupation,
+    grade_min: int | None = None,
+    grade_max: int | None = None,
+    *,
+    capacity: int | None = None,
+) -> Any:
+    """An individual event for workers of 18–60, weighted 30/70."""
+    return comp_services.save_event(
+        actor=user,
+        scope=Scope(user),
+        competition=competition,
+        fields={
+            "name": occupation.name,
+            "occupation": occupation,
+            "grade_min": grade_min,
+            "grade_max": grade_max,
+            "mode": "individual",
+            "team_size": 1,
+            "theory_weight": 30,
+            "practical_weight": 70,
+            "capacity": capacity,
+            "min_age": 18,
+            "max_age": 60,
+            "audience": "employed",
+        },
+    )
+
+
 class Command(BaseCommand):
     help = "Load the Heilongjiang demo: unions, employers, workers with grades, and one log-in per role."
 
@@ -299,41 +351,11 @@ class Command(BaseCommand):
         for user, name, tier, organiser_name, series, closes, starts, state, events in plan:
             scope = Scope(user)
             organiser = Union.objects.get(name=organiser_name)
-            competition = comp_services.create_competition(
-                actor=user,
-                scope=scope,
-                data=comp_services.CompetitionData(
-                    name=name,
-                    tier=tier,
-                    kind="skills",
-                    organiser=organiser,
-                    series=series,
-                    committee=f"{organiser_name.removesuffix('总工会')}职工技能竞赛组委会",
-                    registration_closes_on=closes,
-                    starts_on=starts,
-                    ends_on=starts + dt.timedelta(days=2),
-                ),
+            competition = create_demo_competition(
+                user, name=name, tier=tier, organiser=organiser, series=series, closes=closes, starts=starts
             )
             for occupation, grade_min, grade_max in events:
-                comp_services.save_event(
-                    actor=user,
-                    scope=scope,
-                    competition=competition,
-                    fields={
-                        "name": occupation,
-                        "occupation": occupations[occupation],
-                        "grade_min": grade_min,
-                        "grade_max": grade_max,
-                        "mode": "individual",
-                        "team_size": 1,
-                        "theory_weight": 30,
-                        "practical_weight": 70,
-                        "capacity": 60,
-                        "min_age": 18,
-                        "max_age": 60,
-                        "audience": "employed",
-                    },
-                )
+                add_demo_event(user, competition, occupations[occupation], grade_min, grade_max, capacity=60)
             if state == State.DRAFT:
                 continue
             comp_services.transition(actor=user, scope=scope, competition=competition, to=State.REGISTRATION)
@@ -402,41 +424,17 @@ class Command(BaseCommand):
     ) -> None:
         scope = Scope(user)
         occupations = {o.name: o for o in Occupation.objects.all()}
-        competition = comp_services.create_competition(
-            actor=user,
-            scope=scope,
-            data=comp_services.CompetitionData(
-                name=name,
-                tier=tier,
-                kind="skills",
-                organiser=organiser,
-                series="五个百万",
-                committee=f"{organiser.name.removesuffix('总工会')}职工技能竞赛组委会",
-                registration_closes_on=dt.date(year, 8, 31),
-                starts_on=dt.date(year, 9, 20),
-                ends_on=dt.date(year, 9, 22),
-            ),
+        competition = create_demo_competition(
+            user,
+            name=name,
+            tier=tier,
+            organiser=organiser,
+            series="五个百万",
+            closes=dt.date(year, 8, 31),
+            starts=dt.date(year, 9, 20),
         )
         for occupation in events:
-            event = comp_services.save_event(
-                actor=user,
-                scope=scope,
-                competition=competition,
-                fields={
-                    "name": occupation,
-                    "occupation": occupations[occupation],
-                    "grade_min": None,
-                    "grade_max": None,
-                    "mode": "individual",
-                    "team_size": 1,
-                    "theory_weight": 30,
-                    "practical_weight": 70,
-                    "capacity": None,
-                    "min_age": 18,
-                    "max_age": 60,
-                    "audience": "employed",
-                },
-            )
+            event = add_demo_event(user, competition, occupations[occupation])
             criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
             for code, description, kind, max_mark, descriptors in DEMO_ASPECTS:
                 marking.add_aspect(
