@@ -7,7 +7,6 @@ address (``PUBLIC_BASE_URL`` + /verify/<code>/), where anyone sees masked data o
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -115,8 +114,3 @@ def render_pdf(certificate: Certificate) -> bytes:
             {"certificate": certificate, "result": result, "entry": result.entry, "qr": qr, "url": url},
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def raise_unless_allowed(scope: Scope, user: object, certificate: Certificate) -> None:
-    if not can_download(scope, user, certificate):
-        raise PermissionDenied

@@ -387,7 +387,7 @@ def conflicts_of(judge: Judge, event: Event) -> list[str]:
     )
 
 
-def usable_pool_ids(scope: Scope, competition: Competition) -> set[int]:
+def usable_pool_ids(competition: Competition) -> set[int]:
     """Pools an event of ``competition`` may draw judges from: the organiser's and those above it."""
     return set(
         UnionAncestor.objects.filter(descendant_id=competition.organiser_id).values_list("ancestor_id", flat=True)
@@ -401,7 +401,7 @@ def assign_judge(*, actor: User, scope: Scope, event: Event, judge: Judge, drawn
     scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     if competition.state not in JUDGING_STATES:
         raise CompetitionError(_("Judges can only change before marking starts."))
-    if judge.pool_id not in usable_pool_ids(scope, competition) or not judge.active:
+    if judge.pool_id not in usable_pool_ids(competition) or not judge.active:
         raise CompetitionError(_("This judge is not in a pool this competition may use."))
     if event.assignments.filter(judge=judge).exists():
         raise CompetitionError(_("This judge is already assigned to the event."))
@@ -429,7 +429,7 @@ def draw_judges(*, actor: User, scope: Scope, event: Event, count: int) -> list[
     candidates = [
         judge
         for judge in Judge.objects.filter(
-            pool_id__in=usable_pool_ids(scope, competition), active=True, occupations=event.occupation_id
+            pool_id__in=usable_pool_ids(competition), active=True, occupations=event.occupation_id
         ).exclude(assignments__event=event)
         if not conflicts_of(judge, event)
     ]
