@@ -6,6 +6,7 @@ Harbin employer also belongs to the machinery industrial union.
 """
 
 import datetime as dt
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -134,6 +135,12 @@ def org(db):
         lathe=lathe,
         welder=welder,
     )
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a PDF reader extracts (poppler-utils' pdftotext, installed by the Makefile)."""
+    command = ["pdftotext", "-enc", "UTF-8", "-", "-"]
+    return subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
 
 
 def login(user: User) -> Client:

@@ -1,5 +1,4 @@
 import datetime as dt
-import subprocess
 
 import pytest
 from django.test import Client
@@ -10,7 +9,7 @@ from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Certificate
 from gongjiang.orgs.scope import Scope
 from tests.competitions.conftest import mark_all
-from tests.conftest import make_user
+from tests.conftest import make_user, pdf_text
 
 
 @pytest.fixture
@@ -42,8 +41,7 @@ def test_issue_download_verify_revoke_reissue(final, as_user):
     # the PDF: Chinese text that a PDF reader extracts (so the CJK font is embedded and used)
     pdf = as_user(prov).get(f"/competitions/certificates/{cert.code}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    pdftotext = ["pdftotext", "-", "-"]  # poppler-utils, installed by the Makefile
-    text = subprocess.run(pdftotext, input=pdf.content, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    text = pdf_text(pdf.content)
     assert "荣誉证书" in text.replace(" ", "")
     assert "王铁军" in text
     assert cert.code in text

@@ -9,7 +9,7 @@ from gongjiang.competitions.models import Assignment
 from gongjiang.core.audit import history
 from gongjiang.orgs.scope import Scope
 from tests.competitions.conftest import mark_all
-from tests.conftest import make_user
+from tests.conftest import make_user, pdf_text
 
 
 def test_spread_is_flagged_then_remarked_with_a_reason_and_signed_off(marked):
@@ -180,7 +180,6 @@ def test_public_notice_only_once_published(contest):
 
 def test_result_sheets(marked, as_user):
     import io
-    import subprocess
 
     import openpyxl
 
@@ -192,8 +191,7 @@ def test_result_sheets(marked, as_user):
     assert rows[0] == ("名次", "参赛编号", "姓名", "用人单位", "理论", "实操", "总成绩", "奖项")
     assert sorted(r[2] for r in rows[1:]) == ["李秀梅", "王铁军"]
     pdf = client.get(url + "?fmt=pdf")
-    pdftotext = ["pdftotext", "-", "-"]  # poppler-utils, installed by the Makefile
-    text = subprocess.run(pdftotext, input=pdf.content, capture_output=True, check=True).stdout.decode()  # noqa: S603
+    text = pdf_text(pdf.content)
     assert "王铁军" in text and "黑龙江省职工职业技能大赛" in text
     assert as_user(marked.users.bob).get(url + "?fmt=xlsx").status_code == 403  # sees the event, not its names
 

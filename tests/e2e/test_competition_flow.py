@@ -12,7 +12,6 @@ the end of the notice period (notice_ends_on moved to yesterday).
 
 import datetime as dt
 import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,7 +28,7 @@ from gongjiang.core.models import User
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Worker
-from tests.conftest import make_user
+from tests.conftest import make_user, pdf_text
 
 from .conftest import Tab, zh
 
@@ -90,11 +89,6 @@ def assert_no_names(page: Page) -> None:
     content = page.content()
     shown = [name for name in WORKERS if name in content]
     assert not shown, f"{page.url} shows competitors' names to a judge: {shown}"
-
-
-def pdf_text(path: Path) -> str:
-    pdftotext = ["pdftotext", "-enc", "UTF-8", str(path), "-"]  # poppler-utils, installed by the Makefile
-    return subprocess.run(pdftotext, capture_output=True, check=True).stdout.decode()  # noqa: S603
 
 
 def create_workers(org: SimpleNamespace) -> list[Worker]:
@@ -401,7 +395,7 @@ def issue_and_download(alice: Tab, org: SimpleNamespace, competition: Competitio
     assert download.suggested_filename == f"certificate-{certificate.code}.pdf"
     pdf = tmp_path / download.suggested_filename
     download.save_as(pdf)
-    text = pdf_text(pdf)
+    text = pdf_text(Path(pdf).read_bytes())
     flat = re.sub(r"\s+", "", text)  # the reader breaks lines wherever the layout does
     for expected in (winner, certificate.code, org.harbin_employer.name, COMPETITION, EVENT, "金牌"):
         assert expected in flat, f"{expected!r} not in the certificate:\n{text}"
