@@ -56,8 +56,7 @@ def test_main_pages_render_for_role(org, open_tab, username):
     assert page.locator("main h1").inner_text().strip() == zh("Welcome, %(name)s", name=str(user))
     if workers is None:
         assert page.locator("main .alert-info").inner_text().strip() == zh(
-            "Your roles give you no access to the worker registry. "
-            "Competitions, studios and colleges will appear here as they are added."
+            "Your roles give you no access to the worker registry. Judges find their events under “My judging”."
         )
         assert page.locator("#count-workers").count() == 0
     else:
