@@ -43,6 +43,7 @@ PAGES = {
     "people:worker_detail": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:worker_edit": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:grade_create": ("object", lambda o: {"pk": o.harbin_worker.pk}),
+    "people:honour_create": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:worker_reveal": ("object", lambda o: {"pk": o.harbin_worker.pk, "field": "id_number"}),
     "people:me": ("own", lambda o: {}),
     "imports:list": ("own", lambda o: {}),

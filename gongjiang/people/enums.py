@@ -21,6 +21,22 @@ class GradeSource(models.TextChoices):
     COLLEGE = "college", _("College completion")
 
 
+class HonourLevel(models.IntegerChoices):
+    """The level of the body that conferred an honour, highest first by value."""
+
+    ENTERPRISE = 1, _("Enterprise level")
+    CITY = 2, _("City level")
+    PROVINCIAL = 3, _("Provincial level")
+    NATIONAL = 4, _("National level")
+
+
+class HonourKind(models.TextChoices):
+    MODEL_WORKER = "model_worker", _("Model worker")
+    CRAFTSMAN = "craftsman", _("Craftsman")
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+    OTHER = "other", _("Other honour")
+
+
 class WorkerStatus(models.TextChoices):
     EMPLOYED = "employed", _("Employed")
     LEFT = "left", _("Left the employer")

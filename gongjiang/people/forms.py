@@ -10,7 +10,7 @@ from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import CHANGE_WORKERS
 from gongjiang.orgs.scope import Scope
 
-from .enums import Grade, GradeSource, WorkerStatus
+from .enums import Grade, GradeSource, HonourKind, HonourLevel, WorkerStatus
 from .models import Occupation
 from .services import WorkerData
 
@@ -62,3 +62,17 @@ class GradeForm(BootstrapMixin, forms.Form):
         if day > dt.date.today():  # noqa: DTZ011 (a calendar date)
             raise forms.ValidationError(_("The date cannot be in the future."))
         return day
+
+
+class HonourForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=HonourKind.choices)
+    level = forms.TypedChoiceField(label=_("Level"), choices=HonourLevel.choices, coerce=int)
+    year = forms.IntegerField(label=_("Year"), min_value=1950)
+    conferred_by = forms.CharField(label=_("Conferred by"), max_length=100, required=False)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > dt.date.today().year:  # noqa: DTZ011 (a calendar date)
+            raise forms.ValidationError(_("The year cannot be in the future."))
+        return year

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.orgs.models import Employer, Union
 
-from .enums import Grade, GradeSource, Sex, WorkerStatus
+from .enums import Grade, GradeSource, HonourKind, HonourLevel, Sex, WorkerStatus
 
 
 class Occupation(models.Model):
@@ -77,6 +77,8 @@ class SkillGrade(models.Model):
     certificate_no = models.CharField(_("certificate number"), max_length=40)
     awarded_on = models.DateField(_("awarded on"))
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    # Why the grade was granted, e.g. the promotion rule and result it follows from.
+    reason = models.TextField(_("reason"), blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,3 +89,29 @@ class SkillGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation} {self.get_grade_display()} ({self.certificate_no})"
+
+
+class Honour(models.Model):
+    """An honour a worker holds (劳动模范, 大国工匠, 龙江技术能手 ...).
+
+    Honours conferred through a programme on this platform are written by its approval
+    service; older or outside honours are entered by hand. Studio leads and college
+    teachers are checked against, and shown with, the honours recorded here.
+    """
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="honours")
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=HonourKind.choices)
+    level = models.PositiveSmallIntegerField(_("level"), choices=HonourLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    conferred_by = models.CharField(_("conferred by"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "-level"]
+        constraints = [models.UniqueConstraint(fields=["worker", "title", "year"], name="honour_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"

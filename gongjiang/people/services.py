@@ -14,7 +14,7 @@ from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII
 from gongjiang.orgs.scope import Scope
 
-from .models import Occupation, SkillGrade, Worker
+from .models import Honour, Occupation, SkillGrade, Worker
 
 WORKER_FIELDS = ("name", "id_number_masked", "sex", "birth_date", "phone_masked", "employer", "status", "occupations")
 GRADE_FIELDS = ("occupation", "grade", "source", "certificate_no", "awarded_on", "issuer")
@@ -151,6 +151,28 @@ def add_grade(
         note=str(worker),
     )
     return entry
+
+
+@transaction.atomic
+def add_honour(
+    *, actor: User, scope: Scope, worker: Worker, title: str, kind: str, level: int, year: int, conferred_by: str = ""
+) -> Honour:
+    """Record an honour conferred outside the platform (programmes on it write their own)."""
+    scope.require(CHANGE_WORKERS, worker.union_id)
+    if Honour.objects.filter(worker=worker, title=title, year=year).exists():
+        raise PeopleError(_("This honour is already recorded for that year."))
+    honour = Honour.objects.create(
+        worker=worker, title=title, kind=kind, level=level, year=year, conferred_by=conferred_by
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=honour,
+        after=audit.snapshot(honour, ("title", "kind", "level", "year", "conferred_by")),
+        union_id=worker.union_id,
+        note=str(worker),
+    )
+    return honour
 
 
 def reveal(*, actor: User, scope: Scope, worker: Worker, field_name: str, purpose: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
     path("workers/<int:pk>/edit/", views.worker_edit, name="worker_edit"),
     path("workers/<int:pk>/grades/new/", views.grade_create, name="grade_create"),
+    path("workers/<int:pk>/honours/new/", views.honour_create, name="honour_create"),
     path("workers/<int:pk>/reveal/<str:field>/", views.worker_reveal, name="worker_reveal"),
     path("me/", views.me, name="me"),
 ]

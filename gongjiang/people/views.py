@@ -15,7 +15,7 @@ from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 from . import services
 from .enums import Grade, Sex, WorkerStatus
 from .exports import WorkerExporter
-from .forms import GradeForm, WorkerForm
+from .forms import GradeForm, HonourForm, WorkerForm
 from .models import Occupation, Worker
 from .queries import filter_workers, workers_for_user
 
@@ -66,6 +66,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "worker": worker,
             "grades": worker.grades.select_related("occupation").order_by("occupation__name", "awarded_on"),
+            "honours": worker.honours.all(),
             "history": history(worker)[:100],
             "can_change": scope.covers(CHANGE_WORKERS, worker.union_id),
             "can_reveal": scope.covers(VIEW_PII, worker.union_id) or worker.user_id == request.user.pk,
@@ -150,6 +151,22 @@ def grade_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Grade recorded."))
             return redirect(worker)
     return render(request, "people/grade_form.html", {"form": form, "worker": worker, "nav": "workers"})
+
+
+@login_required
+def honour_create(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _visible_worker(request, pk)
+    request.scope.require(CHANGE_WORKERS, worker.union_id)
+    form = HonourForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_honour(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data)
+        except services.PeopleError as exc:
+            form.add_error("title", str(exc))
+        else:
+            messages.success(request, _("Honour recorded."))
+            return redirect(worker)
+    return render(request, "people/honour_form.html", {"form": form, "worker": worker, "nav": "workers"})
 
 
 @login_required

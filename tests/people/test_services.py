@@ -103,3 +103,21 @@ def test_grade_history_appends_and_tracks_the_top_grade(org):
             certificate_no="HRB-0002",
             awarded_on=dt.date(2024, 9, 1),
         )
+
+
+def test_honours_are_recorded_once_per_year_inside_scope(org, as_user):
+    alice, bob = org.users.alice, org.users.bob
+    worker = org.harbin_worker
+    kw = {"title": "全国劳动模范", "kind": "model_worker", "level": 4, "year": 2020}
+    services.add_honour(actor=alice, scope=Scope(alice), worker=worker, **kw)
+    with pytest.raises(services.PeopleError):
+        services.add_honour(actor=alice, scope=Scope(alice), worker=worker, **kw)
+    with pytest.raises(PermissionDenied):
+        services.add_honour(actor=bob, scope=Scope(bob), worker=worker, **(kw | {"year": 2021}))
+    assert [str(h) for h in worker.honours.all()] == ["2020 全国劳动模范"]
+    page = as_user(alice).get(f"/people/workers/{worker.pk}/").content.decode()
+    assert "2020 全国劳动模范" in page
+    response = as_user(alice).post(f"/people/workers/{worker.pk}/honours/new/", kw | {"year": 2999, "conferred_by": ""})
+    assert response.status_code == 200
+    assert "不能" in response.content.decode()
+    assert worker.honours.count() == 1

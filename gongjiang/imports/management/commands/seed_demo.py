@@ -27,7 +27,7 @@ from gongjiang.orgs.models import Employer, Region, Union
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
-from gongjiang.people.models import Occupation, Worker
+from gongjiang.people.models import Honour, Occupation, Worker
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
@@ -72,6 +72,12 @@ CRAFTSMEN = (
     ("刘伯鸣", "中国第一重型机械集团有限公司", "锻造工", 6, dt.date(1969, 10, 8), dt.date(2008, 9, 1)),
     ("刘丽", "大庆油田有限责任公司", "采油工", 6, dt.date(1971, 5, 20), dt.date(2005, 11, 1)),
 )
+# The honours each of them holds, as the article gives them: (title, kind, level, year).
+CRAFTSMEN_HONOURS = {
+    "秦世俊": (("大国工匠年度人物", "craftsman", 4, 2019), ("全国劳动模范", "model_worker", 4, 2020)),
+    "刘伯鸣": (("大国工匠年度人物", "craftsman", 4, 2020), ("全国劳动模范", "model_worker", 4, 2015)),
+    "刘丽": (("大国工匠年度人物", "craftsman", 4, 2021), ("全国劳动模范", "model_worker", 4, 2010)),
+}
 
 
 def create_demo_competition(
@@ -303,6 +309,10 @@ class Command(BaseCommand):
                 awarded_on=awarded,
                 issuer="黑龙江省职业技能鉴定指导中心",
             )
+            for title, kind, level, year in CRAFTSMEN_HONOURS[name]:
+                Honour.objects.create(
+                    worker=worker, title=title, kind=kind, level=level, year=year, conferred_by="中华全国总工会"
+                )
             if index == 0:
                 user = User.objects.create_user(username="qinshijun", password=DEMO_PASSWORD, display_name=name)
                 org_services.grant_role(actor=None, scope=None, user=user, union=employer.union, kind=RoleKind.WORKER)
