@@ -13,6 +13,10 @@ IMPORT_WORKERS = "import_workers"
 MANAGE_ACCOUNTS = "manage_accounts"
 MANAGE_COMPETITIONS = "manage_competitions"  # organise: create, change state, see every entry
 ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
+VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about the subtree's workers
+REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
+MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
+APPROVE_PAYMENTS = "approve_payments"  # approve and pay ledger lines, approve nominations
 
 _ADMIN = frozenset(
     {
@@ -27,14 +31,27 @@ _ADMIN = frozenset(
         MANAGE_ACCOUNTS,
         MANAGE_COMPETITIONS,
         ENTER_COMPETITIONS,
+        VIEW_AWARDS,
+        REVIEW_AWARDS,
     }
 )
+# Only the provincial federation sets policy and moves money.
+_PROVINCE = _ADMIN | {MANAGE_POLICY, APPROVE_PAYMENTS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    RoleKind.PROVINCE_ADMIN: _ADMIN,
+    RoleKind.PROVINCE_ADMIN: _PROVINCE,
     RoleKind.UNION_ADMIN: _ADMIN,
     RoleKind.ENTERPRISE_STAFF: frozenset(
-        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS, ENTER_COMPETITIONS}
+        {
+            VIEW_UNIONS,
+            VIEW_EMPLOYERS,
+            VIEW_WORKERS,
+            CHANGE_WORKERS,
+            VIEW_PII,
+            IMPORT_WORKERS,
+            ENTER_COMPETITIONS,
+            VIEW_AWARDS,
+        }
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset(),
