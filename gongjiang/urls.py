@@ -18,6 +18,8 @@ urlpatterns = [
     path("competitions/", include("gongjiang.competitions.urls")),
     path("verify/", competition_results.verify, name="verify_form"),
     path("verify/<slug:code>/", competition_results.verify, name="verify"),
+    path("policy/", include("gongjiang.policy.urls")),
+    path("awards/", include("gongjiang.awards.urls")),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),

@@ -27,6 +27,7 @@ from gongjiang.people.models import Occupation
 from gongjiang.people.queries import filter_workers, workers_for_user
 
 from .auth import TokenAuth
+from .awards import router as awards_router
 from .schemas import (
     AssignmentOut,
     CompetitionOut,
@@ -291,3 +292,4 @@ def event_results(request: HttpRequest, event_id: int):
 api.add_router("/", orgs)
 api.add_router("/", people)
 api.add_router("/", competitions)
+api.add_router("/", awards_router)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.competitions.models import Result
 from gongjiang.orgs.models import Union
+from gongjiang.people.enums import Grade
 from gongjiang.people.models import Honour, Occupation, SkillGrade, Worker
 from gongjiang.policy.engine import explain
 from gongjiang.policy.models import Programme, Rule
@@ -37,7 +38,7 @@ class Decision(models.Model):
     reason_params = models.JSONField(default=dict)
     ceiling = models.DecimalField(_("proposed amount"), null=True, blank=True, **MONEY)
     amount = models.DecimalField(_("granted amount"), null=True, blank=True, **MONEY)
-    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices, null=True, blank=True)
     occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED)
