@@ -1,12 +1,13 @@
 """Pages for decisions, the ledger, budgets, reports and honour cycles."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -63,9 +64,12 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # final competitions without proposals, from days some competition rule was already in force
+    first_rule = Rule.objects.filter(kind__in=DecisionKind.values).aggregate(day=Min("effective_from"))["day"]
     final_without = (
         competitions_for_user(request.scope)
         .filter(state__in=["final", "archived"], events__results__isnull=False)
+        .filter(finalised_on__gte=first_rule or dt.date.max)
         .filter(Q(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS)))
         .exclude(events__results__decisions__isnull=False)
         .distinct()[:10]
