@@ -200,3 +200,28 @@ def test_api_review_and_ledger(awarded):
     assert [i["payee"] for i in alice_view] == ["王铁军"]
     rules = client(awarded.users.bob).get("/api/policy/rules?kind=reward").json()["items"]
     assert {r["doc_no"] for r in rules} == {"演示〔2023〕1号"}
+
+
+def test_lists_cost_the_same_queries_for_one_row_as_for_three(awarded, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    prov = awarded.users.prov
+    _token, raw = ApiToken.issue(user=prov, name="q")
+    urls = ["/awards/decisions/?state=accepted", "/awards/ledger/", "/api/decisions?state=accepted", "/api/ledger"]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                response = as_user(prov).get(url, headers={"Authorization": f"Bearer {raw}"})
+            assert response.status_code == 200, url
+            out.append(len(ctx.captured_queries))
+        return out
+
+    decisions = list(Decision.objects.order_by("kind", "pk"))  # two rewards, then two titles
+    services.review_decision(actor=prov, scope=Scope(prov), decision=decisions[0], verdict="accept")
+    one = counts()
+    for d in decisions[1:3]:
+        services.review_decision(actor=prov, scope=Scope(prov), decision=d, verdict="accept")
+    assert counts() == one
