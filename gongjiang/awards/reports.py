@@ -103,8 +103,29 @@ class PayoutExporter(Exporter):
             yield (r.programme, r.year, r.area, r.lines, r.proposed, r.approved, r.paid)
 
 
-def render_pdf(rows: list[PayoutRow], year: int | None, decisions: QuerySet[Decision], user: Any) -> bytes:
-    """The payout report, and the decisions behind it with their reasons, as an A4 PDF in Chinese."""
+class BudgetExporter(Exporter):
+    identifier = "budgets"
+    label = _("Budgets")
+    headers = (
+        _("Programme"),
+        _("Budget year"),
+        _("Budget (yuan)"),
+        _("Approved, not yet paid (yuan)"),
+        _("Paid (yuan)"),
+        _("Left (yuan)"),
+    )
+
+    def rows(self, items: Iterable[dict[str, Any]]) -> Iterator[Sequence[Any]]:
+        for r in items:
+            b = r["budget"]
+            yield (b.programme.name, b.year, b.amount, r["approved"], r["paid"], r["left"])
+
+
+def render_pdf(
+    rows: list[PayoutRow], year: int | None, decisions: QuerySet[Decision], user: Any, budgets: list[dict[str, Any]]
+) -> bytes:
+    """The payout report, budget use (for the province) and the decisions behind it with their
+    reasons, as an A4 PDF in Chinese."""
     from weasyprint import HTML
 
     decided = decisions.exclude(state="proposed")
@@ -120,6 +141,7 @@ def render_pdf(rows: list[PayoutRow], year: int | None, decisions: QuerySet[Deci
                 "totals": {k: sum((getattr(r, k) for r in rows), Decimal(0)) for k in ("proposed", "approved", "paid")},
                 "user": user,
                 "now": timezone.localtime(),
+                "budgets": [b for b in budgets if not year or b["budget"].year == year],
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -216,6 +216,8 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def budgets(request: HttpRequest) -> HttpResponse:
     _need(request, APPROVE_PAYMENTS)
+    if request.GET.get("fmt") in {"xlsx", "csv"}:
+        return reports.BudgetExporter().response(reports.budget_rows(), request.GET["fmt"])
     if request.method == "POST":
         programme = get_object_or_404(Programme, pk=request.POST.get("programme") or 0)
         try:
@@ -257,7 +259,8 @@ def report(request: HttpRequest) -> HttpResponse:
     if fmt in {"xlsx", "csv"}:
         return reports.PayoutExporter().response(rows, fmt)
     if fmt == "pdf":
-        pdf = reports.render_pdf(rows, year, decisions_for(request.scope), request.user)
+        budgets = reports.budget_rows() if request.scope.has(APPROVE_PAYMENTS) else []
+        pdf = reports.render_pdf(rows, year, decisions_for(request.scope), request.user, budgets)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="payouts-{year or "all"}.pdf"'
         return response
