@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongjiang.orgs",
     "gongjiang.people",
     "gongjiang.competitions",
+    "gongjiang.colleges",
     "gongjiang.imports",
     "gongjiang.api",
 ]

@@ -13,6 +13,11 @@ IMPORT_WORKERS = "import_workers"
 MANAGE_ACCOUNTS = "manage_accounts"
 MANAGE_COMPETITIONS = "manage_competitions"  # organise: create, change state, see every entry
 ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
+MANAGE_COLLEGES = "manage_colleges"  # run the colleges of the subtree: staff, teachers, courses, classes
+ENROL_COLLEGES = "enrol_colleges"  # enrol the union's own workers in college classes, in bulk
+# A college admin runs only the colleges they are linked to (colleges.CollegeStaff); this capability
+# says they hold the role and must never be used as a union reach.
+STAFF_COLLEGES = "staff_colleges"
 
 _ADMIN = frozenset(
     {
@@ -27,6 +32,8 @@ _ADMIN = frozenset(
         MANAGE_ACCOUNTS,
         MANAGE_COMPETITIONS,
         ENTER_COMPETITIONS,
+        MANAGE_COLLEGES,
+        ENROL_COLLEGES,
     }
 )
 
@@ -34,10 +41,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: _ADMIN,
     RoleKind.UNION_ADMIN: _ADMIN,
     RoleKind.ENTERPRISE_STAFF: frozenset(
-        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS, ENTER_COMPETITIONS}
+        {
+            VIEW_UNIONS,
+            VIEW_EMPLOYERS,
+            VIEW_WORKERS,
+            CHANGE_WORKERS,
+            VIEW_PII,
+            IMPORT_WORKERS,
+            ENTER_COMPETITIONS,
+            ENROL_COLLEGES,
+        }
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
-    RoleKind.COLLEGE_ADMIN: frozenset(),
+    RoleKind.COLLEGE_ADMIN: frozenset({STAFF_COLLEGES}),
     RoleKind.JUDGE: frozenset(),
     RoleKind.STUDIO_LEAD: frozenset(),
     # A worker sees their own record only (people.queries handles "self").
