@@ -161,7 +161,7 @@ def _run_class(campus, scores):
 
 def test_completion_needs_both_the_hours_and_the_pass(campus):
     alice = campus.users.alice
-    enrolments = _run_class(campus, [Decimal(90), Decimal(59.5), Decimal(60), None])
+    enrolments = _run_class(campus, [Decimal(90), Decimal("59.5"), Decimal(60), None])
     services.transition(actor=alice, scope=Scope(alice), cohort=campus.cohort, to=CohortState.FINISHED)
     # the first missed 4 of 8 hours (6 required); the second failed; the fourth was not assessed
     assert list(Completion.objects.values_list("enrolment_id", flat=True)) == [enrolments[2].pk]
