@@ -112,3 +112,14 @@ def citable_events(college: College) -> QuerySet[Event]:
 def open_to_worker(cohort: Cohort, worker: Worker) -> bool:
     """A class is open to the workers of the unions below the union that runs its college."""
     return UnionAncestor.objects.filter(descendant_id=worker.union_id, ancestor_id=cohort.college.union_id).exists()
+
+
+def derived_courses(scope: Scope, event: Event) -> QuerySet[Course]:
+    """The user's visible courses that were derived from, or cite, a competition event."""
+    return (
+        courses_for_user(scope)
+        .filter(Q(event=event) | Q(units__event=event))
+        .distinct()
+        .select_related("college")
+        .order_by("college__name", "title")
+    )
