@@ -12,7 +12,7 @@ class TeacherKind(models.TextChoices):
 
 class CohortState(models.TextChoices):
     OPEN = "open", _("Open for enrolment")
-    RUNNING = "running", _("In progress")
+    RUNNING = "running", _("Training under way")
     FINISHED = "finished", _("Finished")
 
 
