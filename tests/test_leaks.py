@@ -137,6 +137,19 @@ API = {
     ("GET", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("POST", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("GET", "/api/events/{event_id}/results"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("GET", "/api/colleges"): ("list", lambda o: {}),
+    ("GET", "/api/colleges/{college_id}"): ("object", lambda o: {"college_id": o.harbin_college.pk}),
+    ("GET", "/api/classes"): ("list", lambda o: {}),
+    ("GET", "/api/classes/{class_id}"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("GET", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/enrolments/{enrolment_id}/withdraw"): (
+        "object",
+        lambda o: {"enrolment_id": o.harbin_enrolment.pk},
+    ),
+    ("GET", "/api/classes/{class_id}/attendance"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/sessions/{session_id}/attendance"): ("object", lambda o: {"session_id": o.harbin_session.pk}),
+    ("GET", "/api/classes/{class_id}/completions"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
 }
 
 
@@ -391,6 +404,10 @@ def test_api(leaky, who, operation):
             payload = GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}
             if path.endswith("/marks"):
                 payload = {"entry_id": leaky.harbin_city_entry.pk, "values": {}}
+            if path.endswith("/withdraw"):
+                payload = {"reason": "越权"}
+            if path.endswith("/attendance"):
+                payload = {"present": []}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":

@@ -66,7 +66,13 @@ def test_pages_render_for_the_college_admin(campus, as_user):
     pdf = client.get(reverse("colleges:certificate_pdf", args=[cert.code]))
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content).replace("\n", "")
-    assert "结业证书" in text and "哈尔滨数字工匠学院" in text and cert.code in text and "准予结业" in text and "完成 8 学时" in text
+    assert (
+        "结业证书" in text
+        and "哈尔滨数字工匠学院" in text
+        and cert.code in text
+        and "准予结业" in text
+        and "完成 8 学时" in text
+    )
 
 
 def test_college_admin_of_another_college_gets_404(campus, as_user):
