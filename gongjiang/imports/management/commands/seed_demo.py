@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gongjiang.colleges import demo as colleges_demo
 from gongjiang.competitions import certificates, marking
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import State
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         self.link_worker_logins(admin, employers)
         self.build_competitions(rng, admin, cities)
         self.build_past_competitions(rng, admin)
+        colleges_demo.build(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
