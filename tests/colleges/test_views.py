@@ -179,3 +179,12 @@ def test_derive_page_and_lineage_on_the_event_page(campus, as_user):
         as_user(campus.users.alice).get(reverse("competitions:event", args=[campus.harbin_event.pk])).content.decode()
     )
     assert "第二门课" in body and "数控车工赛项标准课程" in body
+
+
+def test_my_training_shows_only_ones_own(campus, as_user):
+    """The worker's own page lists their own classes only; others see an empty page, not Harbin's."""
+    _finished_class(campus)
+    for who in ("bob", "charlie", "judge", "xa"):
+        body = as_user(getattr(campus.users, who)).get(reverse("colleges:mine")).content.decode()
+        assert "学员00" not in body and campus.cohort.name not in body, who
+        assert CompletionCertificate.objects.first().code not in body
