@@ -266,3 +266,9 @@ def test_enrolments_are_audited(campus):
     services.enrol(actor=staff, scope=Scope(staff), cohort=campus.cohort, worker=campus.harbin_worker)
     assert AuditEntry.objects.filter(model="colleges.enrolment", action="create").count() == 1
     assert Enrolment.objects.get().union == campus.harbin_employer.union
+
+
+def test_outcome_messages_write_numbers_plainly(campus):
+    assert services.outcome(campus.cohort, Decimal("4.0"), Decimal(90)) == (False, "学时不足：4／6。")
+    assert services.outcome(campus.cohort, Decimal(8), Decimal("59.50")) == (False, "未达合格分：59.5／60。")
+    assert services.outcome(campus.cohort, Decimal(8), Decimal(60)) == (True, "")
