@@ -60,7 +60,6 @@ def test_pages_render_for_the_college_admin(campus, as_user):
         assert response.status_code == 200, url
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
-        response.close()
     body = client.get(reverse("colleges:cohort", args=[campus.cohort.pk])).content.decode()
     assert cert.code in body and "学员00" in body
     pdf = client.get(reverse("colleges:certificate_pdf", args=[cert.code]))
