@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from gongjiang.competitions.enums import State
-from gongjiang.competitions.models import Event
+from gongjiang.competitions.models import Competition, Event
 from gongjiang.core.models import User
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
@@ -134,6 +134,9 @@ def _colleges_and_teachers(admin: User) -> tuple[dict[str, College], dict[str, T
     services.add_staff(
         actor=admin, scope=scope, college=colleges["装备制造业工匠学院"], user=User.objects.get(username="xueyuan")
     )
+    # a college hosts competitions: the demo's finished provincial competitions were held at this one
+    # (Competition.host is free text; the competitions app has no link to a college)
+    Competition.objects.filter(organiser=province, state=State.FINAL).update(host="装备制造业工匠学院")
     teachers: dict[str, Teacher] = {}
     for college, name, kind, affiliation, subjects, availability, linked in TEACHERS:
         teachers[name] = services.save_teacher(

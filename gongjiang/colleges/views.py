@@ -13,8 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.competitions.enums import State as CompetitionState
+from gongjiang.competitions.models import Competition
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES
 from gongjiang.people.models import Worker
 from gongjiang.people.queries import search_workers
@@ -147,6 +150,14 @@ def college_detail(request: HttpRequest, pk: int) -> HttpResponse:
         enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED))
     )
     runs_union = scope.covers(MANAGE_COLLEGES, college.union_id)
+    # a college hosts competitions: announced ones that name it as their host (Competition.host is free text)
+    # (those organised by the college's union or above it, which everyone who sees the college may see)
+    above = UnionAncestor.objects.filter(descendant_id=college.union_id).values("ancestor_id")
+    hosted = (
+        Competition.objects.filter(host=college.name, organiser_id__in=above)
+        .exclude(state=CompetitionState.DRAFT)
+        .order_by("-starts_on")[:20]
+    )
     return render(
         request,
         "colleges/college_detail.html",
@@ -158,6 +169,7 @@ def college_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "courses": courses,
             "cohorts": cohorts,
             "partners": college.employers.all(),
+            "hosted": hosted,
             "staff": college.staff.select_related("user") if runs_union else [],
             "history": history(college)[:30] if runs_union else [],
             "nav": NAV,
@@ -403,7 +415,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     is_manager = manages(scope, cohort.college)
     visible = services.with_hours(
-        enrolments_for_user(scope).filter(cohort=cohort).select_related("worker__employer", "completion")
+        enrolments_for_user(scope)
+        .filter(cohort=cohort)
+        .select_related("worker__employer", "completion__grade__occupation")
     ).prefetch_related(Prefetch("completion__certificates", queryset=CompletionCertificate.objects.order_by("-pk")))
     rows = []
     for e in visible.order_by("queued_at", "id"):

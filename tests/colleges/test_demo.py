@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from gongjiang.colleges.models import Cohort, College, CollegeStaff, Completion, CompletionCertificate, Teacher
 from gongjiang.colleges.queries import colleges_for_user
+from gongjiang.competitions.models import Competition
 from gongjiang.core.models import User
 from gongjiang.orgs.scope import Scope
 
@@ -27,6 +28,7 @@ def test_demo_builds_the_colleges(db):
     assert derived.event is not None and derived.units.filter(criteria__isnull=False).exists()
     assert CompletionCertificate.objects.filter(revoked_at__isnull=True).count() == Completion.objects.count() > 10
     assert Completion.objects.filter(grade__source="college").count() == 1
+    assert Competition.objects.filter(host="装备制造业工匠学院", state="final").exists()
     xueyuan = User.objects.get(username="xueyuan")
     assert CollegeStaff.objects.get(user=xueyuan).college.name == "装备制造业工匠学院"
     assert [c.name for c in colleges_for_user(Scope(xueyuan))] == ["装备制造业工匠学院"]

@@ -167,3 +167,13 @@ def test_attendance_for_a_trainee_who_is_not_enrolled_is_refused(campus):
     else:  # pragma: no cover
         raise AssertionError("a trainee of another class was marked present")
     assert not session.attendance.exists()
+
+
+def test_a_college_shows_the_competitions_it_hosts(campus, as_user):
+    from gongjiang.competitions.models import Competition
+
+    Competition.objects.filter(pk__in=[campus.harbin_comp.pk, campus.province_comp.pk]).update(host=campus.college.name)
+    body = as_user(campus.users.xa).get(reverse("colleges:detail", args=[campus.college.pk])).content.decode()
+    assert campus.harbin_comp.name in body and campus.province_comp.name in body
+    body = as_user(campus.users.xb).get(reverse("colleges:detail", args=[campus.other_college.pk])).content.decode()
+    assert campus.harbin_comp.name not in body
