@@ -609,7 +609,7 @@ def with_hours(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     )
 
 
-def _plain(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
     """16.0 → 16, 59.50 → 59.5: numbers in messages as a person writes them."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -619,15 +619,15 @@ def outcome(cohort: Cohort, hours: Decimal, score: Decimal | None) -> tuple[bool
     """Whether a trainee completes: the required hours and the pass mark, both; and why not."""
     if hours < cohort.required_hours:
         return False, _("Too few hours: %(hours)s of %(required)s.") % {
-            "hours": _plain(hours),
-            "required": _plain(cohort.required_hours),
+            "hours": plain_number(hours),
+            "required": plain_number(cohort.required_hours),
         }
     if score is None:
         return False, _("Not assessed.")
     if score < cohort.pass_mark:
         return False, _("Below the pass mark: %(score)s of %(mark)s.") % {
-            "score": _plain(score),
-            "mark": _plain(cohort.pass_mark),
+            "score": plain_number(score),
+            "mark": plain_number(cohort.pass_mark),
         }
     return True, ""
 

@@ -377,7 +377,10 @@ def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = CohortForm(
         request.POST or None,
         college=course.college,
-        initial={"name": f"{course.title}（第{course.cohorts.count() + 1}期）", "required_hours": hours},
+        initial={
+            "name": f"{course.title}（第{course.cohorts.count() + 1}期）",
+            "required_hours": services.plain_number(Decimal(hours)),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
