@@ -461,6 +461,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session_form": SessionForm(course=cohort.course) if is_manager else None,
             "next_states": [(s, CohortState(s).label) for s in COHORT_TRANSITIONS[cohort.state]] if is_manager else [],
             "can_enrol_workers": scope.has(ENROL_COLLEGES) and cohort.state == CohortState.OPEN,
+            # the trainee list: the college's, and an enrolling union's own workers (a worker has their card)
+            "can_see_trainees": is_manager or scope.has(ENROL_COLLEGES),
             "worker": worker,
             "mine": mine,
             "can_enrol_me": worker is not None and mine is None and cohort.state == CohortState.OPEN,
