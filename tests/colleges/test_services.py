@@ -272,3 +272,9 @@ def test_outcome_messages_write_numbers_plainly(campus):
     assert services.outcome(campus.cohort, Decimal("4.0"), Decimal(90)) == (False, "学时不足：4／6。")
     assert services.outcome(campus.cohort, Decimal(8), Decimal("59.50")) == (False, "未达合格分：59.5／60。")
     assert services.outcome(campus.cohort, Decimal(8), Decimal(60)) == (True, "")
+
+
+def test_a_college_admin_without_the_role_sees_nothing(campus):
+    campus.users.xa.roles.all().delete()
+    assert not queries.colleges_for_user(Scope(campus.users.xa)).exists()
+    assert not queries.manages(Scope(campus.users.xa), campus.college)
