@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gongjiang.competitions",
     "gongjiang.policy",
     "gongjiang.awards",
+    "gongjiang.colleges",
     "gongjiang.imports",
     "gongjiang.api",
 ]

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
@@ -20,6 +21,11 @@ from gongjiang.orgs.models import Region
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Occupation
+
+# Property tests check correctness, not speed: on a loaded two-core CI machine a per-example
+# deadline only produces flaky failures (speed lives in bench/).
+hypothesis_settings.register_profile("gongjiang", deadline=None)
+hypothesis_settings.load_profile("gongjiang")
 
 PASSWORD = "test-password-123"
 

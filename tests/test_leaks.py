@@ -117,6 +117,34 @@ PAGES = {
     "awards:notice": ("public", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:showcase": ("public", lambda o: {}),
     "awards:showcase_year": ("public", lambda o: {"year": 2026}),
+    "colleges:list": ("list", lambda o: {}),
+    "colleges:create": ("form", lambda o: {}),
+    "colleges:detail": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:edit": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:staff_add": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:staff_remove": ("object", lambda o: {"pk": o.harbin_college_staff.pk}),
+    "colleges:teacher_create": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:teacher_edit": ("object", lambda o: {"pk": o.harbin_teacher.pk}),
+    "colleges:course_create": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:course_derive": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:course": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:cohort_create": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:cohort_list": ("list", lambda o: {}),
+    "colleges:cohort": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_edit": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_transition": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:session_create": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:assessment": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:enrol": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:enrol_me": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_export": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:certificates_issue": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:attendance": ("object", lambda o: {"pk": o.harbin_session.pk}),
+    "colleges:withdraw": ("object", lambda o: {"pk": o.harbin_enrolment.pk}),
+    "colleges:certificate_revoke": ("object", lambda o: {"pk": o.harbin_completion_certificate.pk}),
+    "colleges:certificate_pdf": ("object", lambda o: {"code": o.harbin_completion_certificate.code}),
+    "colleges:completion_grade": ("object", lambda o: {"pk": o.harbin_completion.pk}),
+    "colleges:mine": ("own", lambda o: {}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),
@@ -154,6 +182,19 @@ API = {
     ("POST", "/api/ledger/{line_id}/actions"): ("object", lambda o: {"line_id": o.harbin_line.pk}),
     ("GET", "/api/nominations"): ("list", lambda o: {}),
     ("GET", "/api/nominations/{nomination_id}"): ("object", lambda o: {"nomination_id": o.harbin_nomination.pk}),
+    ("GET", "/api/colleges"): ("list", lambda o: {}),
+    ("GET", "/api/colleges/{college_id}"): ("object", lambda o: {"college_id": o.harbin_college.pk}),
+    ("GET", "/api/classes"): ("list", lambda o: {}),
+    ("GET", "/api/classes/{class_id}"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("GET", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/enrolments/{enrolment_id}/withdraw"): (
+        "object",
+        lambda o: {"enrolment_id": o.harbin_enrolment.pk},
+    ),
+    ("GET", "/api/classes/{class_id}/attendance"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/sessions/{session_id}/attendance"): ("object", lambda o: {"session_id": o.harbin_session.pk}),
+    ("GET", "/api/classes/{class_id}/completions"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
 }
 
 
@@ -226,6 +267,7 @@ def leaky(contest, as_user, policy):
         actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
     )
     _awards(org, harbin_result)
+    _harbin_college(org)
     return org
 
 
@@ -294,6 +336,67 @@ def _awards(org, harbin_result):
     )
 
 
+def _harbin_college(org) -> None:
+    """A Harbin college with a finished class: the Harbin worker completed it and holds a certificate."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from gongjiang.colleges import certificates as college_certificates
+    from gongjiang.colleges import services as college
+    from gongjiang.colleges.models import Completion
+    from gongjiang.orgs.enums import RoleKind
+    from gongjiang.orgs.scope import Scope
+    from tests.conftest import make_user
+
+    alice = org.users.alice
+    scope = Scope(alice)
+    org.harbin_college = college.save_college(
+        actor=alice, scope=scope, fields={"name": "哈尔滨数字工匠学院", "industry": "数字经济", "union": org.harbin}
+    )
+    org.harbin_college_staff = college.add_staff(
+        actor=alice,
+        scope=scope,
+        college=org.harbin_college,
+        user=make_user("harbin_college_admin", org.harbin, RoleKind.COLLEGE_ADMIN),
+    )
+    org.harbin_teacher = college.save_teacher(
+        actor=alice, scope=scope, college=org.harbin_college, fields={"name": "哈尔滨讲师甲", "kind": "university"}
+    )
+    org.harbin_course = college.create_course(actor=alice, scope=scope, college=org.harbin_college, title="数控车削")
+    org.harbin_cohort = college.create_cohort(
+        actor=alice,
+        scope=scope,
+        course=org.harbin_course,
+        data=college.CohortData(
+            name="哈尔滨数控车削班",
+            starts_on=dt.date(2026, 6, 1),
+            ends_on=dt.date(2026, 6, 5),
+            place="道里区实训基地",
+            capacity=20,
+            required_hours=Decimal(8),
+        ),
+    )
+    org.harbin_enrolment = college.enrol(actor=alice, scope=scope, cohort=org.harbin_cohort, worker=org.harbin_worker)
+    org.harbin_session = college.add_session(
+        actor=alice,
+        scope=scope,
+        cohort=org.harbin_cohort,
+        day=dt.date(2026, 6, 1),
+        starts_at=dt.time(9),
+        hours=Decimal(8),
+        topic="车削工艺",
+    )
+    college.transition(actor=alice, scope=scope, cohort=org.harbin_cohort, to="running")
+    college.record_attendance(actor=alice, scope=scope, session=org.harbin_session, present=[org.harbin_enrolment.pk])
+    college.record_scores(
+        actor=alice, scope=scope, cohort=org.harbin_cohort, scores={org.harbin_enrolment.pk: Decimal(90)}
+    )
+    college.transition(actor=alice, scope=scope, cohort=org.harbin_cohort, to="finished")
+    college_certificates.issue_all(actor=alice, scope=scope, cohort=org.harbin_cohort)
+    org.harbin_completion = Completion.objects.get(enrolment=org.harbin_enrolment)
+    org.harbin_completion_certificate = org.harbin_completion.certificates.get()
+
+
 def _markers(org) -> list[str]:
     w = org.harbin_worker
     return [
@@ -305,6 +408,9 @@ def _markers(org) -> list[str]:
         org.harbin_comp.name,
         "哈尔滨裁判甲",
         org.harbin_certificate.code,
+        org.harbin_college.name,
+        org.harbin_cohort.name,
+        org.harbin_completion_certificate.code,
     ]
 
 
@@ -414,6 +520,10 @@ def test_api(leaky, who, operation):
                 payload = {"verdict": "accept"}
             if path.endswith("/actions"):
                 payload = {"action": "approve"}
+            if path.endswith("/withdraw"):
+                payload = {"reason": "越权"}
+            if path.endswith("/attendance"):
+                payload = {"present": []}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":

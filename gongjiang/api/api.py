@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from gongjiang.colleges.api import router as college_router
 from gongjiang.competitions import marking
 from gongjiang.competitions import services as competition_services
 from gongjiang.competitions.models import Mark
@@ -293,3 +294,4 @@ api.add_router("/", orgs)
 api.add_router("/", people)
 api.add_router("/", competitions)
 api.add_router("/", awards_router)
+api.add_router("/", college_router)

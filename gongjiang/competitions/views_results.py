@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.colleges import certificates as college_certificates
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_WORKERS
 
 from . import certificates, marking, results, scoring, services
@@ -337,7 +338,10 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
             .select_related("result__event__competition__organiser", "result__entry__worker", "replaced_by")
             .first()
         )
-    return render(request, "competitions/verify.html", {"code": code, "certificate": certificate})
+    # the same page verifies a college completion certificate (codes are unique across both)
+    college_certificate = college_certificates.find(code) if code and certificate is None else None
+    context = {"code": code, "certificate": certificate, "college_certificate": college_certificate}
+    return render(request, "competitions/verify.html", context)
 
 
 @login_required

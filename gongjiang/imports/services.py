@@ -18,7 +18,7 @@ from gongjiang.orgs.scope import Scope
 
 from .base import MAX_ERRORS, FileError, count_data_rows, read_table
 from .models import ImportJob, ImportStatus
-from .registry import IMPORTERS
+from .registry import IMPORTERS, may_import
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,7 @@ def start_import(
     *, actor: User, scope: Scope, kind: str, upload: UploadedFile, context: dict[str, Any] | None = None
 ) -> ImportJob:
     """Store the upload, then run it at once or hand it to the worker by its size."""
-    _importer_cls, cap = IMPORTERS[kind]
-    if not scope.has(cap):
+    if not may_import(scope, kind):
         raise PermissionDenied
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in {".xlsx", ".csv"}:

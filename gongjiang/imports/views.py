@@ -9,17 +9,16 @@ from .base import FileError
 from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
 from .models import ImportJob
-from .registry import IMPORTERS
+from .registry import IMPORTERS, may_import
 from .services import start_import
 
 
 def _importer(request: HttpRequest, kind: str) -> type:
     if kind not in IMPORTERS:
         raise Http404
-    importer_cls, cap = IMPORTERS[kind]
-    if not request.scope.has(cap):
+    if not may_import(request.scope, kind):
         raise PermissionDenied
-    return importer_cls
+    return IMPORTERS[kind][0]
 
 
 def _jobs(request: HttpRequest):
@@ -33,7 +32,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            context = {"event": int(event_id)} if (event_id := request.GET.get("event", "")).isdigit() else {}
+            # what the file is for: an event (entries, theory scores) or a training class
+            context = {key: int(request.GET[key]) for key in ("event", "cohort") if request.GET.get(key, "").isdigit()}
             job = start_import(
                 actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"], context=context
             )
@@ -49,7 +49,7 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "kind": kind,
             "importer": importer_cls,
             "jobs": _jobs(request).filter(kind=kind)[:20],
-            "event_id": request.GET.get("event", ""),
+            "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
             "nav": "imports",
         },
     )

@@ -17,6 +17,11 @@ VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about
 REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
 MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
 APPROVE_PAYMENTS = "approve_payments"  # approve and pay ledger lines, approve nominations
+MANAGE_COLLEGES = "manage_colleges"  # run the colleges of the subtree: staff, teachers, courses, classes
+ENROL_COLLEGES = "enrol_colleges"  # enrol the union's own workers in college classes, in bulk
+# A college admin runs only the colleges they are linked to (colleges.CollegeStaff); this capability
+# says they hold the role and must never be used as a union reach.
+STAFF_COLLEGES = "staff_colleges"
 
 _ADMIN = frozenset(
     {
@@ -33,6 +38,8 @@ _ADMIN = frozenset(
         ENTER_COMPETITIONS,
         VIEW_AWARDS,
         REVIEW_AWARDS,
+        MANAGE_COLLEGES,
+        ENROL_COLLEGES,
     }
 )
 # Only the provincial federation sets policy and moves money.
@@ -51,10 +58,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             IMPORT_WORKERS,
             ENTER_COMPETITIONS,
             VIEW_AWARDS,
+            ENROL_COLLEGES,
         }
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
-    RoleKind.COLLEGE_ADMIN: frozenset(),
+    RoleKind.COLLEGE_ADMIN: frozenset({STAFF_COLLEGES}),
     RoleKind.JUDGE: frozenset(),
     RoleKind.STUDIO_LEAD: frozenset(),
     # A worker sees their own record only (people.queries handles "self").

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gongjiang.awards import demo as awards_demo
+from gongjiang.colleges import demo as colleges_demo
 from gongjiang.competitions import certificates, marking
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import State
@@ -166,6 +167,7 @@ class Command(BaseCommand):
             caiwu=User.objects.get(username="caiwu"),
             reviewers=list(User.objects.filter(username__in=["caipan", "caipan2", "caipan3"])),
         )
+        colleges_demo.build(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
