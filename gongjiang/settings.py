@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongjiang.orgs",
     "gongjiang.people",
     "gongjiang.competitions",
+    "gongjiang.studios",
     "gongjiang.imports",
     "gongjiang.api",
 ]

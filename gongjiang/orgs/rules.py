@@ -13,6 +13,9 @@ IMPORT_WORKERS = "import_workers"
 MANAGE_ACCOUNTS = "manage_accounts"
 MANAGE_COMPETITIONS = "manage_competitions"  # organise: create, change state, see every entry
 ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
+VIEW_STUDIOS = "view_studios"  # innovation studios and the alliances their union leads or joins
+APPLY_STUDIOS = "apply_studios"  # apply for a studio of the union's employers
+MANAGE_STUDIOS = "manage_studios"  # name and close studios, form alliances, evaluate and delist, targets
 
 _ADMIN = frozenset(
     {
@@ -27,6 +30,9 @@ _ADMIN = frozenset(
         MANAGE_ACCOUNTS,
         MANAGE_COMPETITIONS,
         ENTER_COMPETITIONS,
+        VIEW_STUDIOS,
+        APPLY_STUDIOS,
+        MANAGE_STUDIOS,
     }
 )
 
@@ -34,7 +40,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: _ADMIN,
     RoleKind.UNION_ADMIN: _ADMIN,
     RoleKind.ENTERPRISE_STAFF: frozenset(
-        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, CHANGE_WORKERS, VIEW_PII, IMPORT_WORKERS, ENTER_COMPETITIONS}
+        {
+            VIEW_UNIONS,
+            VIEW_EMPLOYERS,
+            VIEW_WORKERS,
+            CHANGE_WORKERS,
+            VIEW_PII,
+            IMPORT_WORKERS,
+            ENTER_COMPETITIONS,
+            VIEW_STUDIOS,
+            APPLY_STUDIOS,
+        }
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset(),
