@@ -16,6 +16,7 @@ urlpatterns = [
     path("orgs/", include("gongjiang.orgs.urls")),
     path("people/", include("gongjiang.people.urls")),
     path("competitions/", include("gongjiang.competitions.urls")),
+    path("studios/", include("gongjiang.studios.urls")),
     path("verify/", competition_results.verify, name="verify_form"),
     path("verify/<slug:code>/", competition_results.verify, name="verify"),
     path("imports/", include("gongjiang.imports.urls")),

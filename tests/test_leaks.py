@@ -84,6 +84,47 @@ PAGES = {
     "competitions:certificate_pdf": ("object", lambda o: {"code": o.harbin_certificate.code}),
     "competitions:mine": ("own", lambda o: {}),
     "competitions:figures": ("list", lambda o: {}),
+    # Studios. An alliance page shows its member studios' names and employers to everyone who may see
+    # the alliance (its lead union's subtree, and the unions and leads of every member studio): that is
+    # what membership means (成果社会化共享), and so do its joint projects, its board and the matcher's
+    # reasons (which cite members' project titles). A member studio's own page, team, honours and
+    # projects stay with its employer's unions and its lead (test_alliance_members_see_names_only below).
+    "studios:list": ("list", lambda o: {}),
+    "studios:create": ("form", lambda o: {}),
+    "studios:detail": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:edit": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:decide": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:close": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:lead": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:member_add": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:project_create": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:result_create": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:report": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:join": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:alliance_list": ("list", lambda o: {}),
+    "studios:alliance_create": ("form", lambda o: {}),
+    "studios:alliance_detail": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_member_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_external_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_chair": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_activity": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_criteria": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_evaluate": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_inactivity": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:problem_create": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:member_admit": ("object", lambda o: {"pk": o.harbin_membership.pk}),
+    "studios:member_delist": ("object", lambda o: {"pk": o.harbin_membership.pk}),
+    "studios:problem_list": ("list", lambda o: {}),
+    "studios:problem_detail": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:problem_claim": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:problem_attachment": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:claim_accept": ("object", lambda o: {"pk": o.harbin_claim.pk}),
+    "studios:claim_decline": ("object", lambda o: {"pk": o.harbin_claim.pk}),
+    "studios:project_detail": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_milestone": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_progress": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_close": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:targets": ("list", lambda o: {}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),
@@ -109,6 +150,17 @@ API = {
     ("GET", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("POST", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("GET", "/api/events/{event_id}/results"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("GET", "/api/studios"): ("list", lambda o: {}),
+    ("GET", "/api/studios/{studio_id}"): ("object", lambda o: {"studio_id": o.harbin_studio.pk}),
+    ("GET", "/api/alliances"): ("list", lambda o: {}),
+    ("GET", "/api/alliances/{alliance_id}"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("GET", "/api/alliances/{alliance_id}/members"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("POST", "/api/alliances/{alliance_id}/problems"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("GET", "/api/problems"): ("list", lambda o: {}),
+    ("GET", "/api/problems/{problem_id}"): ("object", lambda o: {"problem_id": o.harbin_problem.pk}),
+    ("POST", "/api/problems/{problem_id}/claims"): ("object", lambda o: {"problem_id": o.harbin_problem.pk}),
+    ("GET", "/api/projects"): ("list", lambda o: {}),
+    ("GET", "/api/projects/{project_id}"): ("object", lambda o: {"project_id": o.harbin_project.pk}),
 }
 
 
@@ -180,7 +232,60 @@ def leaky(contest, as_user):
     org.harbin_assignment = comp.assign_judge(
         actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
     )
+    _harbin_studios(org)
     return org
+
+
+def _harbin_studios(org):
+    """A named Harbin studio led by the Harbin worker, a second one, their alliance, a problem with an
+    attachment, a claim and the joint project."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.studios import services as studio_services
+    from gongjiang.studios.models import Membership
+    from tests.studios import factories
+
+    alice = org.users.alice
+    scope = Scope(alice)
+    org.harbin_studio = factories.studio(
+        alice, org.harbin_employer, HARBIN_STUDIO, "锅炉集箱焊接", lead=org.harbin_worker
+    )
+    second = factories.studio(alice, org.harbin_employer, "哈尔滨管道检测创新工作室", "管道检测")
+    org.harbin_alliance = studio_services.create_alliance(
+        actor=alice,
+        scope=scope,
+        data=studio_services.AllianceData(
+            name=HARBIN_ALLIANCE,
+            level="city",
+            lead_union=org.harbin,
+            founded_on=dt.date(2025, 4, 1),
+            founding_document="哈工发〔2025〕3号",
+        ),
+        studios=[org.harbin_studio, second],
+    )
+    org.harbin_membership = Membership.objects.get(alliance=org.harbin_alliance, studio=org.harbin_studio)
+    org.harbin_problem = studio_services.post_problem(
+        actor=alice,
+        scope=scope,
+        alliance=org.harbin_alliance,
+        studio=org.harbin_studio,
+        data=studio_services.ProblemData(
+            title=HARBIN_PROBLEM, field="焊接", description="气孔多", deadline=dt.date.today() + dt.timedelta(days=30)
+        ),
+        attachment=ContentFile(b"%PDF-1.4 harbin", name="harbin.pdf"),
+    )
+    org.harbin_claim = studio_services.claim_problem(
+        actor=alice, scope=scope, problem=org.harbin_problem, studio=second, plan="改进预热"
+    )
+    org.harbin_project = studio_services.accept_claim(actor=alice, scope=scope, claim=org.harbin_claim)
+
+
+HARBIN_STUDIO = "哈尔滨锅炉焊接创新工作室"
+HARBIN_ALLIANCE = "哈尔滨锅炉制造创新工作室联盟"
+HARBIN_PROBLEM = "集箱管座焊缝气孔难题"
 
 
 def _markers(org) -> list[str]:
@@ -194,6 +299,9 @@ def _markers(org) -> list[str]:
         org.harbin_comp.name,
         "哈尔滨裁判甲",
         org.harbin_certificate.code,
+        HARBIN_STUDIO,
+        HARBIN_ALLIANCE,
+        HARBIN_PROBLEM,
     ]
 
 
@@ -298,6 +406,16 @@ def test_api(leaky, who, operation):
             payload = GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}
             if path.endswith("/marks"):
                 payload = {"entry_id": leaky.harbin_city_entry.pk, "values": {}}
+            if path.endswith("/problems"):
+                payload = {
+                    "studio_id": leaky.harbin_studio.pk,
+                    "title": "越权",
+                    "field": "x",
+                    "description": "x",
+                    "deadline": "2099-01-01",
+                }
+            if path.endswith("/claims"):
+                payload = {"studio_id": leaky.harbin_studio.pk, "plan": "越权"}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":

@@ -34,7 +34,7 @@ def honour(w, *, level=2, kind="model_worker", title="市劳动模范", year=201
     return Honour.objects.create(worker=w, title=title, kind=kind, level=level, year=year, conferred_by="市政府")
 
 
-def studio(  # noqa: PLR0913
+def studio(
     admin,
     employer,
     name,
