@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
 from gongjiang.core.forms import BootstrapMixin
@@ -121,7 +122,7 @@ class TeamMemberForm(BootstrapMixin, forms.Form):
 
 
 class ProjectForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     started_on = forms.DateField(label=_("Started on"), widget=DATE)
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE, required=False)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -138,7 +139,7 @@ class ProjectForm(BootstrapMixin, forms.Form):
 
 class ResultForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ResultKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     reference = forms.CharField(label=_("Number or reference"), max_length=60, required=False)
     economic_value = forms.DecimalField(label=_("Economic value (yuan)"), initial=0, **MONEY)  # type: ignore[arg-type]
@@ -202,7 +203,7 @@ class ExternalMemberForm(BootstrapMixin, forms.Form):
 class ActivityForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     members = forms.ModelMultipleChoiceField(
         label=_("Members taking part"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -216,7 +217,7 @@ class ActivityForm(BootstrapMixin, forms.Form):
 
 class ProblemForm(BootstrapMixin, forms.Form):
     studio = forms.ModelChoiceField(label=_("Posting studio"), queryset=Studio.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     field = forms.CharField(label=_("Field"), max_length=120)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     attachment = forms.FileField(

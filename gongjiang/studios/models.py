@@ -120,7 +120,7 @@ class StudioResult(models.Model):
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="results")
     kind = models.CharField(_("kind"), max_length=12, choices=ResultKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     reference = models.CharField(_("number or reference"), max_length=60, blank=True)
     economic_value = models.DecimalField(_("economic value (yuan)"), **MONEY, default=Decimal(0))
@@ -251,7 +251,7 @@ class Activity(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
     held_on = models.DateField(_("held on"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     members = models.ManyToManyField(Membership, verbose_name=_("members taking part"), related_name="activities")
 
@@ -271,7 +271,7 @@ class Problem(models.Model):
         Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="problems"
     )
     studio = models.ForeignKey(Studio, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="problems")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     field = models.CharField(_("field"), max_length=120)
     description = models.TextField(_("description"))
     attachment = models.FileField(_("attachment"), upload_to="problems/%Y/", blank=True)
@@ -315,7 +315,7 @@ class Claim(models.Model):
 class Project(models.Model):
     """A studio's project, or a joint project born of an accepted claim (``problem`` set)."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     studio = models.ForeignKey(Studio, verbose_name=_("lead studio"), on_delete=models.PROTECT, related_name="projects")
     alliance = models.ForeignKey(
         Alliance, verbose_name=_("alliance"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
@@ -351,7 +351,7 @@ class Project(models.Model):
 
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 

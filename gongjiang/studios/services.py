@@ -169,8 +169,8 @@ def six_checks(studio: Studio, year: int | None = None) -> list[Check]:
         ),
         Check("place", _("A place and funds"), studio.has_place_and_funds, ""),
         Check("rules", _("Working rules"), studio.has_rules, ""),
-        Check("projects", _("Projects"), projects > 0, _("%(count)s in the last two years.") % {"count": projects}),
-        Check("results", _("Results"), results > 0, _("%(count)s in the last two years.") % {"count": results}),
+        Check("projects", _("Has projects"), projects > 0, _("%(count)s in the last two years.") % {"count": projects}),
+        Check("results", _("Has results"), results > 0, _("%(count)s in the last two years.") % {"count": results}),
     ]
 
 
