@@ -199,7 +199,13 @@ def studio_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _studio_for_edit(request: HttpRequest, pk: int) -> Studio:
-    studio = _studio(request, pk)
+    """A studio the user may work on: its lead, or a union that manages it. A studio lead gets 403 on
+    any other studio, seen or not; anyone else gets 404 on a studio they cannot see."""
+    studio = studios_for_user(request.scope).select_related("employer", "lead", "union").filter(pk=pk).first()
+    if studio is None:
+        if led_studios(request.scope).exists():
+            raise PermissionDenied
+        raise Http404
     if not can_act_for(request.scope, studio):
         raise PermissionDenied
     return studio
