@@ -465,3 +465,45 @@ def test_shared_provincial_event_shows_each_city_only_its_own_entries(leaky, as_
 def test_province_sees_every_entry(leaky, as_user):
     events = as_user(leaky.users.prov).get(f"/competitions/{leaky.province_comp.pk}/").context["events"]
     assert [e.entry_count for e in events] == [2]
+
+
+def test_alliance_members_see_each_other_by_name_only(leaky, as_user):
+    """Public by design: a provincial alliance of a Harbin and a Qiqihar studio shows Bob (Qiqihar) the
+    alliance page with the Harbin member's name and employer, and the alliance's own joint projects.
+    The Harbin studio's own page, its edit routes, its API record, its list row and its Harbin-only
+    alliance stay closed to him."""
+    import datetime as dt
+
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.studios import services as studio_services
+    from tests.studios import factories
+
+    prov, bob = leaky.users.prov, leaky.users.bob
+    qiqihar_studio = factories.studio(bob, leaky.qiqihar_employer, "齐齐哈尔机床装配创新工作室", "机床装配")
+    shared = studio_services.create_alliance(
+        actor=prov,
+        scope=Scope(prov),
+        data=studio_services.AllianceData(
+            name="黑龙江省装备制造创新工作室联盟",
+            level="provincial",
+            lead_union=leaky.province,
+            founded_on=dt.date(2025, 6, 1),
+            founding_document="黑工发〔2025〕9号",
+        ),
+        studios=[leaky.harbin_studio, qiqihar_studio],
+    )
+    client = as_user(bob)
+    page = _body(client.get(f"/studios/alliances/{shared.pk}/"))
+    assert HARBIN_STUDIO in page
+    assert leaky.harbin_employer.name in page
+    assert leaky.harbin_worker.name not in page  # the member's lead and team are the member's own
+    for url in (f"/studios/{leaky.harbin_studio.pk}/", f"/studios/{leaky.harbin_studio.pk}/edit/"):
+        assert client.get(url).status_code == 404
+    assert HARBIN_STUDIO not in _body(client.get("/studios/"))
+    assert HARBIN_ALLIANCE not in _body(client.get("/studios/alliances/"))
+    api_client = _api_client(bob)
+    assert api_client.get(f"/api/studios/{leaky.harbin_studio.pk}").status_code == 404
+    names = [m["name"] for m in api_client.get(f"/api/alliances/{shared.pk}/members").json()]
+    assert names == [HARBIN_STUDIO, "齐齐哈尔机床装配创新工作室"]
+    # Bob's union cannot act for the Harbin member: not delist it, not post for it
+    assert client.post(f"/studios/alliances/{shared.pk}/chair/").status_code == 403

@@ -34,6 +34,16 @@ def worker_by_id(value: str, workers: QuerySet[Worker]) -> Worker:
     return worker
 
 
+class InlineMixin:
+    """Forms laid out in one row without labels: each input carries its label as placeholder and aria-label."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            field.widget.attrs.setdefault("placeholder", str(field.label))
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
 
@@ -107,7 +117,7 @@ class CloseForm(BootstrapMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
 
 
-class TeamMemberForm(BootstrapMixin, forms.Form):
+class TeamMemberForm(InlineMixin, BootstrapMixin, forms.Form):
     prefix = "member"
     worker = forms.CharField(label=_("Worker's ID number"), max_length=18)
     role = forms.CharField(label=_("Role in the team"), max_length=50, required=False)
@@ -192,7 +202,7 @@ class AllianceForm(BootstrapMixin, forms.Form):
         return AllianceData(**d)
 
 
-class ExternalMemberForm(BootstrapMixin, forms.Form):
+class ExternalMemberForm(InlineMixin, BootstrapMixin, forms.Form):
     prefix = "external"
     name = forms.CharField(label=_("External studio"), max_length=120)
     employer = forms.CharField(label=_("Its employer"), max_length=120)
@@ -230,6 +240,9 @@ class ProblemForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: object, studios: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["studio"].queryset = studios
+        only = list(studios[:2])  # type: ignore[index]
+        if len(only) == 1:
+            self.fields["studio"].initial = only[0].pk
 
     def clean_deadline(self):  # type: ignore[no-untyped-def]
         deadline = self.cleaned_data["deadline"]
@@ -256,6 +269,9 @@ class ClaimForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: object, studios: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["studio"].queryset = studios
+        only = list(studios[:2])  # type: ignore[index]
+        if len(only) == 1:
+            self.fields["studio"].initial = only[0].pk
 
 
 class CloseProjectForm(BootstrapMixin, forms.Form):
@@ -265,7 +281,7 @@ class CloseProjectForm(BootstrapMixin, forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE)
 
 
-class MilestoneForm(BootstrapMixin, forms.Form):
+class MilestoneForm(InlineMixin, BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
 

@@ -389,7 +389,7 @@ class Evaluation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     scores = models.JSONField(_("scores"), default=dict)
     total = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=EvaluationOutcome.choices)
+    outcome = models.CharField(_("verdict"), max_length=10, choices=EvaluationOutcome.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scored_at = models.DateTimeField(auto_now_add=True)

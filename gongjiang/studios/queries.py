@@ -207,7 +207,10 @@ def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Sugg
         projects.setdefault(studio_id, []).append((title, outcome))
     docs = []
     for s in studios:
-        parts = [(str(_("field")), s.field), (str(_("occupations")), " ".join(o.name for o in s.occupations.all()))]
+        parts = [
+            (str(_("studio field")), s.field),
+            (str(_("studio occupations")), " ".join(o.name for o in s.occupations.all())),
+        ]
         parts += [(_("project “%(title)s”") % {"title": t}, f"{t} {o}") for t, o in projects.get(s.pk, [])]
         parts += [(_("result “%(title)s”") % {"title": r.title}, r.title) for r in s.results.all()]
         docs.append(Doc(s.pk, parts))

@@ -318,7 +318,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('scores', models.JSONField(default=dict, verbose_name='scores')),
                 ('total', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='weighted score')),
-                ('outcome', models.CharField(choices=[('passed', 'Passed'), ('warned', 'Warned'), ('delisted', 'Delisted')], max_length=10, verbose_name='outcome')),
+                ('outcome', models.CharField(choices=[('passed', 'Passed'), ('warned', 'Warned'), ('delisted', 'Delisted')], max_length=10, verbose_name='verdict')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
                 ('scored_at', models.DateTimeField(auto_now_add=True)),
                 ('scored_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
