@@ -533,7 +533,7 @@ def _check_waiting(alliance: Alliance, studio: Studio, on: dt.date) -> None:
 
 
 def _check_joinable(studio: Studio) -> None:
-    if studio.state != StudioState.NAMED:
+    if not Studio.objects.filter(pk=studio.pk, state=StudioState.NAMED).exists():
         raise StudiosError(_("Only a named studio can join an alliance."))
 
 

@@ -28,6 +28,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
+from gongjiang.studios import demo as studio_demo
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         self.link_worker_logins(admin, employers)
         self.build_competitions(rng, admin, cities)
         self.build_past_competitions(rng, admin)
+        studio_demo.build(admin, User.objects.get(username="gongzuoshi"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
