@@ -50,7 +50,8 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/mypy gongjiang/core/validators.py gongjiang/core/audit.py gongjiang/core/bulk.py gongjiang/orgs/scope.py \
 	  gongjiang/*/services.py gongjiang/*/queries.py gongjiang/competitions/eligibility.py \
-	  gongjiang/competitions/scoring.py gongjiang/competitions/marking.py
+	  gongjiang/competitions/scoring.py gongjiang/competitions/marking.py \
+	  gongjiang/policy/engine.py
 
 lock:
 	uv pip compile -q --generate-hashes --python-version 3.11 requirements.in -o requirements.txt

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "gongjiang.orgs",
     "gongjiang.people",
     "gongjiang.competitions",
+    "gongjiang.policy",
+    "gongjiang.awards",
     "gongjiang.studios",
     "gongjiang.imports",
     "gongjiang.api",

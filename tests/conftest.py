@@ -30,6 +30,20 @@ HARBIN_PHONE = "13904511234"
 QIQIHAR_PHONE = "13604529876"
 
 
+def reload_reference_data() -> None:
+    """Reload what the data migrations load, if an earlier transactional test flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    for app_label, model, migration in (
+        ("orgs", "Region", "gongjiang.orgs.migrations.0002_load_regions"),
+        ("people", "Occupation", "gongjiang.people.migrations.0002_load_occupations"),
+    ):
+        if not apps.get_model(app_label, model).objects.exists():
+            importlib.import_module(migration).load(apps, None)
+
+
 def make_user(username: str, union=None, kind: str | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, display_name=username.title())
     if union is not None and kind is not None:
@@ -228,3 +242,20 @@ def contest(org):
     org.qiqihar_entry = register(actor=bob, scope=Scope(bob), event=province_event, worker=org.qiqihar_worker)
     org.harbin_city_entry = register(actor=alice, scope=Scope(alice), event=harbin_event, worker=org.harbin_worker)
     return org
+
+
+@pytest.fixture
+def policy(db):
+    """DOMAIN.md's documents, programmes and rules, with a budget for this year for each programme."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from gongjiang.awards.models import Budget
+    from gongjiang.policy import seed
+    from gongjiang.policy.models import Programme
+
+    seed.load()
+    for programme in Programme.objects.all():
+        Budget.objects.create(programme=programme, year=timezone.localdate().year, amount=Decimal("1000000.00"))
+    return SimpleNamespace(programmes={p.code: p for p in Programme.objects.all()})

@@ -32,6 +32,8 @@ class Competition(models.Model):
     medal_count = models.PositiveSmallIntegerField(_("medals (gold, silver, bronze)"), default=3)
     merit_percent = models.PositiveSmallIntegerField(_("merit award for the top (%)"), default=50)
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+    # The day the results became final: the policy rules in force that day decide what follows.
+    finalised_on = models.DateField(_("final on"), null=True, blank=True)
     region_code = models.CharField(max_length=6, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
@@ -20,6 +21,7 @@ from gongjiang.people.models import SkillGrade, Worker
 from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
 from .enums import TRANSITIONS, EntryState, Mode, State
 from .models import Assignment, Competition, Entry, Event, Judge
+from .signals import results_final
 
 COMPETITION_FIELDS = (
     "name",
@@ -159,7 +161,9 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
         results.check_final(competition)
     before = audit.snapshot(competition, ("state",))
     competition.state = to
-    competition.save(update_fields=["state"])
+    if to == State.FINAL:
+        competition.finalised_on = timezone.localdate()
+    competition.save(update_fields=["state", "finalised_on"])
     if to == State.IN_PROGRESS:
         for event in competition.events.all():
             draw_competitor_numbers(event=event)
@@ -174,6 +178,8 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
         union_id=competition.organiser_id,
         note=note,
     )
+    if to == State.FINAL:
+        results_final.send(sender=Competition, competition=competition, actor=actor)
     return competition
 
 

@@ -16,6 +16,10 @@ ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
 VIEW_STUDIOS = "view_studios"  # innovation studios and the alliances their union leads or joins
 APPLY_STUDIOS = "apply_studios"  # apply for a studio of the union's employers
 MANAGE_STUDIOS = "manage_studios"  # name and close studios, form alliances, evaluate and delist, targets
+VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about the subtree's workers
+REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
+MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
+APPROVE_PAYMENTS = "approve_payments"  # approve and pay ledger lines, approve nominations
 
 _ADMIN = frozenset(
     {
@@ -33,11 +37,15 @@ _ADMIN = frozenset(
         VIEW_STUDIOS,
         APPLY_STUDIOS,
         MANAGE_STUDIOS,
+        VIEW_AWARDS,
+        REVIEW_AWARDS,
     }
 )
+# Only the provincial federation sets policy and moves money.
+_PROVINCE = _ADMIN | {MANAGE_POLICY, APPROVE_PAYMENTS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    RoleKind.PROVINCE_ADMIN: _ADMIN,
+    RoleKind.PROVINCE_ADMIN: _PROVINCE,
     RoleKind.UNION_ADMIN: _ADMIN,
     RoleKind.ENTERPRISE_STAFF: frozenset(
         {
@@ -50,6 +58,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             ENTER_COMPETITIONS,
             VIEW_STUDIOS,
             APPLY_STUDIOS,
+            VIEW_AWARDS,
         }
     ),
     # These roles work on competitions, studios and colleges; they see no worker registry.

@@ -1,8 +1,10 @@
 """A competition in marking, shared by the marking, results and certificate tests."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from gongjiang.competitions import marking, services
 from gongjiang.competitions.enums import State
@@ -62,3 +64,24 @@ def mark_all(c, scores_a2=(2, 2, 3), a1=Decimal("8.5")):
             marking.record_marks(
                 actor=user, event=c.province_event, entry=entry, values={c.a1.pk: str(a1), c.a2.pk: str(score)}
             )
+
+
+@pytest.fixture
+def final(marked):
+    prov = marked.users.prov
+    mark_all(marked)
+    marking.record_marks(
+        actor=marked.judges[0],
+        event=marked.province_event,
+        entry=marked.qiqihar_entry,
+        values={marked.a1.pk: "9"},
+        reason="复核",
+    )
+    marking.sign_off(actor=marked.judges[0], event=marked.province_event)
+    comp = marked.province_comp
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
+    comp.refresh_from_db()
+    comp.notice_ends_on = timezone.localdate() - dt.timedelta(days=1)
+    comp.save()
+    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
+    return marked

@@ -1,36 +1,10 @@
-import datetime as dt
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from gongjiang.competitions import certificates, marking, services
-from gongjiang.competitions.enums import State
+from gongjiang.competitions import certificates, services
 from gongjiang.competitions.models import Certificate
 from gongjiang.orgs.scope import Scope
-from tests.competitions.conftest import mark_all
 from tests.conftest import make_user, pdf_text
-
-
-@pytest.fixture
-def final(marked):
-    prov = marked.users.prov
-    mark_all(marked)
-    marking.record_marks(
-        actor=marked.judges[0],
-        event=marked.province_event,
-        entry=marked.qiqihar_entry,
-        values={marked.a1.pk: "9"},
-        reason="复核",
-    )
-    marking.sign_off(actor=marked.judges[0], event=marked.province_event)
-    comp = marked.province_comp
-    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.NOTICE)
-    comp.refresh_from_db()
-    comp.notice_ends_on = timezone.localdate() - dt.timedelta(days=1)
-    comp.save()
-    services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
-    return marked
 
 
 def test_issue_download_verify_revoke_reissue(final, as_user):

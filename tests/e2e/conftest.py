@@ -14,7 +14,6 @@ import os
 # Playwright's sync API runs an event loop in this thread; the ORM would refuse to run beside it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import importlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Response, sync_playwright
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, reload_reference_data
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -139,15 +138,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db: None) -> None:
-    """Reload what the data migrations load, if an earlier transactional test flushed it."""
-    from django.apps import apps
-
-    for app_label, model, migration in (
-        ("orgs", "Region", "gongjiang.orgs.migrations.0002_load_regions"),
-        ("people", "Occupation", "gongjiang.people.migrations.0002_load_occupations"),
-    ):
-        if not apps.get_model(app_label, model).objects.exists():
-            importlib.import_module(migration).load(apps, None)
+    reload_reference_data()
 
 
 @pytest.fixture

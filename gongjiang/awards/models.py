@@ -1,0 +1,265 @@
+"""Decisions that follow from results, the payout ledger with its budgets, and honour programmes.
+
+Scope: a decision, a ledger line or a nomination is about one worker (or one union, for a
+subsidy) and is seen by whoever covers that worker's union; reviewing a competition's
+decisions belongs to its organiser's subtree; approving and paying belong to the programme's
+owner (the provincial federation unless a programme names a union).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.competitions.models import Result
+from gongjiang.orgs.models import Union
+from gongjiang.people.models import Honour, Occupation, SkillGrade, Worker
+from gongjiang.policy.engine import explain
+from gongjiang.policy.models import Programme, Rule
+
+from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState, ObjectionState
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Decision(models.Model):
+    """What a rule proposes for one final result, and the official's review of it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DecisionKind.choices)
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="decisions")
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="decisions")
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="decisions")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's
+    owner = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the organiser, who reviews
+    decided_on = models.DateField(_("facts as of"))
+    reason_code = models.CharField(max_length=30)
+    reason_params = models.JSONField(default=dict)
+    ceiling = models.DecimalField(_("proposed amount"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(_("granted amount"), null=True, blank=True, **MONEY)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    skill_grade = models.OneToOneField(
+        SkillGrade, null=True, blank=True, on_delete=models.PROTECT, related_name="decision"
+    )
+    honour = models.OneToOneField(Honour, null=True, blank=True, on_delete=models.PROTECT, related_name="decision")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "kind", "rule"], name="decision_once_per_rule"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__lte=models.F("ceiling")), name="decision_within_ceiling"
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "state"]), models.Index(fields=["owner", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.worker}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:decision", args=[self.pk])
+
+    @property
+    def reason(self) -> str:
+        return explain(self.reason_code, self.reason_params)
+
+
+class Budget(models.Model):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("budget"), **MONEY)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["-year", "programme__code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "year"], name="budget_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year}"
+
+
+class LedgerLine(models.Model):
+    """One payment (or reversal) moving proposed → approved → paid, or rejected. Never deleted."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="lines"
+    )
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    union = models.ForeignKey(Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_lines")
+    payee = models.CharField(_("payee"), max_length=200)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    state = models.CharField(_("state"), max_length=10, choices=LineState.choices, default=LineState.PROPOSED)
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    # What the line pays for: at most one line each (a reversal is the only second line).
+    decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="line")
+    nomination = models.OneToOneField(
+        "Nomination", null=True, blank=True, on_delete=models.PROTECT, related_name="line"
+    )
+    source = models.CharField(max_length=60, blank=True)  # e.g. "alliance:12" for a subsidy
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_ref = models.CharField(_("payment reference"), max_length=60, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(approved_by=models.F("proposed_by")), name="line_approver_not_proposer"
+            ),
+            models.CheckConstraint(condition=~Q(paid_by=models.F("approved_by")), name="line_payer_not_approver"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
+                name="line_sign",
+            ),
+            models.CheckConstraint(condition=~Q(state="paid") | Q(paid_by__isnull=False), name="line_paid_by_someone"),
+            models.UniqueConstraint(fields=["source"], condition=~Q(source=""), name="line_once_per_source"),
+        ]
+        indexes = [models.Index(fields=["programme", "year", "state"]), models.Index(fields=["union", "-id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.payee} {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:line", args=[self.pk])
+
+
+class HonourCycle(models.Model):
+    """One round of an honour programme (e.g. 龙江大工匠 2026) under the rule version in force."""
+
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=100)
+    quota = models.PositiveIntegerField(_("quota"))
+    state = models.CharField(_("state"), max_length=12, choices=CycleState.choices, default=CycleState.NOMINATING)
+    notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert reviewers"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("honour cycle")
+        verbose_name_plural = _("honour cycles")
+        ordering = ["-year", "title"]
+        constraints = [models.UniqueConstraint(fields=["title", "year"], name="cycle_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:cycle", args=[self.pk])
+
+
+class Allocation(models.Model):
+    cycle = models.ForeignKey(HonourCycle, on_delete=models.CASCADE, related_name="allocations")
+    union = models.ForeignKey(Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("quota"))
+
+    class Meta:
+        verbose_name = _("quota allocation")
+        verbose_name_plural = _("quota allocations")
+        ordering = ["union__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "union"], name="allocation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.union} · {self.quota}"
+
+
+class Nomination(models.Model):
+    cycle = models.ForeignKey(HonourCycle, on_delete=models.PROTECT, related_name="nominations")
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="nominations")
+    worker = models.ForeignKey(Worker, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="nominations")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's
+    statement = models.TextField(_("deeds and reasons"))
+    materials = models.FileField(_("supporting materials"), upload_to="nominations/%Y/", blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=NominationState.choices, default=NominationState.SUBMITTED
+    )
+    score = models.DecimalField(_("review score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    honour = models.OneToOneField(Honour, null=True, blank=True, on_delete=models.PROTECT, related_name="nomination")
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "worker"], name="nomination_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.worker}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:nomination", args=[self.pk])
+
+
+class Review(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.UniqueConstraint(fields=["nomination", "reviewer"], name="review_once_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.score}"
+
+
+class NominationObjection(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="objections")
+    text = models.TextField(_("objection"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return self.text[:40]

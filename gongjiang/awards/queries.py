@@ -1,0 +1,44 @@
+"""Reads for awards, always from the user's scope."""
+
+from django.db.models import Q, QuerySet
+
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.orgs.scope import Scope
+
+from .models import Decision, HonourCycle, LedgerLine, Nomination
+
+
+def decisions_for(scope: Scope) -> QuerySet[Decision]:
+    """About the user's workers, or from competitions the user's unions organised."""
+    return Decision.objects.filter(
+        scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(REVIEW_AWARDS, "owner")
+    ).select_related("worker", "rule__document", "result__event__competition", "occupation")
+
+
+def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
+    """The province sees every line; others the lines paid to their subtree."""
+    visible = scope.union_filter(VIEW_AWARDS, "union")
+    if scope.has(APPROVE_PAYMENTS):
+        visible |= Q(programme__owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "programme__owner")
+    return LedgerLine.objects.filter(visible).select_related("programme", "worker", "rule__document")
+
+
+def nominations_for(scope: Scope, user_id: int | None = None) -> QuerySet[Nomination]:
+    """Nominations about the user's subtree; every one for the province and the cycle's reviewers."""
+    visible = scope.union_filter(VIEW_AWARDS, "union")
+    if scope.has(APPROVE_PAYMENTS):
+        visible = Q()
+    elif user_id is not None:
+        visible |= Q(cycle__reviewers=user_id)
+    return (
+        Nomination.objects.filter(visible).distinct().select_related("worker__employer", "cycle", "allocation__union")
+    )
+
+
+def cycles_for(scope: Scope, user_id: int | None = None) -> QuerySet[HonourCycle]:
+    """Cycles are provincial: officials who may nominate, approve or review see them."""
+    if scope.has(REVIEW_AWARDS) or scope.has(APPROVE_PAYMENTS):
+        return HonourCycle.objects.all()
+    if user_id is not None:
+        return HonourCycle.objects.filter(reviewers=user_id)
+    return HonourCycle.objects.none()

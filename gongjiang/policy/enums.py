@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    OPINION = "opinion", _("Opinion")
+    MEASURES = "measures", _("Measures")
+    NOTICE = "notice", _("Notice")
+    REGULATION = "regulation", _("Regulation")
+    PLAN = "plan", _("Plan")
+    OTHER = "other", _("Other document")
+
+
+class DocumentStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    AMENDED = "amended", _("Amended")
+    REPEALED = "repealed", _("Repealed")
+
+
+class RuleKind(models.TextChoices):
+    REWARD = "reward", _("Cash reward")
+    PROMOTION = "promotion", _("Grade promotion")
+    TITLE = "title", _("Title")
+    HONOUR = "honour", _("Honour programme")
+    SUBSIDY = "subsidy", _("Subsidy")
+
+
+class ProgrammeKind(models.TextChoices):
+    REWARD = "reward", _("Competition rewards")
+    HONOUR = "honour", _("Honour awards")
+    SUBSIDY = "subsidy", _("Subsidies")

@@ -1,0 +1,118 @@
+"""Policy documents and the rules that cite them.
+
+A rule is versioned data: ``code`` names the rule across its versions, each version has an
+effective period, and a version is never edited once saved (a change is a new version), so a
+decision that cites a version keeps meaning what it meant on the day it was made.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.orgs.models import Union
+
+from .enums import DocumentKind, DocumentStatus, ProgrammeKind, RuleKind
+
+
+class PolicyDocument(models.Model):
+    doc_no = models.CharField(_("document number"), max_length=60, unique=True)
+    issuer = models.CharField(_("issuer"), max_length=120)
+    issued_on = models.DateField(_("issued on"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.IN_FORCE
+    )
+    full_text = models.TextField(_("full text"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+        ordering = ["-issued_on", "doc_no"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_no}《{self.title}》"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policy:document", args=[self.pk])
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="policy/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """A funding line with a budget per year: competition rewards, an honour, a subsidy."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=ProgrammeKind.choices)
+    # The union that funds it; none means the provincial federation.
+    owner = models.ForeignKey(Union, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rule(models.Model):
+    code = models.SlugField(_("rule code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=10, choices=RuleKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    document = models.ForeignKey(
+        PolicyDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="rules"
+    )
+    clause = models.CharField(_("clause"), max_length=60)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules"
+    )
+    # The rule's terms, validated by policy.engine.parse_terms for the kind.
+    terms = models.JSONField(_("terms"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rule")
+        verbose_name_plural = _("rules")
+        ordering = ["kind", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="rule_version_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="rule_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policy:rule", args=[self.pk])
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document.doc_no} {self.clause}"
