@@ -182,7 +182,6 @@ class Alliance(models.Model):
     bar = models.DecimalField(_("pass mark"), max_digits=5, decimal_places=2, default=Decimal(60))
     inactive_months = models.PositiveSmallIntegerField(_("inactive after (months)"), default=12)
     waiting_months = models.PositiveSmallIntegerField(_("waiting period before reapplying (months)"), default=12)
-    subsidy_ref = models.CharField(_("subsidy ledger line"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from gongjiang.awards.models import LedgerLine
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
@@ -74,6 +75,16 @@ def projects_for_user(scope: Scope) -> QuerySet[Project]:
     studios = studios_for_user(scope)
     joined = Project.participants.through.objects.filter(project_id=OuterRef("pk"), studio__in=studios)
     return Project.objects.filter(Q(studio__in=studios) | Q(alliance__in=alliances_for_user(scope)) | Exists(joined))
+
+
+def subsidy_source(alliance: Alliance) -> str:
+    """How the ledger names what a subsidy line pays for."""
+    return f"alliance:{alliance.pk}"
+
+
+def alliance_subsidy(alliance: Alliance) -> LedgerLine | None:
+    """The alliance's subsidy line in the ledger (proposed, approved, paid or rejected), if any."""
+    return LedgerLine.objects.filter(source=subsidy_source(alliance), reverses__isnull=True).first()
 
 
 def current_members(alliance: Alliance) -> QuerySet[Membership]:

@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjiang.awards import services as awards
+from gongjiang.awards.models import LedgerLine
 from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.enums import UnionKind
@@ -52,7 +54,7 @@ from .models import (
     StudioResult,
     Target,
 )
-from .queries import alliances_for_user, can_act_for
+from .queries import alliances_for_user, can_act_for, subsidy_source
 
 STUDIO_FIELDS = ("name", "level", "state", "employer", "lead", "field", "has_place_and_funds", "has_rules")
 MEMBER_FIELDS = ("state", "warning_reason", "delisting_reason")
@@ -514,7 +516,24 @@ def create_alliance(*, actor: User, scope: Scope, data: AllianceData, studios: S
     )
     for studio in studios:
         add_member(actor=actor, scope=scope, alliance=alliance, studio=studio, on=data.founded_on)
+    propose_subsidy(actor=actor, scope=scope, alliance=alliance)
     return alliance
+
+
+def propose_subsidy(*, actor: User, scope: Scope, alliance: Alliance) -> LedgerLine | None:
+    """Propose the alliance's one-time subsidy through the ledger, if a subsidy rule in force covers its
+    level (5万 for a provincial alliance); the rule decides the amount and cites its document. A second
+    call returns the first line. The line then goes through the ledger's approval and payment."""
+    return awards.propose_subsidy(
+        actor=actor,
+        scope=scope,
+        subject="alliance",
+        level=alliance.level,
+        union=alliance.lead_union,
+        payee=alliance.lead_union.name,
+        source=subsidy_source(alliance),
+        subject_name=alliance.name,
+    )
 
 
 def _check_waiting(alliance: Alliance, studio: Studio, on: dt.date) -> None:

@@ -46,6 +46,7 @@ from .forms import (
 from .models import Alliance, Claim, Evaluation, Membership, Problem, Project, Studio
 from .queries import (
     acting_studios,
+    alliance_subsidy,
     alliance_totals,
     alliances_for_user,
     can_act_for,
@@ -460,6 +461,7 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": alliance.problems.select_related("studio").order_by("-posted_at")[:20],
         "projects": alliance.projects.select_related("studio").prefetch_related("participants").order_by("-started_on"),
         "totals": alliance_totals(alliance),
+        "subsidy": alliance_subsidy(alliance),
         "criteria": alliance.criteria.all(),
         "evaluations": (
             Evaluation.objects.filter(membership__alliance=alliance)

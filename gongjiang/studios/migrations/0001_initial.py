@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                 ('bar', models.DecimalField(decimal_places=2, default=Decimal('60'), max_digits=5, verbose_name='pass mark')),
                 ('inactive_months', models.PositiveSmallIntegerField(default=12, verbose_name='inactive after (months)')),
                 ('waiting_months', models.PositiveSmallIntegerField(default=12, verbose_name='waiting period before reapplying (months)')),
-                ('subsidy_ref', models.CharField(blank=True, max_length=60, verbose_name='subsidy ledger line')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('lead_union', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_alliances', to='orgs.union', verbose_name='lead union')),
             ],
