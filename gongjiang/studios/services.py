@@ -566,6 +566,7 @@ def add_member(
     if not scope.covers(MANAGE_STUDIOS, studio.union_id):
         raise StudiosError(_("A studio outside your union applies to join; you cannot add it yourself."))
     _check_joinable(studio)
+    Alliance.objects.select_for_update().get(pk=alliance.pk)  # one join at a time per alliance
     _check_waiting(alliance, studio, on)
     membership = Membership.objects.create(alliance=alliance, studio=studio, state=MemberState.ACTIVE, joined_on=on)
     audit.record(
@@ -588,6 +589,7 @@ def apply_to_join(
         raise PermissionDenied
     on = on or _today()
     _check_joinable(studio)
+    Alliance.objects.select_for_update().get(pk=alliance.pk)  # one join at a time per alliance
     _check_waiting(alliance, studio, on)
     membership = Membership.objects.create(alliance=alliance, studio=studio, state=MemberState.APPLIED, joined_on=on)
     audit.record(

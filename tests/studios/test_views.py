@@ -178,25 +178,6 @@ def test_evaluation_page_scores_and_warns(studios, as_user):
     assert member.warning_reason == "2025年度评价得分50.00，低于合格线60.00。"
 
 
-@pytest.mark.parametrize("count", [1, 3])
-def test_list_pages_cost_the_same_for_one_or_three_rows(org, as_user, django_assert_max_num_queries, count):
-    alice = org.users.alice
-    made = [f.studio(alice, org.harbin_employer, f"工作室{i}", "焊接") for i in range(count)]
-    services.create_alliance(
-        actor=alice,
-        scope=Scope(alice),
-        data=services.AllianceData(
-            name="联盟", level="city", lead_union=org.harbin, founded_on=dt.date(2025, 1, 1), founding_document="文"
-        ),
-        studios=made,
-    )
-    client = as_user(alice)
-    client.get("/studios/")  # warm the session and caches
-    for url in ("/studios/", "/studios/alliances/", "/studios/problems/"):
-        with django_assert_max_num_queries(14):
-            assert client.get(url).status_code == 200
-
-
 def test_export_and_import_of_studios(studios, as_user):
     client = as_user(studios.users.alice)
     response = client.get("/studios/?fmt=xlsx")
