@@ -194,4 +194,14 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     phone.goto(f"/studios/alliances/{alliance.pk}/")
     expect(phone.page.locator("#total-value")).to_have_text("1,250,000.00")
     phone.shot("alliance-06-phone")
+    # the joint project counts on each participating studio's page too, with the lead's honour
+    phone.goto(f"/studios/{pest.pk}/")
+    expect(phone.page.locator("#studio-projects")).to_contain_text(PROBLEM)
+    expect(phone.page.locator("#lead-honours .bi-patch-check-fill")).to_have_count(1)
+    phone.shot("alliance-07-studio-phone")
     phone.assert_clean()
+
+    tab.goto(f"/studios/{pine.pk}/")
+    expect(page.locator("#six-checks .bi-check-circle-fill")).to_have_count(6)
+    tab.shot("alliance-08-studio")
+    tab.assert_clean()
