@@ -18,6 +18,8 @@ from . import services
 from .models import Alliance, Membership
 from .queries import (
     acting_studios,
+    alliance_subsidy,
+    alliance_totals,
     alliances_for_user,
     led_studios,
     problems_for_user,
@@ -54,6 +56,18 @@ class AllianceOut(Schema):
     founded_on: dt.date
     founding_document: str
     chair_id: int | None
+
+
+class AllianceDetailOut(AllianceOut):
+    """One alliance with its joint-project totals and its subsidy line in the ledger, if any."""
+
+    project_count: int = Field(alias="api_totals.projects")
+    closed_project_count: int = Field(alias="api_totals.closed_projects")
+    total_economic_value: Decimal = Field(alias="api_totals.economic_value")
+    total_patents: int = Field(alias="api_totals.patents")
+    subsidy_line_id: int | None = Field(None, alias="api_subsidy.pk")
+    subsidy_amount: Decimal | None = Field(None, alias="api_subsidy.amount")
+    subsidy_state: str | None = Field(None, alias="api_subsidy.state")
 
 
 class MemberOut(Schema):
@@ -162,9 +176,12 @@ def _alliance(request: HttpRequest, alliance_id: int) -> Alliance:
     return get_object_or_404(alliances_for_user(request.scope).select_related("lead_union"), pk=alliance_id)
 
 
-@router.get("/alliances/{alliance_id}", response={200: AllianceOut, 404: ErrorOut})
+@router.get("/alliances/{alliance_id}", response={200: AllianceDetailOut, 404: ErrorOut})
 def get_alliance(request: HttpRequest, alliance_id: int):
-    return _alliance(request, alliance_id)
+    alliance = _alliance(request, alliance_id)
+    alliance.api_totals = alliance_totals(alliance)  # type: ignore[attr-defined]
+    alliance.api_subsidy = alliance_subsidy(alliance)  # type: ignore[attr-defined]
+    return alliance
 
 
 @router.get("/alliances/{alliance_id}/members", response={200: list[MemberOut], 404: ErrorOut})

@@ -55,9 +55,30 @@ def test_a_city_alliance_gets_no_subsidy(org, rules):
     alice = org.users.alice
     alliance = _alliance(alice, org.harbin, "city", "哈尔滨焊接联盟")
     assert not LedgerLine.objects.filter(source=f"alliance:{alliance.pk}").exists()
+    from django.test import Client
+
+    from gongjiang.api.models import ApiToken
+
+    _token, raw = ApiToken.issue(user=alice, name="t")
+    body = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/alliances/{alliance.pk}").json()
+    assert (body["name"], body["subsidy_line_id"], body["subsidy_amount"]) == ("哈尔滨焊接联盟", None, None)
 
 
 def test_without_a_rule_in_force_there_is_no_line(org):
     prov = org.users.prov
     alliance = _alliance(prov, org.province, "provincial", "省联盟")
     assert not LedgerLine.objects.filter(source=f"alliance:{alliance.pk}").exists()
+
+
+def test_the_api_shows_the_alliance_subsidy_and_totals(org, rules):
+    from django.test import Client
+
+    from gongjiang.api.models import ApiToken
+
+    prov = org.users.prov
+    alliance = _alliance(prov, org.province, "provincial", "省装备制造创新工作室联盟")
+    _token, raw = ApiToken.issue(user=prov, name="t")
+    body = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/alliances/{alliance.pk}").json()
+    line = LedgerLine.objects.get(source=f"alliance:{alliance.pk}")
+    assert (body["subsidy_line_id"], body["subsidy_amount"], body["subsidy_state"]) == (line.pk, "50000.00", "proposed")
+    assert (body["project_count"], body["total_economic_value"]) == (0, "0")
