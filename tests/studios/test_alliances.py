@@ -344,3 +344,29 @@ def test_the_chair_rotates_among_current_members(board):
     assert board.alliance.chair is None
     with pytest.raises(services.StudiosError):
         services.set_chair(actor=alice, scope=Scope(alice), alliance=board.alliance, membership=board.member_a)
+
+
+def test_the_inactivity_command_acts_as_a_union_official(board):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    services.record_activity(
+        actor=board.users.alice,
+        scope=Scope(board.users.alice),
+        alliance=board.alliance,
+        kind="meeting",
+        held_on=dt.date.today(),
+        title="例会",
+        members=[board.member_a],
+    )
+    out = io.StringIO()
+    call_command("check_alliances", "--as", "alice", stdout=out)
+    lines = out.getvalue().splitlines()
+    # joined 2025-04-01 and idle since: B and the external member are warned (today is after April 2026)
+    assert sorted(lines[:-1]) == sorted(
+        [f"{board.alliance.name}\t一汽焊装工作室\twarned", f"{board.alliance.name}\t管道安装创新工作室\twarned"]
+    )
+    assert lines[-1] == "1 alliances checked."
+    with pytest.raises(CommandError):
+        call_command("check_alliances", "--as", "charlie", stdout=io.StringIO())
