@@ -72,6 +72,7 @@ def test_main_pages_render_for_role(org, open_tab, username):
             ("Workers", workers),
             ("Competitions", workers),  # every role that sees workers organises or enters competitions
             ("Judges", accounts),  # the admins who organise competitions keep judge pools
+            ("Studios", workers),  # the unions that see workers see their studios and alliances
             ("Employers", employers),
             ("Unions", unions),
             ("Imports", workers),
