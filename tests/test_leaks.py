@@ -88,7 +88,10 @@ PAGES = {
     # the alliance (its lead union's subtree, and the unions and leads of every member studio): that is
     # what membership means (成果社会化共享), and so do its joint projects, its board and the matcher's
     # reasons (which cite members' project titles). A member studio's own page, team, honours and
-    # projects stay with its employer's unions and its lead (test_alliance_members_see_names_only below).
+    # projects stay with its employer's unions and its lead (test_alliance_members_see_each_other_by_name_only
+    # below). A problem its poster opens to every alliance (揭榜挂帅 across alliances) is seen, with the
+    # posting studio's name and employer, by every union official and studio lead
+    # (test_an_opened_problem_is_public_to_the_board_only below).
     "studios:list": ("list", lambda o: {}),
     "studios:create": ("form", lambda o: {}),
     "studios:detail": ("object", lambda o: {"pk": o.harbin_studio.pk}),
@@ -507,3 +510,65 @@ def test_alliance_members_see_each_other_by_name_only(leaky, as_user):
     assert names == [HARBIN_STUDIO, "齐齐哈尔机床装配创新工作室"]
     # Bob's union cannot act for the Harbin member: not delist it, not post for it
     assert client.post(f"/studios/alliances/{shared.pk}/chair/").status_code == 403
+
+
+def test_an_opened_problem_is_public_to_the_board_only(leaky, as_user):
+    """Public by design: once the poster opens Harbin's problem to every alliance, Bob sees it on the
+    board and its page; the poster's studio page, its alliance and its joint project stay Harbin's."""
+    from gongjiang.studios.models import Problem
+
+    client = as_user(leaky.users.bob)
+    assert HARBIN_PROBLEM not in _body(client.get("/studios/problems/"))
+    Problem.objects.filter(pk=leaky.harbin_problem.pk).update(open_to_all=True)
+    assert HARBIN_PROBLEM in _body(client.get(f"/studios/problems/?q={HARBIN_PROBLEM[:4]}"))
+    assert client.get(f"/studios/problems/{leaky.harbin_problem.pk}/").status_code == 200
+    for url in (
+        f"/studios/{leaky.harbin_studio.pk}/",
+        f"/studios/alliances/{leaky.harbin_alliance.pk}/",
+        f"/studios/projects/{leaky.harbin_project.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    # Charlie (no role) and the judge still see nothing
+    for who in ("charlie", "judge"):
+        assert (
+            as_user(getattr(leaky.users, who)).get(f"/studios/problems/{leaky.harbin_problem.pk}/").status_code == 404
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "payload", "model"),
+    [
+        ("/studios/new/", "studio", "Studio"),
+        ("/studios/alliances/new/", "alliance", "Alliance"),
+    ],
+)
+def test_forms_naming_harbin_write_nothing(leaky, as_user, url, payload, model):
+    from django.apps import apps
+
+    data = {
+        "studio": {
+            "name": "越权工作室",
+            "level": "city",
+            "employer": leaky.harbin_employer.pk,
+            "lead": leaky.harbin_worker.id_number_masked,
+            "field": "x",
+            "founded_on": "2020-01-01",
+        },
+        "alliance": {
+            "name": "越权联盟",
+            "level": "city",
+            "lead_union": leaky.harbin.pk,
+            "founded_on": "2020-01-01",
+            "founding_document": "x",
+            "bar": "60",
+            "inactive_months": "12",
+            "waiting_months": "12",
+            "studios": [leaky.harbin_studio.pk],
+        },
+    }[payload]
+    Model = apps.get_model("studios", model)
+    before = Model.objects.count()
+    response = as_user(leaky.users.bob).post(url, data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= ({"employer"} if payload == "studio" else {"lead_union", "studios"})
+    assert Model.objects.count() == before
