@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gongjiang.awards.models import LedgerLine
@@ -55,6 +55,12 @@ def can_act_for(scope: Scope, studio: Studio) -> bool:
     uid = _user_id(scope)
     lead_user = Studio.objects.filter(pk=studio.pk).values_list("lead__user_id", flat=True).first()
     return (uid is not None and lead_user == uid) or scope.covers(MANAGE_STUDIOS, studio.union_id)
+
+
+def needs_new_lead(qs: QuerySet[Studio]) -> QuerySet[Studio]:
+    """Open studios whose lead retired, left, or moved to another employer: to close or hand over."""
+    gone = ~Q(lead__status="employed") | ~Q(lead__employer_id=F("employer_id"))
+    return qs.filter(gone).exclude(state__in=(StudioState.CLOSED, StudioState.REJECTED))
 
 
 def alliances_for_user(scope: Scope) -> QuerySet[Alliance]:

@@ -53,6 +53,7 @@ from .queries import (
     current_members,
     led_studios,
     manages_alliance,
+    needs_new_lead,
     problems_for_user,
     projects_for_user,
     studio_totals,
@@ -118,6 +119,8 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(level=level)
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
+    if request.GET.get("attention"):
+        qs = needs_new_lead(qs)
     if fmt := request.GET.get("fmt"):
         return StudioExporter().response(qs.prefetch_related("occupations"), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

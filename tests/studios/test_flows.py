@@ -128,3 +128,12 @@ def test_the_targets_page_sets_yearly_targets_in_the_users_reach(org, as_user):
     staff = as_user(org.users.staff)  # sees targets of its subtree (none), may not set any
     assert staff.get("/studios/targets/").status_code == 200
     assert staff.post("/studios/targets/", {"year": "2026", "alliances": "1"}).status_code == 403
+
+
+def test_the_list_finds_studios_whose_lead_is_gone(alliance, as_user):
+    from gongjiang.people.models import Worker
+
+    Worker.objects.filter(pk=alliance.second.lead_id).update(status="retired")
+    client = as_user(alliance.users.alice)
+    assert [s.pk for s in client.get("/studios/?attention=1").context["page"]] == [alliance.second.pk]
+    assert "领衔人已离岗" in client.get("/studios/").content.decode()
