@@ -57,6 +57,21 @@ def can_act_for(scope: Scope, studio: Studio) -> bool:
     return (uid is not None and lead_user == uid) or scope.covers(MANAGE_STUDIOS, studio.union_id)
 
 
+def claimable_studios(scope: Scope, problem: Problem) -> QuerySet[Studio]:
+    """The named studios the user acts for that may still claim the problem: current members of its
+    alliance (of any alliance, if the problem is open to all), not the poster, not claimed already.
+    The same rule as :func:`services.may_claim`, as one query."""
+    members = Membership.objects.filter(state__in=CURRENT_MEMBER_STATES)
+    if not problem.open_to_all:
+        members = members.filter(alliance_id=problem.alliance_id)
+    return (
+        acting_studios(scope)
+        .filter(state=StudioState.NAMED, pk__in=members.values("studio_id"))
+        .exclude(pk=problem.studio_id)
+        .exclude(pk__in=problem.claims.values("studio_id"))
+    )
+
+
 def needs_new_lead(qs: QuerySet[Studio]) -> QuerySet[Studio]:
     """Open studios whose lead retired, left, or moved to another employer: to close or hand over."""
     gone = ~Q(lead__status="employed") | ~Q(lead__employer_id=F("employer_id"))
@@ -215,7 +230,9 @@ def match_candidates(scope: Scope, problem: Problem) -> QuerySet[Studio]:
 
 def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
     """Rank the candidates by how well their field, occupations, past projects and results fit the problem."""
-    studios = list(match_candidates(scope, problem).prefetch_related("occupations", "results"))
+    studios = list(
+        match_candidates(scope, problem).select_related("employer").prefetch_related("occupations", "results")
+    )
     projects: dict[int, list[tuple[str, str]]] = {}
     rows = Project.participants.through.objects.filter(studio_id__in=[s.pk for s in studios]).values_list(
         "studio_id", "project__title", "project__outcome"

@@ -50,6 +50,7 @@ from .queries import (
     alliance_totals,
     alliances_for_user,
     can_act_for,
+    claimable_studios,
     current_members,
     led_studios,
     manages_alliance,
@@ -729,9 +730,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
     scope = request.scope
     is_poster = can_act_for(scope, problem.studio)
-    claimable = [s for s in acting_studios(scope).filter(state=StudioState.NAMED) if services.may_claim(problem, s)]
-    claimed = set(problem.claims.values_list("studio_id", flat=True))
-    claim_studios = Studio.objects.filter(pk__in=[s.pk for s in claimable if s.pk not in claimed])
+    claim_studios = claimable_studios(scope, problem)
     context = {
         "problem": problem,
         "claims": problem.claims.select_related("studio__employer"),

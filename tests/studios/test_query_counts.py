@@ -75,3 +75,26 @@ def test_studio_lists_do_not_grow_with_rows(org, as_user, url):
     _add(org, 1)
     _add(org, 2)
     assert _count(client, url, headers) == one
+
+
+@pytest.mark.parametrize("kind", ["problem", "alliance", "studio"])
+def test_detail_pages_do_not_grow_with_members(org, as_user, kind):
+    """The problem page (suggestions, claimable studios), the alliance page and the studio page cost the
+    same with one member more or three."""
+    from gongjiang.studios.models import Alliance, Problem, Studio
+
+    alice = org.users.alice
+    client = as_user(org.users.prov)
+    _add(org, 0)
+    alliance, problem, studio = Alliance.objects.get(), Problem.objects.get(), Studio.objects.order_by("pk").first()
+    url = {
+        "problem": f"/studios/problems/{problem.pk}/",
+        "alliance": f"/studios/alliances/{alliance.pk}/",
+        "studio": f"/studios/{studio.pk}/",
+    }[kind]
+    one = _count(client, url, {})
+    for i in range(2):
+        extra = f.studio(alice, org.harbin_employer, f"新成员{i}", "焊接", projects=(f"焊接项目{i}",))
+        services.add_member(actor=alice, scope=Scope(alice), alliance=alliance, studio=extra)
+        services.claim_problem(actor=alice, scope=Scope(alice), problem=problem, studio=extra, plan="x")
+    assert _count(client, url, {}) == one
