@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "gongjiang.core.context.capabilities",
+                "gongjiang.awards.context.expert_reviews",
             ],
         },
     }

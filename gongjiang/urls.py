@@ -19,6 +19,8 @@ urlpatterns = [
     path("studios/", include("gongjiang.studios.urls")),
     path("verify/", competition_results.verify, name="verify_form"),
     path("verify/<slug:code>/", competition_results.verify, name="verify"),
+    path("policy/", include("gongjiang.policy.urls")),
+    path("awards/", include("gongjiang.awards.urls")),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),

@@ -24,7 +24,7 @@ def test_seed_demo_builds_a_province(db):
     assert {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS, State.FINAL} <= states
     assert Result.objects.filter(event__competition__state=State.FINAL).exists()
     assert Certificate.objects.filter(revoked_at__isnull=True).exists()
-    for username in ("sheng", "haerbin", "qiqihaer", "hafei", "caipan", "qinshijun"):
+    for username in ("sheng", "caiwu", "haerbin", "qiqihaer", "hafei", "caipan", "qinshijun"):
         assert User.objects.get(username=username).check_password("gongjiang-demo")
         assert username in out.getvalue()
     # the studio lead log-in leads the 哈电 studio, chair of the cross-industry alliance of eleven
@@ -37,6 +37,14 @@ def test_seed_demo_builds_a_province(db):
     assert jixi.count() == 7
     assert sum(p.economic_value for p in Project.objects.filter(alliance__in=jixi, closed_on__year=2023)) > 70_000_000
     assert Alliance.objects.get(name="林业工会劳模创新工作室联盟").memberships.count() == 3
+    # policy and awards: rules cited by paid rewards, pending proposals, a closed and an open honour cycle
+    from gongjiang.awards.models import Decision, HonourCycle, LedgerLine
+
+    assert LedgerLine.objects.filter(state="paid", rule__document__doc_no="演示〔2023〕1号").exists()
+    assert all(line.paid_by_id != line.approved_by_id for line in LedgerLine.objects.filter(state="paid"))
+    assert Decision.objects.filter(state="proposed").exists()
+    assert set(HonourCycle.objects.values_list("state", flat=True)) == {"closed", "nominating"}
+    assert Worker.objects.get(name="秦世俊").honours.filter(title="龙江大工匠").exists()
     # a second run with --if-empty changes nothing
     call_command("seed_demo", if_empty=True, stdout=io.StringIO())
     assert Worker.objects.count() == 303 + studio_demo.WORKERS

@@ -7,6 +7,7 @@ must get 403/404, or, for lists, exports, searches and counts, a result with non
 Harbin's rows in it.
 """
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -128,6 +129,38 @@ PAGES = {
     "studios:project_progress": ("object", lambda o: {"pk": o.harbin_project.pk}),
     "studios:project_close": ("object", lambda o: {"pk": o.harbin_project.pk}),
     "studios:targets": ("list", lambda o: {}),
+    # policy documents and rules are provincial: every official reads them, none is Harbin's
+    "policy:documents": ("list", lambda o: {}),
+    "policy:document": ("list", lambda o: {"pk": o.policy_doc.pk}),
+    "policy:document_create": ("form", lambda o: {}),
+    "policy:document_edit": ("form", lambda o: {"pk": o.policy_doc.pk}),
+    "policy:attachment_add": ("object", lambda o: {"pk": o.policy_doc.pk}),
+    "policy:attachment": ("list", lambda o: {"pk": o.policy_attachment.pk}),
+    "policy:rules": ("list", lambda o: {}),
+    "policy:rule": ("list", lambda o: {"pk": o.harbin_decision.rule_id}),
+    "policy:rule_create": ("form", lambda o: {}),
+    "policy:rule_new_version": ("form", lambda o: {"pk": o.harbin_decision.rule_id}),
+    "awards:decisions": ("list", lambda o: {}),
+    "awards:decision": ("object", lambda o: {"pk": o.harbin_decision.pk}),
+    "awards:propose": ("object", lambda o: {"pk": o.harbin_comp.pk}),
+    "awards:ledger": ("list", lambda o: {}),
+    "awards:line": ("object", lambda o: {"pk": o.harbin_line.pk}),
+    "awards:budgets": ("list", lambda o: {}),
+    "awards:report": ("list", lambda o: {}),
+    # honour cycles are provincial; each union sees only its own allocation and nominees in them
+    "awards:cycles": ("list", lambda o: {}),
+    "awards:cycle": ("list", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:cycle_advance": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:allocate": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:nominate": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:nomination": ("object", lambda o: {"pk": o.harbin_nomination.pk}),
+    "awards:nomination_action": ("object", lambda o: {"pk": o.harbin_nomination.pk}),
+    "awards:materials": ("object", lambda o: {"pk": o.harbin_nomination.pk}),
+    "awards:objection_decide": ("object", lambda o: {"pk": o.harbin_nomination_objection.pk}),
+    # the public notice of nominees (names masked) and the honour roll are public by design
+    "awards:notice": ("public", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:showcase": ("public", lambda o: {}),
+    "awards:showcase_year": ("public", lambda o: {"year": 2026}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),
@@ -164,6 +197,18 @@ API = {
     ("POST", "/api/problems/{problem_id}/claims"): ("object", lambda o: {"problem_id": o.harbin_problem.pk}),
     ("GET", "/api/projects"): ("list", lambda o: {}),
     ("GET", "/api/projects/{project_id}"): ("object", lambda o: {"project_id": o.harbin_project.pk}),
+    ("GET", "/api/policy/documents"): ("list", lambda o: {}),
+    ("GET", "/api/policy/documents/{document_id}"): ("list", lambda o: {"document_id": o.policy_doc.pk}),
+    ("GET", "/api/policy/rules"): ("list", lambda o: {}),
+    ("GET", "/api/policy/rules/{rule_id}"): ("list", lambda o: {"rule_id": o.harbin_decision.rule_id}),
+    ("GET", "/api/decisions"): ("list", lambda o: {}),
+    ("GET", "/api/decisions/{decision_id}"): ("object", lambda o: {"decision_id": o.harbin_decision.pk}),
+    ("POST", "/api/decisions/{decision_id}/review"): ("object", lambda o: {"decision_id": o.harbin_decision.pk}),
+    ("GET", "/api/ledger"): ("list", lambda o: {}),
+    ("GET", "/api/ledger/{line_id}"): ("object", lambda o: {"line_id": o.harbin_line.pk}),
+    ("POST", "/api/ledger/{line_id}/actions"): ("object", lambda o: {"line_id": o.harbin_line.pk}),
+    ("GET", "/api/nominations"): ("list", lambda o: {}),
+    ("GET", "/api/nominations/{nomination_id}"): ("object", lambda o: {"nomination_id": o.harbin_nomination.pk}),
 }
 
 
@@ -191,7 +236,7 @@ def test_every_route_is_covered():
 
 
 @pytest.fixture
-def leaky(contest, as_user):
+def leaky(contest, as_user, policy):
     org = contest
     """Harbin's objects that only Alice's side may touch."""
     org.harbin_job = ImportJob.objects.create(
@@ -289,6 +334,73 @@ def _harbin_studios(org):
 HARBIN_STUDIO = "哈尔滨锅炉焊接创新工作室"
 HARBIN_ALLIANCE = "哈尔滨锅炉制造创新工作室联盟"
 HARBIN_PROBLEM = "集箱管座焊缝气孔难题"
+    _awards(org, harbin_result)
+    return org
+
+
+def _awards(org, harbin_result):
+    """A decision from Harbin's own competition, its ledger line, and a Harbin nomination with an objection."""
+    from django.core.files.base import ContentFile
+
+    from gongjiang.awards import services as awards
+    from gongjiang.awards.models import Decision, LedgerLine, Nomination, NominationObjection
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.policy.models import Attachment, PolicyDocument, Programme, Rule
+
+    alice, prov = org.users.alice, org.users.prov
+    org.policy_doc = PolicyDocument.objects.get(doc_no="演示〔2023〕1号")
+    org.policy_attachment = Attachment.objects.create(
+        document=org.policy_doc, name="附件.txt", file=ContentFile(b"policy text", name="a.txt"), uploaded_by=prov
+    )
+    org.harbin_decision = Decision.objects.create(
+        kind="reward",
+        rule=Rule.objects.get(code="reward-provincial1-top3"),
+        result=harbin_result,
+        worker=org.harbin_worker,
+        union=org.daoli,
+        owner=org.harbin,
+        decided_on=dt.date(2026, 6, 1),
+        reason_code="reward_ceiling",
+        reason_params={
+            "rank": 1,
+            "field": 1,
+            "tier": "city",
+            "amount": "100",
+            "rule": "r",
+            "version": 1,
+            "doc_no": "d",
+            "clause": "c",
+        },
+        ceiling=100,
+    )
+    org.harbin_line = LedgerLine.objects.create(
+        programme=Programme.objects.get(code="competition-rewards"),
+        year=2026,
+        union=org.daoli,
+        worker=org.harbin_worker,
+        payee=org.harbin_worker.name,
+        amount=100,
+        reason="x",
+        decision=org.harbin_decision,
+        proposed_by=alice,
+    )
+    cycle = awards.open_cycle(
+        actor=prov, scope=Scope(prov), rule=Rule.objects.get(code="honour-master-craftsman"), year=2026
+    )
+    allocation = awards.allocate(actor=prov, scope=Scope(prov), cycle=cycle, union=org.harbin, quota=2)
+    org.harbin_nomination = Nomination.objects.create(
+        cycle=cycle,
+        allocation=allocation,
+        worker=org.harbin_worker,
+        union=org.daoli,
+        statement="哈尔滨推荐事迹",
+        materials=ContentFile(b"materials", name="m.txt"),
+        state="in_notice",
+        nominated_by=alice,
+    )
+    org.harbin_nomination_objection = NominationObjection.objects.create(
+        nomination=org.harbin_nomination, text="异议", raised_by=alice
+    )
 
 
 def _markers(org) -> list[str]:
@@ -358,7 +470,8 @@ def test_pages(leaky, as_user, who, name):
         ]
     for query in queries:
         response = client.get(url + query)
-        assert response.status_code in {200, 403}, (url + query, response.status_code)
+        # 404: a provincial object (a cycle, a document) that this user has no business seeing at all
+        assert response.status_code in {200, 403, 404}, (url + query, response.status_code)
         if response.status_code == 200:
             body = _body(response)
             # the searched term is echoed in the search box; a leaked row would show its other columns
@@ -419,6 +532,10 @@ def test_api(leaky, who, operation):
                 }
             if path.endswith("/claims"):
                 payload = {"studio_id": leaky.harbin_studio.pk, "plan": "越权"}
+            if path.endswith("/review"):
+                payload = {"verdict": "accept"}
+            if path.endswith("/actions"):
+                payload = {"action": "approve"}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":

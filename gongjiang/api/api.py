@@ -28,6 +28,7 @@ from gongjiang.people.queries import filter_workers, workers_for_user
 from gongjiang.studios.api import router as studios_router
 
 from .auth import TokenAuth
+from .awards import router as awards_router
 from .schemas import (
     AssignmentOut,
     CompetitionOut,
@@ -293,3 +294,4 @@ api.add_router("/", orgs)
 api.add_router("/", people)
 api.add_router("/", competitions)
 api.add_router("/", studios_router)
+api.add_router("/", awards_router)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.competitions.models import Result
 from gongjiang.orgs.models import Union
+from gongjiang.people.enums import Grade
 from gongjiang.people.models import Honour, Occupation, SkillGrade, Worker
 from gongjiang.policy.engine import explain
 from gongjiang.policy.models import Programme, Rule
@@ -37,15 +38,20 @@ class Decision(models.Model):
     reason_params = models.JSONField(default=dict)
     ceiling = models.DecimalField(_("proposed amount"), null=True, blank=True, **MONEY)
     amount = models.DecimalField(_("granted amount"), null=True, blank=True, **MONEY)
-    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices, null=True, blank=True)
     occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED)
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     skill_grade = models.OneToOneField(
         SkillGrade, null=True, blank=True, on_delete=models.PROTECT, related_name="decision"
     )
@@ -113,21 +119,38 @@ class LedgerLine(models.Model):
     )
     source = models.CharField(max_length=60, blank=True)  # e.g. "alliance:12" for a subsidy
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     payment_ref = models.CharField(_("payment reference"), max_length=60, blank=True)
     rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for rejection"), blank=True)
 
     class Meta:
@@ -208,12 +231,19 @@ class Nomination(models.Model):
         _("state"), max_length=10, choices=NominationState.choices, default=NominationState.SUBMITTED
     )
     score = models.DecimalField(_("review score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), on_delete=models.PROTECT, related_name="+"
+    )
     nominated_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     honour = models.OneToOneField(Honour, null=True, blank=True, on_delete=models.PROTECT, related_name="nomination")
 
@@ -249,12 +279,19 @@ class Review(models.Model):
 class NominationObjection(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="objections")
     text = models.TextField(_("objection"))
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN)
     decision = models.TextField(_("decision"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

@@ -11,12 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongjiang.competitions.enums import State
-from gongjiang.competitions.models import Competition, Result
+from gongjiang.competitions.models import Competition, Entry, Result
 from gongjiang.competitions.results import add_working_days, calendar_exceptions
 from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
@@ -53,42 +53,61 @@ class AwardError(Exception):
 # ---------------------------------------------------------------- proposals from results
 
 
-def _facts(results: list[Result], on: dt.date) -> list[engine.ResultFacts]:
-    field_sizes = dict(
-        Result.objects.filter(event_id__in={r.event_id for r in results})
-        .values_list("event_id")
-        .annotate(n=Count("id"))
-    )
-    held: dict[tuple[int, int], int] = {}
-    for worker_id, occupation_id, grade in SkillGrade.objects.filter(
-        worker_id__in={r.entry.worker_id for r in results}
-    ).values_list("worker_id", "occupation_id", "grade"):
-        held[(worker_id, occupation_id)] = max(grade, held.get((worker_id, occupation_id), 0))
-    return [
-        engine.ResultFacts(
-            result_id=r.pk,
-            worker_id=r.entry.worker_id,
-            tier=r.event.competition.tier,
-            rank=r.rank,
-            field_size=field_sizes[r.event_id],
-            occupation_id=r.event.occupation_id,
-            on=on,
-            is_student=r.entry.worker.status == WorkerStatus.STUDENT,
-            region_code=r.entry.region_code,
-            held_grade=held.get((r.entry.worker_id, r.event.occupation_id)),
+def _facts(competition: Competition, on: dt.date) -> tuple[list[engine.ResultFacts], dict[int, int]]:
+    """The facts of every result of a competition, read as plain values (no model instances).
+
+    Returns the facts and each result's union (the worker's, for the decision's scope).
+    """
+    results = Result.objects.filter(event__competition=competition)
+    entrants = Entry.objects.filter(event__competition=competition).values("worker_id")
+    field_sizes = dict(results.order_by().values_list("event_id").annotate(n=Count("id")))
+    held = {
+        (w, o): g
+        for w, o, g in SkillGrade.objects.filter(worker_id__in=entrants)
+        .order_by()
+        .values_list("worker_id", "occupation_id")
+        .annotate(top=Max("grade"))
+    }
+    facts, unions = [], {}
+    for pk, event_id, rank, worker_id, status, region, union_id, occupation_id in results.values_list(
+        "pk",
+        "event_id",
+        "rank",
+        "entry__worker_id",
+        "entry__worker__status",
+        "entry__region_code",
+        "entry__union_id",
+        "event__occupation_id",
+    ):
+        unions[pk] = union_id
+        facts.append(
+            engine.ResultFacts(
+                result_id=pk,
+                worker_id=worker_id,
+                tier=competition.tier,
+                rank=rank,
+                field_size=field_sizes[event_id],
+                occupation_id=occupation_id,
+                on=on,
+                is_student=status == WorkerStatus.STUDENT,
+                region_code=region,
+                held_grade=held.get((worker_id, occupation_id)),
+            )
         )
-        for r in results
-    ]
+    return facts, unions
 
 
-def promoted_years(worker_ids: set[int]) -> set[tuple[int, int]]:
-    """(worker, year) pairs that already have a competition promotion, granted or proposed."""
+def promoted_years(workers: Any) -> set[tuple[int, int]]:
+    """(worker, year) pairs that already have a competition promotion, granted or proposed.
+
+    ``workers``: worker ids, or a subquery of them.
+    """
     proposed = Decision.objects.filter(
-        worker_id__in=worker_ids,
+        worker_id__in=workers,
         kind=DecisionKind.PROMOTION,
         state__in=[DecisionState.PROPOSED, DecisionState.ACCEPTED],
     ).values_list("worker_id", "decided_on")
-    granted = SkillGrade.objects.filter(worker_id__in=worker_ids, source=GradeSource.COMPETITION).values_list(
+    granted = SkillGrade.objects.filter(worker_id__in=workers, source=GradeSource.COMPETITION).values_list(
         "worker_id", "awarded_on"
     )
     return {(w, day.year) for w, day in [*proposed, *granted]}
@@ -102,37 +121,30 @@ def propose_for_competition(competition: Competition) -> int:
         raise AwardError(_("Only final results lead to rewards and promotions."))
     on = competition.finalised_on or timezone.localdate()
     done = set(Decision.objects.filter(result__event__competition=competition).values_list("result_id", "kind"))
-    results = list(
-        Result.objects.filter(event__competition=competition).select_related("event__competition", "entry__worker")
-    )
-    facts = _facts(results, on)
-    workers = {f.worker_id for f in facts}
-    # lock the workers so that two competitions finishing at once cannot both promote one person
-    list(Worker.objects.select_for_update().filter(pk__in=workers).values_list("pk", flat=True))
-    outcome = engine.decide(facts, rule_views(("reward", "promotion", "title")), promoted_years(workers))
-    by_id = {r.pk: r for r in results}
-    rows = []
-    for p in outcome.proposals:
-        if (p.result_id, p.kind) in done:
-            continue
-        result = by_id[p.result_id]
-        rows.append(
-            Decision(
-                kind=p.kind,
-                rule_id=p.rule_id,
-                result=result,
-                worker_id=p.worker_id,
-                union_id=result.entry.union_id,
-                owner_id=competition.organiser_id,
-                decided_on=on,
-                reason_code=p.reason_code,
-                reason_params=p.params,
-                ceiling=p.amount,
-                grade=p.grade,
-                occupation_id=p.occupation_id,
-                title=p.title,
-            )
+    entrants = Entry.objects.filter(event__competition=competition).values("worker_id")
+    # lock the entrants so that two competitions finishing at once cannot both promote one person
+    list(Worker.objects.select_for_update().filter(pk__in=entrants).values_list("pk", flat=True))
+    facts, unions = _facts(competition, on)
+    outcome = engine.decide(facts, rule_views(("reward", "promotion", "title")), promoted_years(entrants))
+    rows = [
+        Decision(
+            kind=p.kind,
+            rule_id=p.rule_id,
+            result_id=p.result_id,
+            worker_id=p.worker_id,
+            union_id=unions[p.result_id],
+            owner_id=competition.organiser_id,
+            decided_on=on,
+            reason_code=p.reason_code,
+            reason_params=p.params,
+            ceiling=p.amount,
+            grade=p.grade,
+            occupation_id=p.occupation_id,
+            title=p.title,
         )
+        for p in outcome.proposals
+        if (p.result_id, p.kind) not in done
+    ]
     Decision.objects.bulk_create(rows)
     return len(rows)
 

@@ -174,4 +174,10 @@ def me(request: HttpRequest) -> HttpResponse:
     """The worker's own record, laid out for a phone."""
     worker = Worker.objects.filter(user=request.user).select_related("employer").first()
     grades = worker.grades.select_related("occupation").order_by("-awarded_on") if worker else []
-    return render(request, "people/me.html", {"worker": worker, "grades": grades})
+    # awards and subsidies paid through the ledger (the awards app hangs them on the worker)
+    awards = (
+        worker.ledger_lines.exclude(state="rejected").select_related("programme").order_by("-id")  # type: ignore[attr-defined]
+        if worker
+        else []
+    )
+    return render(request, "people/me.html", {"worker": worker, "grades": grades, "awards": awards})

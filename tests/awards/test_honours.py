@@ -172,3 +172,12 @@ def test_a_person_holds_a_programme_title_once(cycle):
         services.nominate(
             actor=alice, scope=Scope(alice), allocation=cycle.harbin_alloc, worker=cycle.harbin_worker, statement="x"
         )
+
+
+def test_an_expert_finds_the_cycle_to_score_from_the_menu(cycle, as_user):
+    prov = cycle.users.prov
+    services.advance_cycle(actor=prov, scope=Scope(prov), cycle=cycle.cycle, to=CycleState.REVIEWING)
+    page = as_user(cycle.expert).get("/").content.decode()
+    assert 'href="/awards/honours/"' in page
+    assert as_user(cycle.expert).get("/awards/honours/").status_code == 200
+    assert 'href="/awards/honours/"' not in as_user(cycle.users.charlie).get("/").content.decode()

@@ -41,14 +41,16 @@ TIMEOUT_MS = 10_000
 _FAILED_LOAD = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
 
 
-def zh(msgid: str, plural: str | None = None, **params: object) -> str:
+def zh(msgid: str, plural: str | None = None, *, context: str | None = None, **params: object) -> str:
     """``msgid`` as the zh-Hans catalog has it; fails if the catalog has no translation.
 
     With ``plural``, the message is the plural pair a ``{% blocktranslate count counter=… %}``
-    looks up, and ``counter`` picks the form.
+    looks up, and ``counter`` picks the form; ``context`` is a ``pgettext`` context.
     """
     with translation.override("zh-hans"):
-        if plural is None:
+        if context is not None:
+            text = translation.pgettext(context, msgid)
+        elif plural is None:
             text = translation.gettext(msgid)
         else:
             text = translation.ngettext(msgid, plural, int(params["counter"]))

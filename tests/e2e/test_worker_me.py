@@ -37,7 +37,7 @@ def test_worker_sees_own_record_on_phone(org, open_tab):
     assert HARBIN_ID not in page.content()
     grade_label = zh("Senior worker (level 3)")
     assert card.inner_text().count(grade_label) == 1  # the highest grade
-    grades = page.locator("main .list-group-item")
+    grades = page.locator("#my-grades .list-group-item")
     assert grades.count() == 1
     assert grades.first.locator(".fw-semibold").inner_text().strip() == f"车工 · {grade_label}"
     assert "HRB-0001" in grades.first.inner_text()

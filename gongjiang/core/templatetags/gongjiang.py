@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -25,3 +26,13 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@register.filter
+def yesno_bool(value: object) -> object:
+    """Booleans as 是/否 (Yes/No), None as a dash, anything else as it is."""
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    return "—" if value in (None, "") else value

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gongjiang.awards import demo as awards_demo
 from gongjiang.competitions import certificates, marking
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import State
@@ -29,6 +30,7 @@ from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
 from gongjiang.studios import demo as studio_demo
+from gongjiang.policy import seed as policy_seed
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
@@ -157,9 +159,15 @@ class Command(BaseCommand):
             admin = self.build_users(province, cities, industries, employers)
         self.build_workers(rng, admin, employers, opts["workers"])
         self.link_worker_logins(admin, employers)
+        policy_seed.load()
         self.build_competitions(rng, admin, cities)
         self.build_past_competitions(rng, admin)
         studio_demo.build(admin, User.objects.get(username="gongzuoshi"))
+        awards_demo.build(
+            sheng=admin,
+            caiwu=User.objects.get(username="caiwu"),
+            reviewers=list(User.objects.filter(username__in=["caipan", "caipan2", "caipan3"])),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
@@ -252,6 +260,7 @@ class Command(BaseCommand):
     ) -> User:
         by_name = {e.name: e for e in employers}
         plan = (
+            ("caiwu", "省总 财务处 审核员", province, RoleKind.PROVINCE_ADMIN),
             ("sheng", "省总 管理员", province, RoleKind.PROVINCE_ADMIN),
             ("haerbin", "哈尔滨市总 管理员", cities["230100"], RoleKind.UNION_ADMIN),
             ("qiqihaer", "齐齐哈尔市总 管理员", cities["230200"], RoleKind.UNION_ADMIN),
@@ -482,6 +491,7 @@ class Command(BaseCommand):
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.NOTICE)
         Competition.objects.filter(pk=competition.pk).update(notice_ends_on=dt.date(year, 10, 10))
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.FINAL)
+        awards_demo.refinalise(competition, dt.date(year, 10, 12))
         certificates.issue_all(actor=user, scope=scope, competition=competition)
 
     def mark_event(self, rng: random.Random, event: Any, judges: list[Any]) -> None:

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "awards"
+urlpatterns = [
+    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
+    path("competitions/<int:pk>/propose/", views.propose, name="propose"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/<int:pk>/", views.line_detail, name="line"),
+    path("budgets/", views.budgets, name="budgets"),
+    path("report/", views.report, name="report"),
+    path("honours/", views.cycle_list, name="cycles"),
+    path("honours/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("honours/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
+    path("honours/<int:pk>/allocate/", views.allocate, name="allocate"),
+    path("honours/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("honours/<int:pk>/notice/", views.public_notice, name="notice"),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination"),
+    path("nominations/<int:pk>/action/", views.nomination_action, name="nomination_action"),
+    path("nominations/<int:pk>/materials/", views.nomination_materials, name="materials"),
+    path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),
+    path("showcase/", views.showcase, name="showcase"),
+    path("showcase/<int:year>/", views.showcase, name="showcase_year"),
+]

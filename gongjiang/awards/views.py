@@ -1,0 +1,533 @@
+"""Pages for decisions, the ledger, budgets, reports and honour cycles."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.competitions.queries import competitions_for_user
+from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Union
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.people.queries import workers_for_user
+from gongjiang.policy.models import Programme, Rule
+
+from . import reports, services
+from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
+from .exports import DecisionExporter, LedgerExporter
+from .models import HonourCycle, LedgerLine, Nomination, NominationObjection
+from .queries import cycles_for, decisions_for, lines_for, nominations_for
+
+PAGE_SIZE = 50
+
+
+def _need(request: HttpRequest, *caps: str) -> None:
+    if not any(request.scope.has(c) for c in caps):
+        raise PermissionDenied
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    _need(request, VIEW_AWARDS, REVIEW_AWARDS)
+    qs = decisions_for(request.scope).order_by("-decided_on", "result__event_id", "result__rank", "kind")
+    state = request.GET.get("state", DecisionState.PROPOSED if "state" not in request.GET else "")
+    if state:
+        qs = qs.filter(state=state)
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    if competition := _int_param(request, "competition"):
+        qs = qs.filter(result__event__competition_id=competition)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(worker__name__contains=q) | Q(result__event__competition__name__contains=q))
+    if request.GET.get("fmt") in {"xlsx", "csv"}:
+        return DecisionExporter().response(qs, request.GET["fmt"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # final competitions without proposals, from days some competition rule was already in force
+    first_rule = Rule.objects.filter(kind__in=DecisionKind.values).aggregate(day=Min("effective_from"))["day"]
+    final_without = (
+        competitions_for_user(request.scope)
+        .filter(state__in=["final", "archived"], events__results__isnull=False)
+        .filter(finalised_on__gte=first_rule or dt.date.max)
+        .filter(Q(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS)))
+        .exclude(events__results__decisions__isnull=False)
+        .distinct()[:10]
+    )
+    context = {
+        "page": page,
+        "q": q,
+        "state": state,
+        "states": DecisionState.choices,
+        "kinds": DecisionKind.choices,
+        "final_without": final_without,
+        "nav": "awards",
+    }
+    template = "awards/decision_list.html#table" if is_htmx(request) else "awards/decision_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(decisions_for(request.scope), pk=pk)
+    can_review = decision.state == DecisionState.PROPOSED and request.scope.covers(REVIEW_AWARDS, decision.owner_id)
+    if request.method == "POST":
+        if not request.scope.covers(REVIEW_AWARDS, decision.owner_id):
+            raise PermissionDenied
+        amount = None
+        if request.POST.get("amount"):
+            try:
+                amount = Decimal(request.POST["amount"])
+            except InvalidOperation:
+                messages.error(request, _("Enter the amount in yuan, e.g. 15000 or 15000.50."))
+                return redirect(decision)
+        try:
+            services.review_decision(
+                actor=request.user,
+                scope=request.scope,
+                decision=decision,
+                verdict=request.POST.get("verdict", ""),
+                amount=amount,
+                note=request.POST.get("note", ""),
+            )
+        except services.AwardError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Review recorded."))
+        return redirect(decision)
+    others = decisions_for(request.scope).filter(result=decision.result).exclude(pk=decision.pk)
+    return render(
+        request,
+        "awards/decision_detail.html",
+        {
+            "decision": decision,
+            "line": LedgerLine.objects.filter(decision=decision).first(),
+            "others": others,
+            "can_review": can_review,
+            "history": history(decision)[:50],
+            "nav": "awards",
+        },
+    )
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the rules over a final competition that has no proposals yet (e.g. final before the rules)."""
+    competition = get_object_or_404(competitions_for_user(request.scope), pk=pk)
+    request.scope.require(REVIEW_AWARDS, competition.organiser_id)
+    try:
+        n = services.propose_for_competition(competition)
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s proposals made.") % {"n": n})
+    return redirect("awards:decisions")
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    _need(request, VIEW_AWARDS, APPROVE_PAYMENTS)
+    qs = lines_for(request.scope).select_related("union").order_by("-id")
+    if state := request.GET.get("state"):
+        qs = qs.filter(state=state)
+    if programme := _int_param(request, "programme"):
+        qs = qs.filter(programme_id=programme)
+    if year := _int_param(request, "year"):
+        qs = qs.filter(year=year)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(payee__contains=q) | Q(payment_ref__contains=q))
+    if request.GET.get("fmt") in {"xlsx", "csv"}:
+        return LedgerExporter().response(qs, request.GET["fmt"])
+    totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "states": LineState.choices,
+        "programmes": Programme.objects.all(),
+        "totals": totals,
+        "nav": "ledger",
+    }
+    template = "awards/ledger.html#table" if is_htmx(request) else "awards/ledger.html"
+    return render(request, template, context)
+
+
+@login_required
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(lines_for(request.scope).select_related("decision", "nomination", "reverses"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        actions = {
+            "approve": lambda: services.approve_line(actor=request.user, scope=request.scope, line=line),
+            "pay": lambda: services.pay_line(
+                actor=request.user, scope=request.scope, line=line, payment_ref=request.POST.get("payment_ref", "")
+            ),
+            "reject": lambda: services.reject_line(
+                actor=request.user, scope=request.scope, line=line, reason=request.POST.get("reason", "")
+            ),
+            "reverse": lambda: services.reverse_line(
+                actor=request.user, scope=request.scope, line=line, reason=request.POST.get("reason", "")
+            ),
+        }
+        if action not in actions:
+            raise Http404
+        try:
+            result = actions[action]()
+        except services.AwardError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Done."))
+            return redirect(result)
+        return redirect(line)
+    reversal = LedgerLine.objects.filter(reverses=line).first()
+    can_move = request.scope.has(APPROVE_PAYMENTS)
+    return render(
+        request,
+        "awards/line_detail.html",
+        {"line": line, "reversal": reversal, "can_move": can_move, "history": history(line)[:50], "nav": "ledger"},
+    )
+
+
+@login_required
+def budgets(request: HttpRequest) -> HttpResponse:
+    _need(request, APPROVE_PAYMENTS)
+    if request.method == "POST":
+        programme = get_object_or_404(Programme, pk=request.POST.get("programme") or 0)
+        try:
+            year = int(request.POST.get("year", ""))
+            amount = Decimal(request.POST.get("amount", ""))
+            if not 2000 <= year <= 2100 or amount < 0:
+                raise ValueError
+        except (ValueError, InvalidOperation):
+            messages.error(request, _("Enter a year and an amount in yuan."))
+        else:
+            try:
+                services.set_budget(
+                    actor=request.user, scope=request.scope, programme=programme, year=year, amount=amount
+                )
+            except services.AwardError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Budget saved."))
+        return redirect("awards:budgets")
+    return render(
+        request,
+        "awards/budgets.html",
+        {
+            "rows": reports.budget_rows(),
+            "programmes": Programme.objects.all(),
+            "this_year": timezone.localdate().year,
+            "nav": "ledger",
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Payouts by programme, city (or industrial union) and year, from the lines the user may see."""
+    _need(request, VIEW_AWARDS, APPROVE_PAYMENTS)
+    year = _int_param(request, "year")
+    rows = reports.payout_rows(lines_for(request.scope), year)
+    fmt = request.GET.get("fmt")
+    if fmt in {"xlsx", "csv"}:
+        return reports.PayoutExporter().response(rows, fmt)
+    if fmt == "pdf":
+        pdf = reports.render_pdf(rows, year, decisions_for(request.scope), request.user)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="payouts-{year or "all"}.pdf"'
+        return response
+    years = sorted(set(lines_for(request.scope).values_list("year", flat=True)), reverse=True)
+    return render(request, "awards/report.html", {"rows": rows, "year": year, "years": years, "nav": "ledger"})
+
+
+# ---------------------------------------------------------------- honours
+
+
+@login_required
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    cycles = cycles_for(request.scope, request.user.pk).annotate(
+        nominated=Count("nominations", distinct=True),
+        approved=Count("nominations", filter=Q(nominations__state=NominationState.APPROVED), distinct=True),
+    )
+    if not (cycles.exists() or request.scope.has(REVIEW_AWARDS) or request.scope.has(APPROVE_PAYMENTS)):
+        raise PermissionDenied
+    if request.method == "POST":
+        _need(request, MANAGE_POLICY)
+        rule = get_object_or_404(Rule, pk=request.POST.get("rule") or 0, kind="honour")
+        try:
+            cycle = services.open_cycle(
+                actor=request.user, scope=request.scope, rule=rule, year=int(request.POST.get("year", "0"))
+            )
+        except (services.AwardError, ValueError) as exc:
+            messages.error(request, str(exc) if isinstance(exc, services.AwardError) else _("Enter a year."))
+        else:
+            return redirect(cycle)
+        return redirect("awards:cycles")
+    today = timezone.localdate()
+    rules = [
+        r
+        for r in Rule.objects.filter(kind="honour").select_related("document")
+        if r.effective_from <= today and (r.effective_to is None or today <= r.effective_to)
+    ]
+    return render(
+        request,
+        "awards/cycle_list.html",
+        {"cycles": cycles, "rules": rules, "this_year": today.year, "nav": "honours"},
+    )
+
+
+def _visible_cycle(request: HttpRequest, pk: int) -> HonourCycle:
+    return get_object_or_404(cycles_for(request.scope, request.user.pk).select_related("rule__document"), pk=pk)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _visible_cycle(request, pk)
+    nominations = nominations_for(request.scope, request.user.pk).filter(cycle=cycle)
+    allocations = cycle.allocations.select_related("union").annotate(
+        used=Count("nominations", filter=~Q(nominations__state=NominationState.WITHDRAWN))
+    )
+    mine = [a for a in allocations if request.scope.covers(REVIEW_AWARDS, a.union_id)]
+    allocatable = Union.objects.filter(kind__in=[UnionKind.CITY, UnionKind.INDUSTRY]).order_by("kind", "region_id")
+    return render(
+        request,
+        "awards/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "nominations": nominations.order_by("-score", "id"),
+            "allocations": allocations if request.scope.has(MANAGE_POLICY) else mine,
+            "allocated": sum(a.quota for a in allocations),
+            "mine": mine,
+            "allocatable": allocatable,
+            "is_reviewer": cycle.reviewers.filter(pk=request.user.pk).exists(),
+            "next_state": _next_stage(cycle.state),
+            "nav": "honours",
+        },
+    )
+
+
+def _next_stage(state: str) -> str | None:
+    order = list(CycleState.values)
+    i = order.index(state)
+    return order[i + 1] if i + 1 < len(order) else None
+
+
+@login_required
+@require_POST
+def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _visible_cycle(request, pk)
+    try:
+        services.advance_cycle(actor=request.user, scope=request.scope, cycle=cycle, to=request.POST.get("to", ""))
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    return redirect(cycle)
+
+
+@login_required
+@require_POST
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _visible_cycle(request, pk)
+    _need(request, MANAGE_POLICY)
+    union = get_object_or_404(Union, pk=request.POST.get("union") or 0)
+    try:
+        services.allocate(
+            actor=request.user, scope=request.scope, cycle=cycle, union=union, quota=int(request.POST.get("quota", ""))
+        )
+    except ValueError:
+        messages.error(request, _("Enter the number of places."))
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    return redirect(cycle)
+
+
+@login_required
+def nominate(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _visible_cycle(request, pk)
+    mine = [a for a in cycle.allocations.select_related("union") if request.scope.covers(REVIEW_AWARDS, a.union_id)]
+    if not mine:
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        allocation = next((a for a in mine if str(a.pk) == request.POST.get("allocation")), None)
+        worker = workers_for_user(request.scope).filter(pk=_post_int(request, "worker")).first()
+        if allocation is None or worker is None:
+            error = _("Choose the nominating union and a worker of yours.")
+        else:
+            try:
+                nomination = services.nominate(
+                    actor=request.user,
+                    scope=request.scope,
+                    allocation=allocation,
+                    worker=worker,
+                    statement=request.POST.get("statement", ""),
+                    materials=request.FILES.get("materials"),
+                )
+            except services.AwardError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Nomination submitted."))
+                return redirect(nomination)
+    q = request.GET.get("q", "").strip()
+    candidates = workers_for_user(request.scope).select_related("employer")
+    candidates = candidates.filter(name__contains=q)[:20] if q else candidates.none()
+    return render(
+        request,
+        "awards/nominate.html",
+        {"cycle": cycle, "mine": mine, "candidates": candidates, "q": q, "error": error, "nav": "honours"},
+    )
+
+
+def _post_int(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
+def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(
+        nominations_for(request.scope, request.user.pk).select_related("cycle__rule", "worker__employer"), pk=pk
+    )
+
+
+@login_required
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _visible_nomination(request, pk)
+    cycle = nomination.cycle
+    return render(
+        request,
+        "awards/nomination_detail.html",
+        {
+            "nomination": nomination,
+            "cycle": cycle,
+            "reviews": nomination.reviews.select_related("reviewer"),
+            "objections": nomination.objections.select_related("raised_by"),
+            "my_review": nomination.reviews.filter(reviewer=request.user).first(),
+            "is_reviewer": cycle.reviewers.filter(pk=request.user.pk).exists() and cycle.state == CycleState.REVIEWING,
+            "can_object": nomination.state == NominationState.IN_NOTICE
+            and services.can_object(request.scope, nomination),
+            "can_decide": request.scope.has(APPROVE_PAYMENTS) and nomination.state == NominationState.IN_NOTICE,
+            "line": LedgerLine.objects.filter(nomination=nomination).first(),
+            "history": history(nomination)[:50],
+            "nav": "honours",
+        },
+    )
+
+
+@login_required
+@require_POST
+def nomination_action(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _visible_nomination(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "review":
+            try:
+                score = Decimal(request.POST.get("score", ""))
+            except InvalidOperation:
+                raise services.AwardError(_("A score is from 0 to 100.")) from None
+            services.review_nomination(
+                actor=request.user, nomination=nomination, score=score, comment=request.POST.get("comment", "")
+            )
+        elif action == "object":
+            services.raise_nomination_objection(
+                actor=request.user, scope=request.scope, nomination=nomination, text=request.POST.get("text", "")
+            )
+        elif action == "approve":
+            services.approve_nomination(
+                actor=request.user, scope=request.scope, nomination=nomination, note=request.POST.get("note", "")
+            )
+        elif action == "reject":
+            services.reject_nomination(
+                actor=request.user, scope=request.scope, nomination=nomination, note=request.POST.get("note", "")
+            )
+        else:
+            raise Http404
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(nomination)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(
+        NominationObjection.objects.filter(nomination__in=nominations_for(request.scope, request.user.pk)), pk=pk
+    )
+    try:
+        services.decide_nomination_objection(
+            actor=request.user,
+            scope=request.scope,
+            objection=objection,
+            uphold=request.POST.get("uphold") == "1",
+            decision=request.POST.get("decision", ""),
+        )
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    return redirect(objection.nomination)
+
+
+@login_required
+def nomination_materials(request: HttpRequest, pk: int) -> FileResponse:
+    nomination = _visible_nomination(request, pk)
+    if not nomination.materials:
+        raise Http404
+    try:
+        handle = nomination.materials.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=nomination.materials.name.rsplit("/", 1)[-1])
+
+
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The nominees in public notice, for anyone: names masked, deeds and employers shown."""
+    cycle = get_object_or_404(HonourCycle, pk=pk)
+    nominees = (
+        cycle.nominations.filter(state__in=[NominationState.IN_NOTICE, NominationState.APPROVED])
+        .select_related("worker__employer")
+        .order_by("-score", "id")
+    )
+    if cycle.state in {CycleState.NOMINATING, CycleState.REVIEWING}:
+        nominees = nominees.none()
+    return render(request, "awards/public_notice.html", {"cycle": cycle, "nominees": nominees})
+
+
+def showcase(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """Each year's honourees, public: the roll the province releases (e.g. before May Day)."""
+    years = sorted(set(HonourCycle.objects.values_list("year", flat=True)), reverse=True)
+    year = year or (years[0] if years else timezone.localdate().year)
+    approved = (
+        Nomination.objects.filter(cycle__year=year, state=NominationState.APPROVED)
+        .select_related("worker__employer", "cycle")
+        .order_by("cycle__title", "-score", "id")
+    )
+    groups: dict[str, list[Nomination]] = {}
+    for n in approved:
+        groups.setdefault(n.cycle.title, []).append(n)
+    return render(request, "awards/showcase.html", {"year": year, "years": years, "groups": groups})

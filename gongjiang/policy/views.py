@@ -1,0 +1,201 @@
+"""Policy pages: every signed-in official reads documents and rules; the province writes them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
+from gongjiang.orgs.rules import MANAGE_POLICY
+
+from . import services
+from .enums import DocumentKind, DocumentStatus, RuleKind
+from .forms import AttachmentForm, DocumentForm, RuleForm
+from .models import Attachment, PolicyDocument, Rule
+from .queries import search_documents
+
+PAGE_SIZE = 30
+
+
+def _officials_only(request: HttpRequest) -> None:
+    """Policy is for officials of any union; a worker or a judge has no business here."""
+    if not request.scope.roles or all(r.kind in {"worker", "judge"} for r in request.scope.roles):
+        raise PermissionDenied
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    _officials_only(request)
+    qs = PolicyDocument.objects.annotate(rule_count=Count("rules")).order_by("-issued_on", "doc_no")
+    if kind := request.GET.get("kind"):
+        qs = qs.filter(kind=kind)
+    if status := request.GET.get("status"):
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    rows = search_documents(qs, q) if q else qs
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "kinds": DocumentKind.choices,
+        "statuses": DocumentStatus.choices,
+        "nav": "policy",
+    }
+    template = "policy/document_list.html#table" if is_htmx(request) else "policy/document_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officials_only(request)
+    document = get_object_or_404(PolicyDocument, pk=pk)
+    return render(
+        request,
+        "policy/document_detail.html",
+        {
+            "document": document,
+            "rules": document.rules.order_by("code", "-version"),
+            "attachments": document.attachments.all(),
+            "attachment_form": AttachmentForm(),
+            "history": history(document)[:50],
+            "nav": "policy",
+        },
+    )
+
+
+def _document_form(request: HttpRequest, document: PolicyDocument | None) -> HttpResponse:
+    if not request.scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    initial = {f: getattr(document, f) for f in services.DOCUMENT_FIELDS} if document else {}
+    form = DocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.save_document(
+                actor=request.user, scope=request.scope, data=form.to_data(), document=document
+            )
+        except services.PolicyError as exc:
+            form.add_error("doc_no", str(exc))
+        else:
+            messages.success(request, _("Document saved."))
+            return redirect(document)
+    return render(request, "policy/document_form.html", {"form": form, "document": document, "nav": "policy"})
+
+
+@login_required
+def document_create(request: HttpRequest) -> HttpResponse:
+    return _document_form(request, None)
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_form(request, get_object_or_404(PolicyDocument, pk=pk))
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    document = get_object_or_404(PolicyDocument, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                actor=request.user, scope=request.scope, document=document, upload=form.cleaned_data["file"]
+            )
+        except services.PolicyError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Attachment added."))
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect(document)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    _officials_only(request)
+    attachment = get_object_or_404(Attachment, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _officials_only(request)
+    rules = Rule.objects.select_related("document", "programme").annotate(decision_count=Count("decisions"))
+    if kind := request.GET.get("kind"):
+        rules = rules.filter(kind=kind)
+    return render(
+        request,
+        "policy/rule_list.html",
+        {"rules": rules.order_by("kind", "code", "-version"), "kinds": RuleKind.choices, "nav": "rules"},
+    )
+
+
+@login_required
+def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officials_only(request)
+    rule = get_object_or_404(Rule.objects.select_related("document", "programme", "created_by"), pk=pk)
+    versions = (
+        Rule.objects.filter(code=rule.code).select_related("document").annotate(decision_count=Count("decisions"))
+    )
+    return render(
+        request,
+        "policy/rule_detail.html",
+        {"rule": rule, "versions": versions.order_by("-version"), "history": history(rule)[:50], "nav": "rules"},
+    )
+
+
+def _rule_form(request: HttpRequest, *, kind: str, base: Rule | None) -> HttpResponse:
+    if not request.scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    if kind not in RuleKind.values:
+        raise Http404
+    initial = RuleForm.initial_for(base) if base else {}
+    form = RuleForm(request.POST or None, initial=initial, kind=kind, code_field=base is None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule = services.add_rule_version(
+                actor=request.user,
+                scope=request.scope,
+                code=base.code if base else data["code"],
+                kind=kind,
+                name=data["name"],
+                document=data["document"],
+                clause=data["clause"],
+                effective_from=data["effective_from"],
+                terms=form.terms(),
+                programme=data.get("programme"),
+            )
+        except services.PolicyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Rule version saved. Decisions from its first day on will cite it."))
+            return redirect(rule)
+    return render(
+        request,
+        "policy/rule_form.html",
+        {"form": form, "base": base, "kind": RuleKind(kind), "kinds": RuleKind.choices, "nav": "rules"},
+    )
+
+
+@login_required
+def rule_create(request: HttpRequest) -> HttpResponse:
+    return _rule_form(request, kind=request.GET.get("kind") or "reward", base=None)
+
+
+@login_required
+def rule_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    base = get_object_or_404(Rule, pk=pk)
+    return _rule_form(request, kind=base.kind, base=base)
