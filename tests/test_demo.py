@@ -36,7 +36,13 @@ def test_seed_demo_builds_a_province(db):
     jixi = Alliance.objects.filter(lead_union__employer__name="龙煤鸡西矿业有限责任公司")
     assert jixi.count() == 7
     assert sum(p.economic_value for p in Project.objects.filter(alliance__in=jixi, closed_on__year=2023)) > 70_000_000
-    assert Alliance.objects.get(name="林业工会劳模创新工作室联盟").memberships.count() == 3
+    forestry = Alliance.objects.get(name="林业工会劳模创新工作室联盟")
+    assert forestry.memberships.count() == 3
+    # the provincial forestry alliance's one-time subsidy went into the ledger, citing its rule
+    from gongjiang.awards.models import LedgerLine as Line
+
+    subsidy = Line.objects.get(source=f"alliance:{forestry.pk}")
+    assert (subsidy.amount, subsidy.rule.document.doc_no) == (50000, "演示〔2022〕7号")
     # policy and awards: rules cited by paid rewards, pending proposals, a closed and an open honour cycle
     from gongjiang.awards.models import Decision, HonourCycle, LedgerLine
 

@@ -280,6 +280,7 @@ def leaky(contest, as_user, policy):
     org.harbin_assignment = comp.assign_judge(
         actor=alice, scope=Scope(alice), event=org.harbin_event, judge=org.harbin_judge
     )
+    _awards(org, harbin_result)
     _harbin_studios(org)
     return org
 
@@ -334,8 +335,6 @@ def _harbin_studios(org):
 HARBIN_STUDIO = "哈尔滨锅炉焊接创新工作室"
 HARBIN_ALLIANCE = "哈尔滨锅炉制造创新工作室联盟"
 HARBIN_PROBLEM = "集箱管座焊缝气孔难题"
-    _awards(org, harbin_result)
-    return org
 
 
 def _awards(org, harbin_result):

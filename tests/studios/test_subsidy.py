@@ -82,3 +82,12 @@ def test_the_api_shows_the_alliance_subsidy_and_totals(org, rules):
     line = LedgerLine.objects.get(source=f"alliance:{alliance.pk}")
     assert (body["subsidy_line_id"], body["subsidy_amount"], body["subsidy_state"]) == (line.pk, "50000.00", "proposed")
     assert (body["project_count"], body["total_economic_value"]) == (0, "0")
+
+
+def test_the_alliance_page_links_its_ledger_line(org, rules, as_user):
+    prov = org.users.prov
+    alliance = _alliance(prov, org.province, "provincial", "省装备制造创新工作室联盟")
+    line = LedgerLine.objects.get(source=f"alliance:{alliance.pk}")
+    body = as_user(prov).get(f"/studios/alliances/{alliance.pk}/").content.decode()
+    assert f'href="/awards/ledger/{line.pk}/"' in body
+    assert as_user(prov).get(f"/awards/ledger/{line.pk}/").status_code == 200

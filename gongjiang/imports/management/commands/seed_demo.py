@@ -29,8 +29,8 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
-from gongjiang.studios import demo as studio_demo
 from gongjiang.policy import seed as policy_seed
+from gongjiang.studios import demo as studio_demo
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
