@@ -204,4 +204,15 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     tab.goto(f"/studios/{pine.pk}/")
     expect(page.locator("#six-checks .bi-check-circle-fill")).to_have_count(6)
     tab.shot("alliance-08-studio")
+
+    # 6. The forestry union sets its yearly target for 2022 and is on track with this alliance.
+    tab.goto("/studios/targets/?year=2022")
+    page.locator("#id_year").fill("2022")
+    page.locator("#id_alliances").fill("1")
+    submit(tab, page.get_by_role("button", name=zh("Set for every city and industrial union")))
+    row = page.locator("#targets tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(union.name)
+    expect(row).to_contain_text(zh("On track"))
+    tab.shot("alliance-09-targets")
     tab.assert_clean()
