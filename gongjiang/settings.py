@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "gongjiang.policy",
     "gongjiang.awards",
     "gongjiang.colleges",
+    "gongjiang.studios",
     "gongjiang.imports",
     "gongjiang.api",
 ]

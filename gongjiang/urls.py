@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("gongjiang.people.urls")),
     path("competitions/", include("gongjiang.competitions.urls")),
     path("colleges/", include("gongjiang.colleges.urls")),
+    path("studios/", include("gongjiang.studios.urls")),
     path("verify/", competition_results.verify, name="verify_form"),
     path("verify/<slug:code>/", competition_results.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),

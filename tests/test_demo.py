@@ -9,6 +9,8 @@ from gongjiang.competitions.models import Certificate, Competition, Result
 from gongjiang.core.models import User
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
+from gongjiang.studios import demo as studio_demo
+from gongjiang.studios.models import Alliance, Project, Studio
 
 
 def test_seed_demo_builds_a_province(db):
@@ -16,7 +18,7 @@ def test_seed_demo_builds_a_province(db):
     call_command("seed_demo", workers=300, stdout=out)
     assert Union.objects.filter(kind="city").count() == 13
     assert Employer.objects.filter(name="哈尔滨飞机工业集团有限责任公司").exists()
-    assert Worker.objects.count() == 303
+    assert Worker.objects.count() == 303 + studio_demo.WORKERS
     assert Worker.objects.get(name="秦世俊").user.username == "qinshijun"
     states = set(Competition.objects.values_list("state", flat=True))
     assert {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS, State.FINAL} <= states
@@ -25,6 +27,22 @@ def test_seed_demo_builds_a_province(db):
     for username in ("sheng", "caiwu", "haerbin", "qiqihaer", "hafei", "caipan", "qinshijun"):
         assert User.objects.get(username=username).check_password("gongjiang-demo")
         assert username in out.getvalue()
+    # the studio lead log-in leads the 哈电 studio, chair of the cross-industry alliance of eleven
+    studio = Studio.objects.get(lead__user__username="gongzuoshi")
+    cross = Alliance.objects.get(name="哈电集团哈尔滨电机跨行业创新工作室联盟")
+    assert (studio.state, cross.chair.studio) == ("named", studio)
+    assert cross.memberships.count() == 11
+    assert cross.memberships.filter(studio__isnull=True).count() == 4
+    jixi = Alliance.objects.filter(lead_union__employer__name="龙煤鸡西矿业有限责任公司")
+    assert jixi.count() == 7
+    assert sum(p.economic_value for p in Project.objects.filter(alliance__in=jixi, closed_on__year=2023)) > 70_000_000
+    forestry = Alliance.objects.get(name="林业工会劳模创新工作室联盟")
+    assert forestry.memberships.count() == 3
+    # the provincial forestry alliance's one-time subsidy went into the ledger, citing its rule
+    from gongjiang.awards.models import LedgerLine as Line
+
+    subsidy = Line.objects.get(source=f"alliance:{forestry.pk}")
+    assert (subsidy.amount, subsidy.rule.document.doc_no) == (50000, "演示〔2022〕7号")
     # policy and awards: rules cited by paid rewards, pending proposals, a closed and an open honour cycle
     from gongjiang.awards.models import Decision, HonourCycle, LedgerLine
 
@@ -35,4 +53,4 @@ def test_seed_demo_builds_a_province(db):
     assert Worker.objects.get(name="秦世俊").honours.filter(title="龙江大工匠").exists()
     # a second run with --if-empty changes nothing
     call_command("seed_demo", if_empty=True, stdout=io.StringIO())
-    assert Worker.objects.count() == 303
+    assert Worker.objects.count() == 303 + studio_demo.WORKERS

@@ -85,6 +85,50 @@ PAGES = {
     "competitions:certificate_pdf": ("object", lambda o: {"code": o.harbin_certificate.code}),
     "competitions:mine": ("own", lambda o: {}),
     "competitions:figures": ("list", lambda o: {}),
+    # Studios. An alliance page shows its member studios' names and employers to everyone who may see
+    # the alliance (its lead union's subtree, and the unions and leads of every member studio): that is
+    # what membership means (成果社会化共享), and so do its joint projects, its board and the matcher's
+    # reasons (which cite members' project titles). A member studio's own page, team, honours and
+    # projects stay with its employer's unions and its lead (test_alliance_members_see_each_other_by_name_only
+    # below). A problem its poster opens to every alliance (揭榜挂帅 across alliances) is seen, with the
+    # posting studio's name and employer, by every union official and studio lead
+    # (test_an_opened_problem_is_public_to_the_board_only below).
+    "studios:list": ("list", lambda o: {}),
+    "studios:create": ("form", lambda o: {}),
+    "studios:detail": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:edit": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:decide": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:close": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:lead": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:member_add": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:project_create": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:result_create": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:report": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:join": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:alliance_list": ("list", lambda o: {}),
+    "studios:alliance_create": ("form", lambda o: {}),
+    "studios:alliance_detail": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_member_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_external_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_chair": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_activity": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_criteria": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_evaluate": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_inactivity": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:problem_create": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:member_admit": ("object", lambda o: {"pk": o.harbin_membership.pk}),
+    "studios:member_delist": ("object", lambda o: {"pk": o.harbin_membership.pk}),
+    "studios:problem_list": ("list", lambda o: {}),
+    "studios:problem_detail": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:problem_claim": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:problem_attachment": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:claim_accept": ("object", lambda o: {"pk": o.harbin_claim.pk}),
+    "studios:claim_decline": ("object", lambda o: {"pk": o.harbin_claim.pk}),
+    "studios:project_detail": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_milestone": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_progress": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:project_close": ("object", lambda o: {"pk": o.harbin_project.pk}),
+    "studios:targets": ("list", lambda o: {}),
     # policy documents and rules are provincial: every official reads them, none is Harbin's
     "policy:documents": ("list", lambda o: {}),
     "policy:document": ("list", lambda o: {"pk": o.policy_doc.pk}),
@@ -170,6 +214,17 @@ API = {
     ("GET", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("POST", "/api/events/{event_id}/marks"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("GET", "/api/events/{event_id}/results"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
+    ("GET", "/api/studios"): ("list", lambda o: {}),
+    ("GET", "/api/studios/{studio_id}"): ("object", lambda o: {"studio_id": o.harbin_studio.pk}),
+    ("GET", "/api/alliances"): ("list", lambda o: {}),
+    ("GET", "/api/alliances/{alliance_id}"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("GET", "/api/alliances/{alliance_id}/members"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("POST", "/api/alliances/{alliance_id}/problems"): ("object", lambda o: {"alliance_id": o.harbin_alliance.pk}),
+    ("GET", "/api/problems"): ("list", lambda o: {}),
+    ("GET", "/api/problems/{problem_id}"): ("object", lambda o: {"problem_id": o.harbin_problem.pk}),
+    ("POST", "/api/problems/{problem_id}/claims"): ("object", lambda o: {"problem_id": o.harbin_problem.pk}),
+    ("GET", "/api/projects"): ("list", lambda o: {}),
+    ("GET", "/api/projects/{project_id}"): ("object", lambda o: {"project_id": o.harbin_project.pk}),
     ("GET", "/api/policy/documents"): ("list", lambda o: {}),
     ("GET", "/api/policy/documents/{document_id}"): ("list", lambda o: {"document_id": o.policy_doc.pk}),
     ("GET", "/api/policy/rules"): ("list", lambda o: {}),
@@ -268,7 +323,60 @@ def leaky(contest, as_user, policy):
     )
     _awards(org, harbin_result)
     _harbin_college(org)
+    _harbin_studios(org)
     return org
+
+
+def _harbin_studios(org):
+    """A named Harbin studio led by the Harbin worker, a second one, their alliance, a problem with an
+    attachment, a claim and the joint project."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.studios import services as studio_services
+    from gongjiang.studios.models import Membership
+    from tests.studios import factories
+
+    alice = org.users.alice
+    scope = Scope(alice)
+    org.harbin_studio = factories.studio(
+        alice, org.harbin_employer, HARBIN_STUDIO, "锅炉集箱焊接", lead=org.harbin_worker
+    )
+    second = factories.studio(alice, org.harbin_employer, "哈尔滨管道检测创新工作室", "管道检测")
+    org.harbin_alliance = studio_services.create_alliance(
+        actor=alice,
+        scope=scope,
+        data=studio_services.AllianceData(
+            name=HARBIN_ALLIANCE,
+            level="city",
+            lead_union=org.harbin,
+            founded_on=dt.date(2025, 4, 1),
+            founding_document="哈工发〔2025〕3号",
+        ),
+        studios=[org.harbin_studio, second],
+    )
+    org.harbin_membership = Membership.objects.get(alliance=org.harbin_alliance, studio=org.harbin_studio)
+    org.harbin_problem = studio_services.post_problem(
+        actor=alice,
+        scope=scope,
+        alliance=org.harbin_alliance,
+        studio=org.harbin_studio,
+        data=studio_services.ProblemData(
+            title=HARBIN_PROBLEM, field="焊接", description="气孔多", deadline=dt.date.today() + dt.timedelta(days=30)
+        ),
+        attachment=ContentFile(b"%PDF-1.4 harbin", name="harbin.pdf"),
+    )
+    org.harbin_claim = studio_services.claim_problem(
+        actor=alice, scope=scope, problem=org.harbin_problem, studio=second, plan="改进预热"
+    )
+    org.harbin_project = studio_services.accept_claim(actor=alice, scope=scope, claim=org.harbin_claim)
+
+
+HARBIN_STUDIO = "哈尔滨锅炉焊接创新工作室"
+HARBIN_ALLIANCE = "哈尔滨锅炉制造创新工作室联盟"
+HARBIN_PROBLEM = "集箱管座焊缝气孔难题"
 
 
 def _awards(org, harbin_result):
@@ -411,6 +519,9 @@ def _markers(org) -> list[str]:
         org.harbin_college.name,
         org.harbin_cohort.name,
         org.harbin_completion_certificate.code,
+        HARBIN_STUDIO,
+        HARBIN_ALLIANCE,
+        HARBIN_PROBLEM,
     ]
 
 
@@ -503,6 +614,33 @@ def _api_client(user):
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
+# A valid body for each POST operation, by the end of its path: the refusal must come from scope,
+# not from validation.
+POST_PAYLOADS = {
+    "/marks": lambda o: {"entry_id": o.harbin_city_entry.pk, "values": {}},
+    "/problems": lambda o: {
+        "studio_id": o.harbin_studio.pk,
+        "title": "越权",
+        "field": "x",
+        "description": "x",
+        "deadline": "2099-01-01",
+    },
+    "/claims": lambda o: {"studio_id": o.harbin_studio.pk, "plan": "越权"},
+    "/review": lambda o: {"verdict": "accept"},
+    "/actions": lambda o: {"action": "approve"},
+    "/withdraw": lambda o: {"reason": "越权"},
+    "/attendance": lambda o: {"present": []},
+    "/grades": lambda o: GRADE_PAYLOAD,
+}
+
+
+def _post_payload(leaky, path: str) -> dict:
+    for suffix, make in POST_PAYLOADS.items():
+        if path.endswith(suffix):
+            return make(leaky)
+    return {"worker_id": leaky.harbin_worker.pk}
+
+
 @pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize("operation", sorted(API))
 def test_api(leaky, who, operation):
@@ -511,19 +649,7 @@ def test_api(leaky, who, operation):
     client = _api_client(getattr(leaky.users, who))
     path = template.format(**kwargs(leaky))
     if kind == "object":
-        payload = {}
-        if method == "POST":
-            payload = GRADE_PAYLOAD if "grades" in path else {"worker_id": leaky.harbin_worker.pk}
-            if path.endswith("/marks"):
-                payload = {"entry_id": leaky.harbin_city_entry.pk, "values": {}}
-            if path.endswith("/review"):
-                payload = {"verdict": "accept"}
-            if path.endswith("/actions"):
-                payload = {"action": "approve"}
-            if path.endswith("/withdraw"):
-                payload = {"reason": "越权"}
-            if path.endswith("/attendance"):
-                payload = {"present": []}
+        payload = _post_payload(leaky, path) if method == "POST" else {}
         response = getattr(client, method.lower())(path, data=payload, content_type="application/json")
         assert response.status_code in {403, 404}, (path, response.status_code)
     elif kind == "create":
@@ -573,3 +699,107 @@ def test_shared_provincial_event_shows_each_city_only_its_own_entries(leaky, as_
 def test_province_sees_every_entry(leaky, as_user):
     events = as_user(leaky.users.prov).get(f"/competitions/{leaky.province_comp.pk}/").context["events"]
     assert [e.entry_count for e in events] == [2]
+
+
+def test_alliance_members_see_each_other_by_name_only(leaky, as_user):
+    """Public by design: a provincial alliance of a Harbin and a Qiqihar studio shows Bob (Qiqihar) the
+    alliance page with the Harbin member's name and employer, and the alliance's own joint projects.
+    The Harbin studio's own page, its edit routes, its API record, its list row and its Harbin-only
+    alliance stay closed to him."""
+    import datetime as dt
+
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.studios import services as studio_services
+    from tests.studios import factories
+
+    prov, bob = leaky.users.prov, leaky.users.bob
+    qiqihar_studio = factories.studio(bob, leaky.qiqihar_employer, "齐齐哈尔机床装配创新工作室", "机床装配")
+    shared = studio_services.create_alliance(
+        actor=prov,
+        scope=Scope(prov),
+        data=studio_services.AllianceData(
+            name="黑龙江省装备制造创新工作室联盟",
+            level="provincial",
+            lead_union=leaky.province,
+            founded_on=dt.date(2025, 6, 1),
+            founding_document="黑工发〔2025〕9号",
+        ),
+        studios=[leaky.harbin_studio, qiqihar_studio],
+    )
+    client = as_user(bob)
+    page = _body(client.get(f"/studios/alliances/{shared.pk}/"))
+    assert HARBIN_STUDIO in page
+    assert leaky.harbin_employer.name in page
+    assert leaky.harbin_worker.name not in page  # the member's lead and team are the member's own
+    for url in (f"/studios/{leaky.harbin_studio.pk}/", f"/studios/{leaky.harbin_studio.pk}/edit/"):
+        assert client.get(url).status_code == 404
+    assert HARBIN_STUDIO not in _body(client.get("/studios/"))
+    assert HARBIN_ALLIANCE not in _body(client.get("/studios/alliances/"))
+    api_client = _api_client(bob)
+    assert api_client.get(f"/api/studios/{leaky.harbin_studio.pk}").status_code == 404
+    names = [m["name"] for m in api_client.get(f"/api/alliances/{shared.pk}/members").json()]
+    assert names == [HARBIN_STUDIO, "齐齐哈尔机床装配创新工作室"]
+    # Bob's union cannot act for the Harbin member: not delist it, not post for it
+    assert client.post(f"/studios/alliances/{shared.pk}/chair/").status_code == 403
+
+
+def test_an_opened_problem_is_public_to_the_board_only(leaky, as_user):
+    """Public by design: once the poster opens Harbin's problem to every alliance, Bob sees it on the
+    board and its page; the poster's studio page, its alliance and its joint project stay Harbin's."""
+    from gongjiang.studios.models import Problem
+
+    client = as_user(leaky.users.bob)
+    assert HARBIN_PROBLEM not in _body(client.get("/studios/problems/"))
+    Problem.objects.filter(pk=leaky.harbin_problem.pk).update(open_to_all=True)
+    assert HARBIN_PROBLEM in _body(client.get(f"/studios/problems/?q={HARBIN_PROBLEM[:4]}"))
+    assert client.get(f"/studios/problems/{leaky.harbin_problem.pk}/").status_code == 200
+    for url in (
+        f"/studios/{leaky.harbin_studio.pk}/",
+        f"/studios/alliances/{leaky.harbin_alliance.pk}/",
+        f"/studios/projects/{leaky.harbin_project.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    # Charlie (no role) and the judge still see nothing
+    for who in ("charlie", "judge"):
+        assert (
+            as_user(getattr(leaky.users, who)).get(f"/studios/problems/{leaky.harbin_problem.pk}/").status_code == 404
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "payload", "model"),
+    [
+        ("/studios/new/", "studio", "Studio"),
+        ("/studios/alliances/new/", "alliance", "Alliance"),
+    ],
+)
+def test_forms_naming_harbin_write_nothing(leaky, as_user, url, payload, model):
+    from django.apps import apps
+
+    data = {
+        "studio": {
+            "name": "越权工作室",
+            "level": "city",
+            "employer": leaky.harbin_employer.pk,
+            "lead": leaky.harbin_worker.id_number_masked,
+            "field": "x",
+            "founded_on": "2020-01-01",
+        },
+        "alliance": {
+            "name": "越权联盟",
+            "level": "city",
+            "lead_union": leaky.harbin.pk,
+            "founded_on": "2020-01-01",
+            "founding_document": "x",
+            "bar": "60",
+            "inactive_months": "12",
+            "waiting_months": "12",
+            "studios": [leaky.harbin_studio.pk],
+        },
+    }[payload]
+    Model = apps.get_model("studios", model)
+    before = Model.objects.count()
+    response = as_user(leaky.users.bob).post(url, data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= ({"employer"} if payload == "studio" else {"lead_union", "studios"})
+    assert Model.objects.count() == before

@@ -26,6 +26,7 @@ from gongjiang.people import services as people_services
 from gongjiang.people.enums import Grade, GradeSource, WorkerStatus
 from gongjiang.people.models import Occupation
 from gongjiang.people.queries import filter_workers, workers_for_user
+from gongjiang.studios.api import router as studios_router
 
 from .auth import TokenAuth
 from .awards import router as awards_router
@@ -293,5 +294,6 @@ def event_results(request: HttpRequest, event_id: int):
 api.add_router("/", orgs)
 api.add_router("/", people)
 api.add_router("/", competitions)
+api.add_router("/", studios_router)
 api.add_router("/", awards_router)
 api.add_router("/", college_router)

@@ -2,6 +2,7 @@
 
 from gongjiang.colleges.importers import AttendanceImporter, EnrolmentImporter
 from gongjiang.orgs.rules import (
+    APPLY_STUDIOS,
     ENROL_COLLEGES,
     ENTER_COMPETITIONS,
     IMPORT_WORKERS,
@@ -10,6 +11,7 @@ from gongjiang.orgs.rules import (
     STAFF_COLLEGES,
 )
 from gongjiang.orgs.scope import Scope
+from gongjiang.studios.importers import StudioImporter
 
 from .base import Importer
 from .entries import EntryImporter
@@ -22,6 +24,7 @@ IMPORTERS: dict[str, tuple[type[Importer], str | tuple[str, ...]]] = {
     EntryImporter.kind: (EntryImporter, ENTER_COMPETITIONS),
     EnrolmentImporter.kind: (EnrolmentImporter, ENROL_COLLEGES),
     AttendanceImporter.kind: (AttendanceImporter, (MANAGE_COLLEGES, STAFF_COLLEGES)),
+    StudioImporter.kind: (StudioImporter, APPLY_STUDIOS),
 }
 
 

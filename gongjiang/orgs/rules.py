@@ -13,6 +13,9 @@ IMPORT_WORKERS = "import_workers"
 MANAGE_ACCOUNTS = "manage_accounts"
 MANAGE_COMPETITIONS = "manage_competitions"  # organise: create, change state, see every entry
 ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
+VIEW_STUDIOS = "view_studios"  # innovation studios and the alliances their union leads or joins
+APPLY_STUDIOS = "apply_studios"  # apply for a studio of the union's employers
+MANAGE_STUDIOS = "manage_studios"  # name and close studios, form alliances, evaluate and delist, targets
 VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about the subtree's workers
 REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
 MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
@@ -36,6 +39,9 @@ _ADMIN = frozenset(
         MANAGE_ACCOUNTS,
         MANAGE_COMPETITIONS,
         ENTER_COMPETITIONS,
+        VIEW_STUDIOS,
+        APPLY_STUDIOS,
+        MANAGE_STUDIOS,
         VIEW_AWARDS,
         REVIEW_AWARDS,
         MANAGE_COLLEGES,
@@ -57,6 +63,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             VIEW_PII,
             IMPORT_WORKERS,
             ENTER_COMPETITIONS,
+            VIEW_STUDIOS,
+            APPLY_STUDIOS,
             VIEW_AWARDS,
             ENROL_COLLEGES,
         }

@@ -73,6 +73,7 @@ def test_main_pages_render_for_role(org, open_tab, username):
             ("Competitions", workers),  # every role that sees workers organises or enters competitions
             ("Colleges", workers),  # and manages colleges or enrols its workers in their classes
             ("Judges", accounts),  # the admins who organise competitions keep judge pools
+            ("Studios", workers),  # the unions that see workers see their studios and alliances
             ("Rewards", workers),  # every role that sees workers sees the awards about them
             ("Employers", employers),
             ("Unions", unions),

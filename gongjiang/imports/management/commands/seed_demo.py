@@ -31,6 +31,7 @@ from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
 from gongjiang.policy import seed as policy_seed
+from gongjiang.studios import demo as studio_demo
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
@@ -162,6 +163,7 @@ class Command(BaseCommand):
         policy_seed.load()
         self.build_competitions(rng, admin, cities)
         self.build_past_competitions(rng, admin)
+        studio_demo.build(admin, User.objects.get(username="gongzuoshi"))
         awards_demo.build(
             sheng=admin,
             caiwu=User.objects.get(username="caiwu"),

@@ -1,0 +1,292 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongjiang.core import crypto
+from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.validators import validate_id_number
+from gongjiang.orgs.models import Employer, Union
+from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.enums import WorkerStatus
+from gongjiang.people.models import Occupation, Worker
+
+from .enums import ActivityKind, ClosureReason, Level, ResultKind
+from .models import Membership, Studio
+from .services import AllianceData, ProblemData, StudioData
+
+
+def worker_by_id(value: str, workers: QuerySet[Worker]) -> Worker:
+    """The worker with this 居民身份证号码 among ``workers`` (found by its keyed hash)."""
+    value = value.strip().upper()
+    try:
+        validate_id_number(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages) from exc
+    worker = workers.filter(id_number_hash=crypto.keyed_hash(value)).first()
+    if worker is None:
+        raise forms.ValidationError(_("No employed worker of this employer has this ID number."))
+    return worker
+
+
+class InlineMixin:
+    """Forms laid out in one row without labels: each input carries its label as placeholder and aria-label."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            field.widget.attrs.setdefault("placeholder", str(field.label))
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+
+
+class StudioForm(BootstrapMixin, forms.Form):
+    """An application for a studio: the lead is picked by the 18-digit ID's last four digits' list."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.ENTERPRISE)
+    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    lead = forms.CharField(
+        label=_("Lead's ID number"), max_length=18, help_text=_("An employed worker of the employer.")
+    )
+    field = forms.CharField(label=_("Field"), max_length=120, help_text=_("e.g. 红松种植, 大型锻件锻造"))
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Occupations"), queryset=Occupation.objects.all(), required=False
+    )
+    founded_on = forms.DateField(label=_("Founded on"), widget=DATE)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    has_place_and_funds = forms.BooleanField(label=_("Has a place and funds"), required=False)
+    has_rules = forms.BooleanField(label=_("Has working rules"), required=False)
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["employer"].queryset = Employer.objects.filter(scope.union_filter(APPLY_STUDIOS)).order_by("name")
+        self.fields["occupations"].widget.attrs["size"] = 5
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        employer = data.get("employer")
+        if employer and data.get("lead"):
+            workers = Worker.objects.filter(employer=employer, status=WorkerStatus.EMPLOYED)
+            try:
+                data["lead"] = worker_by_id(data["lead"], workers)
+            except forms.ValidationError as exc:
+                self.add_error("lead", exc)
+        if (founded := data.get("founded_on")) and founded > timezone.localdate():
+            self.add_error("founded_on", _("The date cannot be in the future."))
+        return data
+
+    def to_data(self) -> StudioData:
+        d = dict(self.cleaned_data)
+        d["occupations"] = tuple(d["occupations"])
+        return StudioData(**d)
+
+
+class ProfileForm(BootstrapMixin, forms.Form):
+    field = forms.CharField(label=_("Field"), max_length=120)
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Occupations"), queryset=Occupation.objects.all(), required=False
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    has_place_and_funds = forms.BooleanField(label=_("Has a place and funds"), required=False)
+    has_rules = forms.BooleanField(label=_("Has working rules"), required=False)
+
+
+class LeadForm(BootstrapMixin, forms.Form):
+    lead = forms.CharField(label=_("New lead's ID number"), max_length=18)
+    note = forms.CharField(label=_("Why"), max_length=200, required=False)
+
+    def __init__(self, *args: object, studio: Studio, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.studio = studio
+
+    def clean_lead(self) -> Worker:
+        workers = Worker.objects.filter(employer=self.studio.employer, status=WorkerStatus.EMPLOYED)
+        return worker_by_id(self.cleaned_data["lead"], workers)
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+
+
+class TeamMemberForm(InlineMixin, BootstrapMixin, forms.Form):
+    prefix = "member"
+    worker = forms.CharField(label=_("Worker's ID number"), max_length=18)
+    role = forms.CharField(label=_("Role in the team"), max_length=50, required=False)
+
+    def __init__(self, *args: object, studio: Studio, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.studio = studio
+
+    def clean_worker(self) -> Worker:
+        workers = Worker.objects.filter(employer=self.studio.employer, status=WorkerStatus.EMPLOYED)
+        return worker_by_id(self.cleaned_data["worker"], workers)
+
+
+class ProjectForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE, required=False)
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), initial=0, **MONEY)  # type: ignore[arg-type]
+    patents = forms.IntegerField(label=_("Patents"), min_value=0, initial=0)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        started, closed = data.get("started_on"), data.get("closed_on")
+        if started and closed and closed < started:
+            self.add_error("closed_on", _("A project cannot close before it starts."))
+        return data
+
+
+class ResultForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResultKind.choices)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    reference = forms.CharField(label=_("Number or reference"), max_length=60, required=False)
+    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), initial=0, **MONEY)  # type: ignore[arg-type]
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
+    people_trained = forms.IntegerField(label=_("People trained"), min_value=0, initial=0)
+    self_score = forms.IntegerField(label=_("Self-assessed score"), min_value=0, max_value=100, required=False)
+
+
+class AllianceForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.CITY)
+    lead_union = forms.ModelChoiceField(label=_("Lead union"), queryset=Union.objects.none())
+    founded_on = forms.DateField(label=_("Founded on"), widget=DATE)
+    founding_document = forms.CharField(label=_("Founding document"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    bar = forms.DecimalField(label=_("Pass mark"), min_value=0, max_value=100, initial=60, decimal_places=2)
+    inactive_months = forms.IntegerField(label=_("Inactive after (months)"), min_value=1, max_value=60, initial=12)
+    waiting_months = forms.IntegerField(
+        label=_("Waiting period before reapplying (months)"), min_value=0, max_value=120, initial=12
+    )
+    studios = forms.ModelMultipleChoiceField(
+        label=_("First member studios"), queryset=Studio.objects.none(), required=False
+    )
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead_union"].queryset = Union.objects.filter(scope.union_filter(MANAGE_STUDIOS, "pk")).order_by(
+            "kind", "name"
+        )
+        self.fields["studios"].queryset = (
+            Studio.objects.filter(scope.union_filter(MANAGE_STUDIOS), state="named")
+            .select_related("employer")
+            .order_by("employer__name", "name")
+        )
+        self.fields["studios"].label_from_instance = lambda s: f"{s.name}（{s.employer.name}）"
+        self.fields["studios"].widget.attrs["size"] = 8
+
+    def clean_founded_on(self):  # type: ignore[no-untyped-def]
+        founded = self.cleaned_data["founded_on"]
+        if founded > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return founded
+
+    def to_data(self) -> AllianceData:
+        d = {k: v for k, v in self.cleaned_data.items() if k != "studios"}
+        return AllianceData(**d)
+
+
+class ExternalMemberForm(InlineMixin, BootstrapMixin, forms.Form):
+    prefix = "external"
+    name = forms.CharField(label=_("External studio"), max_length=120)
+    employer = forms.CharField(label=_("Its employer"), max_length=120)
+    province = forms.CharField(label=_("Province"), max_length=30)
+    field = forms.CharField(label=_("Field"), max_length=120, required=False)
+
+
+class ActivityForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members taking part"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, members: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["members"].queryset = members
+        self.fields["members"].widget.attrs["class"] = "form-check-input"
+
+
+class ProblemForm(BootstrapMixin, forms.Form):
+    studio = forms.ModelChoiceField(label=_("Posting studio"), queryset=Studio.objects.none())
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
+    field = forms.CharField(label=_("Field"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(
+        label=_("Attachment"), required=False, help_text=_("PDF, image or Office file, up to 10 MB.")
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    reward = forms.DecimalField(label=_("Reward (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
+    open_to_all = forms.BooleanField(label=_("Open to members of every alliance"), required=False)
+
+    def __init__(self, *args: object, studios: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["studio"].queryset = studios
+        only = list(studios[:2])  # type: ignore[index]
+        if len(only) == 1:
+            self.fields["studio"].initial = only[0].pk
+
+    def clean_deadline(self):  # type: ignore[no-untyped-def]
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline has already passed."))
+        return deadline
+
+    def clean_attachment(self):  # type: ignore[no-untyped-def]
+        f = self.cleaned_data.get("attachment")
+        allowed = (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx")
+        if f and (f.size > 10 * 1024 * 1024 or not f.name.lower().endswith(allowed)):
+            raise forms.ValidationError(_("Attach a PDF, image or Office file of at most 10 MB."))
+        return f
+
+    def to_data(self) -> ProblemData:
+        d = {k: v for k, v in self.cleaned_data.items() if k not in {"studio", "attachment"}}
+        return ProblemData(**d)
+
+
+class ClaimForm(BootstrapMixin, forms.Form):
+    studio = forms.ModelChoiceField(label=_("Claiming studio"), queryset=Studio.objects.none())
+    plan = forms.CharField(label=_("How the studio would solve it"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: object, studios: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["studio"].queryset = studios
+        only = list(studios[:2])  # type: ignore[index]
+        if len(only) == 1:
+            self.fields["studio"].initial = only[0].pk
+
+
+class CloseProjectForm(BootstrapMixin, forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}))
+    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), **MONEY)  # type: ignore[arg-type]
+    patents = forms.IntegerField(label=_("Patents"), min_value=0, initial=0)
+    closed_on = forms.DateField(label=_("Closed on"), widget=DATE)
+
+
+class MilestoneForm(InlineMixin, BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+
+
+class TargetsForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2017, max_value=2100)
+    alliances = forms.IntegerField(label=_("Alliances per city and industrial union"), min_value=1, initial=1)
+    document = forms.CharField(label=_("Policy document"), max_length=200, required=False)

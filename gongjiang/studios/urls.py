@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+app_name = "studios"
+urlpatterns = [
+    path("", views.studio_list, name="list"),
+    path("new/", views.studio_create, name="create"),
+    path("<int:pk>/", views.studio_detail, name="detail"),
+    path("<int:pk>/edit/", views.studio_edit, name="edit"),
+    path("<int:pk>/decide/", views.studio_decide, name="decide"),
+    path("<int:pk>/close/", views.studio_close, name="close"),
+    path("<int:pk>/lead/", views.studio_lead, name="lead"),
+    path("<int:pk>/members/", views.studio_member_add, name="member_add"),
+    path("<int:pk>/projects/new/", views.studio_project_create, name="project_create"),
+    path("<int:pk>/results/new/", views.studio_result_create, name="result_create"),
+    path("<int:pk>/report/", views.studio_report, name="report"),
+    path("<int:pk>/join/", views.studio_join, name="join"),
+    path("alliances/", views.alliance_list, name="alliance_list"),
+    path("alliances/new/", views.alliance_create, name="alliance_create"),
+    path("alliances/<int:pk>/", views.alliance_detail, name="alliance_detail"),
+    path("alliances/<int:pk>/members/", views.alliance_member_add, name="alliance_member_add"),
+    path("alliances/<int:pk>/external/", views.alliance_external_add, name="alliance_external_add"),
+    path("alliances/<int:pk>/chair/", views.alliance_chair, name="alliance_chair"),
+    path("alliances/<int:pk>/activities/new/", views.alliance_activity, name="alliance_activity"),
+    path("alliances/<int:pk>/criteria/", views.alliance_criteria, name="alliance_criteria"),
+    path("alliances/<int:pk>/evaluate/", views.alliance_evaluate, name="alliance_evaluate"),
+    path("alliances/<int:pk>/inactivity/", views.alliance_inactivity, name="alliance_inactivity"),
+    path("alliances/<int:pk>/problems/new/", views.problem_create, name="problem_create"),
+    path("members/<int:pk>/admit/", views.member_admit, name="member_admit"),
+    path("members/<int:pk>/delist/", views.member_delist, name="member_delist"),
+    path("problems/", views.problem_list, name="problem_list"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/claim/", views.problem_claim, name="problem_claim"),
+    path("problems/<int:pk>/attachment/", views.problem_attachment, name="problem_attachment"),
+    path("claims/<int:pk>/accept/", views.claim_accept, name="claim_accept"),
+    path("claims/<int:pk>/decline/", views.claim_decline, name="claim_decline"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/milestones/", views.project_milestone, name="project_milestone"),
+    path("projects/<int:pk>/progress/", views.project_progress, name="project_progress"),
+    path("projects/<int:pk>/close/", views.project_close, name="project_close"),
+    path("targets/", views.targets, name="targets"),
+]
