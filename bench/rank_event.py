@@ -16,13 +16,10 @@ moves the competition to marking, then times:
 import argparse
 import os
 import random
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from fresh import fresh_database  # bench/fresh.py, beside this script
 
 
 def main() -> None:  # noqa: PLR0915 (a linear script)
@@ -31,33 +28,9 @@ def main() -> None:  # noqa: PLR0915 (a linear script)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    bench_dir = ROOT / "var" / "bench"
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    if args.database_url:
-        import psycopg
-
-        name = args.database_url.rsplit("/", 1)[1]
-        admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        db = bench_dir / "rank.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_database(args.database_url, "rank.sqlite3")
     from django.db import connection, transaction
     from django.utils import timezone
-
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", workers=0, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     from gongjiang.competitions import marking, scoring
     from gongjiang.competitions.enums import State

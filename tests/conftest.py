@@ -59,6 +59,7 @@ def make_user(username: str, union=None, kind: str | None = None) -> User:
 
 @pytest.fixture
 def org(db):
+    reload_reference_data()  # an earlier transactional test on this worker may have flushed them
     r = {code: Region.objects.get(code=code) for code in ("230000", "230100", "230200", "230102", "230202")}
     province = org_services.create_union(
         actor=None, name="黑龙江省总工会", kind=UnionKind.PROVINCE, region=r["230000"], parent=None

@@ -523,7 +523,10 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 def showcase(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """Each year's honourees, public: the roll the province releases (e.g. before May Day)."""
-    years = sorted(set(HonourCycle.objects.values_list("year", flat=True)), reverse=True)
+    years = sorted(
+        set(Nomination.objects.filter(state=NominationState.APPROVED).values_list("cycle__year", flat=True)),
+        reverse=True,
+    )
     year = year or (years[0] if years else timezone.localdate().year)
     approved = (
         Nomination.objects.filter(cycle__year=year, state=NominationState.APPROVED)
