@@ -111,6 +111,7 @@ PAGES = {
     "studios:alliance_member_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_external_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_chair": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_funds": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_activity": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_criteria": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_evaluate": ("object", lambda o: {"pk": o.harbin_alliance.pk}),

@@ -39,7 +39,7 @@ def refinalise(competition: Competition, day: dt.date) -> int:
 
 @transaction.atomic
 def build(*, sheng: User, caiwu: User, reviewers: list[User]) -> None:
-    for programme in Programme.objects.all():
+    for programme in Programme.objects.filter(code__in=BUDGETS):
         for year in range(2023, 2027):
             Budget.objects.get_or_create(programme=programme, year=year, defaults={"amount": BUDGETS[programme.code]})
     s, c = Scope(sheng), Scope(caiwu)

@@ -2,8 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
+from gongjiang.policy.models import Programme
 
 from .models import Decision, HonourCycle, LedgerLine, Nomination
 
@@ -16,8 +17,9 @@ def decisions_for(scope: Scope) -> QuerySet[Decision]:
 
 
 def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
-    """The province sees every line; others the lines paid to their subtree."""
-    visible = scope.union_filter(VIEW_AWARDS, "union")
+    """The province sees every line; others the lines paid to their subtree, and every line of their
+    own unions' programmes."""
+    visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(MANAGE_FUNDS, "programme__owner")
     if scope.has(APPROVE_PAYMENTS):
         visible |= Q(programme__owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "programme__owner")
     return LedgerLine.objects.filter(visible).select_related("programme", "worker", "rule__document")
@@ -42,3 +44,12 @@ def cycles_for(scope: Scope, user_id: int | None = None) -> QuerySet[HonourCycle
     if user_id is not None:
         return HonourCycle.objects.filter(reviewers=user_id)
     return HonourCycle.objects.none()
+
+
+def programmes_for(scope: Scope) -> QuerySet[Programme]:
+    """Programmes whose money the user moves: the provincial ones for the province, a union's own
+    for its subtree's officials."""
+    own = scope.union_filter(MANAGE_FUNDS, "owner") | scope.union_filter(APPROVE_PAYMENTS, "owner")
+    if scope.has(APPROVE_PAYMENTS):
+        own |= Q(owner__isnull=True)
+    return Programme.objects.filter(own).select_related("owner")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.core.exports import Exporter
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
+from gongjiang.policy.models import Programme
 
 from .enums import LineState
 from .models import Budget, Decision, LedgerLine
@@ -60,7 +61,8 @@ def payout_rows(lines: QuerySet[LedgerLine], year: int | None = None) -> list[Pa
     return sorted(acc.values(), key=lambda r: (-r.year, r.programme, r.area))
 
 
-def budget_rows() -> list[dict[str, Any]]:
+def budget_rows(programmes: QuerySet[Programme]) -> list[dict[str, Any]]:
+    """Budget, committed and left for each budget of the given programmes."""
     spent = {
         (r["programme_id"], r["year"], r["state"]): r["total"]
         for r in LedgerLine.objects.filter(state__in=[LineState.APPROVED, LineState.PAID])
@@ -69,7 +71,7 @@ def budget_rows() -> list[dict[str, Any]]:
         .order_by()
     }
     rows = []
-    for b in Budget.objects.select_related("programme"):
+    for b in Budget.objects.filter(programme__in=programmes).select_related("programme__owner"):
         approved = spent.get((b.programme_id, b.year, LineState.APPROVED), Decimal(0))
         paid = spent.get((b.programme_id, b.year, LineState.PAID), Decimal(0))
         rows.append(

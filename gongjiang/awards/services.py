@@ -22,11 +22,12 @@ from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
-from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import GradeSource, WorkerStatus
 from gongjiang.people.models import Honour, SkillGrade, Worker
 from gongjiang.policy import engine
+from gongjiang.policy.enums import ProgrammeKind
 from gongjiang.policy.models import Programme, Rule
 from gongjiang.policy.queries import rule_view, rule_views
 
@@ -338,12 +339,16 @@ def _propose_line(
     return line
 
 
-def _require_money(scope: Scope, programme: Programme) -> None:
+def may_move_money(scope: Scope, programme: Programme) -> bool:
+    """Provincial programmes are the province's; a union's own programme is its subtree's officials'."""
     if programme.owner_id is None:
-        if not scope.has(APPROVE_PAYMENTS):
-            raise PermissionDenied
-    else:
-        scope.require(APPROVE_PAYMENTS, programme.owner_id)
+        return scope.has(APPROVE_PAYMENTS)
+    return scope.covers(APPROVE_PAYMENTS, programme.owner_id) or scope.covers(MANAGE_FUNDS, programme.owner_id)
+
+
+def _require_money(scope: Scope, programme: Programme) -> None:
+    if not may_move_money(scope, programme):
+        raise PermissionDenied
 
 
 def committed(programme_id: int, year: int) -> Decimal:
@@ -464,7 +469,7 @@ def reverse_line(*, actor: User, scope: Scope, line: LedgerLine, reason: str) ->
 @transaction.atomic
 def set_budget(*, actor: User, scope: Scope, programme: Programme, year: int, amount: Decimal) -> Budget:
     _require_money(scope, programme)
-    if not scope.has(MANAGE_POLICY):
+    if programme.owner_id is None and not scope.has(MANAGE_POLICY):
         raise PermissionDenied
     amount = Decimal(amount).quantize(engine.CENT)
     if amount < committed(programme.pk, year):
@@ -483,6 +488,61 @@ def set_budget(*, actor: User, scope: Scope, programme: Programme, year: int, am
         after={"amount": str(amount)},
     )
     return budget
+
+
+@transaction.atomic
+def create_programme(*, actor: User, scope: Scope, owner: Union, name: str) -> Programme:
+    """A union's own funding line (e.g. 联盟活动经费), with budgets and lines of its own."""
+    scope.require(MANAGE_FUNDS, owner.pk)
+    name = name.strip()
+    if not name:
+        raise AwardError(_("Give the programme a name."))
+    if Programme.objects.filter(owner=owner, name=name).exists():
+        raise AwardError(_("The union already has a programme of that name."))
+    programme = Programme.objects.create(
+        code=f"u{owner.pk}-{Programme.objects.count() + 1}", name=name, kind=ProgrammeKind.SUBSIDY, owner=owner
+    )
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=programme, after={"name": name}, union_id=owner.pk)
+    return programme
+
+
+@transaction.atomic
+def propose_payment(
+    *,
+    actor: User,
+    scope: Scope,
+    programme: Programme,
+    year: int,
+    union: Union,
+    payee: str,
+    amount: Decimal,
+    reason: str,
+    source: str,
+) -> LedgerLine:
+    """Propose a payment from a union's own programme (its budget, not a rule, sets the amount),
+    e.g. an alliance's activity funds for a year. One line per ``source``."""
+    if programme.owner_id is None:
+        raise AwardError(_("Provincial programmes pay only what their rules decide."))
+    scope.require(MANAGE_FUNDS, programme.owner_id)
+    if not UnionAncestor.objects.filter(ancestor_id=programme.owner_id, descendant_id=union.pk).exists():
+        raise AwardError(_("A union's programme pays only within its own unions."))
+    amount = Decimal(amount).quantize(engine.CENT)
+    if not Decimal(0) < amount <= engine.MAX_AMOUNT:
+        raise AwardError(_("The amount must be above zero and at most 10,000,000 yuan."))
+    if not reason.strip():
+        raise AwardError(_("Say what the payment is for."))
+    if LedgerLine.objects.filter(source=source).exists():
+        raise AwardError(_("This has already been proposed; see the ledger."))
+    return _propose_line(
+        actor=actor,
+        programme=programme,
+        year=year,
+        union_id=union.pk,
+        payee=payee,
+        amount=amount,
+        reason=reason.strip(),
+        source=source,
+    )
 
 
 @transaction.atomic

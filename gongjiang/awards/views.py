@@ -19,7 +19,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
-from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.people.queries import workers_for_user
 from gongjiang.policy.models import Programme, Rule
 
@@ -27,7 +27,7 @@ from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import HonourCycle, LedgerLine, Nomination, NominationObjection
-from .queries import cycles_for, decisions_for, lines_for, nominations_for
+from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for
 
 PAGE_SIZE = 50
 
@@ -205,7 +205,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(result)
         return redirect(line)
     reversal = LedgerLine.objects.filter(reverses=line).first()
-    can_move = request.scope.has(APPROVE_PAYMENTS)
+    can_move = services.may_move_money(request.scope, line.programme)
     return render(
         request,
         "awards/line_detail.html",
@@ -215,11 +215,25 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def budgets(request: HttpRequest) -> HttpResponse:
-    _need(request, APPROVE_PAYMENTS)
+    """Budgets of the programmes whose money the user moves; a union may keep programmes of its own."""
+    _need(request, APPROVE_PAYMENTS, MANAGE_FUNDS)
+    programmes = programmes_for(request.scope)
     if request.GET.get("fmt") in {"xlsx", "csv"}:
-        return reports.BudgetExporter().response(reports.budget_rows(), request.GET["fmt"])
+        return reports.BudgetExporter().response(reports.budget_rows(programmes), request.GET["fmt"])
+    owners = Union.objects.filter(pk__in=request.scope.roots(MANAGE_FUNDS)).order_by("pk")
+    if request.method == "POST" and request.POST.get("action") == "programme":
+        owner = get_object_or_404(owners, pk=request.POST.get("owner") or 0)
+        try:
+            services.create_programme(
+                actor=request.user, scope=request.scope, owner=owner, name=request.POST.get("name", "")
+            )
+        except services.AwardError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Programme created. Set its budget below."))
+        return redirect("awards:budgets")
     if request.method == "POST":
-        programme = get_object_or_404(Programme, pk=request.POST.get("programme") or 0)
+        programme = get_object_or_404(programmes, pk=request.POST.get("programme") or 0)
         try:
             year = int(request.POST.get("year", ""))
             amount = Decimal(request.POST.get("amount", ""))
@@ -237,12 +251,14 @@ def budgets(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Budget saved."))
         return redirect("awards:budgets")
+    settable = [p for p in programmes if p.owner_id is not None or request.scope.has(MANAGE_POLICY)]
     return render(
         request,
         "awards/budgets.html",
         {
-            "rows": reports.budget_rows(),
-            "programmes": Programme.objects.all(),
+            "rows": reports.budget_rows(programmes),
+            "programmes": settable,
+            "owners": owners,
             "this_year": timezone.localdate().year,
             "nav": "ledger",
         },
@@ -259,7 +275,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if fmt in {"xlsx", "csv"}:
         return reports.PayoutExporter().response(rows, fmt)
     if fmt == "pdf":
-        budgets = reports.budget_rows() if request.scope.has(APPROVE_PAYMENTS) else []
+        budgets = reports.budget_rows(programmes_for(request.scope))
         pdf = reports.render_pdf(rows, year, decisions_for(request.scope), request.user, budgets)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="payouts-{year or "all"}.pdf"'

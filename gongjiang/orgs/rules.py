@@ -20,6 +20,7 @@ VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about
 REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
 MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
 APPROVE_PAYMENTS = "approve_payments"  # approve and pay ledger lines, approve nominations
+MANAGE_FUNDS = "manage_funds"  # a union's own programmes (e.g. alliance activity funds): budgets, lines
 MANAGE_COLLEGES = "manage_colleges"  # run the colleges of the subtree: staff, teachers, courses, classes
 ENROL_COLLEGES = "enrol_colleges"  # enrol the union's own workers in college classes, in bulk
 # A college admin runs only the colleges they are linked to (colleges.CollegeStaff); this capability
@@ -44,6 +45,7 @@ _ADMIN = frozenset(
         MANAGE_STUDIOS,
         VIEW_AWARDS,
         REVIEW_AWARDS,
+        MANAGE_FUNDS,
         MANAGE_COLLEGES,
         ENROL_COLLEGES,
     }

@@ -483,6 +483,7 @@ def _heavy(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio]) 
         studios=[made["forge"], made["crrc"], made["heping"], *extra],
     )
     services.set_chair(actor=admin, scope=scope, alliance=heavy, membership=heavy.memberships.get(studio=made["forge"]))
+    _activity_funds(heavy, qiqihar)
     _joint(
         admin,
         heavy,
@@ -505,6 +506,32 @@ def _heavy(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio]) 
         description="筒节锻件锻后表面裂纹，需优化加热和锻造工艺。",
         started=dt.date(2025, 9, 1),
     )
+
+
+def _activity_funds(alliance: Alliance, qiqihar: Union) -> None:
+    """齐齐哈尔市总工会 budgets its alliances' activity funds from 2023 (DOMAIN.md): its own programme,
+    a budget, and this alliance's 2025 funds paid by two officials, 2026's proposed."""
+    from gongjiang.awards import services as awards
+
+    officer = User.objects.get(username="qiqihaer")
+    second = User.objects.get(username="qiqihaer2")
+    programme = awards.create_programme(
+        actor=officer, scope=Scope(officer), owner=qiqihar, name="齐齐哈尔市联盟活动经费"
+    )
+    for year in (2025, 2026):
+        awards.set_budget(actor=officer, scope=Scope(officer), programme=programme, year=year, amount=Decimal(300_000))
+        line = services.propose_activity_funds(
+            actor=officer,
+            scope=Scope(officer),
+            alliance=alliance,
+            programme=programme,
+            year=year,
+            amount=Decimal(40_000),
+            purpose="技术交流、现场攻关和带徒培训",
+        )
+        if year == 2025:
+            awards.approve_line(actor=second, scope=Scope(second), line=line)
+            awards.pay_line(actor=officer, scope=Scope(officer), line=line, payment_ref="QQHR-2025-017")
 
 
 def _jixi(admin: User, ids: _Ids, counter: list[int], jixi_employer: Employer) -> None:

@@ -103,6 +103,17 @@ def subsidy_source(alliance: Alliance) -> str:
     return f"alliance:{alliance.pk}"
 
 
+def activity_funds_source(alliance: Alliance, year: int) -> str:
+    return f"alliance-activity:{alliance.pk}:{year}"
+
+
+def activity_funds(alliance: Alliance) -> QuerySet[LedgerLine]:
+    """The alliance's yearly activity funds in the ledger, newest year first."""
+    return LedgerLine.objects.filter(
+        source__startswith=f"alliance-activity:{alliance.pk}:", reverses__isnull=True
+    ).order_by("-year")
+
+
 def alliance_subsidy(alliance: Alliance) -> LedgerLine | None:
     """The alliance's subsidy line in the ledger (proposed, approved, paid or rejected), if any."""
     return LedgerLine.objects.filter(source=subsidy_source(alliance), reverses__isnull=True).first()

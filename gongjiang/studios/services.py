@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongjiang.awards import services as awards
@@ -22,6 +22,7 @@ from gongjiang.orgs.rules import APPLY_STUDIOS, CAPABILITIES, MANAGE_STUDIOS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import HonourKind, HonourLevel, WorkerStatus
 from gongjiang.people.models import Honour, Occupation, Worker
+from gongjiang.policy.models import Programme
 
 from .enums import (
     CURRENT_MEMBER_STATES,
@@ -54,7 +55,7 @@ from .models import (
     StudioResult,
     Target,
 )
-from .queries import alliances_for_user, can_act_for, subsidy_source
+from .queries import activity_funds_source, alliances_for_user, can_act_for, subsidy_source
 
 STUDIO_FIELDS = ("name", "level", "state", "employer", "lead", "field", "has_place_and_funds", "has_rules")
 MEMBER_FIELDS = ("state", "warning_reason", "delisting_reason")
@@ -534,6 +535,36 @@ def propose_subsidy(*, actor: User, scope: Scope, alliance: Alliance) -> LedgerL
         source=subsidy_source(alliance),
         subject_name=alliance.name,
     )
+
+
+@transaction.atomic
+def propose_activity_funds(
+    *, actor: User, scope: Scope, alliance: Alliance, programme: Programme, year: int, amount: Decimal, purpose: str
+) -> LedgerLine:
+    """Propose the alliance's activity funds for a year from a union's own programme (e.g. a city's
+    yearly alliance budget). The lead union's officials propose; the line is approved and paid in the
+    ledger by two other hands. One line per alliance and year."""
+    scope.require(MANAGE_STUDIOS, alliance.lead_union_id)
+    with translation.override("zh-hans"):  # the ledger's reasons are kept in Chinese, like its other lines
+        reason = _("%(alliance)s: activity funds for %(year)s. %(purpose)s") % {
+            "alliance": alliance.name,
+            "year": year,
+            "purpose": purpose.strip(),
+        }
+    try:
+        return awards.propose_payment(
+            actor=actor,
+            scope=scope,
+            programme=programme,
+            year=year,
+            union=alliance.lead_union,
+            payee=alliance.lead_union.name,
+            amount=amount,
+            reason=reason,
+            source=activity_funds_source(alliance, year),
+        )
+    except awards.AwardError as exc:
+        raise StudiosError(str(exc)) from exc
 
 
 def _check_waiting(alliance: Alliance, studio: Studio, on: dt.date) -> None:

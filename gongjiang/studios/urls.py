@@ -22,6 +22,7 @@ urlpatterns = [
     path("alliances/<int:pk>/members/", views.alliance_member_add, name="alliance_member_add"),
     path("alliances/<int:pk>/external/", views.alliance_external_add, name="alliance_external_add"),
     path("alliances/<int:pk>/chair/", views.alliance_chair, name="alliance_chair"),
+    path("alliances/<int:pk>/funds/", views.alliance_funds, name="alliance_funds"),
     path("alliances/<int:pk>/activities/new/", views.alliance_activity, name="alliance_activity"),
     path("alliances/<int:pk>/criteria/", views.alliance_criteria, name="alliance_criteria"),
     path("alliances/<int:pk>/evaluate/", views.alliance_evaluate, name="alliance_evaluate"),

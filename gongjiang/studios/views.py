@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.awards.queries import programmes_for
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.people.models import Honour
+from gongjiang.policy.models import Programme
 
 from . import services
 from .enums import CURRENT_MEMBER_STATES, Level, MemberState, ProblemState, ProjectState, StudioState
@@ -46,6 +49,7 @@ from .forms import (
 from .models import Alliance, Claim, Evaluation, Membership, Problem, Project, Studio
 from .queries import (
     acting_studios,
+    activity_funds,
     alliance_subsidy,
     alliance_totals,
     alliances_for_user,
@@ -466,6 +470,9 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": alliance.projects.select_related("studio").prefetch_related("participants").order_by("-started_on"),
         "totals": alliance_totals(alliance),
         "subsidy": alliance_subsidy(alliance),
+        "activity_funds": activity_funds(alliance),
+        "fund_programmes": _fund_programmes(request, alliance) if manages else [],
+        "this_year": timezone.localdate().year,
         "criteria": alliance.criteria.all(),
         "evaluations": (
             Evaluation.objects.filter(membership__alliance=alliance)
@@ -563,6 +570,40 @@ def alliance_chair(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.set_chair(actor=request.user, scope=request.scope, alliance=alliance, membership=membership),
         _("The chair is set."),
+    )
+    return redirect(alliance)
+
+
+def _fund_programmes(request: HttpRequest, alliance: Alliance) -> list[Programme]:
+    """Programmes of unions at or above the alliance's lead union whose money this user moves."""
+    above = UnionAncestor.objects.filter(descendant_id=alliance.lead_union_id).values("ancestor_id")
+    return list(programmes_for(request.scope).filter(owner_id__in=above))
+
+
+@login_required
+@require_POST
+def alliance_funds(request: HttpRequest, pk: int) -> HttpResponse:
+    alliance = _managed_alliance(request, pk)
+    programme = next(
+        (p for p in _fund_programmes(request, alliance) if str(p.pk) == request.POST.get("programme")), None
+    )
+    amount = _decimal(request.POST.get("amount", ""))
+    year = _int(request.POST.get("year", ""))
+    if programme is None or amount is None or year is None or not 2000 <= year <= 2100:
+        messages.error(request, _("Choose a programme, and enter the year and the amount in yuan."))
+        return redirect(alliance)
+    _do(
+        request,
+        lambda: services.propose_activity_funds(
+            actor=request.user,
+            scope=request.scope,
+            alliance=alliance,
+            programme=programme,
+            year=year,
+            amount=amount,
+            purpose=request.POST.get("purpose", ""),
+        ),
+        _("Activity funds proposed; they are approved and paid in the ledger."),
     )
     return redirect(alliance)
 

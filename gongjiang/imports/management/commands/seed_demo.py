@@ -266,6 +266,7 @@ class Command(BaseCommand):
             ("sheng", "省总 管理员", province, RoleKind.PROVINCE_ADMIN),
             ("haerbin", "哈尔滨市总 管理员", cities["230100"], RoleKind.UNION_ADMIN),
             ("qiqihaer", "齐齐哈尔市总 管理员", cities["230200"], RoleKind.UNION_ADMIN),
+            ("qiqihaer2", "齐齐哈尔市总 财务", cities["230200"], RoleKind.UNION_ADMIN),
             ("jixie", "机械冶金建材工会 管理员", industries["machinery"], RoleKind.UNION_ADMIN),
             ("hafei", "哈飞工会 干事", by_name["哈尔滨飞机工业集团有限责任公司"].union, RoleKind.ENTERPRISE_STAFF),
             ("xueyuan", "装备制造业工匠学院 管理员", province, RoleKind.COLLEGE_ADMIN),
