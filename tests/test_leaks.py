@@ -122,7 +122,8 @@ PAGES = {
     "studios:problem_list": ("list", lambda o: {}),
     "studios:problem_detail": ("object", lambda o: {"pk": o.harbin_problem.pk}),
     "studios:problem_claim": ("object", lambda o: {"pk": o.harbin_problem.pk}),
-    "studios:problem_attachment": ("object", lambda o: {"pk": o.harbin_problem.pk}),
+    "studios:problem_attachment": ("object", lambda o: {"pk": o.harbin_problem.attachments.get().pk}),
+    "studios:problem_attachments_add": ("object", lambda o: {"pk": o.harbin_problem.pk}),
     "studios:claim_accept": ("object", lambda o: {"pk": o.harbin_claim.pk}),
     "studios:claim_decline": ("object", lambda o: {"pk": o.harbin_claim.pk}),
     "studios:project_detail": ("object", lambda o: {"pk": o.harbin_project.pk}),
@@ -367,7 +368,7 @@ def _harbin_studios(org):
         data=studio_services.ProblemData(
             title=HARBIN_PROBLEM, field="焊接", description="气孔多", deadline=dt.date.today() + dt.timedelta(days=30)
         ),
-        attachment=ContentFile(b"%PDF-1.4 harbin", name="harbin.pdf"),
+        attachments=[ContentFile(b"%PDF-1.4 harbin", name="harbin.pdf")],
     )
     org.harbin_claim = studio_services.claim_problem(
         actor=alice, scope=scope, problem=org.harbin_problem, studio=second, plan="改进预热"

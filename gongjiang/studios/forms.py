@@ -225,13 +225,48 @@ class ActivityForm(BootstrapMixin, forms.Form):
         self.fields["members"].widget.attrs["class"] = "form-check-input"
 
 
+ATTACHMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx")
+MAX_ATTACHMENTS = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none and not required)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def check_attachments(files: list) -> list:  # type: ignore[type-arg]
+    if len(files) > MAX_ATTACHMENTS:
+        raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS})
+    for f in files:
+        if f.size > 10 * 1024 * 1024 or not f.name.lower().endswith(ATTACHMENT_TYPES):
+            raise forms.ValidationError(
+                _("“%(name)s”: attach a PDF, image or Office file of at most 10 MB.") % {"name": f.name}
+            )
+    return files
+
+
 class ProblemForm(BootstrapMixin, forms.Form):
     studio = forms.ModelChoiceField(label=_("Posting studio"), queryset=Studio.objects.none())
     title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     field = forms.CharField(label=_("Field"), max_length=120)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
-    attachment = forms.FileField(
-        label=_("Attachment"), required=False, help_text=_("PDF, image or Office file, up to 10 MB.")
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Drawings, photos or reports: PDF, image or Office files, up to 10 MB each."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     reward = forms.DecimalField(label=_("Reward (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
@@ -250,16 +285,19 @@ class ProblemForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError(_("The deadline has already passed."))
         return deadline
 
-    def clean_attachment(self):  # type: ignore[no-untyped-def]
-        f = self.cleaned_data.get("attachment")
-        allowed = (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx")
-        if f and (f.size > 10 * 1024 * 1024 or not f.name.lower().endswith(allowed)):
-            raise forms.ValidationError(_("Attach a PDF, image or Office file of at most 10 MB."))
-        return f
+    def clean_attachments(self):  # type: ignore[no-untyped-def]
+        return check_attachments(self.cleaned_data.get("attachments") or [])
 
     def to_data(self) -> ProblemData:
-        d = {k: v for k, v in self.cleaned_data.items() if k not in {"studio", "attachment"}}
+        d = {k: v for k, v in self.cleaned_data.items() if k not in {"studio", "attachments"}}
         return ProblemData(**d)
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def clean_attachments(self):  # type: ignore[no-untyped-def]
+        return check_attachments(self.cleaned_data.get("attachments") or [])
 
 
 class ClaimForm(BootstrapMixin, forms.Form):

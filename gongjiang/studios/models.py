@@ -273,7 +273,6 @@ class Problem(models.Model):
     title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     field = models.CharField(pgettext_lazy("work", "field"), max_length=120)
     description = models.TextField(_("description"))
-    attachment = models.FileField(_("attachment"), upload_to="problems/%Y/", blank=True)
     deadline = models.DateField(_("deadline"))
     reward = models.DecimalField(_("reward (yuan)"), **MONEY, null=True, blank=True)
     open_to_all = models.BooleanField(_("open to every alliance"), default=False)
@@ -291,6 +290,24 @@ class Problem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("studios:problem_detail", args=[self.pk])
+
+
+class ProblemAttachment(models.Model):
+    """A drawing, photo or report that comes with a problem; a problem may have several."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="problems/%Y/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Claim(models.Model):

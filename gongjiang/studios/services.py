@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -48,6 +49,7 @@ from .models import (
     Membership,
     Milestone,
     Problem,
+    ProblemAttachment,
     Project,
     Studio,
     StudioMember,
@@ -949,7 +951,13 @@ def _current_member(alliance: Alliance, studio: Studio) -> bool:
 
 @transaction.atomic
 def post_problem(
-    *, actor: User, scope: Scope, alliance: Alliance, studio: Studio, data: ProblemData, attachment: object = None
+    *,
+    actor: User,
+    scope: Scope,
+    alliance: Alliance,
+    studio: Studio,
+    data: ProblemData,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Problem:
     """A current member posts a production problem on its alliance's board."""
     _require_studio(scope, studio)
@@ -959,18 +967,40 @@ def post_problem(
         raise StudiosError(_("The deadline has already passed."))
     if data.reward is not None and data.reward < 0:
         raise StudiosError(_("The reward cannot be negative."))
-    problem = Problem(alliance=alliance, studio=studio, posted_by=actor, **data.__dict__)
-    if attachment is not None:
-        problem.attachment = attachment
-    problem.save()
+    problem = Problem.objects.create(alliance=alliance, studio=studio, posted_by=actor, **data.__dict__)
+    for upload in attachments:
+        ProblemAttachment.objects.create(problem=problem, name=upload.name or "", file=upload, uploaded_by=actor)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=problem,
-        after=audit.snapshot(problem, ("title", "field", "deadline", "reward", "open_to_all")),
+        after=audit.snapshot(problem, ("title", "field", "deadline", "reward", "open_to_all"))
+        | {"attachments": [a.name for a in problem.attachments.all()]},
         union_id=studio.union_id,
     )
     return problem
+
+
+@transaction.atomic
+def add_problem_attachments(
+    *, actor: User, scope: Scope, problem: Problem, attachments: Sequence[UploadedFile]
+) -> list[ProblemAttachment]:
+    """The poster adds drawings or reports to an open problem."""
+    _require_studio(scope, problem.studio)
+    if problem.state != ProblemState.OPEN:
+        raise StudiosError(_("Attachments are added while the problem is open."))
+    added = [
+        ProblemAttachment.objects.create(problem=problem, name=upload.name or "", file=upload, uploaded_by=actor)
+        for upload in attachments
+    ]
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=problem,
+        after={"attachments": [a.name for a in added]},
+        union_id=problem.studio.union_id,
+    )
+    return added
 
 
 def may_claim(problem: Problem, studio: Studio) -> bool:

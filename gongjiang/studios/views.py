@@ -31,6 +31,7 @@ from .exports import StudioExporter
 from .forms import (
     ActivityForm,
     AllianceForm,
+    AttachmentsForm,
     ClaimForm,
     CloseForm,
     CloseProjectForm,
@@ -46,7 +47,7 @@ from .forms import (
     TargetsForm,
     TeamMemberForm,
 )
-from .models import Alliance, Claim, Evaluation, Membership, Problem, Project, Studio
+from .models import Alliance, Claim, Evaluation, Membership, Problem, ProblemAttachment, Project, Studio
 from .queries import (
     acting_studios,
     activity_funds,
@@ -749,7 +750,7 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
                 alliance=alliance,
                 studio=form.cleaned_data["studio"],
                 data=form.to_data(),
-                attachment=form.cleaned_data.get("attachment"),
+                attachments=form.cleaned_data["attachments"],
             )
         except services.StudiosError as exc:
             form.add_error(None, str(exc))
@@ -778,6 +779,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": Project.objects.filter(problem=problem).first(),
         "suggestions": suggest_studios(scope, problem) if problem.state == ProblemState.OPEN or is_poster else [],
         "is_poster": is_poster,
+        "attachments": problem.attachments.all(),
         "claim_form": ClaimForm(studios=claim_studios)
         if claim_studios.exists() and problem.state in {ProblemState.OPEN, ProblemState.IN_PROGRESS}
         else None,
@@ -842,12 +844,35 @@ def claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def problem_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    problem = _problem(request, pk)
-    if not problem.attachment:
-        raise Http404
-    return FileResponse(
-        problem.attachment.open("rb"), as_attachment=True, filename=problem.attachment.name.rsplit("/", 1)[-1]
+    """One attachment of a problem, for those who see the problem."""
+    attachment = get_object_or_404(
+        ProblemAttachment.objects.filter(problem__in=problems_for_user(request.scope)), pk=pk
     )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_POST
+def problem_attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    if not can_act_for(request.scope, problem.studio):
+        raise PermissionDenied
+    form = AttachmentsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("attachments", [])))
+        return redirect(problem)
+    _do(
+        request,
+        lambda: services.add_problem_attachments(
+            actor=request.user, scope=request.scope, problem=problem, attachments=form.cleaned_data["attachments"]
+        ),
+        _("Attachments added."),
+    )
+    return redirect(problem)
 
 
 # Projects --------------------------------------------------------------------------------------

@@ -273,7 +273,7 @@ def test_api_posts_a_problem_and_claims_it(studios):
     assert Problem.objects.get(pk=problem_id).claims.count() == 1
 
 
-def test_problem_attachment_is_served_only_to_those_who_see_the_problem(studios, as_user):
+def test_problem_attachments_are_served_only_to_those_who_see_the_problem(studios, as_user):
     client = as_user(studios.lead)
     response = client.post(
         f"/studios/alliances/{studios.alliance.pk}/problems/new/",
@@ -283,14 +283,30 @@ def test_problem_attachment_is_served_only_to_those_who_see_the_problem(studios,
             "field": "焊接",
             "description": "气孔",
             "deadline": SOON.isoformat(),
-            "attachment": SimpleUploadedFile("图纸.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+            "attachments": [
+                SimpleUploadedFile("图纸.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+                SimpleUploadedFile("现场.jpg", b"\xff\xd8 jpeg", content_type="image/jpeg"),
+            ],
         },
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     problem = Problem.objects.get(title="焊缝气孔")
-    response = as_user(studios.users.alice).get(f"/studios/problems/{problem.pk}/attachment/")
+    drawing, photo = problem.attachments.all()
+    assert (drawing.name, photo.name) == ("图纸.pdf", "现场.jpg")
+    response = as_user(studios.users.alice).get(f"/studios/problems/attachments/{drawing.pk}/")
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
-    assert as_user(studios.users.bob).get(f"/studios/problems/{problem.pk}/attachment/").status_code == 404
+    assert as_user(studios.users.bob).get(f"/studios/problems/attachments/{drawing.pk}/").status_code == 404
+    # the poster adds a report later; somebody else may not
+    report = SimpleUploadedFile("检测报告.xlsx", b"PK xlsx", content_type="application/vnd.ms-excel")
+    client.post(f"/studios/problems/{problem.pk}/attachments/", {"attachments": [report]})
+    assert [a.name for a in problem.attachments.all()] == ["图纸.pdf", "现场.jpg", "检测报告.xlsx"]
+    other = SimpleUploadedFile("x.pdf", b"%PDF", content_type="application/pdf")
+    assert (
+        as_user(studios.users.bob)
+        .post(f"/studios/problems/{problem.pk}/attachments/", {"attachments": [other]})
+        .status_code
+        == 404
+    )
     bad = client.post(
         f"/studios/alliances/{studios.alliance.pk}/problems/new/",
         {
@@ -299,8 +315,12 @@ def test_problem_attachment_is_served_only_to_those_who_see_the_problem(studios,
             "field": "x",
             "description": "x",
             "deadline": SOON.isoformat(),
-            "attachment": SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream"),
+            "attachments": [
+                SimpleUploadedFile("图纸.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+                SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream"),
+            ],
         },
     )
     assert bad.status_code == 200
-    assert bad.context["form"].errors["attachment"] == ["请上传不超过10MB的PDF、图片或Office文件。"]
+    assert bad.context["form"].errors["attachments"] == ["“run.exe”：请上传不超过10MB的PDF、图片或Office文件。"]
+    assert not Problem.objects.filter(title="x").exists()
