@@ -5,6 +5,7 @@ changes, and writes its audit rows in that transaction. Money is Decimal yuan in
 """
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -500,7 +501,7 @@ def create_programme(*, actor: User, scope: Scope, owner: Union, name: str) -> P
     if Programme.objects.filter(owner=owner, name=name).exists():
         raise AwardError(_("The union already has a programme of that name."))
     programme = Programme.objects.create(
-        code=f"u{owner.pk}-{Programme.objects.count() + 1}", name=name, kind=ProgrammeKind.SUBSIDY, owner=owner
+        code=f"u{owner.pk}-{secrets.token_hex(4)}", name=name, kind=ProgrammeKind.SUBSIDY, owner=owner
     )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=programme, after={"name": name}, union_id=owner.pk)
     return programme
