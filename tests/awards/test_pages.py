@@ -228,3 +228,23 @@ def test_lists_cost_the_same_queries_for_one_row_as_for_three(awarded, as_user):
     for d in decisions[1:3]:
         services.review_decision(actor=prov, scope=Scope(prov), decision=d, verdict="accept")
     assert counts() == one
+
+
+def test_the_home_page_says_what_waits_for_each_official(awarded, as_user):
+    prov, prov2 = awarded.users.prov, awarded.prov2
+
+    def todo(user):
+        return dict(as_user(user).get("/").context["items"])
+
+    assert todo(prov) == {"review": 4}
+    assert todo(awarded.users.alice) == {}  # Harbin watches the province's proposals; it does not review them
+    services.review_decision(
+        actor=prov, scope=Scope(prov), decision=_reward(awarded, awarded.harbin_worker), verdict="accept"
+    )
+    assert todo(prov) == {"review": 3}  # the proposer is not asked to approve his own line
+    assert todo(prov2) == {"review": 3, "approve": 1}
+    services.approve_line(actor=prov2, scope=Scope(prov2), line=LedgerLine.objects.get())
+    assert todo(prov) == {"review": 3, "pay": 1}
+    assert todo(prov2) == {"review": 3}
+    page = as_user(prov).get("/").content.decode()
+    assert "已审批待支付" in page and 'href="/awards/ledger/?state=approved"' in page
