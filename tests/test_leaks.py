@@ -174,6 +174,9 @@ PAGES = {
     "colleges:course_create": ("object", lambda o: {"pk": o.harbin_college.pk}),
     "colleges:course_derive": ("object", lambda o: {"pk": o.harbin_college.pk}),
     "colleges:course": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:course_edit": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:unit_edit": ("object", lambda o: {"pk": o.harbin_unit.pk}),
+    "colleges:unit_delete": ("object", lambda o: {"pk": o.harbin_unit.pk}),
     "colleges:cohort_create": ("object", lambda o: {"pk": o.harbin_course.pk}),
     "colleges:cohort_list": ("list", lambda o: {}),
     "colleges:cohort": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
@@ -473,6 +476,9 @@ def _harbin_college(org) -> None:
         actor=alice, scope=scope, college=org.harbin_college, fields={"name": "哈尔滨讲师甲", "kind": "university"}
     )
     org.harbin_course = college.create_course(actor=alice, scope=scope, college=org.harbin_college, title="数控车削")
+    org.harbin_unit = college.add_unit(
+        actor=alice, scope=scope, course=org.harbin_course, title="车削基础", hours=Decimal(8)
+    )
     org.harbin_cohort = college.create_cohort(
         actor=alice,
         scope=scope,

@@ -74,6 +74,11 @@ class CourseForm(BootstrapMixin, forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class UnitEditForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    hours = forms.DecimalField(label=_("Training hours"), min_value=Decimal("0.5"), max_value=500, decimal_places=1)
+
+
 class DeriveForm(BootstrapMixin, forms.Form):
     event = forms.ModelChoiceField(label=_("Competition event"), queryset=None)  # type: ignore[arg-type]
     title = forms.CharField(label=_("Course title"), max_length=120)

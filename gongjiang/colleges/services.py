@@ -200,6 +200,65 @@ def create_course(
 
 
 @transaction.atomic
+def update_course(
+    *, actor: User, scope: Scope, course: Course, title: str, occupation: Occupation | None, description: str
+) -> Course:
+    """Correct a course's title, occupation or description; its units and lineage stay."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    require_manager(scope, course.college)
+    if Course.objects.filter(college_id=course.college_id, title=title).exclude(pk=course.pk).exists():
+        raise CollegeError(_("This college already has a course of this title."))
+    before = audit.snapshot(course, ("title", "occupation", "description"))
+    course.title, course.occupation, course.description = title, occupation, description
+    course.save(update_fields=["title", "occupation", "description"])
+    _record(
+        actor,
+        AuditAction.UPDATE,
+        course,
+        course.college,
+        before=before,
+        after=audit.snapshot(course, ("title", "occupation", "description")),
+    )
+    return course
+
+
+@transaction.atomic
+def update_unit(*, actor: User, scope: Scope, unit: Unit, title: str, hours: Decimal) -> Unit:
+    """Correct a unit's title or training hours (the classes that follow the course count the new hours)."""
+    unit = Unit.objects.select_for_update().select_related("course__college").get(pk=unit.pk)
+    require_manager(scope, unit.course.college)
+    if hours <= 0:
+        raise CollegeError(_("A unit needs a positive number of training hours."))
+    before = audit.snapshot(unit, ("title", "hours"))
+    unit.title, unit.hours = title, hours
+    unit.save(update_fields=["title", "hours"])
+    _record(
+        actor,
+        AuditAction.UPDATE,
+        unit,
+        unit.course.college,
+        before=before,
+        after=audit.snapshot(unit, ("title", "hours")),
+    )
+    return unit
+
+
+@transaction.atomic
+def remove_unit(*, actor: User, scope: Scope, unit: Unit) -> None:
+    """Remove a unit; the later ones move up, so the syllabus stays numbered 1, 2, 3 …"""
+    unit = Unit.objects.select_for_update().select_related("course__college").get(pk=unit.pk)
+    course = unit.course
+    require_manager(scope, course.college)
+    before = audit.snapshot(unit, ("position", "title", "hours", "event", "criteria"))
+    position = unit.position
+    _record(actor, AuditAction.DELETE, unit, course.college, before=before, note=str(course))
+    unit.delete()
+    for later in course.units.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+
+
+@transaction.atomic
 def add_unit(
     *,
     actor: User,

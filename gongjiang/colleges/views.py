@@ -33,9 +33,10 @@ from .forms import (
     GradeFromCompletionForm,
     SessionForm,
     TeacherForm,
+    UnitEditForm,
     UnitForm,
 )
-from .models import Attendance, CollegeStaff, Completion, CompletionCertificate, Session, Teacher
+from .models import Attendance, CollegeStaff, Completion, CompletionCertificate, Session, Teacher, Unit
 from .queries import (
     certificates_for_user,
     cohorts_for_user,
@@ -341,6 +342,60 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": NAV,
         },
     )
+
+
+@login_required
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk)
+    if not manages(request.scope, course.college):
+        raise PermissionDenied
+    initial = {"title": course.title, "occupation": course.occupation_id, "description": course.description}
+    form = CourseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_course(actor=request.user, scope=request.scope, course=course, **form.cleaned_data)
+        except services.CollegeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect(course)
+    context = {"form": form, "title": _("Edit course"), "back": course.get_absolute_url(), "nav": NAV}
+    return render(request, "colleges/form.html", context)
+
+
+def _managed_unit(request: HttpRequest, pk: int) -> Unit:
+    unit = get_object_or_404(
+        Unit.objects.filter(course__in=courses_for_user(request.scope)).select_related("course__college"), pk=pk
+    )
+    if not manages(request.scope, unit.course.college):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    form = UnitEditForm(request.POST or None, initial={"title": unit.title, "hours": unit.hours})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(actor=request.user, scope=request.scope, unit=unit, **form.cleaned_data)
+        except services.CollegeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Unit saved."))
+            return redirect(unit.course)
+    context = {"form": form, "title": _("Edit unit"), "back": unit.course.get_absolute_url(), "nav": NAV}
+    return render(request, "colleges/form.html", context)
+
+
+@login_required
+@require_POST
+def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, pk)
+    course = unit.course
+    services.remove_unit(actor=request.user, scope=request.scope, unit=unit)
+    messages.success(request, _("Unit removed."))
+    return redirect(course)
 
 
 # classes -------------------------------------------------------------------------------------
