@@ -6,9 +6,10 @@ from operator import and_
 
 from django.db.models import Q, QuerySet
 
+from gongjiang.core.text import terms
+
 from .engine import RuleView
 from .models import PolicyDocument, Rule
-from .text import terms
 
 
 def search_documents(qs: QuerySet[PolicyDocument], query: str) -> list[PolicyDocument]:

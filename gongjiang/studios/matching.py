@@ -6,13 +6,13 @@ match with the terms it shares with the problem and the parts of the studio's re
 Ties are broken by the studio's id, so the order is deterministic.
 """
 
-import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+
+from gongjiang.core.text import segmenter
 
 K1 = 1.5
 B = 0.75
@@ -49,20 +49,10 @@ STOPWORDS = frozenset(
 )
 
 
-@cache
-def _jieba():  # type: ignore[no-untyped-def]
-    """Load jieba's dictionary once per process, without its start-up chatter on stderr."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
 def tokens(text: str) -> list[str]:
     """Words of two or more characters (or Latin words/numbers of two or more), lower-cased, no stopwords."""
     out = []
-    for raw in _jieba().lcut(text or ""):
+    for raw in segmenter().lcut(text or ""):
         word = raw.strip().lower()
         if len(word) < 2 or not _WORD.search(word) or word in STOPWORDS:
             continue

@@ -1,4 +1,7 @@
-"""Chinese word segmentation for search (jieba, its dictionary ships with the package)."""
+"""Chinese word segmentation (jieba; its dictionary ships with the package, nothing downloads).
+
+One loader for the whole process: policy search and the studios' matcher both segment with it.
+"""
 
 import functools
 import logging
@@ -9,7 +12,8 @@ _STOP = frozenset(["的", "和", "与", "及", "在", "对", "了", "是", "为"
 
 
 @functools.cache
-def _jieba():  # type: ignore[no-untyped-def]
+def segmenter():  # type: ignore[no-untyped-def]
+    """jieba with its dictionary loaded once per process, without its start-up chatter on stderr."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -19,6 +23,6 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 def terms(text: str) -> list[str]:
     """The search terms of a query: jieba's search-mode words, without stop words, in order, once each."""
-    words = (w.strip() for w in _jieba().lcut_for_search(text or ""))
+    words = (w.strip() for w in segmenter().lcut_for_search(text or ""))
     out = [w for w in words if w and _WORD.fullmatch(w) and w not in _STOP]
     return list(dict.fromkeys(out))
