@@ -15,7 +15,7 @@ from gongjiang.awards import services as award_services
 from gongjiang.awards.queries import decisions_for, lines_for, nominations_for
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.policy.models import PolicyDocument, Rule
-from gongjiang.policy.queries import search_documents
+from gongjiang.policy.queries import require_official, search_documents
 
 from .schemas import ErrorOut
 
@@ -128,12 +128,6 @@ class NominationOut(Schema):
         return obj.worker.name
 
 
-def _officials(request: HttpRequest) -> None:
-    roles = request.scope.roles
-    if not roles or all(r.kind in {"worker", "judge"} for r in roles):
-        raise PermissionDenied
-
-
 def _awards(request: HttpRequest) -> None:
     if not any(request.scope.has(c) for c in (VIEW_AWARDS, REVIEW_AWARDS, APPROVE_PAYMENTS)):
         raise PermissionDenied
@@ -142,28 +136,28 @@ def _awards(request: HttpRequest) -> None:
 @router.get("/policy/documents", response=list[DocumentOut])
 @paginate(LimitOffsetPagination)
 def list_documents(request: HttpRequest, q: str = ""):
-    _officials(request)
+    require_official(request.scope)
     qs = PolicyDocument.objects.order_by("-issued_on", "pk")
     return search_documents(qs, q) if q.strip() else qs
 
 
 @router.get("/policy/documents/{document_id}", response={200: DocumentDetailOut, 403: ErrorOut, 404: ErrorOut})
 def get_document(request: HttpRequest, document_id: int):
-    _officials(request)
+    require_official(request.scope)
     return get_object_or_404(PolicyDocument, pk=document_id)
 
 
 @router.get("/policy/rules", response=list[RuleOut])
 @paginate(LimitOffsetPagination)
 def list_rules(request: HttpRequest, kind: str = ""):
-    _officials(request)
+    require_official(request.scope)
     qs = Rule.objects.select_related("document").order_by("kind", "code", "version")
     return qs.filter(kind=kind) if kind else qs
 
 
 @router.get("/policy/rules/{rule_id}", response={200: RuleOut, 403: ErrorOut, 404: ErrorOut})
 def get_rule(request: HttpRequest, rule_id: int):
-    _officials(request)
+    require_official(request.scope)
     return get_object_or_404(Rule.objects.select_related("document"), pk=rule_id)
 
 

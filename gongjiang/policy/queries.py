@@ -4,12 +4,21 @@ import datetime as dt
 from functools import reduce
 from operator import and_
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from gongjiang.core.text import terms
+from gongjiang.orgs.enums import RoleKind
+from gongjiang.orgs.scope import Scope
 
 from .engine import RuleView
 from .models import PolicyDocument, Rule
+
+
+def require_official(scope: Scope) -> None:
+    """Policy is for officials of any union; a worker or a judge (or a user with no role) has no business here."""
+    if not scope.roles or all(r.kind in {RoleKind.WORKER, RoleKind.JUDGE} for r in scope.roles):
+        raise PermissionDenied
 
 
 def search_documents(qs: QuerySet[PolicyDocument], query: str) -> list[PolicyDocument]:

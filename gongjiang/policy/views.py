@@ -18,20 +18,14 @@ from . import services
 from .enums import DocumentKind, DocumentStatus, RuleKind
 from .forms import AttachmentForm, DocumentForm, RuleForm
 from .models import Attachment, PolicyDocument, Rule
-from .queries import search_documents
+from .queries import require_official, search_documents
 
 PAGE_SIZE = 30
 
 
-def _officials_only(request: HttpRequest) -> None:
-    """Policy is for officials of any union; a worker or a judge has no business here."""
-    if not request.scope.roles or all(r.kind in {"worker", "judge"} for r in request.scope.roles):
-        raise PermissionDenied
-
-
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
-    _officials_only(request)
+    require_official(request.scope)
     qs = PolicyDocument.objects.annotate(rule_count=Count("rules")).order_by("-issued_on", "doc_no")
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
@@ -53,7 +47,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _officials_only(request)
+    require_official(request.scope)
     document = get_object_or_404(PolicyDocument, pk=pk)
     return render(
         request,
@@ -120,7 +114,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    _officials_only(request)
+    require_official(request.scope)
     attachment = get_object_or_404(Attachment, pk=pk)
     try:
         handle = attachment.file.open("rb")
@@ -131,7 +125,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    _officials_only(request)
+    require_official(request.scope)
     rules = Rule.objects.select_related("document", "programme").annotate(decision_count=Count("decisions"))
     if kind := request.GET.get("kind"):
         rules = rules.filter(kind=kind)
@@ -144,7 +138,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _officials_only(request)
+    require_official(request.scope)
     rule = get_object_or_404(Rule.objects.select_related("document", "programme", "created_by"), pk=pk)
     versions = (
         Rule.objects.filter(code=rule.code).select_related("document").annotate(decision_count=Count("decisions"))
