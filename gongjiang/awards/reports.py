@@ -1,13 +1,12 @@
 """Reports: payouts by programme, city or industrial union and year; budget use; PDF."""
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +41,7 @@ def payout_rows(lines: QuerySet[LedgerLine], year: int | None = None) -> list[Pa
     grouped = (
         qs.annotate(area=Subquery(city))
         .values("programme__name", "year", "area", "union__name", "state")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), n=Count("id"))
         .order_by()
     )
     acc: dict[tuple[str, int, str], PayoutRow] = {}
@@ -51,13 +50,7 @@ def payout_rows(lines: QuerySet[LedgerLine], year: int | None = None) -> list[Pa
         key = (g["programme__name"], g["year"], area)
         row = acc.setdefault(key, PayoutRow(key[0], key[1], area, 0, Decimal(0), Decimal(0), Decimal(0)))
         setattr(row, g["state"], getattr(row, g["state"]) + g["total"])
-    counts: dict[tuple[str, int, str], int] = defaultdict(int)
-    for name, yr, area, union_name in qs.annotate(area=Subquery(city)).values_list(
-        "programme__name", "year", "area", "union__name"
-    ):
-        counts[(name, yr, area or union_name)] += 1
-    for key, row in acc.items():
-        row.lines = counts[key]
+        row.lines += g["n"]
     return sorted(acc.values(), key=lambda r: (-r.year, r.programme, r.area))
 
 

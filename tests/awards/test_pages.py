@@ -126,9 +126,9 @@ def test_ledger_export_report_and_pdf(awarded, as_user):
     rows = list(sheet.values)
     assert len(rows) == 3 and "GK-7" in [str(c) for c in rows[1] + rows[2]]
     report = client.get("/awards/report/").context["rows"]
-    assert {(r.area, r.proposed, r.paid) for r in report} == {
-        ("哈尔滨市总工会", 0, 20000),
-        ("齐齐哈尔市总工会", 20000, 0),
+    assert {(r.area, r.lines, r.proposed, r.paid) for r in report} == {
+        ("哈尔滨市总工会", 1, 0, 20000),
+        ("齐齐哈尔市总工会", 1, 20000, 0),
     }
     # Bob's report holds only Qiqihar
     assert [r.area for r in as_user(awarded.users.bob).get("/awards/report/").context["rows"]] == ["齐齐哈尔市总工会"]
