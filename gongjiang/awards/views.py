@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.competitions.models import Competition
 from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
@@ -22,6 +23,7 @@ from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.people.queries import workers_for_user
 from gongjiang.policy.models import Programme, Rule
+from gongjiang.policy.queries import rule_view
 
 from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
@@ -37,9 +39,9 @@ def _need(request: HttpRequest, *caps: str) -> None:
         raise PermissionDenied
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
+def _to_int(value: str | None) -> int | None:
     try:
-        return int(request.GET.get(name, ""))
+        return int(value or "")
     except ValueError:
         return None
 
@@ -56,35 +58,36 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
-    if competition := _int_param(request, "competition"):
+    if competition := _to_int(request.GET.get("competition")):
         qs = qs.filter(result__event__competition_id=competition)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(worker__name__contains=q) | Q(result__event__competition__name__contains=q))
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # final competitions without proposals, from days some competition rule was already in force
+    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
+    if is_htmx(request):  # the search swaps in the table only
+        return render(request, "awards/decision_list.html#table", context)
+    context |= {
+        "states": DecisionState.choices,
+        "kinds": DecisionKind.choices,
+        "final_without": _final_without_proposals(request),
+        "nav": "awards",
+    }
+    return render(request, "awards/decision_list.html", context)
+
+
+def _final_without_proposals(request: HttpRequest) -> QuerySet[Competition]:
+    """Final competitions of the user's review with no proposals, from days some competition rule was in force."""
     first_rule = Rule.objects.filter(kind__in=DecisionKind.values).aggregate(day=Min("effective_from"))["day"]
-    final_without = (
+    return (
         competitions_for_user(request.scope)
         .filter(state__in=["final", "archived"], events__results__isnull=False)
         .filter(finalised_on__gte=first_rule or dt.date.max)
-        .filter(Q(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS)))
+        .filter(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS))
         .exclude(events__results__decisions__isnull=False)
         .distinct()[:10]
     )
-    context = {
-        "page": page,
-        "q": q,
-        "state": state,
-        "states": DecisionState.choices,
-        "kinds": DecisionKind.choices,
-        "final_without": final_without,
-        "nav": "awards",
-    }
-    template = "awards/decision_list.html#table" if is_htmx(request) else "awards/decision_list.html"
-    return render(request, template, context)
 
 
 @login_required
@@ -154,9 +157,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = lines_for(request.scope).select_related("union").order_by("-id")
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
-    if programme := _int_param(request, "programme"):
+    if programme := _to_int(request.GET.get("programme")):
         qs = qs.filter(programme_id=programme)
-    if year := _int_param(request, "year"):
+    if year := _to_int(request.GET.get("year")):
         qs = qs.filter(year=year)
     q = request.GET.get("q", "").strip()
     if q:
@@ -269,7 +272,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """Payouts by programme, city (or industrial union) and year, from the lines the user may see."""
     _need(request, VIEW_AWARDS, APPROVE_PAYMENTS)
-    year = _int_param(request, "year")
+    year = _to_int(request.GET.get("year"))
     rows = reports.payout_rows(lines_for(request.scope), year)
     fmt = request.GET.get("fmt")
     if fmt in {"xlsx", "csv"}:
@@ -308,11 +311,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
             return redirect(cycle)
         return redirect("awards:cycles")
     today = timezone.localdate()
-    rules = [
-        r
-        for r in Rule.objects.filter(kind="honour").select_related("document")
-        if r.effective_from <= today and (r.effective_to is None or today <= r.effective_to)
-    ]
+    rules = [r for r in Rule.objects.filter(kind="honour").select_related("document") if rule_view(r).in_force(today)]
     return render(
         request,
         "awards/cycle_list.html",
@@ -393,7 +392,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         allocation = next((a for a in mine if str(a.pk) == request.POST.get("allocation")), None)
-        worker = workers_for_user(request.scope).filter(pk=_post_int(request, "worker")).first()
+        worker = workers_for_user(request.scope).filter(pk=_to_int(request.POST.get("worker"))).first()
         if allocation is None or worker is None:
             error = _("Choose the nominating union and a worker of yours.")
         else:
@@ -419,13 +418,6 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
         "awards/nominate.html",
         {"cycle": cycle, "mine": mine, "candidates": candidates, "q": q, "error": error, "nav": "honours"},
     )
-
-
-def _post_int(request: HttpRequest, name: str) -> int:
-    try:
-        return int(request.POST.get(name, ""))
-    except ValueError:
-        return 0
 
 
 def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
