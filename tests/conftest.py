@@ -50,6 +50,33 @@ def reload_reference_data() -> None:
             importlib.import_module(migration).load(apps, None)
 
 
+def race(n: int, work):  # type: ignore[no-untyped-def]
+    """Run ``work(i)`` for i in 0..n-1 in n threads released at once, each on its own database
+    connection; return what each returned or raised (PostgreSQL concurrency tests)."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    outcomes: list[object] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcomes[i] = work(i)
+        except Exception as exc:  # the outcome is what the test looks at
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
 def make_user(username: str, union=None, kind: str | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, display_name=username.title())
     if union is not None and kind is not None:

@@ -4,11 +4,10 @@ SQLite serialises every writer, so these run on PostgreSQL only (CI runs the sui
 """
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from gongjiang.awards import services
@@ -18,7 +17,7 @@ from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 from gongjiang.policy.models import Programme, Rule
-from tests.conftest import make_user, reload_reference_data
+from tests.conftest import make_user, race, reload_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,28 +30,6 @@ pytestmark = [
 @pytest.fixture
 def reference(transactional_db):
     reload_reference_data()
-
-
-def _race(n, work):
-    """Run ``work(i)`` in n threads released at once; return what each returned or raised."""
-    barrier = threading.Barrier(n)
-    outcomes = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes[i] = work(i)
-        except Exception as exc:
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_twenty_concurrent_payments_pay_once(reference, org, policy):
@@ -71,7 +48,7 @@ def test_twenty_concurrent_payments_pay_once(reference, org, policy):
     )
     services.approve_line(actor=approver, scope=Scope(approver), line=line)
 
-    outcomes = _race(
+    outcomes = race(
         20, lambda i: services.pay_line(actor=payers[i], scope=Scope(payers[i]), line=line, payment_ref=f"V-{i}")
     )
 
@@ -119,7 +96,7 @@ def test_fifty_concurrent_approvals_never_exceed_the_quota(reference, org, polic
     )
     approvers = [make_user(f"appr{i}", org.province, RoleKind.PROVINCE_ADMIN) for i in range(50)]
 
-    outcomes = _race(
+    outcomes = race(
         50,
         lambda i: services.approve_nomination(actor=approvers[i], scope=Scope(approvers[i]), nomination=nominations[i]),
     )

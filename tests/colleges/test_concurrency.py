@@ -1,15 +1,15 @@
 """On PostgreSQL, 40 workers enrolling at once into 20 places never overfill the class."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from gongjiang.colleges import services
 from gongjiang.colleges.enums import EnrolmentStatus
 from gongjiang.orgs.scope import Scope
 from tests.colleges.conftest import cohort_data, make_workers
+from tests.conftest import race
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -28,23 +28,10 @@ def test_forty_concurrent_enrolments_into_twenty_places(campus):
         data=cohort_data(name="并发测试班", capacity=20, required_hours=Decimal(8)),
     )
     workers = make_workers(campus, 40, start=200)
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def enrol(worker):
-        try:
-            barrier.wait(timeout=30)
-            services.enrol(actor=staff, scope=Scope(staff), cohort=cohort, worker=worker)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=enrol, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = race(
+        len(workers), lambda i: services.enrol(actor=staff, scope=Scope(staff), cohort=cohort, worker=workers[i])
+    )
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
     assert not errors, errors
     statuses = list(cohort.enrolments.values_list("status", flat=True))
     assert len(statuses) == 40
@@ -64,23 +51,11 @@ def test_concurrent_withdrawals_promote_each_waiting_worker_once(campus):
         actor=staff, scope=Scope(staff), cohort=campus.cohort, workers=workers
     )  # capacity 2: 2 enrolled, 6 waiting
     leaving = made[:2]
-    barrier = threading.Barrier(len(leaving))
-    errors: list[BaseException] = []
-
-    def withdraw(enrolment):
-        try:
-            barrier.wait(timeout=30)
-            services.withdraw(actor=staff, scope=Scope(staff), enrolment=enrolment, reason="并发")
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=withdraw, args=(e,)) for e in leaving]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = race(
+        len(leaving),
+        lambda i: services.withdraw(actor=staff, scope=Scope(staff), enrolment=leaving[i], reason="并发"),
+    )
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
     assert not errors, errors
     enrolled = sorted(campus.cohort.enrolments.filter(status="enrolled").values_list("pk", flat=True))
     assert enrolled == [made[2].pk, made[3].pk]

@@ -13,8 +13,7 @@ from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.scope import Scope
 from gongjiang.studios import services
 from gongjiang.studios.models import Evaluation, Membership, Project
-from tests.awards.test_concurrency import _race
-from tests.conftest import make_user, reload_reference_data
+from tests.conftest import make_user, race, reload_reference_data
 
 from . import factories as f
 
@@ -60,7 +59,7 @@ def test_two_claims_accepted_at_once_make_one_joint_project(reference, org):
         services.claim_problem(actor=alice, scope=Scope(alice), problem=problem, studio=s, plan="x") for s in (a, b)
     ]
     admins = [make_user(f"admin{i}", org.harbin, RoleKind.UNION_ADMIN) for i in range(2)]
-    outcomes = _race(2, lambda i: services.accept_claim(actor=admins[i], scope=Scope(admins[i]), claim=claims[i]))
+    outcomes = race(2, lambda i: services.accept_claim(actor=admins[i], scope=Scope(admins[i]), claim=claims[i]))
     assert all(isinstance(o, Project) for o in outcomes), outcomes
     project = Project.objects.get(problem=problem)
     assert sorted(s.name for s in project.participants.all()) == ["工作室0", "工作室1", "工作室2"]
@@ -73,7 +72,7 @@ def test_ten_concurrent_evaluations_of_one_member_record_one(reference, org):
     member = Membership.objects.get(alliance=alliance, studio=studio)
     admins = [make_user(f"admin{i}", org.harbin, RoleKind.UNION_ADMIN) for i in range(10)]
     scores = {c.pk: Decimal(50) for c in alliance.criteria.all()}
-    outcomes = _race(
+    outcomes = race(
         10,
         lambda i: services.evaluate_member(
             actor=admins[i], scope=Scope(admins[i]), membership=member, year=2025, scores=scores
@@ -91,7 +90,7 @@ def test_ten_concurrent_joins_of_one_studio_admit_it_once(reference, org):
     studio = f.studio(alice, org.harbin_employer, "工作室", "焊接")
     alliance = _alliance(org, [])
     admins = [make_user(f"admin{i}", org.harbin, RoleKind.UNION_ADMIN) for i in range(10)]
-    outcomes = _race(
+    outcomes = race(
         10, lambda i: services.add_member(actor=admins[i], scope=Scope(admins[i]), alliance=alliance, studio=studio)
     )
     joined = [o for o in outcomes if isinstance(o, Membership)]
