@@ -231,7 +231,7 @@ def write_file(path: Path, fmt: str, rows: Iterator[list[str]]) -> None:
 
 
 def generate(rows: int, fmt: str) -> Path:
-    from gongjiang.imports.samples import header, worker_rows
+    from gongjiang.people.samples import header, worker_rows
     from gongjiang.orgs.models import Employer
     from gongjiang.people.models import Occupation
 
@@ -272,7 +272,8 @@ class PhaseTimer:
 
 
 def install_phase_timer() -> PhaseTimer:
-    from gongjiang.imports import base, services, workers
+    from gongjiang.imports import base, services
+    from gongjiang.people import importers as workers
 
     timer = PhaseTimer()
     timer.wrap(services, "count_data_rows", "count")
@@ -301,7 +302,7 @@ def run_import(path: Path, user: Any, timer: PhaseTimer, profile_to: Path | None
     """One ``start_import`` of ``path``: the job and its figures (seconds, CPU seconds, MiB, phases)."""
     from django.core.files.uploadedfile import UploadedFile
 
-    from gongjiang.imports.services import start_import
+    from gongjiang.imports.tasks import start_import
     from gongjiang.orgs.scope import Scope
 
     timer.reset()
@@ -344,6 +345,7 @@ def run_import(path: Path, user: Any, timer: PhaseTimer, profile_to: Path | None
 
 IMPORT_PATH_SOURCES = (
     "gongjiang/imports/*.py",
+    "gongjiang/people/importers.py",
     "gongjiang/core/audit.py",
     "gongjiang/core/bulk.py",
     "gongjiang/core/crypto.py",

@@ -86,7 +86,7 @@ def main() -> None:  # noqa: PLR0915 (a linear script)
                     now,
                 )
             )
-        from gongjiang.imports.workers import WORKER_COLUMNS
+        from gongjiang.people.importers import WORKER_COLUMNS
 
         bulk.insert_rows(Worker, WORKER_COLUMNS, worker_rows)
         workers = list(Worker.objects.filter(name="选手").values_list("pk", "employer_id", "union_id", "region_code"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from gongjiang.core import crypto
 from gongjiang.core.validators import validate_id_number
 from gongjiang.imports.base import Column, FileError, Importer
-from gongjiang.orgs.rules import ENROL_COLLEGES
+from gongjiang.orgs.rules import ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES
 from gongjiang.people.models import Worker
 
 from . import services
@@ -57,6 +57,7 @@ class EnrolmentImporter(Importer):
     """An enterprise union enrols its workers by ID number, in the order of the rows."""
 
     kind = "college_enrolments"
+    capability = ENROL_COLLEGES
     label = gettext_lazy("Class enrolments")
     columns = (Column("id_number", gettext_lazy("ID number"), validate_id_number, sensitive=True),)
 
@@ -124,6 +125,7 @@ class AttendanceImporter(Importer):
     the enrolled trainees not marked present are recorded absent."""
 
     kind = "college_attendance"
+    capability = (MANAGE_COLLEGES, STAFF_COLLEGES)  # any one of them
     label = gettext_lazy("Class attendance")
     columns = (
         Column("id_number", gettext_lazy("ID number"), validate_id_number, sensitive=True),
@@ -190,3 +192,6 @@ class AttendanceImporter(Importer):
         except services.CollegeError as exc:
             raise FileError(str(exc)) from exc
         return {"created": 0, "updated": len(records), "unchanged": 0}
+
+
+IMPORTERS = [EnrolmentImporter, AttendanceImporter]

@@ -131,9 +131,14 @@ def count_data_rows(path: Path) -> int:
 
 
 class Importer:
-    """Subclasses declare ``kind``, ``label`` and ``columns``, and implement the hooks."""
+    """Subclasses declare ``kind``, ``capability``, ``label`` and ``columns``, and implement the hooks.
+
+    ``capability`` is what a user must hold to run the import (a tuple: any one of them). An app
+    offers its importers in its ``importers.py`` as ``IMPORTERS = [...]``; the registry finds them.
+    """
 
     kind: str = ""
+    capability: str | tuple[str, ...] = ()
     label: Promise | str = ""
     columns: Sequence[Column] = ()
     do_not_call_in_templates = True  # templates show the class's label and columns

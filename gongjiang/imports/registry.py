@@ -1,34 +1,30 @@
-"""Every importer by its kind, with the capability it needs (or a tuple: any one of them)."""
+"""Every importer by its kind, found in the installed apps' ``importers.py`` (``IMPORTERS = [...]``).
 
-from gongjiang.colleges.importers import AttendanceImporter, EnrolmentImporter
-from gongjiang.orgs.rules import (
-    APPLY_STUDIOS,
-    ENROL_COLLEGES,
-    ENTER_COMPETITIONS,
-    IMPORT_WORKERS,
-    MANAGE_COLLEGES,
-    MANAGE_COMPETITIONS,
-    STAFF_COLLEGES,
-)
+Each importer class carries its ``kind`` and the ``capability`` it needs (or a tuple: any one of
+them); nothing here names another app's classes.
+"""
+
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.scope import Scope
-from gongjiang.studios.importers import StudioImporter
 
 from .base import Importer
-from .entries import EntryImporter
-from .theory import TheoryImporter
-from .workers import WorkerImporter
 
-IMPORTERS: dict[str, tuple[type[Importer], str | tuple[str, ...]]] = {
-    WorkerImporter.kind: (WorkerImporter, IMPORT_WORKERS),
-    TheoryImporter.kind: (TheoryImporter, MANAGE_COMPETITIONS),
-    EntryImporter.kind: (EntryImporter, ENTER_COMPETITIONS),
-    EnrolmentImporter.kind: (EnrolmentImporter, ENROL_COLLEGES),
-    AttendanceImporter.kind: (AttendanceImporter, (MANAGE_COLLEGES, STAFF_COLLEGES)),
-    StudioImporter.kind: (StudioImporter, APPLY_STUDIOS),
-}
+
+def importers() -> dict[str, type[Importer]]:
+    """The importer of each kind, in layer order."""
+    found: dict[str, type[Importer]] = {}
+    for cls in cached_contributions("importers", "IMPORTERS"):
+        if cls.kind in found:
+            raise ValueError(f"two importers of kind {cls.kind!r}: {found[cls.kind]} and {cls}")
+        found[cls.kind] = cls
+    return found
+
+
+def importer(kind: str) -> type[Importer] | None:
+    return importers().get(kind)
 
 
 def may_import(scope: Scope, kind: str) -> bool:
     """Whether the user holds the capability (one of the capabilities) an importer needs."""
-    cap = IMPORTERS[kind][1]
+    cap = importers()[kind].capability
     return any(scope.has(c) for c in ((cap,) if isinstance(cap, str) else cap))

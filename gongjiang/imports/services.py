@@ -1,4 +1,5 @@
-"""Starting and running imports. Small files run in the request; large ones in the task worker."""
+"""Storing an upload as a job, and running a job. Which jobs run in the task worker is decided in
+:mod:`.tasks` (``start_import``), the only module that knows the worker."""
 
 import gc
 import hashlib
@@ -18,7 +19,7 @@ from gongjiang.orgs.scope import Scope
 
 from .base import MAX_ERRORS, FileError, count_data_rows, read_table
 from .models import ImportJob, ImportStatus
-from .registry import IMPORTERS, may_import
+from .registry import importers, may_import
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,10 @@ def upload_dir() -> Path:
     return path
 
 
-def start_import(
+def create_job(
     *, actor: User, scope: Scope, kind: str, upload: UploadedFile, context: dict[str, Any] | None = None
 ) -> ImportJob:
-    """Store the upload, then run it at once or hand it to the worker by its size."""
+    """Check the capability and the file's size, store the upload and queue a job for it."""
     if not may_import(scope, kind):
         raise PermissionDenied
     suffix = Path(upload.name or "").suffix.lower()
@@ -66,13 +67,6 @@ def start_import(
         total_rows=rows,
         context=context or {},
     )
-    if rows <= settings.IMPORT_INLINE_MAX_ROWS:
-        run_import(job.pk)
-        job.refresh_from_db()
-    else:
-        from .tasks import run_import_task
-
-        run_import_task.enqueue(job.pk)
     return job
 
 
@@ -84,7 +78,7 @@ def run_import(job_id: int) -> None:
     if not claimed:
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    importer_cls, _cap = IMPORTERS[job.kind]
+    importer_cls = importers()[job.kind]
     importer = importer_cls(actor=job.created_by, scope=Scope(job.created_by), context=job.context)
 
     def progress(done: int) -> None:

@@ -9,16 +9,17 @@ from .base import FileError
 from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
 from .models import ImportJob
-from .registry import IMPORTERS, may_import
-from .services import start_import
+from .registry import importer, may_import
+from .tasks import start_import
 
 
 def _importer(request: HttpRequest, kind: str) -> type:
-    if kind not in IMPORTERS:
+    importer_cls = importer(kind)
+    if importer_cls is None:
         raise Http404
     if not may_import(request.scope, kind):
         raise PermissionDenied
-    return IMPORTERS[kind][0]
+    return importer_cls
 
 
 def _jobs(request: HttpRequest):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from gongjiang.core import audit, bulk, crypto
 from gongjiang.core.models import AuditAction, AuditEntry
 from gongjiang.core.validators import validate_id_number, validate_phone, validate_uscc
+from gongjiang.imports.base import Column, Importer
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import IMPORT_WORKERS
 from gongjiang.people.enums import GRADE_ALIASES, Grade, GradeSource, WorkerStatus
@@ -26,7 +27,6 @@ from gongjiang.people.services import (
     protected_phone_fields,
 )
 
-from .base import Column, Importer
 
 CHUNK = 2000
 WORKER_MODEL = Worker._meta.label_lower
@@ -115,6 +115,7 @@ class WorkerRow:
 
 class WorkerImporter(Importer):
     kind = "workers"
+    capability = IMPORT_WORKERS
     label = gettext_lazy("Workers")
     columns = (
         Column("name", pgettext_lazy("person", "Name")),
@@ -418,3 +419,6 @@ class WorkerImporter(Importer):
                 by_top.setdefault(row["top"], []).append(row["worker_id"])
             for top, ids in by_top.items():
                 Worker.objects.filter(pk__in=ids).update(top_grade=top)
+
+
+IMPORTERS = [WorkerImporter]

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from gongjiang.core.fakeids import random_id_number, random_phone
 
-from .workers import WorkerImporter
+from .importers import WorkerImporter
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"

@@ -57,6 +57,7 @@ def clean_flag(raw: str) -> bool:
 
 class StudioImporter(Importer):
     kind = "studios"
+    capability = APPLY_STUDIOS
     label = gettext_lazy("Innovation studios")
     columns = (
         Column("name", gettext_lazy("Studio name")),
@@ -152,3 +153,6 @@ class StudioImporter(Importer):
                 )
                 created += 1
         return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
+IMPORTERS = [StudioImporter]

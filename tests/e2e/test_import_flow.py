@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import PiiAccess
-from gongjiang.imports.samples import header
+from gongjiang.people.samples import header
 from gongjiang.people.models import Worker
 from tests.conftest import HARBIN_ID, QIQIHAR_ID
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from gongjiang.imports.workers import WorkerImporter
+from gongjiang.people.importers import WorkerImporter
 
 from .conftest import zh
 

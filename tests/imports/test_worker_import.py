@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import AuditEntry
 from gongjiang.imports.models import ImportJob, ImportStatus
-from gongjiang.imports.samples import header
-from gongjiang.imports.services import start_import
+from gongjiang.people.samples import header
+from gongjiang.imports.tasks import start_import
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 from tests.conftest import QIQIHAR_ID
@@ -140,7 +140,7 @@ def test_csv_in_each_encoding(org, encoding):
 def test_english_headers_are_accepted(org):
     from django.utils import translation
 
-    from gongjiang.imports.workers import WorkerImporter
+    from gongjiang.people.importers import WorkerImporter
 
     with translation.override("en"):
         english = [str(c.label) for c in WorkerImporter.columns]
