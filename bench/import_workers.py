@@ -231,9 +231,9 @@ def write_file(path: Path, fmt: str, rows: Iterator[list[str]]) -> None:
 
 
 def generate(rows: int, fmt: str) -> Path:
-    from gongjiang.people.samples import header, worker_rows
     from gongjiang.orgs.models import Employer
     from gongjiang.people.models import Occupation
+    from gongjiang.people.samples import header, worker_rows
 
     employers = [(e.uscc, e.region_id) for e in Employer.objects.order_by("pk")]
     occupations = list(Occupation.objects.order_by("name").values_list("name", flat=True))

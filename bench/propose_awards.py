@@ -67,8 +67,8 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
     from gongjiang.core.crypto import keyed_hash
     from gongjiang.core.fakeids import random_id_number
     from gongjiang.core.models import User
-    from gongjiang.people.importers import WORKER_COLUMNS
     from gongjiang.orgs.models import Employer, Union
+    from gongjiang.people.importers import WORKER_COLUMNS
     from gongjiang.people.models import Occupation, SkillGrade, Worker
     from gongjiang.people.services import protected_id_fields
 

@@ -84,13 +84,14 @@ INSTALLED_APPS = [
     "ninja",
     "gongjiang.core",
     "gongjiang.orgs",
+    "gongjiang.imports",  # the import framework: importers live in the apps above (importers.py)
     "gongjiang.people",
     "gongjiang.competitions",
     "gongjiang.policy",
     "gongjiang.awards",
     "gongjiang.colleges",
     "gongjiang.studios",
-    "gongjiang.imports",
+    "gongjiang.portal",
     "gongjiang.api",
 ]
 

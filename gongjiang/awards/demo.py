@@ -1,7 +1,8 @@
 """Demo data for policy and awards: the rules of DOMAIN.md, budgets, reviewed and paid awards, honours.
 
-Called by ``seed_demo`` after the finished competitions exist. ``sheng`` reviews and pays,
-``caiwu`` (the federation's finance officer) approves, so every payment has two people on it.
+Runs after the competitions' and the policy's demo: the finished competitions are decided under the
+rules in force on the day each became final. ``sheng`` reviews and pays, ``caiwu`` (the federation's
+finance officer) approves, so every payment has two people on it.
 """
 
 import datetime as dt
@@ -9,8 +10,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
 from gongjiang.core.models import User
+from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.scope import Scope
@@ -27,6 +30,16 @@ BUDGETS = {
     "longjiang-technical-expert": Decimal("3000000.00"),
     "alliance-subsidy": Decimal("650000.00"),
 }
+
+
+def seed(ctx: DemoContext) -> None:
+    for competition in Competition.objects.filter(state=State.FINAL).order_by("pk"):
+        refinalise(competition, competition.finalised_on)
+    build(
+        sheng=ctx.admin,
+        caiwu=User.objects.get(username="caiwu"),
+        reviewers=list(User.objects.filter(username__in=["caipan", "caipan2", "caipan3"])),
+    )
 
 
 def refinalise(competition: Competition, day: dt.date) -> int:

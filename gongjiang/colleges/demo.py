@@ -1,4 +1,4 @@
-"""Demo data for the colleges (called once by ``seed_demo``): the four colleges of the article, their
+"""Demo data for the colleges (run once by ``seed_demo``, after the competitions' demo): the four colleges of the article, their
 teachers (秦世俊 and 刘伯鸣 among them, with their honours), a course derived from a finished demo
 competition's marking scheme, and classes finished (with attendance and certificates), under way and
 open for enrolment (with a waiting list)."""
@@ -11,6 +11,7 @@ from django.utils import timezone
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition, Event
 from gongjiang.core.models import User
+from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.scope import Scope
@@ -102,6 +103,10 @@ def _sessions(admin: User, cohort: Cohort, topics: list[str], hours: Decimal) ->
             )
         )
     return sessions
+
+
+def seed(ctx: DemoContext) -> None:
+    build(ctx.admin)
 
 
 def build(admin: User) -> None:

@@ -94,6 +94,7 @@ class EntryImporter(Importer):
                 )
         return {"created": len(records), "updated": 0, "unchanged": 0}
 
+
 THEORY_STATES = {State.IN_PROGRESS, State.MARKING}
 
 

@@ -57,7 +57,7 @@ def create_job(
     except FileError:
         path.unlink(missing_ok=True)
         raise
-    job = ImportJob.objects.create(
+    return ImportJob.objects.create(
         kind=kind,
         created_by=actor,
         filename=(upload.name or "")[:200],
@@ -67,7 +67,6 @@ def create_job(
         total_rows=rows,
         context=context or {},
     )
-    return job
 
 
 def run_import(job_id: int) -> None:

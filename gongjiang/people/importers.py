@@ -27,7 +27,6 @@ from gongjiang.people.services import (
     protected_phone_fields,
 )
 
-
 CHUNK = 2000
 WORKER_MODEL = Worker._meta.label_lower
 GRADE_MODEL = SkillGrade._meta.label_lower

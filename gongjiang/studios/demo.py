@@ -20,6 +20,7 @@ from django.utils import timezone
 from gongjiang.core import crypto
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
+from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
@@ -351,6 +352,10 @@ def _joint(
         )
         Problem.objects.filter(pk=problem.pk).update(deadline=closed)
     return problem
+
+
+def seed(ctx: DemoContext) -> None:
+    build(ctx.admin, User.objects.get(username="gongzuoshi"))
 
 
 @transaction.atomic

@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import PiiAccess
-from gongjiang.people.samples import header
 from gongjiang.people.models import Worker
+from gongjiang.people.samples import header
 from tests.conftest import HARBIN_ID, QIQIHAR_ID
 
 from .conftest import zh

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import AuditEntry
 from gongjiang.imports.models import ImportJob, ImportStatus
-from gongjiang.people.samples import header
 from gongjiang.imports.tasks import start_import
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
+from gongjiang.people.samples import header
 from tests.conftest import QIQIHAR_ID
 
 
