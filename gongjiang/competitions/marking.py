@@ -18,8 +18,8 @@ from gongjiang.orgs.scope import Scope
 from . import scoring
 from .eligibility import Competitor, judge_conflicts
 from .enums import AspectKind, EntryState, State
+from .errors import CompetitionError
 from .models import Aspect, Assignment, Criterion, Entry, Event, Mark
-from .services import CompetitionError
 
 SCHEME_STATES = {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS}
 

@@ -15,8 +15,8 @@ from gongjiang.orgs.scope import Scope
 
 from . import marking
 from .enums import EntryState, ObjectionState, State
+from .errors import CompetitionError
 from .models import CalendarDay, Competition, Event, Objection, Result
-from .services import CompetitionError
 
 
 def add_working_days(start: dt.date, days: int, exceptions: dict[dt.date, bool] | None = None) -> dt.date:

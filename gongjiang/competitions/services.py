@@ -18,8 +18,10 @@ from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 
+from . import results
 from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
 from .enums import TRANSITIONS, EntryState, Mode, State
+from .errors import CompetitionError  # callers catch it as services.CompetitionError too
 from .models import Assignment, Competition, Entry, Event, Judge
 from .signals import results_final
 
@@ -58,10 +60,6 @@ EVENT_FIELDS = (
     "audience",
 )
 ENTRY_FIELDS = ("worker", "employer", "team", "competitor_no", "state", "withdrawn_reason")
-
-
-class CompetitionError(Exception):
-    """A broken business rule, with a message for the user."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +136,6 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     - marking (back from notice): only the events whose sign-off an upheld objection lifted
       can be marked again.
     """
-    from . import results  # imported here: results builds on this module
-
     scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if to not in TRANSITIONS[competition.state]:

@@ -1,0 +1,6 @@
+"""The competitions' domain error, in its own module so that services, marking and results can all
+raise it without importing each other."""
+
+
+class CompetitionError(Exception):
+    """A broken business rule, with a message for the user."""
