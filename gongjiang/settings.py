@@ -124,7 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "gongjiang.core.context.capabilities",
+                "gongjiang.portal.context.capabilities",
                 "gongjiang.awards.context.expert_reviews",
             ],
         },

@@ -5,11 +5,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gongjiang.api.api import api
-from gongjiang.competitions import views_results as competition_results
 from gongjiang.core import views as core_views
+from gongjiang.portal import views as portal_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,8 +18,8 @@ urlpatterns = [
     path("competitions/", include("gongjiang.competitions.urls")),
     path("colleges/", include("gongjiang.colleges.urls")),
     path("studios/", include("gongjiang.studios.urls")),
-    path("verify/", competition_results.verify, name="verify_form"),
-    path("verify/<slug:code>/", competition_results.verify, name="verify"),
+    path("verify/", portal_views.verify, name="verify_form"),
+    path("verify/<slug:code>/", portal_views.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),
     path("awards/", include("gongjiang.awards.urls")),
     path("imports/", include("gongjiang.imports.urls")),

@@ -134,3 +134,12 @@ def render_pdf(certificate: CompletionCertificate) -> bytes:
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def verification_card(code: str) -> tuple[str, dict[str, object]] | None:
+    """The public check of a code (masked data only): the card that shows the certificate, or None."""
+    certificate = find(code)
+    return ("colleges/verify_card.html", {"college_certificate": certificate}) if certificate else None
+
+
+VERIFIERS = [verification_card]

@@ -114,3 +114,16 @@ def render_pdf(certificate: Certificate) -> bytes:
             {"certificate": certificate, "result": result, "entry": result.entry, "qr": qr, "url": url},
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def verification_card(code: str) -> tuple[str, dict[str, object]] | None:
+    """The public check of a code (masked data only): the card that shows the certificate, or None."""
+    certificate = (
+        Certificate.objects.filter(code=code)
+        .select_related("result__event__competition__organiser", "result__entry__worker", "replaced_by")
+        .first()
+    )
+    return ("competitions/verify_card.html", {"certificate": certificate}) if certificate else None
+
+
+VERIFIERS = [verification_card]

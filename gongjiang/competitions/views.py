@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.colleges.queries import derived_courses
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
@@ -206,8 +206,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": competition.state in {State.REGISTRATION, State.IN_PROGRESS},
             "published": competition.state in {State.NOTICE, State.FINAL, State.ARCHIVED},
             "can_object": competition.state == State.NOTICE,
-            # colleges' courses derived from this event (lineage, the other way round)
-            "derived_courses": derived_courses(scope, event),
+            # what other apps show on an event's page (the colleges: courses derived from it)
+            "panels": [p for panel in cached_contributions("panels", "EVENT_PANELS") if (p := panel(scope, event))],
             "nav": "competitions",
         },
     )

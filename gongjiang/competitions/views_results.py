@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.colleges import certificates as college_certificates
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_WORKERS
 
 from . import certificates, marking, results, scoring, services
@@ -326,22 +325,6 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(certificates.render_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
-
-
-def verify(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Anyone, without logging in, checks a certificate by its code and sees masked data only."""
-    code = (code or request.GET.get("code", "")).strip().upper()
-    certificate = None
-    if code:
-        certificate = (
-            Certificate.objects.filter(code=code)
-            .select_related("result__event__competition__organiser", "result__entry__worker", "replaced_by")
-            .first()
-        )
-    # the same page verifies a college completion certificate (codes are unique across both)
-    college_certificate = college_certificates.find(code) if code and certificate is None else None
-    context = {"code": code, "certificate": certificate, "college_certificate": college_certificate}
-    return render(request, "competitions/verify.html", context)
 
 
 @login_required

@@ -6,9 +6,10 @@ a message in the active language, and returns the normalised value.
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from functools import cache
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 # GB 11643: ISO 7064 MOD 11-2 over the first 17 digits.
@@ -17,11 +18,22 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 
 
+# Where the two-digit province codes come from: the app that owns the regions (orgs) sets it in
+# its AppConfig.ready(), so the kernel knows no region table.
+_PROVINCE_SOURCE: list[Callable[[], Iterable[str]]] = []
+
+
+def set_province_source(source: Callable[[], Iterable[str]]) -> None:
+    """Register the function that returns the two-digit code of every province."""
+    _PROVINCE_SOURCE[:] = [source]
+    province_codes.cache_clear()
+
+
 @cache
 def province_codes() -> frozenset[str]:
-    from gongjiang.orgs.regions import load_region_rows
-
-    return frozenset(row.code[:2] for row in load_region_rows() if row.level == "province")
+    if not _PROVINCE_SOURCE:
+        raise ImproperlyConfigured("No installed app gives the province codes (gongjiang.orgs does, when ready).")
+    return frozenset(_PROVINCE_SOURCE[0]())
 
 
 def id_check_char(first17: str) -> str:

@@ -6,3 +6,10 @@ class OrgsConfig(AppConfig):
     name = "gongjiang.orgs"
     label = "orgs"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from gongjiang.core.validators import set_province_source
+
+        from .regions import province_codes
+
+        set_province_source(province_codes)

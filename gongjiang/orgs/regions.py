@@ -19,3 +19,8 @@ class RegionRow(NamedTuple):
 def load_region_rows() -> tuple[RegionRow, ...]:
     with DATA.open(encoding="utf-8", newline="") as fh:
         return tuple(RegionRow(**row) for row in csv.DictReader(fh))
+
+
+def province_codes() -> list[str]:
+    """The two-digit code of every province, for the ID number validator."""
+    return [row.code[:2] for row in load_region_rows() if row.level == "province"]

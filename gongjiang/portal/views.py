@@ -1,0 +1,54 @@
+"""The home page (every app's to-dos, the counts of the user's scope) and the public certificate check."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gongjiang.core.plugins import cached_contributions
+from gongjiang.orgs.queries import employers_for_user, unions_for_user
+from gongjiang.orgs.rules import VIEW_WORKERS
+from gongjiang.people.queries import workers_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    counts = {}
+    if scope.has(VIEW_WORKERS):
+        counts = {
+            "unions": unions_for_user(scope).count(),
+            "employers": employers_for_user(scope).count(),
+            "workers": workers_for_user(scope).count(),
+        }
+    own_worker = workers_for_user(scope).filter(user=request.user).first()
+    # each app's todos.py: what waits for this user, counted within their scope, shown only when some does
+    todos = [(todo, n) for todo in cached_contributions("todos", "TODOS") if (n := todo.count(request))]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "counts": counts,
+            "own_worker": own_worker,
+            "roles": scope.roles,
+            "todos": todos,
+            "items": [(todo.key, n) for todo, n in todos],
+        },
+    )
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Anyone, without logging in, checks a certificate by its code and sees masked data only.
+
+    Each app that issues certificates offers ``VERIFIERS`` in its ``certificates.py``: functions
+    from a code to the card that shows it (a template and its context), or None. Codes are unique
+    across apps; the first that knows the code answers.
+    """
+    code = (code or request.GET.get("code", "")).strip().upper()
+    context: dict[str, object] = {"code": code, "card": None}
+    if code:
+        for find in cached_contributions("certificates", "VERIFIERS"):
+            if found := find(code):
+                template, card_context = found
+                context |= {"card": template, **card_context}
+                break
+    return render(request, "portal/verify.html", context)
