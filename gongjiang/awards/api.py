@@ -11,15 +11,19 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gongjiang.awards import services as award_services
-from gongjiang.awards.queries import decisions_for, lines_for, nominations_for
+from gongjiang.core.http import ErrorOut
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
 
-from .schemas import ErrorOut
+from . import services as award_services
+from .queries import decisions_for, lines_for, nominations_for
+
+# The published operation ids were made from the module that first held these operations.
+OPERATION_ID_PREFIX = "gongjiang_api_awards"
 
 router = Router(tags=["policy and awards"])
+ROUTERS = [router]
 
 
 class DocumentOut(Schema):

@@ -20,6 +20,7 @@ from .models import Attendance, Completion, Session
 from .queries import cohorts_for_user, colleges_for_user, enrolments_for_user, managed_cohorts
 
 router = Router(tags=["colleges"])
+ROUTERS = [router]
 
 
 class ErrorOut(Schema):

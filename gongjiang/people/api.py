@@ -1,13 +1,33 @@
+"""The worker registry part of the REST API: workers and their grades, within the token's scope."""
+
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 from pydantic import field_validator
 
+from gongjiang.core.http import ErrorOut, need
 from gongjiang.core.validators import validate_id_number, validate_phone
+from gongjiang.orgs.models import Employer
+from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_WORKERS
+
+from . import services as people_services
+from .enums import Grade, GradeSource, WorkerStatus
+from .models import Occupation
+from .queries import filter_workers, workers_for_user
+
+# The published operation ids were made from the module that first held these operations.
+OPERATION_ID_PREFIX = "gongjiang_api_api"
+
+router = Router(tags=["people"])
+ROUTERS = [router]
 
 
 def _run(validator, value: str) -> str:  # type: ignore[no-untyped-def]
@@ -15,24 +35,6 @@ def _run(validator, value: str) -> str:  # type: ignore[no-untyped-def]
         return validator(value)
     except ValidationError as exc:
         raise ValueError(" ".join(exc.messages)) from None
-
-
-class UnionOut(Schema):
-    id: int
-    name: str
-    kind: str
-    region_code: str = Field(alias="region_id")
-    parent_id: int | None
-    industry_parent_id: int | None
-
-
-class EmployerOut(Schema):
-    id: int
-    name: str
-    uscc: str
-    region_code: str = Field(alias="region_id")
-    union_id: int
-    industry: str
 
 
 class GradeOut(Schema):
@@ -103,78 +105,87 @@ class GradeIn(Schema):
     issuer: str = ""
 
 
-class ErrorOut(Schema):
-    detail: str
+class WorkerFilters(Schema):
+    q: str = ""
+    occupation: str = ""
+    grade: str = ""
+    status: str = ""
+    sex: str = ""
+    employer: str = ""
 
 
-class CompetitionOut(Schema):
-    id: int
-    name: str
-    tier: str
-    kind: str
-    organiser_id: int
-    series: str
-    registration_closes_on: dt.date
-    starts_on: dt.date
-    ends_on: dt.date
-    state: str
+@router.get("/workers", response=list[WorkerOut])
+@paginate(LimitOffsetPagination)
+def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
+    need(request, VIEW_WORKERS)
+    qs = filter_workers(workers_for_user(request.scope), filters.dict())
+    return qs.order_by("-pk").prefetch_related("occupations")
 
 
-class EventOut(Schema):
-    id: int
-    competition_id: int
-    name: str
-    occupation: str = Field(alias="occupation.name")
-    grade_min: int | None
-    grade_max: int | None
-    mode: str
-    team_size: int
-    theory_weight: int
-    practical_weight: int
-    capacity: int | None
+@router.get("/workers/{worker_id}", response={200: WorkerOut, 404: ErrorOut})
+def get_worker(request: HttpRequest, worker_id: int):
+    return get_object_or_404(workers_for_user(request.scope).prefetch_related("occupations"), pk=worker_id)
 
 
-class EntryOut(Schema):
-    id: int
-    event_id: int
-    worker_id: int
-    worker_name: str = Field(alias="worker.name")
-    employer_id: int
-    team: str
-    competitor_no: str
-    state: str
+def _occupations(names: list[str]) -> tuple[Occupation, ...]:
+    found = {o.name: o for o in Occupation.objects.filter(name__in=names)}
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise HttpError(422, _("Unknown occupation: %(names)s") % {"names": "、".join(unknown)})
+    return tuple(found[n] for n in names)
 
 
-class EntryIn(Schema):
-    worker_id: int
-    team: str = ""
+@router.post("/workers", response={201: WorkerOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_worker(request: HttpRequest, payload: WorkerIn):
+    scope = request.scope
+    need(request, CHANGE_WORKERS)
+    employer = Employer.objects.filter(scope.union_filter(CHANGE_WORKERS), pk=payload.employer_id).first()
+    if employer is None:
+        raise HttpError(422, _("No such employer in your union."))
+    if payload.status not in WorkerStatus.values:
+        raise HttpError(422, _("Unknown status."))
+    data = people_services.WorkerData(
+        name=payload.name,
+        id_number=payload.id_number,
+        employer=employer,
+        phone=payload.phone,
+        status=payload.status,
+        occupations=_occupations(payload.occupations),
+    )
+    try:
+        worker = people_services.create_worker(actor=request.user, scope=scope, data=data)
+    except people_services.PeopleError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, worker)
 
 
-class AssignmentOut(Schema):
-    event_id: int
-    event: str = Field(alias="event.name")
-    competition: str = Field(alias="event.competition.name")
-    is_chief: bool
+@router.get("/workers/{worker_id}/grades", response={200: list[GradeOut], 404: ErrorOut})
+def list_grades(request: HttpRequest, worker_id: int):
+    worker = get_object_or_404(workers_for_user(request.scope), pk=worker_id)
+    return Status(200, worker.grades.select_related("occupation").order_by("awarded_on", "pk"))
 
 
-class MarkOut(Schema):
-    entry_id: int
-    competitor_no: str = Field(alias="entry.competitor_no")
-    aspect_id: int
-    aspect: str = Field(alias="aspect.code")
-    value: Decimal
-
-
-class MarksIn(Schema):
-    entry_id: int
-    values: dict[int, str]
-    reason: str = ""
-
-
-class ResultOut(Schema):
-    entry_id: int
-    rank: int
-    theory: Decimal | None
-    practical: Decimal
-    total: Decimal
-    award: str
+@router.post(
+    "/workers/{worker_id}/grades", response={201: GradeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def add_grade(request: HttpRequest, worker_id: int, payload: GradeIn):
+    scope = request.scope
+    worker = get_object_or_404(workers_for_user(scope), pk=worker_id)
+    if payload.grade not in Grade.values or payload.source not in GradeSource.values:
+        raise HttpError(422, _("Unknown grade or source."))
+    (occupation,) = _occupations([payload.occupation])
+    try:
+        grade = people_services.add_grade(
+            actor=request.user,
+            scope=scope,
+            worker=worker,
+            occupation=occupation,
+            grade=payload.grade,
+            source=payload.source,
+            certificate_no=payload.certificate_no,
+            awarded_on=payload.awarded_on,
+            issuer=payload.issuer,
+        )
+    except people_services.PeopleError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, grade)

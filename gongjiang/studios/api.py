@@ -28,6 +28,7 @@ from .queries import (
 )
 
 router = Router(tags=["studios"])
+ROUTERS = [router]
 
 
 class ErrorOut(Schema):

@@ -1,0 +1,198 @@
+"""The competitions part of the REST API: competitions, events, entries, and a judge's own marks."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from gongjiang.core.http import ErrorOut
+from gongjiang.orgs.rules import MANAGE_COMPETITIONS
+from gongjiang.people.queries import workers_for_user
+
+from . import marking
+from . import services as competition_services
+from .models import Mark
+from .queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
+
+# The published operation ids were made from the module that first held these operations.
+OPERATION_ID_PREFIX = "gongjiang_api_api"
+
+router = Router(tags=["competitions"])
+ROUTERS = [router]
+
+
+class CompetitionOut(Schema):
+    id: int
+    name: str
+    tier: str
+    kind: str
+    organiser_id: int
+    series: str
+    registration_closes_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    state: str
+
+
+class EventOut(Schema):
+    id: int
+    competition_id: int
+    name: str
+    occupation: str = Field(alias="occupation.name")
+    grade_min: int | None
+    grade_max: int | None
+    mode: str
+    team_size: int
+    theory_weight: int
+    practical_weight: int
+    capacity: int | None
+
+
+class EntryOut(Schema):
+    id: int
+    event_id: int
+    worker_id: int
+    worker_name: str = Field(alias="worker.name")
+    employer_id: int
+    team: str
+    competitor_no: str
+    state: str
+
+
+class EntryIn(Schema):
+    worker_id: int
+    team: str = ""
+
+
+class AssignmentOut(Schema):
+    event_id: int
+    event: str = Field(alias="event.name")
+    competition: str = Field(alias="event.competition.name")
+    is_chief: bool
+
+
+class MarkOut(Schema):
+    entry_id: int
+    competitor_no: str = Field(alias="entry.competitor_no")
+    aspect_id: int
+    aspect: str = Field(alias="aspect.code")
+    value: Decimal
+
+
+class MarksIn(Schema):
+    entry_id: int
+    values: dict[int, str]
+    reason: str = ""
+
+
+class ResultOut(Schema):
+    entry_id: int
+    rank: int
+    theory: Decimal | None
+    practical: Decimal
+    total: Decimal
+    award: str
+
+
+@router.get("/competitions", response=list[CompetitionOut])
+@paginate(LimitOffsetPagination)
+def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
+    qs = competitions_for_user(request.scope)
+    if q:
+        qs = qs.filter(name__contains=q)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-starts_on", "-pk")
+
+
+@router.get("/competitions/{competition_id}", response={200: CompetitionOut, 404: ErrorOut})
+def get_competition(request: HttpRequest, competition_id: int):
+    return get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+
+
+@router.get("/competitions/{competition_id}/events", response={200: list[EventOut], 404: ErrorOut})
+def list_events(request: HttpRequest, competition_id: int):
+    competition = get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+    return Status(200, competition.events.select_related("occupation").order_by("pk"))
+
+
+@router.get("/events/{event_id}/entries", response={200: list[EntryOut], 404: ErrorOut})
+@paginate(LimitOffsetPagination)
+def list_entries(request: HttpRequest, event_id: int):
+    event = get_object_or_404(events_for_user(request.scope), pk=event_id)
+    return entries_for_user(request.scope).filter(event=event).select_related("worker").order_by("competitor_no", "pk")
+
+
+@router.post(
+    "/events/{event_id}/entries", response={201: EntryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
+def create_entry(request: HttpRequest, event_id: int, payload: EntryIn):
+    scope = request.scope
+    event = get_object_or_404(events_for_user(scope), pk=event_id)
+    worker = get_object_or_404(workers_for_user(scope), pk=payload.worker_id)
+    try:
+        entry = competition_services.register_entry(
+            actor=request.user, scope=scope, event=event, worker=worker, team=payload.team
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, entry)
+
+
+@router.get("/judging", response=list[AssignmentOut])
+def my_assignments(request: HttpRequest):
+    """The events the token's user judges."""
+    return own_assignments(request.user).select_related("event__competition").order_by("pk")
+
+
+@router.get("/events/{event_id}/marks", response={200: list[MarkOut], 404: ErrorOut})
+def my_marks(request: HttpRequest, event_id: int):
+    """The judge's own marks in the event, and no one else's."""
+    assignment = get_object_or_404(own_assignments(request.user).select_related("judge"), event_id=event_id)
+    return Status(
+        200,
+        Mark.objects.filter(judge=assignment.judge, aspect__criterion__event_id=event_id)
+        .select_related("entry", "aspect")
+        .order_by("entry__competitor_no", "aspect__code"),
+    )
+
+
+@router.post("/events/{event_id}/marks", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def record_my_marks(request: HttpRequest, event_id: int, payload: MarksIn):
+    """Enter the judge's own marks for one competitor, as on the marking page (a change needs a reason)."""
+    assignment = get_object_or_404(own_assignments(request.user).select_related("event"), event_id=event_id)
+    entry = get_object_or_404(assignment.event.entries, pk=payload.entry_id)
+    try:
+        written = marking.record_marks(
+            actor=request.user, event=assignment.event, entry=entry, values=payload.values, reason=payload.reason
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, {"written": written})
+
+
+@router.get("/events/{event_id}/results", response={200: list[ResultOut], 403: ErrorOut, 404: ErrorOut})
+def event_results(request: HttpRequest, event_id: int):
+    """The ranking the marks add up to, for the organiser."""
+    event = get_object_or_404(events_for_user(request.scope).select_related("competition"), pk=event_id)
+    if not request.scope.covers(MANAGE_COMPETITIONS, event.competition.organiser_id):
+        raise PermissionDenied
+    return Status(
+        200,
+        [
+            {
+                "entry_id": r.ranked.entry_id,
+                "rank": r.ranked.rank,
+                "theory": r.theory,
+                "practical": r.ranked.practical,
+                "total": r.ranked.total,
+                "award": r.award,
+            }
+            for r in marking.results(event)
+        ],
+    )
