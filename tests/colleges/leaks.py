@@ -1,0 +1,52 @@
+"""The colleges entries of the leak test (tests/test_leaks.py): each route, and how an outsider tries it
+against Harbin's objects built by its ``leaky`` fixture. See test_leaks.py for what each kind means."""
+
+PAGES = {
+    "colleges:list": ("list", lambda o: {}),
+    "colleges:create": ("form", lambda o: {}),
+    "colleges:detail": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:edit": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:staff_add": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:staff_remove": ("object", lambda o: {"pk": o.harbin_college_staff.pk}),
+    "colleges:teacher_create": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:teacher_edit": ("object", lambda o: {"pk": o.harbin_teacher.pk}),
+    "colleges:course_create": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:course_derive": ("object", lambda o: {"pk": o.harbin_college.pk}),
+    "colleges:course": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:course_edit": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:unit_edit": ("object", lambda o: {"pk": o.harbin_unit.pk}),
+    "colleges:unit_delete": ("object", lambda o: {"pk": o.harbin_unit.pk}),
+    "colleges:cohort_create": ("object", lambda o: {"pk": o.harbin_course.pk}),
+    "colleges:cohort_list": ("list", lambda o: {}),
+    "colleges:cohort": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_edit": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_transition": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:session_create": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:assessment": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:enrol": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:enrol_me": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:cohort_export": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:certificates_issue": ("object", lambda o: {"pk": o.harbin_cohort.pk}),
+    "colleges:attendance": ("object", lambda o: {"pk": o.harbin_session.pk}),
+    "colleges:withdraw": ("object", lambda o: {"pk": o.harbin_enrolment.pk}),
+    "colleges:certificate_revoke": ("object", lambda o: {"pk": o.harbin_completion_certificate.pk}),
+    "colleges:certificate_pdf": ("object", lambda o: {"code": o.harbin_completion_certificate.code}),
+    "colleges:completion_grade": ("object", lambda o: {"pk": o.harbin_completion.pk}),
+    "colleges:mine": ("own", lambda o: {}),
+}
+
+API = {
+    ("GET", "/api/colleges"): ("list", lambda o: {}),
+    ("GET", "/api/colleges/{college_id}"): ("object", lambda o: {"college_id": o.harbin_college.pk}),
+    ("GET", "/api/classes"): ("list", lambda o: {}),
+    ("GET", "/api/classes/{class_id}"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("GET", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/classes/{class_id}/enrolments"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/enrolments/{enrolment_id}/withdraw"): (
+        "object",
+        lambda o: {"enrolment_id": o.harbin_enrolment.pk},
+    ),
+    ("GET", "/api/classes/{class_id}/attendance"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+    ("POST", "/api/sessions/{session_id}/attendance"): ("object", lambda o: {"session_id": o.harbin_session.pk}),
+    ("GET", "/api/classes/{class_id}/completions"): ("object", lambda o: {"class_id": o.harbin_cohort.pk}),
+}
