@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
+from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
@@ -60,7 +61,7 @@ EVENT_FIELDS = (
 ENTRY_FIELDS = ("worker", "employer", "team", "competitor_no", "state", "withdrawn_reason")
 
 
-class CompetitionError(Exception):
+class CompetitionError(DomainError):
     """A broken business rule, with a message for the user."""
 
 

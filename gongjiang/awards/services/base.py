@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from gongjiang.core.errors import DomainError
 from gongjiang.policy.models import Programme, Rule
 
 
-class AwardError(Exception):
+class AwardError(DomainError):
     """A refused award action, with a message for the user."""
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from gongjiang.core import audit
+from gongjiang.core.errors import DomainError
 from gongjiang.core.models import User
 from gongjiang.orgs.scope import Scope
 
@@ -14,7 +15,7 @@ from ..models import (
 from ..queries import manages
 
 
-class CollegeError(Exception):
+class CollegeError(DomainError):
     """A broken business rule, with a message for the user."""
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from gongjiang.core.errors import DomainError
 from gongjiang.orgs.scope import Scope
 
 from ..models import (
@@ -13,7 +14,7 @@ from ..models import (
 from ..queries import can_act_for
 
 
-class StudiosError(Exception):
+class StudiosError(DomainError):
     """A broken business rule, with a message for the user."""
 
 
