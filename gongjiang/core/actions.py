@@ -24,35 +24,39 @@ def submit(
     form: forms.BaseForm,
     call: Callable[[], T],
     *,
-    success: str | Callable[[T], str],
-    then: Any,
+    success: str | Callable[[T], str] | None,
+    then: Any = None,
+    field: str | None = None,
 ) -> HttpResponse | None:
     """Bind → call the service → on a domain error add it to the form → else a success message and a
     redirect.
 
     ``call`` runs only on a POST whose form is valid (so it may read ``form.cleaned_data``). ``success``
-    is the message, or a function of what the service returned; ``then`` is where to redirect (a model,
-    a URL or a URL name, as for :func:`django.shortcuts.redirect`), or a function of what the service
-    returned. Returns None when the page is to be drawn again: a GET, an invalid form, or a refusal,
+    is the message, a function of what the service returned, or None for no message; ``then`` is where to redirect (a model,
+    a URL or a URL name, as for :func:`django.shortcuts.redirect`), a function of what the service
+    returned, or by default what the service returned (the record it made or changed); ``field`` is the
+    form field a refusal belongs to (None: the form as a whole). Returns None when the page is to be drawn again: a GET, an invalid form, or a refusal,
     which then shows among the form's errors."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         result = call()
     except DomainError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(field, str(exc))
         return None
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(then(result) if callable(then) else then)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    target: Any = result if then is None else then(result) if callable(then) else then
+    return redirect(target)
 
 
-def act(request: HttpRequest, call: Callable[[], object], *, success: str) -> bool:
-    """Run a service from a button: a refusal becomes an error message, anything else ``success``.
-    True when the service ran."""
+def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]) -> bool:
+    """Run a service from a button: a refusal becomes an error message, anything else ``success`` (the
+    message, or a function of what the service returned). True when the service ran."""
     try:
-        call()
+        result = call()
     except DomainError as exc:
         messages.error(request, str(exc))
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES
 from gongjiang.people.models import Worker
@@ -70,14 +71,13 @@ def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
             "required_hours": services.plain_number(Decimal(hours)),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.create_cohort(actor=request.user, scope=request.scope, course=course, data=form.to_data())
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Class opened for enrolment. Add its sessions."))
-            return redirect(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_cohort(actor=request.user, scope=request.scope, course=course, data=form.to_data()),
+        success=_("Class opened for enrolment. Add its sessions."),
+    ):
+        return done
     context = {"form": form, "title": _("New training class"), "back": course.get_absolute_url(), "nav": NAV}
     return render(request, "colleges/form.html", context)
 
@@ -88,14 +88,14 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(cohort, name) for name in CohortForm.base_fields if name != "teachers"}
     initial["teachers"] = list(cohort.teachers.all())
     form = CohortForm(request.POST or None, college=cohort.college, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cohort(actor=request.user, scope=request.scope, cohort=cohort, data=form.to_data())
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda: services.update_cohort(actor=request.user, scope=request.scope, cohort=cohort, data=form.to_data()),
+        success=_("Changes saved."),
+        then=cohort,
+    ):
+        return done
     context = {"form": form, "title": cohort.name, "back": cohort.get_absolute_url(), "nav": NAV}
     return render(request, "colleges/form.html", context)
 
@@ -170,12 +170,11 @@ def cohort_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if to not in CohortState.values:
         messages.error(request, _("Unknown state."))
         return redirect(cohort)
-    try:
-        services.transition(actor=request.user, scope=request.scope, cohort=cohort, to=to)
-    except services.CollegeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The class is now “%(state)s”.") % {"state": CohortState(to).label})
+    act(
+        request,
+        lambda: services.transition(actor=request.user, scope=request.scope, cohort=cohort, to=to),
+        _("The class is now “%(state)s”.") % {"state": CohortState(to).label},
+    )
     return redirect(cohort)
 
 
@@ -185,12 +184,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk, manage=True)
     form = SessionForm(request.POST, course=cohort.course)
     if form.is_valid():
-        try:
-            services.add_session(actor=request.user, scope=request.scope, cohort=cohort, **form.cleaned_data)
-        except services.CollegeError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Session added."))
+        act(
+            request,
+            lambda: services.add_session(actor=request.user, scope=request.scope, cohort=cohort, **form.cleaned_data),
+            _("Session added."),
+        )
     else:
         problems = [f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items() if f in form.fields]
         messages.error(request, " ".join(problems) or _("Check the session."))

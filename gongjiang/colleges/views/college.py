@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.enums import State as CompetitionState
 from gongjiang.competitions.models import Competition
+from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
 from gongjiang.orgs.models import UnionAncestor
@@ -59,16 +60,15 @@ def _college_form(request: HttpRequest, college=None) -> HttpResponse:  # type: 
         initial = {name: getattr(college, name) for name in CollegeForm.base_fields if name != "employers"}
         initial["employers"] = list(college.employers.all())
     form = CollegeForm(request.POST or None, scope=request.scope, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            college = services.save_college(
-                actor=request.user, scope=request.scope, college=college, fields=form.cleaned_data
-            )
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("College saved."))
-            return redirect(college)
+    if done := submit(
+        request,
+        form,
+        lambda: services.save_college(
+            actor=request.user, scope=request.scope, college=college, fields=form.cleaned_data
+        ),
+        success=_("College saved."),
+    ):
+        return done
     title = college.name if college else _("New college")
     back = college.get_absolute_url() if college else "/colleges/"
     return render(request, "colleges/form.html", {"form": form, "title": title, "back": back, "nav": NAV})
@@ -164,25 +164,23 @@ def _teacher_form(request: HttpRequest, college, teacher=None) -> HttpResponse: 
             k: getattr(teacher, k) for k in ("name", "kind", "affiliation", "subjects", "availability", "active")
         }
     form = TeacherForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            worker = None
-            if form.cleaned_data["id_number"]:
-                worker = services.worker_for_teacher(form.cleaned_data["name"], form.cleaned_data["id_number"])
-            services.save_teacher(
-                actor=request.user,
-                scope=request.scope,
-                college=college,
-                teacher=teacher,
-                fields=form.fields_data(),
-                worker=worker,
-                unlink=form.cleaned_data["unlink"],
-            )
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Teacher saved."))
-            return redirect(college)
+
+    def save() -> object:
+        worker = None
+        if form.cleaned_data["id_number"]:
+            worker = services.worker_for_teacher(form.cleaned_data["name"], form.cleaned_data["id_number"])
+        return services.save_teacher(
+            actor=request.user,
+            scope=request.scope,
+            college=college,
+            teacher=teacher,
+            fields=form.fields_data(),
+            worker=worker,
+            unlink=form.cleaned_data["unlink"],
+        )
+
+    if done := submit(request, form, save, success=_("Teacher saved."), then=college):
+        return done
     title = teacher.name if teacher else _("New teacher")
     context = {"form": form, "title": title, "back": college.get_absolute_url(), "college": college, "nav": NAV}
     return render(request, "colleges/form.html", context)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.orgs.rules import CHANGE_WORKERS
 
 from .. import certificates, services
@@ -57,12 +58,11 @@ def cohort_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk, manage=True)
-    try:
-        count = certificates.issue_all(actor=request.user, scope=request.scope, cohort=cohort)
-    except services.CollegeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(count)s certificates issued.") % {"count": count})
+    act(
+        request,
+        lambda: certificates.issue_all(actor=request.user, scope=request.scope, cohort=cohort),
+        lambda count: _("%(count)s certificates issued.") % {"count": count},
+    )
     return redirect(cohort)
 
 
@@ -116,14 +116,16 @@ def completion_grade(request: HttpRequest, pk: int) -> HttpResponse:
     form = GradeFromCompletionForm(
         request.POST or None, initial={"occupation": course.occupation_id, "awarded_on": completion.completed_on}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_grade(actor=request.user, scope=request.scope, completion=completion, **form.cleaned_data)
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Grade recorded, citing the completion."))
-            return redirect(completion.worker)
+    if done := submit(
+        request,
+        form,
+        lambda: services.record_grade(
+            actor=request.user, scope=request.scope, completion=completion, **form.cleaned_data
+        ),
+        success=_("Grade recorded, citing the completion."),
+        then=lambda _done: completion.worker,
+    ):
+        return done
     context = {
         "form": form,
         "title": _("Record a skill grade from this completion"),

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import submit
+
 from .. import services
 from ..forms import (
     CourseForm,
@@ -29,16 +31,13 @@ from .base import NAV, _college, _course
 def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     college = _college(request, pk, manage=True)
     form = CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.create_course(
-                actor=request.user, scope=request.scope, college=college, **form.cleaned_data
-            )
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Course created. Add its units."))
-            return redirect(course)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_course(actor=request.user, scope=request.scope, college=college, **form.cleaned_data),
+        success=_("Course created. Add its units."),
+    ):
+        return done
     context = {"form": form, "title": _("New course"), "back": college.get_absolute_url(), "nav": NAV}
     return render(request, "colleges/form.html", context)
 
@@ -48,16 +47,13 @@ def course_derive(request: HttpRequest, pk: int) -> HttpResponse:
     """Competition standards become training standards: one action, one unit per criterion."""
     college = _college(request, pk, manage=True)
     form = DeriveForm(request.POST or None, college=college)
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.derive_course(
-                actor=request.user, scope=request.scope, college=college, **form.cleaned_data
-            )
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Course derived from the marking scheme: one unit per criterion."))
-            return redirect(course)
+    if done := submit(
+        request,
+        form,
+        lambda: services.derive_course(actor=request.user, scope=request.scope, college=college, **form.cleaned_data),
+        success=_("Course derived from the marking scheme: one unit per criterion."),
+    ):
+        return done
     context = {
         "form": form,
         "title": _("Derive a course from a marking scheme"),
@@ -76,26 +72,26 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
     is_manager = manages(request.scope, course.college)
     form = UnitForm(request.POST or None, course=course) if is_manager else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.add_unit(
-                    actor=request.user,
-                    scope=request.scope,
-                    course=course,
-                    title=d["title"],
-                    hours=d["hours"],
-                    event=d["event"],
-                    criteria=d["criterion_objects"],
-                )
-            except services.CollegeError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Unit added."))
-                return redirect(course)
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    if form is not None and (
+        done := submit(
+            request,
+            form,
+            lambda: services.add_unit(
+                actor=request.user,
+                scope=request.scope,
+                course=course,
+                title=form.cleaned_data["title"],
+                hours=form.cleaned_data["hours"],
+                event=form.cleaned_data["event"],
+                criteria=form.cleaned_data["criterion_objects"],
+            ),
+            success=_("Unit added."),
+            then=course,
+        )
+    ):
+        return done
     units = course.units.select_related("event__competition").prefetch_related("criteria")
     return render(
         request,
@@ -120,14 +116,14 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {"title": course.title, "occupation": course.occupation_id, "description": course.description}
     form = CourseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_course(actor=request.user, scope=request.scope, course=course, **form.cleaned_data)
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Course saved."))
-            return redirect(course)
+    if done := submit(
+        request,
+        form,
+        lambda: services.update_course(actor=request.user, scope=request.scope, course=course, **form.cleaned_data),
+        success=_("Course saved."),
+        then=course,
+    ):
+        return done
     context = {"form": form, "title": _("Edit course"), "back": course.get_absolute_url(), "nav": NAV}
     return render(request, "colleges/form.html", context)
 
@@ -145,14 +141,14 @@ def _managed_unit(request: HttpRequest, pk: int) -> Unit:
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitEditForm(request.POST or None, initial={"title": unit.title, "hours": unit.hours})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_unit(actor=request.user, scope=request.scope, unit=unit, **form.cleaned_data)
-        except services.CollegeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Unit saved."))
-            return redirect(unit.course)
+    if done := submit(
+        request,
+        form,
+        lambda: services.update_unit(actor=request.user, scope=request.scope, unit=unit, **form.cleaned_data),
+        success=_("Unit saved."),
+        then=lambda _done: unit.course,
+    ):
+        return done
     context = {"form": form, "title": _("Edit unit"), "back": unit.course.get_absolute_url(), "nav": NAV}
     return render(request, "colleges/form.html", context)
 

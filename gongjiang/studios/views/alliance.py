@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.awards.queries import programmes_for
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
@@ -41,7 +42,7 @@ from ..queries import (
     studios_for_user,
     target_rows,
 )
-from .base import PAGE_SIZE, _alliance, _do, _int, _may_use, _membership
+from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 
 
 @login_required
@@ -65,16 +66,15 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(MANAGE_STUDIOS):
         raise PermissionDenied
     form = AllianceForm(request.POST or None, scope=request.scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            alliance = services.create_alliance(
-                actor=request.user, scope=request.scope, data=form.to_data(), studios=form.cleaned_data["studios"]
-            )
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Alliance formed."))
-            return redirect(alliance)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_alliance(
+            actor=request.user, scope=request.scope, data=form.to_data(), studios=form.cleaned_data["studios"]
+        ),
+        success=_("Alliance formed."),
+    ):
+        return done
     return render(request, "studios/form.html", {"form": form, "title": _("Form an alliance"), "nav": "alliances"})
 
 
@@ -138,7 +138,7 @@ def _managed_alliance(request: HttpRequest, pk: int) -> Alliance:
 def alliance_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = _managed_alliance(request, pk)
     studio = get_object_or_404(studios_for_user(request.scope), pk=_int(request.POST.get("studio")))
-    _do(
+    act(
         request,
         lambda: services.add_member(actor=request.user, scope=request.scope, alliance=alliance, studio=studio),
         _("%(studio)s joined the alliance.") % {"studio": studio.name},
@@ -153,7 +153,7 @@ def alliance_external_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExternalMemberForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        _do(
+        act(
             request,
             lambda: services.add_external_member(
                 actor=request.user,
@@ -176,7 +176,7 @@ def alliance_external_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_admit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
     request.scope.require(MANAGE_STUDIOS, membership.alliance.lead_union_id)
-    _do(
+    act(
         request,
         lambda: services.admit_member(actor=request.user, scope=request.scope, membership=membership),
         _("Admitted."),
@@ -190,7 +190,7 @@ def member_delist(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request, pk)
     request.scope.require(MANAGE_STUDIOS, membership.alliance.lead_union_id)
     reason = request.POST.get("reason", "")
-    _do(
+    act(
         request,
         lambda: services.delist_member(actor=request.user, scope=request.scope, membership=membership, reason=reason),
         _("Delisted."),
@@ -204,7 +204,7 @@ def alliance_chair(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = _managed_alliance(request, pk)
     raw = request.POST.get("membership", "")
     membership = get_object_or_404(alliance.memberships, pk=_int(raw)) if raw else None
-    _do(
+    act(
         request,
         lambda: services.set_chair(actor=request.user, scope=request.scope, alliance=alliance, membership=membership),
         _("The chair is set."),
@@ -230,7 +230,7 @@ def alliance_funds(request: HttpRequest, pk: int) -> HttpResponse:
     if programme is None or amount is None or year is None or not 2000 <= year <= 2100:
         messages.error(request, _("Choose a programme, and enter the year and the amount in yuan."))
         return redirect(alliance)
-    _do(
+    act(
         request,
         lambda: services.propose_activity_funds(
             actor=request.user,
@@ -250,14 +250,16 @@ def alliance_funds(request: HttpRequest, pk: int) -> HttpResponse:
 def alliance_activity(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = _managed_alliance(request, pk)
     form = ActivityForm(request.POST or None, members=current_members(alliance).select_related("studio"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_activity(actor=request.user, scope=request.scope, alliance=alliance, **form.cleaned_data)
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Activity recorded."))
-            return redirect(alliance)
+    if done := submit(
+        request,
+        form,
+        lambda: services.record_activity(
+            actor=request.user, scope=request.scope, alliance=alliance, **form.cleaned_data
+        ),
+        success=_("Activity recorded."),
+        then=alliance,
+    ):
+        return done
     context = {"form": form, "title": _("Record an activity"), "back": alliance.get_absolute_url(), "nav": "alliances"}
     return render(request, "studios/form.html", context)
 
@@ -278,7 +280,7 @@ def alliance_criteria(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [(n, w) for n, w in zip(names, weights, strict=False) if n.strip() or w is not None]
         if any(w is None for _n, w in rows):
             messages.error(request, _("Each weight must be a number."))
-        elif _do(
+        elif act(
             request,
             lambda: services.set_criteria(
                 actor=request.user, scope=request.scope, alliance=alliance, weights=[(n, w) for n, w in rows if w]

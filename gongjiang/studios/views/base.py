@@ -1,16 +1,11 @@
 """What the studios pages share: who may use them, scoped look-ups, running a service from a button."""
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from gongjiang.orgs.rules import VIEW_STUDIOS
 
-from .. import services
 from ..models import Alliance, Membership, Problem, Project, Studio
 from ..queries import (
     alliances_for_user,
@@ -50,17 +45,6 @@ def _membership(request: HttpRequest, pk: int) -> Membership:
         Membership.objects.filter(alliance__in=alliances_for_user(request.scope)).select_related("alliance", "studio"),
         pk=pk,
     )
-
-
-def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; a broken rule becomes an error message in the user's language."""
-    try:
-        action()
-    except services.StudiosError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _int(value: object) -> int:

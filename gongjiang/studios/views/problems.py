@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.core.http import is_htmx
 
 from .. import services
@@ -31,7 +32,7 @@ from ..queries import (
     problems_for_user,
     suggest_studios,
 )
-from .base import PAGE_SIZE, _alliance, _do, _int, _may_use, _problem, _project
+from .base import PAGE_SIZE, _alliance, _int, _may_use, _problem, _project
 
 
 @login_required
@@ -58,21 +59,20 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not studios.exists():
         raise PermissionDenied
     form = ProblemForm(request.POST or None, request.FILES or None, studios=studios)
-    if request.method == "POST" and form.is_valid():
-        try:
-            problem = services.post_problem(
-                actor=request.user,
-                scope=request.scope,
-                alliance=alliance,
-                studio=form.cleaned_data["studio"],
-                data=form.to_data(),
-                attachments=form.cleaned_data["attachments"],
-            )
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Problem posted on the board."))
-            return redirect(problem)
+    if done := submit(
+        request,
+        form,
+        lambda: services.post_problem(
+            actor=request.user,
+            scope=request.scope,
+            alliance=alliance,
+            studio=form.cleaned_data["studio"],
+            data=form.to_data(),
+            attachments=form.cleaned_data["attachments"],
+        ),
+        success=_("Problem posted on the board."),
+    ):
+        return done
     context = {
         "form": form,
         "title": _("Post a problem"),
@@ -114,7 +114,7 @@ def problem_claim(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         messages.error(request, _("Choose the studio and describe how it would solve the problem."))
         return redirect(problem)
-    _do(
+    act(
         request,
         lambda: services.claim_problem(
             actor=request.user,
@@ -154,7 +154,7 @@ def claim_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_decline(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(request, pk)
-    _do(request, lambda: services.decline_claim(actor=request.user, scope=request.scope, claim=claim), _("Declined."))
+    act(request, lambda: services.decline_claim(actor=request.user, scope=request.scope, claim=claim), _("Declined."))
     return redirect(claim.problem)
 
 
@@ -181,7 +181,7 @@ def problem_attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("attachments", [])))
         return redirect(problem)
-    _do(
+    act(
         request,
         lambda: services.add_problem_attachments(
             actor=request.user, scope=request.scope, problem=problem, attachments=form.cleaned_data["attachments"]
@@ -221,7 +221,7 @@ def project_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     project = _workable_project(request, pk)
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        _do(
+        act(
             request,
             lambda: services.add_milestone(
                 actor=request.user, scope=request.scope, project=project, **form.cleaned_data
@@ -243,7 +243,7 @@ def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Progress runs from 0 to 100."))
         return redirect(project)
     done = project.milestones.filter(pk__in=[_int(v) for v in request.POST.getlist("done")])
-    _do(
+    act(
         request,
         lambda: services.record_progress(
             actor=request.user, scope=request.scope, project=project, progress=progress, done=done
@@ -259,23 +259,22 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_act_for(request.scope, project.studio):
         raise PermissionDenied
     form = CloseProjectForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.close_project(
-                actor=request.user,
-                scope=request.scope,
-                project=project,
-                outcome=d["outcome"],
-                economic_value=d["economic_value"],
-                patents=d["patents"],
-                on=d["closed_on"],
-            )
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The project is closed and accepted."))
-            return redirect(project.alliance or project)
+    if done := submit(
+        request,
+        form,
+        lambda: services.close_project(
+            actor=request.user,
+            scope=request.scope,
+            project=project,
+            outcome=form.cleaned_data["outcome"],
+            economic_value=form.cleaned_data["economic_value"],
+            patents=form.cleaned_data["patents"],
+            on=form.cleaned_data["closed_on"],
+        ),
+        success=_("The project is closed and accepted."),
+        then=lambda _closed: project.alliance or project,
+    ):
+        return done
     context = {
         "form": form,
         "title": _("Close and accept the project"),

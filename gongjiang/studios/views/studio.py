@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
@@ -40,7 +41,7 @@ from ..queries import (
     studio_totals,
     studios_for_user,
 )
-from .base import PAGE_SIZE, _alliance, _do, _int, _may_use, _studio
+from .base import PAGE_SIZE, _alliance, _int, _may_use, _studio
 
 
 @login_required
@@ -75,14 +76,13 @@ def studio_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(APPLY_STUDIOS):
         raise PermissionDenied
     form = StudioForm(request.POST or None, scope=request.scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            studio = services.apply_studio(actor=request.user, scope=request.scope, data=form.to_data())
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Application registered. The higher union names the studio."))
-            return redirect(studio)
+    if done := submit(
+        request,
+        form,
+        lambda: services.apply_studio(actor=request.user, scope=request.scope, data=form.to_data()),
+        success=_("Application registered. The higher union names the studio."),
+    ):
+        return done
     return render(request, "studios/form.html", {"form": form, "title": _("Apply for a studio"), "nav": "studios"})
 
 
@@ -161,14 +161,14 @@ def studio_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "has_rules": studio.has_rules,
     }
     form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_profile(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data)
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(studio)
+    if done := submit(
+        request,
+        form,
+        lambda: services.update_profile(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data),
+        success=_("Changes saved."),
+        then=studio,
+    ):
+        return done
     context = {"form": form, "title": studio.name, "back": studio.get_absolute_url(), "nav": "studios"}
     return render(request, "studios/form.html", context)
 
@@ -180,7 +180,7 @@ def studio_decide(request: HttpRequest, pk: int) -> HttpResponse:
     request.scope.require(MANAGE_STUDIOS, studio.union_id)
     approve = request.POST.get("decision") == "name"
     note = request.POST.get("note", "")[:300]
-    _do(
+    act(
         request,
         lambda: services.decide_studio(
             actor=request.user, scope=request.scope, studio=studio, approve=approve, note=note
@@ -199,7 +199,7 @@ def studio_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for closing."))
     else:
-        _do(
+        act(
             request,
             lambda: services.close_studio(
                 actor=request.user, scope=request.scope, studio=studio, reason=form.cleaned_data["reason"]
@@ -214,20 +214,20 @@ def studio_lead(request: HttpRequest, pk: int) -> HttpResponse:
     studio = _studio(request, pk)
     request.scope.require(MANAGE_STUDIOS, studio.union_id)
     form = LeadForm(request.POST or None, studio=studio)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_lead(
-                actor=request.user,
-                scope=request.scope,
-                studio=studio,
-                lead=form.cleaned_data["lead"],
-                note=form.cleaned_data["note"],
-            )
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The studio has a new lead."))
-            return redirect(studio)
+    if done := submit(
+        request,
+        form,
+        lambda: services.change_lead(
+            actor=request.user,
+            scope=request.scope,
+            studio=studio,
+            lead=form.cleaned_data["lead"],
+            note=form.cleaned_data["note"],
+        ),
+        success=_("The studio has a new lead."),
+        then=studio,
+    ):
+        return done
     context = {"form": form, "title": _("Change the lead"), "back": studio.get_absolute_url(), "nav": "studios"}
     return render(request, "studios/form.html", context)
 
@@ -238,7 +238,7 @@ def studio_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     studio = _studio_for_edit(request, pk)
     form = TeamMemberForm(request.POST, studio=studio)
     if form.is_valid():
-        _do(
+        act(
             request,
             lambda: services.add_team_member(
                 actor=request.user,
@@ -258,14 +258,13 @@ def studio_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def studio_project_create(request: HttpRequest, pk: int) -> HttpResponse:
     studio = _studio_for_edit(request, pk)
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.add_project(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data)
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Project recorded."))
-            return redirect(project)
+    if done := submit(
+        request,
+        form,
+        lambda: services.add_project(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data),
+        success=_("Project recorded."),
+    ):
+        return done
     context = {"form": form, "title": _("New project"), "back": studio.get_absolute_url(), "nav": "studios"}
     return render(request, "studios/form.html", context)
 
@@ -274,14 +273,14 @@ def studio_project_create(request: HttpRequest, pk: int) -> HttpResponse:
 def studio_result_create(request: HttpRequest, pk: int) -> HttpResponse:
     studio = _studio_for_edit(request, pk)
     form = ResultForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_result(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data)
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Result recorded."))
-            return redirect(studio)
+    if done := submit(
+        request,
+        form,
+        lambda: services.add_result(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data),
+        success=_("Result recorded."),
+        then=studio,
+    ):
+        return done
     context = {"form": form, "title": _("New result"), "back": studio.get_absolute_url(), "nav": "studios"}
     return render(request, "studios/form.html", context)
 
@@ -301,14 +300,14 @@ def studio_report(request: HttpRequest, pk: int) -> HttpResponse:
             "self_score": existing.self_score,
         }
     form = ReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submit_report(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data)
-        except services.StudiosError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Self-report saved."))
-            return redirect(studio)
+    if done := submit(
+        request,
+        form,
+        lambda: services.submit_report(actor=request.user, scope=request.scope, studio=studio, **form.cleaned_data),
+        success=_("Self-report saved."),
+        then=studio,
+    ):
+        return done
     context = {"form": form, "title": _("Yearly self-report"), "back": studio.get_absolute_url(), "nav": "studios"}
     return render(request, "studios/form.html", context)
 
@@ -318,7 +317,7 @@ def studio_report(request: HttpRequest, pk: int) -> HttpResponse:
 def studio_join(request: HttpRequest, pk: int) -> HttpResponse:
     studio = _studio_for_edit(request, pk)
     alliance = _alliance(request, _int(request.POST.get("alliance")))
-    _do(
+    act(
         request,
         lambda: services.apply_to_join(actor=request.user, scope=request.scope, alliance=alliance, studio=studio),
         _("Application sent to the alliance's lead union."),
