@@ -50,13 +50,15 @@ def submit(
     return redirect(target)
 
 
-def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]) -> bool:
+def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str] | None) -> bool:
     """Run a service from a button: a refusal becomes an error message, anything else ``success`` (the
-    message, or a function of what the service returned). True when the service ran."""
+    message, a function of what the service returned, or None when the page shows the change itself).
+    True when the service ran."""
     try:
         result = call()
     except DomainError as exc:
         messages.error(request, str(exc))
         return False
-    messages.success(request, success(result) if callable(success) else success)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
     return True

@@ -204,12 +204,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = session.cohort
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-        try:
-            count = services.record_attendance(actor=request.user, scope=request.scope, session=session, present=ids)
-        except services.CollegeError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Attendance saved: %(count)s present.") % {"count": count})
+        if act(
+            request,
+            lambda: services.record_attendance(actor=request.user, scope=request.scope, session=session, present=ids),
+            lambda count: _("Attendance saved: %(count)s present.") % {"count": count},
+        ):
             return redirect(cohort)
     marked = dict(session.attendance.values_list("enrolment_id", "present"))
     trainees = [
@@ -237,14 +236,13 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 scores[e.pk] = Decimal(raw) if raw else None
             except InvalidOperation:
                 bad.append(e.worker.name)
-        try:
-            if bad:
-                raise services.CollegeError(_("Not a number: %(names)s.") % {"names": "、".join(bad)})
-            services.record_scores(actor=request.user, scope=request.scope, cohort=cohort, scores=scores)
-        except services.CollegeError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Scores saved."))
+        if bad:
+            messages.error(request, _("Not a number: %(names)s.") % {"names": "、".join(bad)})
+        elif act(
+            request,
+            lambda: services.record_scores(actor=request.user, scope=request.scope, cohort=cohort, scores=scores),
+            _("Scores saved."),
+        ):
             return redirect(cohort)
     context = {"cohort": cohort, "enrolled": enrolled, "nav": NAV}
     return render(request, "colleges/assessment.html", context)

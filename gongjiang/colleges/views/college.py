@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.enums import State as CompetitionState
 from gongjiang.competitions.models import Competition
-from gongjiang.core.actions import submit
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
 from gongjiang.orgs.models import UnionAncestor
@@ -131,14 +131,14 @@ def college_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
     college = _college(request, pk, manage=True)
     user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
-    try:
-        if user is None:
-            raise services.CollegeError(_("No account has this user name."))
-        services.add_staff(actor=request.user, scope=request.scope, college=college, user=user)
-    except services.CollegeError as exc:
-        messages.error(request, str(exc))
+    if user is None:
+        messages.error(request, _("No account has this user name."))
     else:
-        messages.success(request, _("%(user)s now runs this college.") % {"user": user})
+        act(
+            request,
+            lambda: services.add_staff(actor=request.user, scope=request.scope, college=college, user=user),
+            _("%(user)s now runs this college.") % {"user": user},
+        )
     return redirect(college)
 
 
