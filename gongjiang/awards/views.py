@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.models import Competition
 from gongjiang.competitions.queries import competitions_for_user
+from gongjiang.core.actions import act
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.orgs.enums import UnionKind
@@ -104,19 +105,18 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except InvalidOperation:
                 messages.error(request, _("Enter the amount in yuan, e.g. 15000 or 15000.50."))
                 return redirect(decision)
-        try:
-            services.review_decision(
+        act(
+            request,
+            lambda: services.review_decision(
                 actor=request.user,
                 scope=request.scope,
                 decision=decision,
                 verdict=request.POST.get("verdict", ""),
                 amount=amount,
                 note=request.POST.get("note", ""),
-            )
-        except services.AwardError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Review recorded."))
+            ),
+            _("Review recorded."),
+        )
         return redirect(decision)
     others = decisions_for(request.scope).filter(result=decision.result).exclude(pk=decision.pk)
     return render(
@@ -139,12 +139,11 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the rules over a final competition that has no proposals yet (e.g. final before the rules)."""
     competition = get_object_or_404(competitions_for_user(request.scope), pk=pk)
     request.scope.require(REVIEW_AWARDS, competition.organiser_id)
-    try:
-        n = services.propose_for_competition(competition)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(n)s proposals made.") % {"n": n})
+    act(
+        request,
+        lambda: services.propose_for_competition(competition),
+        lambda n: _("%(n)s proposals made.") % {"n": n},
+    )
     return redirect("awards:decisions")
 
 
@@ -226,14 +225,13 @@ def budgets(request: HttpRequest) -> HttpResponse:
     owners = Union.objects.filter(pk__in=request.scope.roots(MANAGE_FUNDS)).order_by("pk")
     if request.method == "POST" and request.POST.get("action") == "programme":
         owner = get_object_or_404(owners, pk=request.POST.get("owner") or 0)
-        try:
-            services.create_programme(
+        act(
+            request,
+            lambda: services.create_programme(
                 actor=request.user, scope=request.scope, owner=owner, name=request.POST.get("name", "")
-            )
-        except services.AwardError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Programme created. Set its budget below."))
+            ),
+            _("Programme created. Set its budget below."),
+        )
         return redirect("awards:budgets")
     if request.method == "POST":
         programme = get_object_or_404(programmes, pk=request.POST.get("programme") or 0)
@@ -245,14 +243,13 @@ def budgets(request: HttpRequest) -> HttpResponse:
         except (ValueError, InvalidOperation):
             messages.error(request, _("Enter a year and an amount in yuan."))
         else:
-            try:
-                services.set_budget(
+            act(
+                request,
+                lambda: services.set_budget(
                     actor=request.user, scope=request.scope, programme=programme, year=year, amount=amount
-                )
-            except services.AwardError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Budget saved."))
+                ),
+                _("Budget saved."),
+            )
         return redirect("awards:budgets")
     settable = [p for p in programmes if p.owner_id is not None or request.scope.has(MANAGE_POLICY)]
     return render(
@@ -359,10 +356,13 @@ def _next_stage(state: str) -> str | None:
 @require_POST
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _visible_cycle(request, pk)
-    try:
-        services.advance_cycle(actor=request.user, scope=request.scope, cycle=cycle, to=request.POST.get("to", ""))
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
+    act(
+        request,
+        lambda: services.advance_cycle(
+            actor=request.user, scope=request.scope, cycle=cycle, to=request.POST.get("to", "")
+        ),
+        None,
+    )
     return redirect(cycle)
 
 
@@ -491,16 +491,17 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(
         NominationObjection.objects.filter(nomination__in=nominations_for(request.scope, request.user.pk)), pk=pk
     )
-    try:
-        services.decide_nomination_objection(
+    act(
+        request,
+        lambda: services.decide_nomination_objection(
             actor=request.user,
             scope=request.scope,
             objection=objection,
             uphold=request.POST.get("uphold") == "1",
             decision=request.POST.get("decision", ""),
-        )
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
+        ),
+        None,
+    )
     return redirect(objection.nomination)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.plugins import cached_contributions
@@ -70,14 +71,13 @@ def competition_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(MANAGE_COMPETITIONS):
         raise PermissionDenied
     form = CompetitionForm(request.POST or None, scope=request.scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            competition = services.create_competition(actor=request.user, scope=request.scope, data=form.to_data())
-        except services.CompetitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Competition created. Add its events, then open registration."))
-            return redirect(competition)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_competition(actor=request.user, scope=request.scope, data=form.to_data()),
+        success=_("Competition created. Add its events, then open registration."),
+    ):
+        return done
     return render(request, "competitions/competition_form.html", {"form": form, "nav": "competitions"})
 
 
@@ -87,16 +87,16 @@ def competition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     initial = {name: getattr(competition, name) for name in CompetitionForm.base_fields}
     form = CompetitionForm(request.POST or None, scope=request.scope, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_competition(
-                actor=request.user, scope=request.scope, competition=competition, data=form.to_data()
-            )
-        except services.CompetitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(competition)
+    if done := submit(
+        request,
+        form,
+        lambda: services.update_competition(
+            actor=request.user, scope=request.scope, competition=competition, data=form.to_data()
+        ),
+        success=_("Changes saved."),
+        then=competition,
+    ):
+        return done
     context = {"form": form, "competition": competition, "nav": "competitions"}
     return render(request, "competitions/competition_form.html", context)
 
@@ -143,16 +143,15 @@ def _event_form_view(request: HttpRequest, competition, event=None) -> HttpRespo
     request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     initial = {name: getattr(event, name) for name in EventForm.base_fields} if event else None
     form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.save_event(
-                actor=request.user, scope=request.scope, competition=competition, event=event, fields=form.cleaned_data
-            )
-        except services.CompetitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect(event)
+    if done := submit(
+        request,
+        form,
+        lambda: services.save_event(
+            actor=request.user, scope=request.scope, competition=competition, event=event, fields=form.cleaned_data
+        ),
+        success=_("Event saved."),
+    ):
+        return done
     context = {"form": form, "competition": competition, "event": event, "nav": "competitions"}
     return render(request, "competitions/event_form.html", context)
 

@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from gongjiang.core.errors import DomainError
+
 MAX_ERRORS = 1000
 
 
@@ -57,7 +59,7 @@ class RowError:
         }
 
 
-class FileError(Exception):
+class FileError(DomainError):
     """The file as a whole cannot be read (format, encoding, headers)."""
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
+from gongjiang.core.actions import submit
 from gongjiang.core.http import is_htmx
 
-from .base import FileError
 from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
 from .models import ImportJob
@@ -31,17 +31,18 @@ def _jobs(request: HttpRequest):
 def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
     importer_cls = _importer(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # what the file is for: an event (entries, theory scores) or a training class
-            context = {key: int(request.GET[key]) for key in ("event", "cohort") if request.GET.get(key, "").isdigit()}
-            job = start_import(
-                actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"], context=context
-            )
-        except FileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect(job)
+    # what the file is for: an event (entries, theory scores) or a training class
+    context = {key: int(request.GET[key]) for key in ("event", "cohort") if request.GET.get(key, "").isdigit()}
+    if done := submit(
+        request,
+        form,
+        lambda: start_import(
+            actor=request.user, scope=request.scope, kind=kind, upload=form.cleaned_data["file"], context=context
+        ),
+        success=None,
+        field="file",
+    ):
+        return done
     return render(
         request,
         "imports/import_list.html",

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
+from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
 
 from .enums import UnionKind
@@ -14,7 +15,7 @@ UNION_FIELDS = ("name", "kind", "region", "parent", "industry_parent")
 EMPLOYER_FIELDS = ("name", "uscc", "region", "industry")
 
 
-class OrgError(Exception):
+class OrgError(DomainError):
     """A broken business rule, with a message for the user."""
 
 

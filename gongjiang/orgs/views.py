@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
@@ -102,23 +103,21 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def employer_create(request: HttpRequest) -> HttpResponse:
     _require(request, CHANGE_EMPLOYERS)
     form = EmployerForm(request.POST or None, scope=request.scope)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            employer = services.create_employer(
-                actor=request.user,
-                name=d["name"],
-                uscc=d["uscc"],
-                region=d["region"],
-                parent_union=d["parent_union"],
-                industry_union=d["industry_union"],
-                industry=d["industry"],
-            )
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Employer registered."))
-            return redirect(employer)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_employer(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            uscc=form.cleaned_data["uscc"],
+            region=form.cleaned_data["region"],
+            parent_union=form.cleaned_data["parent_union"],
+            industry_union=form.cleaned_data["industry_union"],
+            industry=form.cleaned_data["industry"],
+        ),
+        success=_("Employer registered."),
+    ):
+        return done
     return render(request, "orgs/employer_form.html", {"form": form, "nav": "employers"})
 
 
@@ -143,20 +142,22 @@ def account_list(request: HttpRequest) -> HttpResponse:
     _require(request, MANAGE_ACCOUNTS)
     scope = request.scope
     form = AccountForm(request.POST or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
+
+    @transaction.atomic  # a refused role leaves no account behind
+    def create() -> User:
         d = form.cleaned_data
-        with transaction.atomic():
-            user = User.objects.create_user(
-                username=d["username"], password=d["password"], display_name=d["display_name"]
-            )
-            try:
-                services.grant_role(actor=request.user, scope=scope, user=user, union=d["union"], kind=d["kind"])
-            except services.OrgError as exc:
-                transaction.set_rollback(True)
-                form.add_error(None, str(exc))
-        if not form.errors:
-            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
-            return redirect("orgs:account_list")
+        user = User.objects.create_user(username=d["username"], password=d["password"], display_name=d["display_name"])
+        services.grant_role(actor=request.user, scope=scope, user=user, union=d["union"], kind=d["kind"])
+        return user
+
+    if done := submit(
+        request,
+        form,
+        create,
+        success=lambda user: _("Account %(name)s created.") % {"name": user.username},
+        then="orgs:account_list",
+    ):
+        return done
     roles = roles_for_user(scope).order_by("union__name", "user__username")
     q = request.GET.get("q", "").strip()
     if q:
@@ -172,10 +173,5 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, MANAGE_ACCOUNTS)
     role = get_object_or_404(roles_for_user(request.scope), pk=pk)
-    try:
-        services.revoke_role(actor=request.user, scope=request.scope, role=role)
-    except services.OrgError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Role revoked."))
+    act(request, lambda: services.revoke_role(actor=request.user, scope=request.scope, role=role), _("Role revoked."))
     return redirect("orgs:account_list")

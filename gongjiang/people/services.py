@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit, crypto
+from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, PiiAccess, User
 from gongjiang.core.validators import id_birth_date, id_sex, mask_id_number, mask_phone
 from gongjiang.orgs.models import Employer
@@ -20,7 +21,7 @@ WORKER_FIELDS = ("name", "id_number_masked", "sex", "birth_date", "phone_masked"
 GRADE_FIELDS = ("occupation", "grade", "source", "certificate_no", "awarded_on", "issuer")
 
 
-class PeopleError(Exception):
+class PeopleError(DomainError):
     """A broken business rule, with a message for the user."""
 
 

@@ -1,12 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.orgs.queries import employers_for_user
@@ -92,14 +92,14 @@ def worker_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(CHANGE_WORKERS):
         raise PermissionDenied
     form = WorkerForm(request.POST or None, scope=request.scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            worker = services.create_worker(actor=request.user, scope=request.scope, data=form.to_data())
-        except services.PeopleError as exc:
-            form.add_error("id_number", str(exc))
-        else:
-            messages.success(request, _("Worker registered."))
-            return redirect(worker)
+    if done := submit(
+        request,
+        form,
+        lambda: services.create_worker(actor=request.user, scope=request.scope, data=form.to_data()),
+        success=_("Worker registered."),
+        field="id_number",
+    ):
+        return done
     return render(request, "people/worker_form.html", {"form": form, "nav": "workers"})
 
 
@@ -109,14 +109,15 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     request.scope.require(CHANGE_WORKERS, worker.union_id)
     if request.method == "POST":
         form = WorkerForm(request.POST, scope=request.scope)
-        if form.is_valid():
-            try:
-                services.update_worker(actor=request.user, scope=request.scope, worker=worker, data=form.to_data())
-            except services.PeopleError as exc:
-                form.add_error("id_number", str(exc))
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect(worker)
+        if done := submit(
+            request,
+            form,
+            lambda: services.update_worker(actor=request.user, scope=request.scope, worker=worker, data=form.to_data()),
+            success=_("Changes saved."),
+            field="id_number",
+            then=worker,
+        ):
+            return done
     else:
         # The edit form shows the full identifiers, so opening it is an unmasked view and is logged.
         initial = {
@@ -142,14 +143,15 @@ def grade_create(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _visible_worker(request, pk)
     request.scope.require(CHANGE_WORKERS, worker.union_id)
     form = GradeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_grade(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data)
-        except services.PeopleError as exc:
-            form.add_error("certificate_no", str(exc))
-        else:
-            messages.success(request, _("Grade recorded."))
-            return redirect(worker)
+    if done := submit(
+        request,
+        form,
+        lambda: services.add_grade(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data),
+        success=_("Grade recorded."),
+        field="certificate_no",
+        then=worker,
+    ):
+        return done
     return render(request, "people/grade_form.html", {"form": form, "worker": worker, "nav": "workers"})
 
 
@@ -158,14 +160,15 @@ def honour_create(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _visible_worker(request, pk)
     request.scope.require(CHANGE_WORKERS, worker.union_id)
     form = HonourForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_honour(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data)
-        except services.PeopleError as exc:
-            form.add_error("title", str(exc))
-        else:
-            messages.success(request, _("Honour recorded."))
-            return redirect(worker)
+    if done := submit(
+        request,
+        form,
+        lambda: services.add_honour(actor=request.user, scope=request.scope, worker=worker, **form.cleaned_data),
+        success=_("Honour recorded."),
+        field="title",
+        then=worker,
+    ):
+        return done
     return render(request, "people/honour_form.html", {"form": form, "worker": worker, "nav": "workers"})
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
+from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.rules import MANAGE_POLICY
 from gongjiang.orgs.scope import Scope
@@ -23,7 +24,7 @@ RULE_FIELDS = ("code", "version", "kind", "name", "document", "clause", "effecti
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
-class PolicyError(Exception):
+class PolicyError(DomainError):
     """A policy write refused for a reason the user can act on."""
 
 

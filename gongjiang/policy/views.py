@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.orgs.rules import MANAGE_POLICY
@@ -68,16 +69,14 @@ def _document_form(request: HttpRequest, document: PolicyDocument | None) -> Htt
         raise PermissionDenied
     initial = {f: getattr(document, f) for f in services.DOCUMENT_FIELDS} if document else {}
     form = DocumentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.save_document(
-                actor=request.user, scope=request.scope, data=form.to_data(), document=document
-            )
-        except services.PolicyError as exc:
-            form.add_error("doc_no", str(exc))
-        else:
-            messages.success(request, _("Document saved."))
-            return redirect(document)
+    if done := submit(
+        request,
+        form,
+        lambda: services.save_document(actor=request.user, scope=request.scope, data=form.to_data(), document=document),
+        success=_("Document saved."),
+        field="doc_no",
+    ):
+        return done
     return render(request, "policy/document_form.html", {"form": form, "document": document, "nav": "policy"})
 
 
@@ -99,14 +98,13 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(PolicyDocument, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_attachment(
+        act(
+            request,
+            lambda: services.add_attachment(
                 actor=request.user, scope=request.scope, document=document, upload=form.cleaned_data["file"]
-            )
-        except services.PolicyError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Attachment added."))
+            ),
+            _("Attachment added."),
+        )
     else:
         messages.error(request, _("Choose a file to attach."))
     return redirect(document)
@@ -157,26 +155,24 @@ def _rule_form(request: HttpRequest, *, kind: str, base: Rule | None) -> HttpRes
         raise Http404
     initial = RuleForm.initial_for(base) if base else {}
     form = RuleForm(request.POST or None, initial=initial, kind=kind, code_field=base is None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule = services.add_rule_version(
-                actor=request.user,
-                scope=request.scope,
-                code=base.code if base else data["code"],
-                kind=kind,
-                name=data["name"],
-                document=data["document"],
-                clause=data["clause"],
-                effective_from=data["effective_from"],
-                terms=form.terms(),
-                programme=data.get("programme"),
-            )
-        except services.PolicyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Rule version saved. Decisions from its first day on will cite it."))
-            return redirect(rule)
+    if done := submit(
+        request,
+        form,
+        lambda: services.add_rule_version(
+            actor=request.user,
+            scope=request.scope,
+            code=base.code if base else form.cleaned_data["code"],
+            kind=kind,
+            name=form.cleaned_data["name"],
+            document=form.cleaned_data["document"],
+            clause=form.cleaned_data["clause"],
+            effective_from=form.cleaned_data["effective_from"],
+            terms=form.terms(),
+            programme=form.cleaned_data.get("programme"),
+        ),
+        success=_("Rule version saved. Decisions from its first day on will cite it."),
+    ):
+        return done
     return render(
         request,
         "policy/rule_form.html",

@@ -1,0 +1,323 @@
+"""Honour cycles: quotas, nominations, expert review, public notice, objections, approval."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gongjiang.competitions.results import add_working_days, calendar_exceptions
+from gongjiang.core import audit
+from gongjiang.core.models import AuditAction, User
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.models import Honour, Worker
+from gongjiang.policy import engine
+from gongjiang.policy.models import Rule
+from gongjiang.policy.queries import rule_view
+
+from ..enums import CycleState, NominationState, ObjectionState
+from ..models import (
+    Allocation,
+    HonourCycle,
+    Nomination,
+    NominationObjection,
+    Review,
+)
+from .base import AwardError, _programme
+from .ledger import _propose_line
+
+NOTICE_WORKING_DAYS = 5
+
+
+@transaction.atomic
+def open_cycle(*, actor: User, scope: Scope, rule: Rule, year: int) -> HonourCycle:
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    if rule.kind != "honour":
+        raise AwardError(_("Choose an honour programme rule."))
+    if not rule_view(rule).in_force(timezone.localdate()):
+        raise AwardError(_("This version of the rule is not in force today."))
+    title = rule.terms["title"]
+    if HonourCycle.objects.filter(title=title, year=year).exists():
+        raise AwardError(_("%(title)s %(year)s is already open.") % {"title": title, "year": year})
+    cycle = HonourCycle.objects.create(rule=rule, year=year, title=title, quota=rule.terms["quota"])
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, obj=cycle, after=audit.snapshot(cycle, ("title", "year", "quota"))
+    )
+    return cycle
+
+
+@transaction.atomic
+def allocate(*, actor: User, scope: Scope, cycle: HonourCycle, union: Union, quota: int) -> Allocation:
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    cycle = HonourCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != CycleState.NOMINATING:
+        raise AwardError(_("Quotas can only be allocated while nominations are open."))
+    if union.kind not in {UnionKind.CITY, UnionKind.INDUSTRY}:
+        raise AwardError(_("Quotas go to city federations and industrial unions."))
+    others = cycle.allocations.exclude(union=union).aggregate(s=Sum("quota"))["s"] or 0
+    if quota < 0 or others + quota > cycle.quota:
+        raise AwardError(
+            _("Only %(left)s of the %(quota)s places are left to allocate.")
+            % {"left": cycle.quota - others, "quota": cycle.quota}
+        )
+    allocation, _created = Allocation.objects.update_or_create(cycle=cycle, union=union, defaults={"quota": quota})
+    used = allocation.nominations.exclude(state=NominationState.WITHDRAWN).count()
+    if used > quota:
+        raise AwardError(_("This union has already made %(n)s nominations.") % {"n": used})
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=allocation, after={"union": str(union), "quota": quota})
+    return allocation
+
+
+@transaction.atomic
+def nominate(
+    *,
+    actor: User,
+    scope: Scope,
+    allocation: Allocation,
+    worker: Worker,
+    statement: str,
+    materials: UploadedFile | None = None,
+) -> Nomination:
+    scope.require(REVIEW_AWARDS, allocation.union_id)
+    allocation = Allocation.objects.select_for_update(of=("self",)).select_related("cycle__rule").get(pk=allocation.pk)
+    cycle = allocation.cycle
+    if cycle.state != CycleState.NOMINATING:
+        raise AwardError(_("Nominations for this cycle are closed."))
+    if not UnionAncestor.objects.filter(ancestor_id=allocation.union_id, descendant_id=worker.union_id).exists():
+        raise AwardError(_("A union nominates only workers of its own unions."))
+    if not statement.strip():
+        raise AwardError(_("Describe the nominee's deeds."))
+    if cycle.rule.terms.get("once_per_person") and Honour.objects.filter(worker=worker, title=cycle.title).exists():
+        raise AwardError(_("%(name)s already holds the title %(title)s.") % {"name": worker.name, "title": cycle.title})
+    if cycle.nominations.filter(worker=worker).exists():
+        raise AwardError(_("%(name)s is already nominated in this cycle.") % {"name": worker.name})
+    used = allocation.nominations.exclude(state=NominationState.WITHDRAWN).count()
+    if used >= allocation.quota:
+        raise AwardError(_("The union's quota of %(n)s nominations is used up.") % {"n": allocation.quota})
+    nomination = Nomination.objects.create(
+        cycle=cycle,
+        allocation=allocation,
+        worker=worker,
+        union_id=worker.union_id,
+        statement=statement.strip(),
+        materials=materials or "",
+        nominated_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=nomination,
+        after={"cycle": str(cycle), "worker": worker.name},
+        union_id=worker.union_id,
+    )
+    return nomination
+
+
+@transaction.atomic
+def advance_cycle(*, actor: User, scope: Scope, cycle: HonourCycle, to: str) -> HonourCycle:
+    """nominating → reviewing → notice (the nominees' public notice starts) → closed."""
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    cycle = HonourCycle.objects.select_for_update().get(pk=cycle.pk)
+    order: list[str] = list(CycleState.values)  # the stages in their order
+    if to not in order or order.index(to) != order.index(cycle.state) + 1:
+        raise AwardError(_("The cycle cannot move to that stage from here."))
+    if to == CycleState.NOTICE:
+        unscored = cycle.nominations.filter(state=NominationState.SUBMITTED, score__isnull=True).count()
+        if unscored:
+            raise AwardError(_("%(n)s nominations have no expert score yet.") % {"n": unscored})
+        cycle.nominations.filter(state=NominationState.SUBMITTED).update(state=NominationState.IN_NOTICE)
+        today = timezone.localdate()
+        cycle.notice_ends_on = add_working_days(today, NOTICE_WORKING_DAYS, calendar_exceptions(today))
+    if to == CycleState.CLOSED and cycle.nominations.filter(state=NominationState.IN_NOTICE).exists():
+        raise AwardError(_("Decide every nomination before closing the cycle."))
+    before = {"state": cycle.state}
+    cycle.state = to
+    cycle.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=cycle, before=before, after={"state": to})
+    return cycle
+
+
+@transaction.atomic
+def review_nomination(*, actor: User, nomination: Nomination, score: Decimal, comment: str = "") -> Review:
+    cycle = HonourCycle.objects.get(pk=nomination.cycle_id)  # fresh: the caller's copy may predate a stage change
+    if not cycle.reviewers.filter(pk=actor.pk).exists():
+        raise PermissionDenied
+    if cycle.state != CycleState.REVIEWING:
+        raise AwardError(_("Scores are given during the expert review."))
+    if not Decimal(0) <= score <= Decimal(100):
+        raise AwardError(_("A score is from 0 to 100."))
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    review, _created = Review.objects.update_or_create(
+        nomination=nomination, reviewer=actor, defaults={"score": score, "comment": comment.strip()}
+    )
+    nomination.score = Decimal(nomination.reviews.aggregate(a=Avg("score"))["a"]).quantize(engine.CENT)
+    nomination.save(update_fields=["score"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=nomination,
+        after={"score": str(score)},
+        union_id=nomination.union_id,
+    )
+    return review
+
+
+def can_object(scope: Scope, nomination: Nomination) -> bool:
+    return scope.covers(VIEW_AWARDS, nomination.union_id) or scope.has(MANAGE_POLICY)
+
+
+@transaction.atomic
+def raise_nomination_objection(*, actor: User, scope: Scope, nomination: Nomination, text: str) -> NominationObjection:
+    if not can_object(scope, nomination):
+        raise PermissionDenied
+    nomination = Nomination.objects.get(pk=nomination.pk)
+    if nomination.state != NominationState.IN_NOTICE:
+        raise AwardError(_("Objections are raised during the public notice."))
+    if not text.strip():
+        raise AwardError(_("Write the objection."))
+    objection = NominationObjection.objects.create(nomination=nomination, text=text.strip(), raised_by=actor)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=objection,
+        after={"text": objection.text},
+        union_id=nomination.union_id,
+    )
+    return objection
+
+
+@transaction.atomic
+def decide_nomination_objection(
+    *, actor: User, scope: Scope, objection: NominationObjection, uphold: bool, decision: str
+) -> NominationObjection:
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    objection = NominationObjection.objects.select_for_update().get(pk=objection.pk)
+    if objection.state != ObjectionState.OPEN:
+        raise AwardError(_("This objection has been decided."))
+    if not decision.strip():
+        raise AwardError(_("Write the decision."))
+    objection.state = ObjectionState.UPHELD if uphold else ObjectionState.DISMISSED
+    objection.decision = decision.strip()
+    objection.decided_by = actor
+    objection.save()
+    if uphold:
+        Nomination.objects.filter(pk=objection.nomination_id).update(
+            state=NominationState.REJECTED, decided_by=actor, decided_at=timezone.now(), decision_note=decision.strip()
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=objection,
+        after={"state": objection.state, "decision": objection.decision},
+        union_id=objection.nomination.union_id,
+    )
+    return objection
+
+
+@transaction.atomic
+def approve_nomination(*, actor: User, scope: Scope, nomination: Nomination, note: str = "") -> Nomination:
+    """The province approves a nominee after the notice: the honour is recorded and its award proposed.
+
+    The cycle row is locked, so concurrent approvals are counted one after another and never
+    exceed the cycle's quota or the union's allocation.
+    """
+    if not scope.has(APPROVE_PAYMENTS):
+        raise PermissionDenied
+    nomination = Nomination.objects.select_related("cycle").get(pk=nomination.pk)
+    cycle = (
+        HonourCycle.objects.select_for_update(of=("self",))
+        .select_related("rule__programme")
+        .get(pk=nomination.cycle_id)
+    )
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("worker", "allocation").get(pk=nomination.pk)
+    )
+    if nomination.state != NominationState.IN_NOTICE:
+        raise AwardError(_("Only a nominee in public notice can be approved."))
+    if cycle.notice_ends_on and timezone.localdate() <= cycle.notice_ends_on:
+        raise AwardError(_("The public notice runs until %(day)s.") % {"day": cycle.notice_ends_on.isoformat()})
+    if nomination.objections.filter(state=ObjectionState.OPEN).exists():
+        raise AwardError(_("An objection to this nominee is still open."))
+    approved = dict(
+        Nomination.objects.filter(cycle=cycle, state=NominationState.APPROVED).aggregate(
+            total=Count("id"), mine=Count("id", filter=Q(allocation_id=nomination.allocation_id))
+        )
+    )
+    if approved["total"] >= cycle.quota:
+        raise AwardError(_("The quota of %(n)s is reached.") % {"n": cycle.quota})
+    if approved["mine"] >= nomination.allocation.quota:
+        raise AwardError(_("The union's allocation of %(n)s is reached.") % {"n": nomination.allocation.quota})
+    terms = cycle.rule.terms
+    honour = Honour.objects.create(
+        worker=nomination.worker,
+        title=cycle.title,
+        kind=terms["honour_kind"],
+        level=terms["level"],
+        year=cycle.year,
+        conferred_by=_("Provincial people's government"),
+    )
+    nomination.state = NominationState.APPROVED
+    nomination.decided_by = actor
+    nomination.decided_at = timezone.now()
+    nomination.decision_note = note.strip()
+    nomination.honour = honour
+    nomination.save()
+    view = rule_view(cycle.rule)
+    params = view.cite() | {"title": cycle.title, "year": cycle.year, "amount": terms["amount"]}
+    with translation.override("zh-hans"):
+        reason = engine.explain("honour", params)
+    _propose_line(
+        actor=actor,
+        programme=_programme(cycle.rule),
+        year=cycle.year,
+        union_id=nomination.union_id,
+        worker=nomination.worker,
+        payee=nomination.worker.name,
+        amount=Decimal(terms["amount"]),
+        rule=cycle.rule,
+        reason=reason,
+        nomination=nomination,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=nomination,
+        before={"state": NominationState.IN_NOTICE},
+        after={"state": NominationState.APPROVED},
+        union_id=nomination.union_id,
+    )
+    return nomination
+
+
+@transaction.atomic
+def reject_nomination(*, actor: User, scope: Scope, nomination: Nomination, note: str) -> Nomination:
+    if not scope.has(APPROVE_PAYMENTS):
+        raise PermissionDenied
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.state not in {NominationState.SUBMITTED, NominationState.IN_NOTICE}:
+        raise AwardError(_("This nomination has been decided."))
+    if not note.strip():
+        raise AwardError(_("Say why the nominee is not approved."))
+    nomination.state = NominationState.REJECTED
+    nomination.decided_by = actor
+    nomination.decided_at = timezone.now()
+    nomination.decision_note = note.strip()
+    nomination.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=nomination,
+        after={"state": nomination.state},
+        union_id=nomination.union_id,
+    )
+    return nomination
