@@ -19,6 +19,7 @@ from gongjiang.competitions import marking
 from gongjiang.competitions import services as competition_services
 from gongjiang.competitions.models import Mark
 from gongjiang.competitions.queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
+from gongjiang.competitions.scoring import q2
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, MANAGE_COMPETITIONS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
@@ -282,8 +283,8 @@ def event_results(request: HttpRequest, event_id: int):
                 "entry_id": r.ranked.entry_id,
                 "rank": r.ranked.rank,
                 "theory": r.theory,
-                "practical": r.ranked.practical,
-                "total": r.ranked.total,
+                "practical": q2(r.ranked.practical),  # shown rounded; the rank was decided exactly
+                "total": q2(r.ranked.total),
                 "award": r.award,
             }
             for r in marking.results(event)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from . import scoring
 from .eligibility import Competitor, judge_conflicts
 from .enums import AspectKind, EntryState, State
 from .models import Aspect, Assignment, Criterion, Entry, Event, Mark
+from .scoring import JUDGEMENT_JUDGES
 from .services import CompetitionError
 
 SCHEME_STATES = {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS}
@@ -169,7 +171,7 @@ class EntryStatus:
     marks: dict[int, list[Decimal]] = field(default_factory=dict)  # aspect id -> every judge's value
     flagged: list[str] = field(default_factory=list)  # aspect codes whose scores spread too far
     missing: list[str] = field(default_factory=list)  # aspect codes without enough marks
-    practical: Decimal = Decimal(0)
+    practical: Fraction = Fraction(0)  # exact; templates show it through the ``score`` filter
 
 
 def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
@@ -192,7 +194,7 @@ def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
         for aspect in aspects:
             got = values.get((entry.pk, aspect.pk), [])
             status.marks[aspect.pk] = got
-            needed = 3 if aspect.kind == AspectKind.JUDGEMENT else 1
+            needed = JUDGEMENT_JUDGES if aspect.kind == AspectKind.JUDGEMENT else 1
             if len(got) < needed:
                 status.missing.append(aspect.code)
             if aspect.kind == AspectKind.JUDGEMENT and scoring.spread_too_wide([int(v) for v in got]):
@@ -289,12 +291,7 @@ def results(event: Event) -> list[Result]:
     ranked = scoring.rank(scored)
     competition = event.competition
     scaled = scoring.ws700([r.total for r in ranked]) if competition.use_ws700 else [None] * len(ranked)
+    awards = scoring.awards(ranked, medals=competition.medal_count, merit_percent=competition.merit_percent)
     return [
-        Result(
-            r,
-            scoring.award(r.rank, len(ranked), medals=competition.medal_count, merit_percent=competition.merit_percent),
-            theory_of[r.entry_id],
-            scale,
-        )
-        for r, scale in zip(ranked, scaled, strict=True)
+        Result(r, award, theory_of[r.entry_id], scale) for r, award, scale in zip(ranked, awards, scaled, strict=True)
     ]

@@ -237,8 +237,10 @@ class Result(models.Model):
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="result")
     rank = models.PositiveIntegerField(_("rank"))
     theory = models.DecimalField(_("theory score"), max_digits=5, decimal_places=2, null=True)
-    practical = models.DecimalField(_("practical score"), max_digits=5, decimal_places=2)
-    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
+    # Six decimals of the exact scores (scoring.STORED_PLACES); the rank was decided on the exact
+    # values, and pages and printed sheets show two decimals (the ``score`` filter).
+    practical = models.DecimalField(_("practical score"), max_digits=9, decimal_places=6)
+    total = models.DecimalField(_("total score"), max_digits=9, decimal_places=6)
     award = models.CharField(_("award"), max_length=10, blank=True)
     scaled = models.DecimalField(_("700-point scale"), max_digits=6, decimal_places=2, null=True)
     published_at = models.DateTimeField(_("published"))

@@ -6,8 +6,12 @@
   first (去掉最高最低分).
 - The practical score is the aspects' sum scaled to 100; the total weighs theory and
   practical by the event's percentages.
+- Every score is exact (a ``Fraction``) from the marks to the ranking: nothing is rounded on the
+  way, so ties are decided on exact values. :func:`q2` rounds for display and the printed sheet
+  only; result rows store :data:`STORED_PLACES` decimals beside the rank decided exactly.
 - Ranking: by total, ties broken by the practical score, then by the shorter time used;
   competitors equal on all three share a rank (the rule is TIE_BREAK, shown beside results).
+- Awards: medals for the top ranks, 优胜奖 for at most ⌊n × share⌋ of the field (:func:`award`).
 - The WorldSkills scale maps the median to 700, one standard deviation to 20 points.
 """
 
@@ -15,45 +19,59 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-TWO = Decimal("0.01")
-HUNDRED = Decimal(100)
+HUNDRED = Fraction(100)
 TIE_BREAK = ("total", "practical", "time_used")
+JUDGEMENT_JUDGES = 3  # a judgement aspect is scored by three judges independently (DOMAIN.md)
+STORED_PLACES = 6  # decimals a result row keeps of the exact scores (the rank is decided exactly)
+
+Number = Decimal | Fraction | int
 
 
-def q2(value: Decimal) -> Decimal:
-    return value.quantize(TWO, rounding=ROUND_HALF_UP)
+def rounded(value: Number, places: int = 2) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals, exactly (no float, no context precision)."""
+    scale = 10**places
+    exact = Fraction(value) * scale
+    units = math.floor(exact + Fraction(1, 2)) if exact >= 0 else -math.floor(-exact + Fraction(1, 2))
+    return Decimal(units).scaleb(-places)
 
 
-def judgement_mean(scores: Sequence[int], *, trimmed: bool) -> Decimal:
+def q2(value: Number) -> Decimal:
+    """The score as displayed and printed: two decimals, half up."""
+    return rounded(value, 2)
+
+
+def judgement_mean(scores: Sequence[int], *, trimmed: bool) -> Fraction:
     values = sorted(scores)
     if trimmed and len(values) >= 3:
         values = values[1:-1]
-    return Decimal(sum(values)) / Decimal(len(values))
+    return Fraction(sum(values), len(values))
 
 
-def aspect_mark(*, kind: str, max_mark: Decimal, values: Sequence[Decimal], trimmed: bool = False) -> Decimal:
-    """The mark one competitor earns on one aspect from the judges' values (not yet rounded)."""
+def aspect_mark(*, kind: str, max_mark: Number, values: Sequence[Number], trimmed: bool = False) -> Fraction:
+    """The mark one competitor earns on one aspect from the judges' values, exact."""
     if not values:
-        return Decimal(0)
+        return Fraction(0)
     if kind == "judgement":
-        return max_mark * judgement_mean([int(v) for v in values], trimmed=trimmed) / Decimal(3)
-    return sum(values, Decimal(0)) / Decimal(len(values))
+        return Fraction(max_mark) * judgement_mean([int(v) for v in values], trimmed=trimmed) / 3
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
 
 
 def aspect_mark_from_stats(
-    *, kind: str, max_mark: Decimal, count: int, total: Decimal, low: Decimal, high: Decimal, trimmed: bool = False
-) -> Decimal:
+    *, kind: str, max_mark: Number, count: int, total: Number, low: Number, high: Number, trimmed: bool = False
+) -> Fraction:
     """:func:`aspect_mark` from the database's count, sum, min and max of the judges' values, so
     a whole event is scored from one aggregate query (the trimmed mean drops one min and one max)."""
     if count == 0:
-        return Decimal(0)
+        return Fraction(0)
+    exact_total = Fraction(total)
     if kind != "judgement":
-        return total / Decimal(count)
+        return exact_total / count
     if trimmed and count >= 3:
-        total, count = total - low - high, count - 2
-    return max_mark * (total / Decimal(count)) / Decimal(3)
+        exact_total, count = exact_total - Fraction(low) - Fraction(high), count - 2
+    return Fraction(max_mark) * (exact_total / count) / 3
 
 
 def spread_too_wide(scores: Sequence[int]) -> bool:
@@ -61,22 +79,24 @@ def spread_too_wide(scores: Sequence[int]) -> bool:
     return len(scores) > 1 and max(scores) - min(scores) > 1
 
 
-def practical_score(marks: Iterable[Decimal], scheme_max: Decimal) -> Decimal:
+def practical_score(marks: Iterable[Number], scheme_max: Number) -> Fraction:
+    """The aspects' marks scaled to 100, exact."""
     if scheme_max <= 0:
-        return Decimal(0)
-    return q2(sum(marks, Decimal(0)) * HUNDRED / scheme_max)
+        return Fraction(0)
+    return sum((Fraction(m) for m in marks), Fraction(0)) * HUNDRED / Fraction(scheme_max)
 
 
-def total_score(*, theory: Decimal | None, practical: Decimal, theory_weight: int, practical_weight: int) -> Decimal:
-    theory_part = (theory or Decimal(0)) * theory_weight / HUNDRED
-    return q2(theory_part + practical * practical_weight / HUNDRED)
+def total_score(*, theory: Number | None, practical: Number, theory_weight: int, practical_weight: int) -> Fraction:
+    """Theory and practical weighed by the event's percentages, exact."""
+    theory_part = Fraction(theory or 0) * theory_weight / HUNDRED
+    return theory_part + Fraction(practical) * practical_weight / HUNDRED
 
 
 @dataclass(frozen=True)
 class Scored:
     entry_id: int
-    total: Decimal
-    practical: Decimal
+    total: Number
+    practical: Number
     time_used: int | None  # seconds; unknown sorts last
 
 
@@ -84,8 +104,8 @@ class Scored:
 class Ranked:
     entry_id: int
     rank: int
-    total: Decimal
-    practical: Decimal
+    total: Number
+    practical: Number
     time_used: int | None
 
 
@@ -107,17 +127,34 @@ def rank(scored: Iterable[Scored]) -> list[Ranked]:
 MEDALS = ("gold", "silver", "bronze")
 
 
-def award(rank_no: int, field_size: int, *, medals: int = 3, merit_percent: int = 50) -> str:
+def merit_limit(field_size: int, merit_percent: int) -> int:
+    """How many of the field may hold 优胜奖 or better: ⌊n × share⌋ ("the top half" of 7 is 3)."""
+    return field_size * merit_percent // 100
+
+
+def award(rank_no: int, field_size: int, *, medals: int = 3, merit_percent: int = 50, tied: int = 1) -> str:
     """By default gold, silver, bronze for ranks 1–3 and 优胜奖 ("merit") for the rest of the top
-    half; a competition may award fewer medals and a larger or smaller merit share."""
+    half; a competition may award fewer medals and a larger or smaller merit share.
+
+    The top share is a ceiling: at most :func:`merit_limit` competitors, so ``tied`` competitors
+    sharing ``rank_no`` get 优胜奖 only if all of them fit inside it."""
     if rank_no <= min(medals, len(MEDALS)):
         return MEDALS[rank_no - 1]
-    if rank_no <= math.ceil(field_size * merit_percent / 100):
+    if rank_no + tied - 1 <= merit_limit(field_size, merit_percent):
         return "merit"
     return ""
 
 
-def ws700(values: Sequence[Decimal]) -> list[Decimal]:
+def awards(ranked: Sequence[Ranked], *, medals: int = 3, merit_percent: int = 50) -> list[str]:
+    """:func:`award` for every ranked competitor, counting those tied at each rank."""
+    tied: dict[int, int] = {}
+    for r in ranked:
+        tied[r.rank] = tied.get(r.rank, 0) + 1
+    n = len(ranked)
+    return [award(r.rank, n, medals=medals, merit_percent=merit_percent, tied=tied[r.rank]) for r in ranked]
+
+
+def ws700(values: Sequence[Number]) -> list[Decimal]:
     """The WorldSkills scale: median → 700, one population standard deviation → 20 points."""
     if not values:
         return []
