@@ -7,6 +7,7 @@ a message in the active language, and returns the normalised value.
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -80,6 +81,35 @@ def id_birth_date(number: str) -> dt.date:
 def id_sex(number: str) -> str:
     """'M' or 'F': the 17th digit is odd for men."""
     return "M" if int(number[16]) % 2 else "F"
+
+
+def mask_name(name: str) -> str:
+    """王铁军 → 王*军, 刘丽 → 刘*: how a name stands on a public page."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_names(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` masked as :func:`mask_name` masks it, so free text on a
+    public page (a citation: 秦世俊同志…) never prints the name the page masks elsewhere
+    (秦*俊). A given name of two or more characters is masked too (世俊同志 → *俊同志); a
+    one-character given name is left alone, as it is also an ordinary word."""
+    replacements: dict[str, str] = {}
+    for raw in names:
+        name = (raw or "").strip()
+        if len(name) < 2:
+            continue
+        replacements[name] = mask_name(name)
+        given = name[1:]
+        if len(given) >= 2:
+            replacements.setdefault(given, "*" * (len(given) - 1) + given[-1])
+    if not replacements or not text:
+        return text or ""
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(replacements, key=len, reverse=True)))
+    return pattern.sub(lambda m: replacements[m.group(0)], text)
 
 
 def mask_id_number(number: str) -> str:
