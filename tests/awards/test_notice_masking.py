@@ -4,12 +4,13 @@ name column: 秦*俊 must not stand beside 秦世俊同志…"""
 from django.test import Client
 
 from gongjiang.awards import services
-from gongjiang.core.validators import mask_names
 from gongjiang.orgs.scope import Scope
 from tests.awards.test_honours import _to_notice, cycle  # noqa: F401 (the fixture)
 
 
 def test_names_are_masked_inside_free_text():
+    from gongjiang.core.validators import mask_names  # (imported here so the page test runs on old code)
+
     text = "秦世俊同志扎根数控铣一线，世俊带徒三十人；刘丽、欧阳修远同行。美丽的工厂。"
     assert mask_names(text, ["秦世俊", "刘丽", "欧阳修远"]) == (
         "秦*俊同志扎根数控铣一线，*俊带徒三十人；刘*、欧**远同行。美丽的工厂。"

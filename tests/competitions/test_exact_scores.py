@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gongjiang.competitions import marking, results, services
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Entry, Mark, Result
-from gongjiang.competitions.scoring import MEDALS, Ranked, award, awards, merit_limit
+from gongjiang.competitions.scoring import MEDALS, Ranked, award
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
@@ -168,13 +168,17 @@ def test_the_published_ranking_never_disagrees_with_the_exact_totals(marked):
 
 
 def test_the_top_half_of_seven_is_three():
-    assert merit_limit(7, 50) == 3
     assert [award(r, 7) for r in range(1, 8)] == ["gold", "silver", "bronze", "", "", "", ""]
     assert [award(r, 9) for r in range(1, 10)] == ["gold", "silver", "bronze", "merit", "", "", "", "", ""]
     assert [award(r, 10, medals=1, merit_percent=25) for r in range(1, 5)] == ["gold", "merit", "", ""]
+    from gongjiang.competitions.scoring import merit_limit
+
+    assert (merit_limit(7, 50), merit_limit(1, 50), merit_limit(10, 100)) == (3, 0, 10)
 
 
 def test_a_tie_across_the_limit_does_not_break_the_ceiling():
+    from gongjiang.competitions.scoring import awards, merit_limit  # noqa: F401 (new in this change)
+
     # ten competitors, top half = 5: ranks 1..4, then 5, 5 tied → neither fits under the ceiling
     ranks = [1, 2, 3, 4, 5, 5, 7, 8, 9, 10]
     ranked = [Ranked(i, r, Fraction(100 - r), Fraction(0), None) for i, r in enumerate(ranks)]
@@ -187,6 +191,8 @@ def test_a_tie_across_the_limit_does_not_break_the_ceiling():
     percent=st.integers(0, 100),
 )
 def test_merit_or_better_never_exceeds_the_share(ranks, medals, percent):
+    from gongjiang.competitions.scoring import awards, merit_limit
+
     # competition ranking from any sorted list: equal values share the first position
     positions = [ranks.index(v) + 1 for v in ranks]
     ranked = [Ranked(i, p, Fraction(0), Fraction(0), None) for i, p in enumerate(positions)]
