@@ -56,6 +56,8 @@ PAGES = {
     "api:token_revoke": ("object", lambda o: {"pk": o.harbin_token.pk}),
     "competitions:list": ("list", lambda o: {}),
     "competitions:create": ("form", lambda o: {}),
+    # the province's organising rights: policy data, no union's rows (403 for everyone else)
+    "competitions:tiers": ("list", lambda o: {}),
     "competitions:detail": ("object", lambda o: {"pk": o.harbin_comp.pk}),
     "competitions:edit": ("object", lambda o: {"pk": o.harbin_comp.pk}),
     "competitions:transition": ("object", lambda o: {"pk": o.harbin_comp.pk}),
@@ -211,7 +213,13 @@ API = {
     ("GET", "/api/workers/{worker_id}/grades"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
     ("POST", "/api/workers/{worker_id}/grades"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
     ("GET", "/api/competitions"): ("list", lambda o: {}),
+    ("GET", "/api/competitions/tiers"): ("list", lambda o: {}),
+    ("POST", "/api/competitions"): ("create", lambda o: {}),
     ("GET", "/api/competitions/{competition_id}"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
+    ("POST", "/api/competitions/{competition_id}/transition"): (
+        "object",
+        lambda o: {"competition_id": o.harbin_comp.pk},
+    ),
     ("GET", "/api/competitions/{competition_id}/events"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
     ("GET", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
     ("POST", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),
@@ -639,6 +647,7 @@ POST_PAYLOADS = {
     "/withdraw": lambda o: {"reason": "越权"},
     "/attendance": lambda o: {"present": []},
     "/grades": lambda o: GRADE_PAYLOAD,
+    "/transition": lambda o: {"to": "in_progress"},
 }
 
 

@@ -17,10 +17,12 @@ from ninja.responses import Status
 from gongjiang.colleges.api import router as college_router
 from gongjiang.competitions import marking
 from gongjiang.competitions import services as competition_services
+from gongjiang.competitions import tiers as competition_tiers_policy
+from gongjiang.competitions.enums import Kind, State, Tier
 from gongjiang.competitions.models import Mark
 from gongjiang.competitions.queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
 from gongjiang.competitions.scoring import q2
-from gongjiang.orgs.models import Employer
+from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, MANAGE_COMPETITIONS, VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
 from gongjiang.people import services as people_services
@@ -33,6 +35,7 @@ from .auth import TokenAuth
 from .awards import router as awards_router
 from .schemas import (
     AssignmentOut,
+    CompetitionIn,
     CompetitionOut,
     EmployerOut,
     EntryIn,
@@ -44,6 +47,8 @@ from .schemas import (
     MarkOut,
     MarksIn,
     ResultOut,
+    TierOptionsOut,
+    TransitionIn,
     UnionOut,
     WorkerIn,
     WorkerOut,
@@ -204,6 +209,29 @@ def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
     return qs.order_by("-starts_on", "-pk")
 
 
+# before /competitions/{competition_id}, whose pattern would take the word “tiers” for an id
+@competitions.get("/competitions/tiers", response={200: TierOptionsOut, 404: ErrorOut})
+def competition_tiers(request: HttpRequest, organiser_id: int | None = None):
+    """The tiers the user may organise (the province's organising rights), and the default: the lowest."""
+    organisers = _organisers(request)
+    if organiser_id is not None:
+        organisers = organisers.filter(pk=organiser_id)
+        if not organisers.exists():
+            return Status(404, {"detail": _("No such union in your scope.")})
+    allowed = {
+        t for ts in competition_tiers_policy.allowed_by_union(organisers.only("pk", "kind")).values() for t in ts
+    }
+    ordered = [t for t in competition_tiers_policy.TIER_ORDER if t in allowed]
+    return Status(
+        200,
+        {
+            "organiser_id": organiser_id,
+            "tiers": [{"code": t, "label": str(Tier(t).label)} for t in ordered],
+            "default": competition_tiers_policy.lowest(ordered),
+        },
+    )
+
+
 @competitions.get("/competitions/{competition_id}", response={200: CompetitionOut, 404: ErrorOut})
 def get_competition(request: HttpRequest, competition_id: int):
     return get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
@@ -290,6 +318,53 @@ def event_results(request: HttpRequest, event_id: int):
             for r in marking.results(event)
         ],
     )
+
+
+def _organisers(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The unions the token's user may organise competitions for."""
+    return Union.objects.filter(request.scope.union_filter(MANAGE_COMPETITIONS, "pk"))
+
+
+@competitions.post("/competitions", response={201: CompetitionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def create_competition(request: HttpRequest, payload: CompetitionIn):
+    """Create a competition as on the new-competition page: only a tier the organiser may organise."""
+    _need(request, MANAGE_COMPETITIONS)
+    organiser = _organisers(request).filter(pk=payload.organiser_id).first()
+    if organiser is None:
+        return Status(404, {"detail": _("No such union in your scope.")})
+    if payload.kind not in Kind.values:
+        return Status(422, {"detail": _("Unknown kind of competition.")})
+    tier = payload.tier or competition_tiers_policy.lowest(competition_tiers_policy.allowed_tiers(organiser)) or ""
+    if tier not in Tier.values:
+        return Status(422, {"detail": _("Unknown competition level.")})
+    data = payload.dict(exclude={"organiser_id", "tier"})
+    try:
+        competition = competition_services.create_competition(
+            actor=request.user,
+            scope=request.scope,
+            data=competition_services.CompetitionData(organiser=organiser, tier=tier, **data),
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(201, competition)
+
+
+@competitions.post(
+    "/competitions/{competition_id}/transition",
+    response={200: CompetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def transition_competition(request: HttpRequest, competition_id: int, payload: TransitionIn):
+    """Move the competition on (open registration, start, …); a refusal names everything missing."""
+    competition = get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+    if payload.to not in State.values:
+        return Status(422, {"detail": _("Unknown state.")})
+    try:
+        competition = competition_services.transition(
+            actor=request.user, scope=request.scope, competition=competition, to=payload.to
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, competition)
 
 
 api.add_router("/", orgs)

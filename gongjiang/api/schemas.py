@@ -178,3 +178,47 @@ class ResultOut(Schema):
     practical: Decimal
     total: Decimal
     award: str
+
+
+class CompetitionIn(Schema):
+    """A new competition. ``tier`` may be left out: the lowest tier the organiser may organise."""
+
+    name: str
+    tier: str = ""
+    kind: str = "skills"
+    organiser_id: int
+    registration_closes_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    committee: str = ""
+    co_organisers: str = ""
+    host: str = ""
+    series: str = ""
+    notice_working_days: int = Field(5, ge=1, le=30)
+    medal_count: int = Field(3, ge=0, le=3)
+    merit_percent: int = Field(50, ge=0, le=100)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > 120:
+            raise ValueError(_("A name has 1–120 characters."))
+        return value
+
+
+class TransitionIn(Schema):
+    to: str
+
+
+class TierOut(Schema):
+    code: str
+    label: str
+
+
+class TierOptionsOut(Schema):
+    """The tiers the user may organise (for one organiser, or for any of theirs), highest first."""
+
+    organiser_id: int | None
+    tiers: list[TierOut]
+    default: str | None

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation, Worker
@@ -321,3 +322,38 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}"
+
+
+class OrganisingRight(models.Model):
+    """Which competition tiers a union may organise: policy data the province keeps, not code.
+
+    A row for a union kind is the default for every union of that kind; a row for one union (an
+    authorisation by the province) replaces its kind's default. A union may organise the row's
+    highest tier and every tier below it; a union without any row organises nothing.
+    """
+
+    union_kind = models.CharField(_("union kind"), max_length=12, choices=UnionKind.choices, blank=True)
+    union = models.OneToOneField(
+        Union, verbose_name=_("union"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    highest_tier = models.CharField(_("highest tier"), max_length=14, choices=Tier.choices)
+    basis = models.CharField(_("basis (document and clause)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organising right")
+        verbose_name_plural = _("organising rights")
+        ordering = ["union_kind", "union__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(union__isnull=True) & ~models.Q(union_kind=""))
+                | (models.Q(union__isnull=False) & models.Q(union_kind="")),
+                name="organising_right_kind_or_union",
+            ),
+            models.UniqueConstraint(
+                fields=["union_kind"], condition=~models.Q(union_kind=""), name="organising_right_one_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.union.name if self.union else UnionKind(self.union_kind).label
+        return f"{who}: {Tier(self.highest_tier).label}"
