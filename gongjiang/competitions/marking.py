@@ -232,7 +232,7 @@ def sign_off(*, actor: User, event: Event) -> Event:
     return event
 
 
-def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, Decimal, Decimal, Decimal]]:
+def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
     """Count, sum, min and max of the marks per (entry, aspect), as exact whole cents from the
     database (marks have two decimals), so no value goes through a float or the ORM's converters:
     at 10,000 entries those conversions were over a third of the ranking's time."""
@@ -247,10 +247,7 @@ def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, Decimal, Dec
     sql += " GROUP BY entry_id, aspect_id"
     with connection.cursor() as cursor:
         cursor.execute(sql, aspect_ids)
-        return [
-            (e, a, n, Decimal(t).scaleb(-2), Decimal(lo).scaleb(-2), Decimal(hi).scaleb(-2))
-            for e, a, n, t, lo, hi in cursor.fetchall()
-        ]
+        return [(e, a, n, int(t), int(lo), int(hi)) for e, a, n, t, lo, hi in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -267,27 +264,24 @@ def results(event: Event) -> list[Result]:
     aspects = {a.pk: a for a in Aspect.objects.filter(criterion__event=event)}
     scheme_max = sum((a.max_mark for a in aspects.values()), Decimal(0))
     trimmed = event.competition.trimmed_mean
-    earned: dict[int, list[Decimal]] = defaultdict(list)
+    max_cents = {pk: int(a.max_mark * 100) for pk, a in aspects.items()}
+    earned: dict[int, list[scoring.AspectStats]] = defaultdict(list)
     for entry_id, aspect_id, n, total, low, high in _mark_stats(list(aspects)):
-        aspect = aspects[aspect_id]
-        earned[entry_id].append(
-            scoring.aspect_mark_from_stats(
-                kind=aspect.kind, max_mark=aspect.max_mark, count=n, total=total, low=low, high=high, trimmed=trimmed
-            )
-        )
+        kind = aspects[aspect_id].kind
+        earned[entry_id].append(scoring.AspectStats(kind, max_cents[aspect_id], n, total, low, high))
     entries = event.entries.filter(state=EntryState.REGISTERED).values_list("pk", "theory_score", "time_used")
     theory_of: dict[int, Decimal | None] = {}
     scored = []
     for entry_id, theory, time_used in entries:  # registered entries only: withdrawn ones' marks stay out
-        practical = scoring.practical_score(earned.get(entry_id, []), scheme_max)
+        practical = scoring.practical_from_stats(earned.get(entry_id, []), scheme_max, trimmed=trimmed)
         theory_of[entry_id] = theory
-        total = scoring.total_score(
+        exact_total = scoring.total_score(
             theory=theory,
             practical=practical,
             theory_weight=event.theory_weight,
             practical_weight=event.practical_weight,
         )
-        scored.append(scoring.Scored(entry_id, total, practical, time_used))
+        scored.append(scoring.Scored(entry_id, exact_total, practical, time_used))
     ranked = scoring.rank(scored)
     competition = event.competition
     scaled = scoring.ws700([r.total for r in ranked]) if competition.use_ws700 else [None] * len(ranked)

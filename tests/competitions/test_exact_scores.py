@@ -212,3 +212,43 @@ def test_the_rule_is_stated_beside_the_results(marked, as_user):
     services.transition(actor=prov, scope=Scope(prov), competition=marked.province_comp, to=State.NOTICE)
     notice = Client().get(f"/competitions/{marked.province_comp.pk}/notice/").content.decode()
     assert "数控车工：优胜奖：前50%（2人中不超过1人）" in notice
+
+
+aspect_stats = st.lists(
+    st.tuples(
+        st.sampled_from(["measurement", "judgement"]),
+        st.integers(1, 2000),  # max mark in cents
+        st.lists(st.integers(0, 2000), min_size=1, max_size=6),  # the judges' values in cents
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(aspect_stats, st.booleans())
+def test_the_integer_practical_score_equals_the_exact_one(aspects, trimmed):
+    from gongjiang.competitions.scoring import (
+        AspectStats,
+        aspect_mark_from_stats,
+        practical_from_stats,
+        practical_score,
+    )
+
+    stats, marks, scheme_max = [], [], Decimal(0)
+    for kind, max_cents, drawn in aspects:
+        values = [v % 4 * 100 for v in drawn] if kind == "judgement" else drawn  # judgement scores 0–3
+        stats.append(AspectStats(kind, max_cents, len(values), sum(values), min(values), max(values)))
+        as_decimal = [Decimal(v).scaleb(-2) for v in values]
+        marks.append(
+            aspect_mark_from_stats(
+                kind=kind,
+                max_mark=Decimal(max_cents).scaleb(-2),
+                count=len(values),
+                total=sum(as_decimal),
+                low=min(as_decimal),
+                high=max(as_decimal),
+                trimmed=trimmed,
+            )
+        )
+        scheme_max += Decimal(max_cents).scaleb(-2)
+    assert practical_from_stats(stats, scheme_max, trimmed=trimmed) == practical_score(marks, scheme_max)
