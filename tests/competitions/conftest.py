@@ -92,11 +92,10 @@ def ready_to_start(c, event, judges: int = 1):  # type: ignore[no-untyped-def]
     from the province pool, the first of them chief."""
     prov = c.users.prov
     scope = Scope(prov)
-    organiser_scope = Scope(prov)
-    criterion = marking.add_criterion(actor=prov, scope=organiser_scope, event=event, code="Z", name="实操")
+    criterion = marking.add_criterion(actor=prov, scope=scope, event=event, code="Z", name="实操")
     marking.add_aspect(
         actor=prov,
-        scope=organiser_scope,
+        scope=scope,
         criterion=criterion,
         code="Z1",
         description="尺寸",
