@@ -535,7 +535,7 @@ def set_organising_right(
     right = (
         OrganisingRight.objects.filter(union=union) if union else OrganisingRight.objects.filter(union_kind=union_kind)
     )
-    existing = right.select_for_update().first()
+    existing = right.order_by().select_for_update().first()
     before = audit.snapshot(existing, RIGHT_FIELDS) if existing else {}
     if existing is None:
         existing = OrganisingRight(union=union, union_kind="" if union else union_kind)
