@@ -48,7 +48,7 @@ def refusals(to: str, events: list[EventFacts]) -> list[str]:
             missing.append(_("no marking scheme"))
         if event.judges < event.judges_needed:
             missing.append(
-                _("%(n)s judges where at least %(needed)s are needed")
+                _("too few judges (%(n)s of the %(needed)s needed)")
                 % {"n": event.judges, "needed": event.judges_needed}
             )
         if missing:

@@ -68,7 +68,7 @@ def test_starting_names_every_event_and_what_it_lacks(contest, as_user):
     response = api(prov).post(url, {"to": "in_progress"}, content_type="application/json")
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "赛项“数控车工”：没有裁判长；没有评分方案；裁判0名，至少需要1名。"},
+        {"detail": "赛项“数控车工”：没有裁判长；没有评分方案；裁判不足（已有0名，至少需要1名）。"},
     )
 
     criterion = marking.add_criterion(actor=prov, scope=scope, event=event, code="A", name="零件加工")
@@ -91,10 +91,10 @@ def test_starting_names_every_event_and_what_it_lacks(contest, as_user):
     first = services.assign_judge(actor=prov, scope=scope, event=event, judge=judges[0])
     # a judgement aspect is scored by three judges: one is too few, and there is no chief yet
     page = as_user(prov).post(f"/competitions/{comp.pk}/transition/", {"to": "in_progress"}, follow=True)
-    assert "赛项“数控车工”：没有裁判长；裁判1名，至少需要3名。" in page.content.decode()
+    assert "赛项“数控车工”：没有裁判长；裁判不足（已有1名，至少需要3名）。" in page.content.decode()
     with pytest.raises(services.CompetitionError) as info:
         services.transition(actor=prov, scope=scope, competition=comp, to=State.IN_PROGRESS)
-    assert str(info.value) == "赛项“数控车工”：没有裁判长；裁判1名，至少需要3名。"
+    assert str(info.value) == "赛项“数控车工”：没有裁判长；裁判不足（已有1名，至少需要3名）。"
 
     services.set_chief(actor=prov, scope=scope, assignment=first)
     for judge in judges[1:]:
