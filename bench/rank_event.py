@@ -172,7 +172,7 @@ def main() -> None:  # noqa: PLR0915 (a linear script)
     print(f"setup              {setup:.1f} s")
     print(f"rank (pure)        {best_rank * 1000:.0f} ms (best of 5)")
     print(f"results from DB    {best_full * 1000:.0f} ms (best of 3: read marks, aspect marks, totals, rank, awards)")
-    print(f"top three          {[(r.ranked.rank, str(r.ranked.total)) for r in ranked[:3]]}")
+    print(f"top three          {[(r.ranked.rank, str(scoring.q2(r.ranked.total))) for r in ranked[:3]]}")
 
 
 def _timed(fn) -> float:

@@ -45,6 +45,7 @@ def reload_reference_data() -> None:
     for app_label, model, migration in (
         ("orgs", "Region", "gongjiang.orgs.migrations.0002_load_regions"),
         ("people", "Occupation", "gongjiang.people.migrations.0002_load_occupations"),
+        ("competitions", "OrganisingRight", "gongjiang.competitions.migrations.0005_seed_organising_rights"),
     ):
         if not apps.get_model(app_label, model).objects.exists():
             importlib.import_module(migration).load(apps, None)

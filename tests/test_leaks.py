@@ -431,6 +431,7 @@ POST_PAYLOADS = {
     "/withdraw": lambda o: {"reason": "越权"},
     "/attendance": lambda o: {"present": []},
     "/grades": lambda o: GRADE_PAYLOAD,
+    "/transition": lambda o: {"to": "in_progress"},
 }
 
 

@@ -19,6 +19,7 @@ from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core.actions import act
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.validators import mask_names
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
@@ -527,6 +528,12 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if cycle.state in {CycleState.NOMINATING, CycleState.REVIEWING}:
         nominees = nominees.none()
+    # The deeds are published during the notice (that is what objections are raised against),
+    # with every nominee's name masked inside them as it is in the name column.
+    nominees = list(nominees)
+    names = [n.worker.name for n in nominees]
+    for n in nominees:
+        n.public_statement = mask_names(n.statement, names)
     return render(request, "awards/public_notice.html", {"cycle": cycle, "nominees": nominees})
 
 

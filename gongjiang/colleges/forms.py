@@ -63,6 +63,10 @@ class TeacherForm(BootstrapMixin, forms.Form):
     )
     unlink = forms.BooleanField(label=_("Unlink the worker record"), required=False)
 
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data.get("id_number") or ""
+        return validate_id_number(value) if value else ""
+
     def fields_data(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {k: d[k] for k in ("name", "kind", "affiliation", "subjects", "availability", "active")}

@@ -6,18 +6,24 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+from pydantic import field_validator
 
 from gongjiang.core.http import ErrorOut
+from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.people.queries import workers_for_user
 
 from . import marking
 from . import services as competition_services
+from . import tiers as competition_tiers_policy
+from .enums import Kind, State, Tier
 from .models import Mark
 from .queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
+from .scoring import q2
 
 # The published operation ids were made from the module that first held these operations.
 OPERATION_ID_PREFIX = "gongjiang_api_api"
@@ -99,6 +105,50 @@ class ResultOut(Schema):
     award: str
 
 
+class CompetitionIn(Schema):
+    """A new competition. ``tier`` may be left out: the lowest tier the organiser may organise."""
+
+    name: str
+    tier: str = ""
+    kind: str = "skills"
+    organiser_id: int
+    registration_closes_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    committee: str = ""
+    co_organisers: str = ""
+    host: str = ""
+    series: str = ""
+    notice_working_days: int = Field(5, ge=1, le=30)
+    medal_count: int = Field(3, ge=0, le=3)
+    merit_percent: int = Field(50, ge=0, le=100)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > 120:
+            raise ValueError(_("A name has 1–120 characters."))
+        return value
+
+
+class TransitionIn(Schema):
+    to: str
+
+
+class TierOut(Schema):
+    code: str
+    label: str
+
+
+class TierOptionsOut(Schema):
+    """The tiers the user may organise (for one organiser, or for any of theirs), highest first."""
+
+    organiser_id: int | None
+    tiers: list[TierOut]
+    default: str | None
+
+
 @router.get("/competitions", response=list[CompetitionOut])
 @paginate(LimitOffsetPagination)
 def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
@@ -108,6 +158,29 @@ def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-starts_on", "-pk")
+
+
+# before /competitions/{competition_id}, whose pattern would take the word “tiers” for an id
+@router.get("/competitions/tiers", response={200: TierOptionsOut, 404: ErrorOut})
+def competition_tiers(request: HttpRequest, organiser_id: int | None = None):
+    """The tiers the user may organise (the province's organising rights), and the default: the lowest."""
+    organisers = _organisers(request)
+    if organiser_id is not None:
+        organisers = organisers.filter(pk=organiser_id)
+        if not organisers.exists():
+            return Status(404, {"detail": _("No such union in your scope.")})
+    allowed = {
+        t for ts in competition_tiers_policy.allowed_by_union(organisers.only("pk", "kind")).values() for t in ts
+    }
+    ordered = [t for t in competition_tiers_policy.TIER_ORDER if t in allowed]
+    return Status(
+        200,
+        {
+            "organiser_id": organiser_id,
+            "tiers": [{"code": t, "label": str(Tier(t).label)} for t in ordered],
+            "default": competition_tiers_policy.lowest(ordered),
+        },
+    )
 
 
 @router.get("/competitions/{competition_id}", response={200: CompetitionOut, 404: ErrorOut})
@@ -189,10 +262,58 @@ def event_results(request: HttpRequest, event_id: int):
                 "entry_id": r.ranked.entry_id,
                 "rank": r.ranked.rank,
                 "theory": r.theory,
-                "practical": r.ranked.practical,
-                "total": r.ranked.total,
+                "practical": q2(r.ranked.practical),  # shown rounded; the rank was decided exactly
+                "total": q2(r.ranked.total),
                 "award": r.award,
             }
             for r in marking.results(event)
         ],
     )
+
+
+def _organisers(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The unions the token's user may organise competitions for."""
+    return Union.objects.filter(request.scope.union_filter(MANAGE_COMPETITIONS, "pk"))
+
+
+@router.post("/competitions", response={201: CompetitionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def create_competition(request: HttpRequest, payload: CompetitionIn):
+    """Create a competition as on the new-competition page: only a tier the organiser may organise."""
+    if not request.scope.has(MANAGE_COMPETITIONS):
+        raise PermissionDenied
+    organiser = _organisers(request).filter(pk=payload.organiser_id).first()
+    if organiser is None:
+        return Status(404, {"detail": _("No such union in your scope.")})
+    if payload.kind not in Kind.values:
+        return Status(422, {"detail": _("Unknown kind of competition.")})
+    tier = payload.tier or competition_tiers_policy.lowest(competition_tiers_policy.allowed_tiers(organiser)) or ""
+    if tier not in Tier.values:
+        return Status(422, {"detail": _("Unknown competition level.")})
+    data = payload.dict(exclude={"organiser_id", "tier"})
+    try:
+        competition = competition_services.create_competition(
+            actor=request.user,
+            scope=request.scope,
+            data=competition_services.CompetitionData(organiser=organiser, tier=tier, **data),
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(201, competition)
+
+
+@router.post(
+    "/competitions/{competition_id}/transition",
+    response={200: CompetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def transition_competition(request: HttpRequest, competition_id: int, payload: TransitionIn):
+    """Move the competition on (open registration, start, …); a refusal names everything missing."""
+    competition = get_object_or_404(competitions_for_user(request.scope), pk=competition_id)
+    if payload.to not in State.values:
+        return Status(422, {"detail": _("Unknown state.")})
+    try:
+        competition = competition_services.transition(
+            actor=request.user, scope=request.scope, competition=competition, to=payload.to
+        )
+    except competition_services.CompetitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, competition)

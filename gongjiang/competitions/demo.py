@@ -21,7 +21,7 @@ from gongjiang.people.models import Occupation, Worker
 from . import certificates, marking
 from . import services as comp_services
 from .enums import State
-from .models import Competition
+from .models import Competition, Judge
 
 # The marking scheme of every finished demo event: (code, description, kind, max mark, descriptors).
 DEMO_ASPECTS = (
@@ -150,31 +150,17 @@ def build_competitions(rng: random.Random, admin: User) -> None:
                     comp_services.register_entry(actor=user, scope=scope, event=event, worker=worker)
                 except comp_services.CompetitionError:
                     continue  # not eligible (grade, age): a real union would not enter them either
-        if state == State.IN_PROGRESS:
+        if state == State.IN_PROGRESS:  # starting needs a marking scheme and judges for every event
+            for event in competition.events.all():
+                prepare_judging(user, event, demo_judges(admin))
             comp_services.transition(actor=user, scope=scope, competition=competition, to=state)
 
 
 def build_past_competitions(rng: random.Random, admin: User) -> None:
     """Four years of finished provincial competitions and one Harbin one: entries, blind marks by
     three judges, signed-off results, public notice, final results and certificates."""
-    scope = Scope(admin)
     province = Union.objects.get(kind=UnionKind.PROVINCE)
-    occupations = {o.name: o for o in Occupation.objects.all()}
-    judges = []
-    for username in ("caipan", "caipan2", "caipan3"):
-        user = User.objects.get(username=username)
-        judges.append(
-            comp_services.add_judge(
-                actor=admin,
-                scope=scope,
-                pool=province,
-                name=user.display_name.removeprefix("裁判 "),
-                region_code="230100",
-                occupations=list(occupations.values()),
-                affiliation="哈尔滨工业大学",
-                user=user,
-            )
-        )
+    judges = demo_judges(admin)
     for year in (2022, 2023, 2024, 2025):
         run_finished_competition(
             rng,
@@ -191,6 +177,54 @@ def build_past_competitions(rng: random.Random, admin: User) -> None:
     run_finished_competition(
         rng, harbin_admin, judges, "2025年哈尔滨市“五个百万”电工技能竞赛", "city", harbin, 2025, ("电工",)
     )
+
+
+def demo_judges(admin: User) -> list[Any]:
+    """The province pool's three judges with log-ins (caipan, caipan2, caipan3), made once."""
+    usernames = ("caipan", "caipan2", "caipan3")
+    existing = {j.user.username: j for j in Judge.objects.filter(user__username__in=usernames).select_related("user")}
+    if len(existing) == len(usernames):
+        return [existing[u] for u in usernames]
+    province = Union.objects.get(kind=UnionKind.PROVINCE)
+    occupations = list(Occupation.objects.all())
+    judges = []
+    for username in usernames:
+        user = User.objects.get(username=username)
+        judges.append(
+            existing.get(username)
+            or comp_services.add_judge(
+                actor=admin,
+                scope=Scope(admin),
+                pool=province,
+                name=user.display_name.removeprefix("裁判 "),
+                region_code="230100",
+                occupations=occupations,
+                affiliation="哈尔滨工业大学",
+                user=user,
+            )
+        )
+    return judges
+
+
+def prepare_judging(user: User, event: Any, judges: list[Any]) -> None:
+    """The demo marking scheme and the three judges (the first chief) for one event."""
+    scope = Scope(user)
+    criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
+    for code, description, kind, max_mark, descriptors in DEMO_ASPECTS:
+        marking.add_aspect(
+            actor=user,
+            scope=scope,
+            criterion=criterion,
+            code=code,
+            description=description,
+            kind=kind,
+            max_mark=Decimal(max_mark),
+            descriptors=list(descriptors),
+        )
+    for index, judge in enumerate(judges):
+        assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
+        if index == 0:
+            comp_services.set_chief(actor=user, scope=scope, assignment=assignment)
 
 
 def run_finished_competition(  # noqa: PLR0917
@@ -216,22 +250,7 @@ def run_finished_competition(  # noqa: PLR0917
     )
     for occupation in events:
         event = add_demo_event(user, competition, occupations[occupation])
-        criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
-        for code, description, kind, max_mark, descriptors in DEMO_ASPECTS:
-            marking.add_aspect(
-                actor=user,
-                scope=scope,
-                criterion=criterion,
-                code=code,
-                description=description,
-                kind=kind,
-                max_mark=Decimal(max_mark),
-                descriptors=list(descriptors),
-            )
-        for index, judge in enumerate(judges):
-            assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
-            if index == 0:
-                comp_services.set_chief(actor=user, scope=scope, assignment=assignment)
+        prepare_judging(user, event, judges)
     comp_services.transition(actor=user, scope=scope, competition=competition, to=State.REGISTRATION)
     for event in competition.events.select_related("occupation"):
         candidates = list(

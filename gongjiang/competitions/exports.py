@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from gongjiang.core.exports import Exporter
 
 from .models import Entry
+from .scoring import q2
 
 
 class EntryExporter(Exporter):
@@ -65,8 +66,8 @@ class ResultSheetExporter(Exporter):
                 entry.worker.name,
                 entry.employer.name,
                 result.theory if result.theory is not None else "",
-                r.practical,
-                r.total,
+                q2(r.practical),
+                q2(r.total),
                 str(AWARD_LABELS.get(result.award, "")),
             )
 

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.forms import BootstrapMixin
 from gongjiang.core.models import User
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Region, Union
 from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
@@ -14,6 +15,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation
 
+from . import services, tiers
 from .enums import AspectKind, Audience, Kind, Mode, Tier
 from .models import Criterion
 from .services import CompetitionData
@@ -44,12 +46,27 @@ class CompetitionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organiser"].queryset = Union.objects.filter(
-            scope.union_filter(MANAGE_COMPETITIONS, "pk")
-        ).order_by("kind", "name")
+        organisers = Union.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pk")).order_by("kind", "name")
+        self.fields["organiser"].queryset = organisers
+        # Only the tiers the user's unions may organise (the province's organising rights), the
+        # lowest of them first chosen; an existing competition keeps its own tier on the list.
+        self.allowed = tiers.allowed_by_union(organisers.only("pk", "kind"))
+        offered = {t for allowed in self.allowed.values() for t in allowed}
+        current = self.initial.get("tier")
+        if current:
+            offered.add(current)
+        self.fields["tier"].choices = [(t, Tier(t).label) for t in tiers.TIER_ORDER if t in offered]
+        if not current:
+            self.fields["tier"].initial = tiers.lowest(offered)
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        organiser, tier = data.get("organiser"), data.get("tier")
+        if organiser and tier and tier != self.initial.get("tier") and tier not in self.allowed.get(organiser.pk, []):
+            try:
+                services.check_tier(organiser, tier)
+            except services.CompetitionError as exc:
+                self.add_error("tier", str(exc))
         closes, starts, ends = data.get("registration_closes_on"), data.get("starts_on"), data.get("ends_on")
         if closes and starts and closes > starts:
             self.add_error("registration_closes_on", _("Registration must close on or before the start."))
@@ -156,3 +173,26 @@ class AspectForm(BootstrapMixin, forms.Form):
             "max_mark": d["max_mark"],
             "descriptors": [d[f"descriptor_{i}"] for i in range(4)],
         }
+
+
+class OrganisingRightForm(BootstrapMixin, forms.Form):
+    """The province sets a kind's default, or authorises one union, up to a highest tier."""
+
+    union_kind = forms.ChoiceField(
+        label=_("Every union of the kind"), choices=[("", "—"), *UnionKind.choices], required=False
+    )
+    union = forms.ModelChoiceField(
+        label=_("Or one union"),
+        queryset=Union.objects.filter(kind__in=[UnionKind.CITY, UnionKind.INDUSTRY, UnionKind.COUNTY]).order_by(
+            "kind", "name"
+        ),
+        required=False,
+    )
+    highest_tier = forms.ChoiceField(label=_("Highest tier it may organise"), choices=Tier.choices)
+    basis = forms.CharField(label=_("Basis (document and clause)"), max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if bool(data.get("union_kind")) == bool(data.get("union")):
+            raise forms.ValidationError(_("Choose a kind of union or one union."))
+        return data

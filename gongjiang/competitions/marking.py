@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from .eligibility import Competitor, judge_conflicts
 from .enums import AspectKind, EntryState, State
 from .errors import CompetitionError
 from .models import Aspect, Assignment, Criterion, Entry, Event, Mark
+from .scoring import JUDGEMENT_JUDGES
 
 SCHEME_STATES = {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS}
 
@@ -169,7 +171,7 @@ class EntryStatus:
     marks: dict[int, list[Decimal]] = field(default_factory=dict)  # aspect id -> every judge's value
     flagged: list[str] = field(default_factory=list)  # aspect codes whose scores spread too far
     missing: list[str] = field(default_factory=list)  # aspect codes without enough marks
-    practical: Decimal = Decimal(0)
+    practical: Fraction = Fraction(0)  # exact; templates show it through the ``score`` filter
 
 
 def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
@@ -192,7 +194,7 @@ def marking_status(event: Event) -> tuple[list[Aspect], list[EntryStatus]]:
         for aspect in aspects:
             got = values.get((entry.pk, aspect.pk), [])
             status.marks[aspect.pk] = got
-            needed = 3 if aspect.kind == AspectKind.JUDGEMENT else 1
+            needed = JUDGEMENT_JUDGES if aspect.kind == AspectKind.JUDGEMENT else 1
             if len(got) < needed:
                 status.missing.append(aspect.code)
             if aspect.kind == AspectKind.JUDGEMENT and scoring.spread_too_wide([int(v) for v in got]):
@@ -230,7 +232,7 @@ def sign_off(*, actor: User, event: Event) -> Event:
     return event
 
 
-def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, Decimal, Decimal, Decimal]]:
+def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, int, int, int]]:
     """Count, sum, min and max of the marks per (entry, aspect), as exact whole cents from the
     database (marks have two decimals), so no value goes through a float or the ORM's converters:
     at 10,000 entries those conversions were over a third of the ranking's time."""
@@ -245,10 +247,7 @@ def _mark_stats(aspect_ids: list[int]) -> list[tuple[int, int, int, Decimal, Dec
     sql += " GROUP BY entry_id, aspect_id"
     with connection.cursor() as cursor:
         cursor.execute(sql, aspect_ids)
-        return [
-            (e, a, n, Decimal(t).scaleb(-2), Decimal(lo).scaleb(-2), Decimal(hi).scaleb(-2))
-            for e, a, n, t, lo, hi in cursor.fetchall()
-        ]
+        return [(e, a, n, int(t), int(lo), int(hi)) for e, a, n, t, lo, hi in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -265,36 +264,28 @@ def results(event: Event) -> list[Result]:
     aspects = {a.pk: a for a in Aspect.objects.filter(criterion__event=event)}
     scheme_max = sum((a.max_mark for a in aspects.values()), Decimal(0))
     trimmed = event.competition.trimmed_mean
-    earned: dict[int, list[Decimal]] = defaultdict(list)
+    max_cents = {pk: int(a.max_mark * 100) for pk, a in aspects.items()}
+    earned: dict[int, list[scoring.AspectStats]] = defaultdict(list)
     for entry_id, aspect_id, n, total, low, high in _mark_stats(list(aspects)):
-        aspect = aspects[aspect_id]
-        earned[entry_id].append(
-            scoring.aspect_mark_from_stats(
-                kind=aspect.kind, max_mark=aspect.max_mark, count=n, total=total, low=low, high=high, trimmed=trimmed
-            )
-        )
+        kind = aspects[aspect_id].kind
+        earned[entry_id].append(scoring.AspectStats(kind, max_cents[aspect_id], n, total, low, high))
     entries = event.entries.filter(state=EntryState.REGISTERED).values_list("pk", "theory_score", "time_used")
     theory_of: dict[int, Decimal | None] = {}
     scored = []
     for entry_id, theory, time_used in entries:  # registered entries only: withdrawn ones' marks stay out
-        practical = scoring.practical_score(earned.get(entry_id, []), scheme_max)
+        practical = scoring.practical_from_stats(earned.get(entry_id, []), scheme_max, trimmed=trimmed)
         theory_of[entry_id] = theory
-        total = scoring.total_score(
+        exact_total = scoring.total_score(
             theory=theory,
             practical=practical,
             theory_weight=event.theory_weight,
             practical_weight=event.practical_weight,
         )
-        scored.append(scoring.Scored(entry_id, total, practical, time_used))
+        scored.append(scoring.Scored(entry_id, exact_total, practical, time_used))
     ranked = scoring.rank(scored)
     competition = event.competition
     scaled = scoring.ws700([r.total for r in ranked]) if competition.use_ws700 else [None] * len(ranked)
+    awards = scoring.awards(ranked, medals=competition.medal_count, merit_percent=competition.merit_percent)
     return [
-        Result(
-            r,
-            scoring.award(r.rank, len(ranked), medals=competition.medal_count, merit_percent=competition.merit_percent),
-            theory_of[r.entry_id],
-            scale,
-        )
-        for r, scale in zip(ranked, scaled, strict=True)
+        Result(r, award, theory_of[r.entry_id], scale) for r, award, scale in zip(ranked, awards, scaled, strict=True)
     ]

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation, Worker
@@ -237,8 +238,10 @@ class Result(models.Model):
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="result")
     rank = models.PositiveIntegerField(_("rank"))
     theory = models.DecimalField(_("theory score"), max_digits=5, decimal_places=2, null=True)
-    practical = models.DecimalField(_("practical score"), max_digits=5, decimal_places=2)
-    total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
+    # Six decimals of the exact scores (scoring.STORED_PLACES); the rank was decided on the exact
+    # values, and pages and printed sheets show two decimals (the ``score`` filter).
+    practical = models.DecimalField(_("practical score"), max_digits=9, decimal_places=6)
+    total = models.DecimalField(_("total score"), max_digits=9, decimal_places=6)
     award = models.CharField(_("award"), max_length=10, blank=True)
     scaled = models.DecimalField(_("700-point scale"), max_digits=6, decimal_places=2, null=True)
     published_at = models.DateTimeField(_("published"))
@@ -319,3 +322,38 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}"
+
+
+class OrganisingRight(models.Model):
+    """Which competition tiers a union may organise: policy data the province keeps, not code.
+
+    A row for a union kind is the default for every union of that kind; a row for one union (an
+    authorisation by the province) replaces its kind's default. A union may organise the row's
+    highest tier and every tier below it; a union without any row organises nothing.
+    """
+
+    union_kind = models.CharField(_("union kind"), max_length=12, choices=UnionKind.choices, blank=True)
+    union = models.OneToOneField(
+        Union, verbose_name=_("union"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    highest_tier = models.CharField(_("highest tier"), max_length=14, choices=Tier.choices)
+    basis = models.CharField(_("basis (document and clause)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organising right")
+        verbose_name_plural = _("organising rights")
+        ordering = ["union_kind", "union__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(union__isnull=True) & ~models.Q(union_kind=""))
+                | (models.Q(union__isnull=False) & models.Q(union_kind="")),
+                name="organising_right_kind_or_union",
+            ),
+            models.UniqueConstraint(
+                fields=["union_kind"], condition=~models.Q(union_kind=""), name="organising_right_one_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.union.name if self.union else UnionKind(self.union_kind).label
+        return f"{who}: {Tier(self.highest_tier).label}"

@@ -13,7 +13,7 @@ from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 
-from . import marking
+from . import marking, scoring
 from .enums import EntryState, ObjectionState, State
 from .errors import CompetitionError
 from .models import CalendarDay, Competition, Event, Objection, Result
@@ -62,8 +62,9 @@ def publish(competition: Competition) -> int:
                     "event": event,
                     "rank": row.ranked.rank,
                     "theory": row.theory,
-                    "practical": row.ranked.practical,
-                    "total": row.ranked.total,
+                    # the rank and award were decided on the exact scores; the row keeps six decimals
+                    "practical": scoring.rounded(row.ranked.practical, scoring.STORED_PLACES),
+                    "total": scoring.rounded(row.ranked.total, scoring.STORED_PLACES),
                     "award": row.award,
                     "scaled": row.scaled,
                     "published_at": now,

@@ -7,22 +7,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.models import Union, UnionAncestor
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 
-from . import results
+from . import readiness, results, tiers
 from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
-from .enums import TRANSITIONS, EntryState, Mode, State
+from .enums import TRANSITIONS, AspectKind, EntryState, Mode, State, Tier
 from .errors import CompetitionError  # callers catch it as services.CompetitionError too
-from .models import Assignment, Competition, Entry, Event, Judge
+from .models import Assignment, Competition, Entry, Event, Judge, OrganisingRight
 from .signals import results_final
 
 COMPETITION_FIELDS = (
@@ -88,10 +88,24 @@ def _check_dates(data: CompetitionData) -> None:
         raise CompetitionError(_("Registration must close before the start, and the start come before the end."))
 
 
+def check_tier(organiser: Union, tier: str) -> None:
+    """Refuse a tier the organiser may not organise (the province's organising-rights rows)."""
+    allowed = tiers.allowed_tiers(organiser)
+    if tier in allowed:
+        return
+    if not allowed:
+        raise CompetitionError(_("%(union)s may not organise competitions.") % {"union": organiser.name})
+    raise CompetitionError(
+        _("%(union)s may organise competitions of level “%(highest)s” and below, not “%(tier)s”.")
+        % {"union": organiser.name, "highest": Tier(allowed[0]).label, "tier": Tier(tier).label}
+    )
+
+
 @transaction.atomic
 def create_competition(*, actor: User, scope: Scope, data: CompetitionData) -> Competition:
     scope.require(MANAGE_COMPETITIONS, data.organiser.pk)
     _check_dates(data)
+    check_tier(data.organiser, data.tier)
     competition = Competition.objects.create(**asdict(data), region_code=data.organiser.region_id)
     audit.record(
         actor=actor,
@@ -110,6 +124,8 @@ def update_competition(*, actor: User, scope: Scope, competition: Competition, d
     if data.organiser.pk != competition.organiser_id:
         raise CompetitionError(_("The organising union of a competition cannot change."))
     _check_dates(data)
+    if data.tier != competition.tier:
+        check_tier(data.organiser, data.tier)
     before = audit.snapshot(competition, COMPETITION_FIELDS)
     for name, value in asdict(data).items():
         setattr(competition, name, value)
@@ -129,7 +145,10 @@ def update_competition(*, actor: User, scope: Scope, competition: Competition, d
 def transition(*, actor: User, scope: Scope, competition: Competition, to: str, note: str = "") -> Competition:
     """Move the competition to its next state. Checks and side effects by target state:
 
-    - in_progress: no judge may have a 回避 conflict; competitor numbers are drawn;
+    - registration: the competition has at least one event (:mod:`readiness`);
+    - in_progress: every event has a chief judge, a marking scheme and enough judges
+      (:mod:`readiness`), and no judge has a 回避 conflict, all refused at once; competitor
+      numbers are drawn;
     - notice: every event with entries is signed off; the results are written (or updated
       after a re-mark) and the notice period starts;
     - final: the notice period is over and no objection is open;
@@ -143,6 +162,7 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
             _("A competition in state “%(state)s” cannot move to “%(to)s”.")
             % {"state": competition.get_state_display(), "to": State(to).label}
         )
+    missing = readiness.refusals(to, readiness_facts(competition)) if to in readiness.GUARDED else []
     if to == State.IN_PROGRESS:
         problems = [
             f"{a.event.name} · {a.judge.name}: {reason}"
@@ -150,7 +170,9 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
             for reason in conflicts_of(a.judge, a.event)
         ]
         if problems:
-            raise CompetitionError(_("Judges must step aside first: %(problems)s") % {"problems": " ".join(problems)})
+            missing.append(_("Judges must step aside first: %(problems)s") % {"problems": " ".join(problems)})
+    if missing:
+        raise CompetitionError(" ".join(missing))
     if to == State.NOTICE:
         results.check_publishable(competition)
     if to == State.FINAL:
@@ -177,6 +199,22 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     if to == State.FINAL:
         results_final.send(sender=Competition, competition=competition, actor=actor)
     return competition
+
+
+def readiness_facts(competition: Competition) -> list[readiness.EventFacts]:
+    """What :func:`readiness.refusals` decides on, for every event, in one query."""
+    judgement = AspectKind.JUDGEMENT
+    rows = (
+        competition.events.order_by("name", "pk")
+        .annotate(
+            judges=Count("assignments", distinct=True),
+            chiefs=Count("assignments", filter=Q(assignments__is_chief=True), distinct=True),
+            aspects=Count("criteria__aspects", distinct=True),
+            judgement_aspects=Count("criteria__aspects", filter=Q(criteria__aspects__kind=judgement), distinct=True),
+        )
+        .values_list("name", "judges", "chiefs", "aspects", "judgement_aspects")
+    )
+    return [readiness.EventFacts(name, judges, chiefs > 0, aspects, j) for name, judges, chiefs, aspects, j in rows]
 
 
 def _check_event(fields: dict[str, Any]) -> None:
@@ -472,3 +510,54 @@ def unassign_judge(*, actor: User, scope: Scope, assignment: Assignment) -> None
         union_id=event.competition.organiser_id,
     )
     assignment.delete()
+
+
+RIGHT_FIELDS = ("union_kind", "union", "highest_tier", "basis")
+
+
+@transaction.atomic
+def set_organising_right(
+    *, actor: User, scope: Scope, highest_tier: str, basis: str = "", union_kind: str = "", union: Union | None = None
+) -> OrganisingRight:
+    """The province sets the highest tier a kind of union (the default) or one union (an
+    authorisation, which replaces its kind's default) may organise."""
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    if union is not None:
+        scope.require(MANAGE_POLICY, union.pk)
+    if (union is None) == (not union_kind):
+        raise CompetitionError(_("Choose a kind of union or one union."))
+    right = (
+        OrganisingRight.objects.filter(union=union) if union else OrganisingRight.objects.filter(union_kind=union_kind)
+    )
+    existing = right.order_by().select_for_update().first()
+    before = audit.snapshot(existing, RIGHT_FIELDS) if existing else {}
+    if existing is None:
+        existing = OrganisingRight(union=union, union_kind="" if union else union_kind)
+    existing.highest_tier, existing.basis = highest_tier, basis.strip()[:200]
+    existing.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=existing,
+        before=before,
+        after=audit.snapshot(existing, RIGHT_FIELDS),
+        union_id=union.pk if union else next(iter(scope.roots(MANAGE_POLICY)), None),
+    )
+    return existing
+
+
+@transaction.atomic
+def remove_organising_right(*, actor: User, scope: Scope, right: OrganisingRight) -> None:
+    """Withdraw one union's authorisation: its kind's default applies again. Kind defaults stay."""
+    if not scope.has(MANAGE_POLICY) or right.union_id is None:
+        raise PermissionDenied
+    scope.require(MANAGE_POLICY, right.union_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=right,
+        before=audit.snapshot(right, RIGHT_FIELDS),
+        union_id=right.union_id,
+    )
+    right.delete()

@@ -6,6 +6,7 @@ app_name = "competitions"
 urlpatterns = [
     path("", views.competition_list, name="list"),
     path("new/", views.competition_create, name="create"),
+    path("tiers/", views.organising_rights, name="tiers"),
     path("<int:pk>/", views.competition_detail, name="detail"),
     path("<int:pk>/edit/", views.competition_edit, name="edit"),
     path("<int:pk>/transition/", views.competition_transition, name="transition"),

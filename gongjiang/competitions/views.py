@@ -12,13 +12,14 @@ from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.plugins import cached_contributions
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
 from gongjiang.people.queries import search_workers, workers_for_user
 
-from . import services
+from . import readiness, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
-from .forms import CompetitionForm, EventForm, JudgeForm
+from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
+from .models import OrganisingRight
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -110,6 +111,10 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = competition.events.select_related("occupation").annotate(
         entry_count=Count("entries", filter=Q(entries__in=visible_entries))
     )
+    guarded = [s for s in TRANSITIONS[competition.state] if s in readiness.GUARDED] if is_manager else []
+    facts = services.readiness_facts(competition) if guarded else []
+    # what a move would be refused for, named before the official presses the button
+    not_ready = [(State(s).label, reasons) for s in guarded if (reasons := readiness.refusals(s, facts))]
     return render(
         request,
         "competitions/competition_detail.html",
@@ -118,6 +123,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "manages": is_manager,
             "next_states": [(s, State(s).label) for s in TRANSITIONS[competition.state]] if is_manager else [],
+            "not_ready": not_ready,
             "history": history(competition)[:50] if is_manager else [],
             "nav": "competitions",
         },
@@ -348,3 +354,37 @@ def judging(request: HttpRequest) -> HttpResponse:
     """A judge's own assignments (marking arrives with the marking part)."""
     assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
     return render(request, "competitions/judging.html", {"assignments": assignments, "nav": "judging"})
+
+
+@login_required
+def organising_rights(request: HttpRequest) -> HttpResponse:
+    """The province's organising rights: which tiers each kind of union, or one authorised union,
+    may organise (policy data, not code)."""
+    if not request.scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    form = OrganisingRightForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("remove"):
+        right = get_object_or_404(OrganisingRight.objects.filter(union__isnull=False), pk=request.POST["remove"])
+        services.remove_organising_right(actor=request.user, scope=request.scope, right=right)
+        messages.success(request, _("Authorisation withdrawn: the default of its kind applies."))
+        return redirect("competitions:tiers")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.set_organising_right(
+            actor=request.user,
+            scope=request.scope,
+            union_kind=d["union_kind"],
+            union=d["union"],
+            highest_tier=d["highest_tier"],
+            basis=d["basis"],
+        )
+        messages.success(request, _("Organising rights saved."))
+        return redirect("competitions:tiers")
+    rights = OrganisingRight.objects.select_related("union")
+    context = {
+        "defaults": [r for r in rights if r.union_id is None],
+        "authorised": [r for r in rights if r.union_id is not None],
+        "form": form,
+        "nav": "competitions",
+    }
+    return render(request, "competitions/organising_rights.html", context)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -264,7 +265,16 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("event", "entry__worker", "entry__employer")
         .order_by("event__name", "rank")
     )
-    return render(request, "competitions/public_notice.html", {"competition": competition, "awarded": awarded})
+    # the field of each event, for the 优胜奖 rule stated beside the results
+    fields = (
+        Result.objects.filter(event__competition=competition)
+        .order_by("event__name")
+        .values_list("event__name")
+        .annotate(n=Count("id"))
+    )
+    return render(
+        request, "competitions/public_notice.html", {"competition": competition, "awarded": awarded, "fields": fields}
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ a message in the active language, and returns the normalised value.
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -15,7 +16,18 @@ from django.utils.translation import gettext as _
 # GB 11643: ISO 7064 MOD 11-2 over the first 17 digits.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def normalise_digits(value: str | None) -> str:
+    """The one normaliser for typed identifiers (身份证号, phone numbers, codes), run before
+    validation, hashing and storage by forms, imports and the API alike.
+
+    NFKC folds full-width characters to ASCII (``１９８０`` → ``1980``, ``Ｘ`` → ``X``, the
+    ideographic space → a space); the result is trimmed. Any digit that is still not ASCII
+    (e.g. Arabic-Indic) is left alone, so the validators' ASCII-only patterns refuse it.
+    """
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 # Where the two-digit province codes come from: the app that owns the regions (orgs) sets it in
@@ -48,7 +60,7 @@ def validate_id_number(value: str) -> str:
     not before 1900, and the check digit. The six-digit region is checked only at
     province level: historic county codes stay valid on real cards.
     """
-    number = (value or "").strip().upper()
+    number = normalise_digits(value).upper()
     if not _ID_RE.match(number):
         raise ValidationError(_("An ID number has 17 digits followed by a digit or X."), code="id_shape")
     if number[:2] not in province_codes():
@@ -82,6 +94,35 @@ def id_sex(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
+def mask_name(name: str) -> str:
+    """王铁军 → 王*军, 刘丽 → 刘*: how a name stands on a public page."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_names(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` masked as :func:`mask_name` masks it, so free text on a
+    public page (a citation: 秦世俊同志…) never prints the name the page masks elsewhere
+    (秦*俊). A given name of two or more characters is masked too (世俊同志 → *俊同志); a
+    one-character given name is left alone, as it is also an ordinary word."""
+    replacements: dict[str, str] = {}
+    for raw in names:
+        name = (raw or "").strip()
+        if len(name) < 2:
+            continue
+        replacements[name] = mask_name(name)
+        given = name[1:]
+        if len(given) >= 2:
+            replacements.setdefault(given, "*" * (len(given) - 1) + given[-1])
+    if not replacements or not text:
+        return text or ""
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(replacements, key=len, reverse=True)))
+    return pattern.sub(lambda m: replacements[m.group(0)], text)
+
+
 def mask_id_number(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:]
 
@@ -89,7 +130,7 @@ def mask_id_number(number: str) -> str:
 # GB 32100 统一社会信用代码: 18 characters from this alphabet (no I, O, S, V, Z).
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -98,7 +139,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def validate_uscc(value: str) -> str:
-    code = (value or "").strip().upper()
+    code = normalise_digits(value).upper()
     if not _USCC_RE.match(code):
         raise ValidationError(
             _("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
@@ -109,12 +150,13 @@ def validate_uscc(value: str) -> str:
     return code
 
 
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def validate_phone(value: str) -> str:
-    """A mainland mobile number: 11 digits starting 13–19. Spaces and dashes are dropped."""
-    phone = re.sub(r"[\s-]", "", value or "")
+    """A mainland mobile number: 11 digits starting 13–19. Full-width digits are folded to ASCII;
+    spaces and dashes are dropped."""
+    phone = re.sub(r"[\s-]", "", normalise_digits(value))
     if phone.startswith("+86"):
         phone = phone[3:]
     if not _PHONE_RE.match(phone):

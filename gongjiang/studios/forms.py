@@ -23,9 +23,8 @@ from .services import AllianceData, ProblemData, StudioData
 
 def worker_by_id(value: str, workers: QuerySet[Worker]) -> Worker:
     """The worker with this 居民身份证号码 among ``workers`` (found by its keyed hash)."""
-    value = value.strip().upper()
     try:
-        validate_id_number(value)
+        value = validate_id_number(value)
     except ValidationError as exc:
         raise forms.ValidationError(exc.messages) from exc
     worker = workers.filter(id_number_hash=crypto.keyed_hash(value)).first()

@@ -85,3 +85,28 @@ def final(marked):
     comp.save()
     services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
     return marked
+
+
+def ready_to_start(c, event, judges: int = 1):  # type: ignore[no-untyped-def]
+    """What starting an event needs: a marking scheme (one measurement aspect), ``judges`` judges
+    from the province pool, the first of them chief."""
+    prov = c.users.prov
+    scope = Scope(prov)
+    criterion = marking.add_criterion(actor=prov, scope=scope, event=event, code="Z", name="实操")
+    marking.add_aspect(
+        actor=prov,
+        scope=scope,
+        criterion=criterion,
+        code="Z1",
+        description="尺寸",
+        kind="measurement",
+        max_mark=Decimal(10),
+        descriptors=[],
+    )
+    for n in range(judges):
+        judge = services.add_judge(
+            actor=prov, scope=scope, pool=c.province, name=f"裁判{n}", region_code="230600", occupations=[c.lathe]
+        )
+        assignment = services.assign_judge(actor=prov, scope=scope, event=event, judge=judge)
+        if n == 0:
+            services.set_chief(actor=prov, scope=scope, assignment=assignment)

@@ -4,6 +4,8 @@ against Harbin's objects built by its ``leaky`` fixture. See test_leaks.py for w
 PAGES = {
     "competitions:list": ("list", lambda o: {}),
     "competitions:create": ("form", lambda o: {}),
+    # the province's organising rights: policy data, no union's rows (403 for everyone else)
+    "competitions:tiers": ("list", lambda o: {}),
     "competitions:detail": ("object", lambda o: {"pk": o.harbin_comp.pk}),
     "competitions:edit": ("object", lambda o: {"pk": o.harbin_comp.pk}),
     "competitions:transition": ("object", lambda o: {"pk": o.harbin_comp.pk}),
@@ -37,6 +39,12 @@ PAGES = {
 
 API = {
     ("GET", "/api/competitions"): ("list", lambda o: {}),
+    ("GET", "/api/competitions/tiers"): ("list", lambda o: {}),
+    ("POST", "/api/competitions"): ("create", lambda o: {}),
+    ("POST", "/api/competitions/{competition_id}/transition"): (
+        "object",
+        lambda o: {"competition_id": o.harbin_comp.pk},
+    ),
     ("GET", "/api/competitions/{competition_id}"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
     ("GET", "/api/competitions/{competition_id}/events"): ("object", lambda o: {"competition_id": o.harbin_comp.pk}),
     ("GET", "/api/events/{event_id}/entries"): ("object", lambda o: {"event_id": o.harbin_event.pk}),

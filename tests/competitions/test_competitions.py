@@ -7,11 +7,13 @@ from gongjiang.competitions.enums import EntryState, State
 from gongjiang.competitions.models import Competition, Entry
 from gongjiang.core.audit import history
 from gongjiang.orgs.scope import Scope
+from tests.competitions.conftest import ready_to_start
 
 
 def test_state_machine_allows_only_the_next_step(contest):
     prov = contest.users.prov
     comp = contest.province_comp
+    ready_to_start(contest, contest.province_event)
     with pytest.raises(services.CompetitionError):
         services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.FINAL)
     services.transition(actor=prov, scope=Scope(prov), competition=comp, to=State.IN_PROGRESS)
@@ -25,6 +27,7 @@ def test_state_machine_allows_only_the_next_step(contest):
 
 def test_starting_draws_unique_random_competitor_numbers(contest):
     prov = contest.users.prov
+    ready_to_start(contest, contest.province_event)
     services.transition(actor=prov, scope=Scope(prov), competition=contest.province_comp, to=State.IN_PROGRESS)
     numbers = sorted(Entry.objects.filter(event=contest.province_event).values_list("competitor_no", flat=True))
     assert numbers == ["001", "002"]

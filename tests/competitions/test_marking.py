@@ -1,4 +1,5 @@
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from gongjiang.competitions import marking, services
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Assignment
+from gongjiang.competitions.scoring import q2
 from gongjiang.core.audit import history
 from gongjiang.orgs.scope import Scope
 from tests.competitions.conftest import mark_all
@@ -83,10 +85,12 @@ def test_results_rank_by_the_marks(marked):
         (2, marked.harbin_entry.pk, "silver"),
     ]
     # practical = (A1 mean + 6 × mean(2,2,3)/3) / 16 × 100
-    assert ranked[1].ranked.practical == Decimal("82.29")  # (8.5 + 4.667) / 16 × 100
+    # exact: (8.5 + 14/3) / 16 × 100 = 7900/96, shown as 82.29
+    assert ranked[1].ranked.practical == Fraction(79, 96) * 100
+    assert q2(ranked[1].ranked.practical) == Decimal("82.29")
     # the same practical score as the per-mark status computes
     _aspects, statuses = marking.marking_status(marked.province_event)
-    assert {s.entry.pk: s.practical for s in statuses}[marked.harbin_entry.pk] == Decimal("82.29")
+    assert {s.entry.pk: s.practical for s in statuses}[marked.harbin_entry.pk] == Fraction(79, 96) * 100
 
 
 def test_pages_blind_marking_and_chief_view(marked, as_user):
@@ -273,7 +277,8 @@ def test_trimmed_mean_and_700_scale_follow_the_competition(marked):
     mark_all(marked, scores_a2=(1, 2, 3))  # flagged, but the trimmed mean takes the middle score
     ranked = marking.results(marked.province_event)
     # A2 with the trimmed mean: 6 × 2 / 3 = 4; practical (8.5 + 4) / 16 = 78.13
-    assert {r.ranked.practical for r in ranked} == {Decimal("78.13")}
+    assert {r.ranked.practical for r in ranked} == {Fraction(1250, 16)}
+    assert {q2(r.ranked.practical) for r in ranked} == {Decimal("78.13")}
     assert [r.scaled for r in ranked] == [Decimal(700), Decimal(700)]
     assert [r.award for r in ranked] == ["gold", "gold"]
 

@@ -1,6 +1,7 @@
 import itertools
 import statistics
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,8 +23,9 @@ marks = st.decimals(min_value=0, max_value=100, places=2)
 
 
 def test_judgement_aspect_is_max_times_mean_over_three():
+    # exact: 3 × (7/3) / 3 = 7/3, not 2.333… cut at some precision
     assert aspect_mark(kind="judgement", max_mark=Decimal("3.00"), values=[Decimal(2), Decimal(2), Decimal(3)]) == (
-        Decimal("3.00") * Decimal(7) / Decimal(3) / Decimal(3)
+        Fraction(7, 3)
     )
     assert judgement_mean([0, 2, 3], trimmed=True) == Decimal(2)
     assert spread_too_wide([1, 3, 2]) is True
@@ -33,9 +35,9 @@ def test_judgement_aspect_is_max_times_mean_over_three():
 @given(theory=marks, practical=marks, wt=st.integers(0, 100))
 def test_totals_honour_the_weights(theory, practical, wt):
     total = total_score(theory=theory, practical=practical, theory_weight=wt, practical_weight=100 - wt)
-    exact = theory * wt / 100 + practical * (100 - wt) / 100
-    assert abs(total - exact) <= Decimal("0.005")
-    assert min(theory, practical) - Decimal("0.01") <= total <= max(theory, practical) + Decimal("0.01")
+    # exact, not rounded to 0.01 on the way (scores are rounded only when shown)
+    assert total == Fraction(theory) * wt / 100 + Fraction(practical) * (100 - wt) / 100
+    assert min(theory, practical) <= total <= max(theory, practical)
 
 
 def test_practical_score_scales_to_100():

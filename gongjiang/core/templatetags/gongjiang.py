@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from gongjiang.core import validators
+
 register = template.Library()
 
 
@@ -21,11 +23,13 @@ def dictget(mapping: dict, key: object) -> object:
 @register.filter
 def mask_name(name: str) -> str:
     """王铁军 → 王*军, 刘丽 → 刘*: how a name stands on a public page."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+    return validators.mask_name(name)
+
+
+@register.filter
+def mask_name_in(text: str, name: str) -> str:
+    """``{{ statement|mask_name_in:worker.name }}``: the name masked inside free text."""
+    return validators.mask_names(text, [name])
 
 
 @register.filter
