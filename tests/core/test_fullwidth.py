@@ -10,7 +10,7 @@ from gongjiang.api.models import ApiToken
 from gongjiang.core import crypto
 from gongjiang.core.validators import validate_id_number, validate_phone, validate_uscc
 from gongjiang.imports.models import ImportStatus
-from gongjiang.imports.services import start_import
+from gongjiang.imports.tasks import start_import
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 from tests.conftest import HARBIN_ID
