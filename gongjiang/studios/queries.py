@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from gongjiang.awards.models import LedgerLine
@@ -22,8 +22,8 @@ from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.orgs.scope import Scope
 
 from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
-from .matching import Doc, rank
-from .models import Alliance, Membership, Problem, Project, Studio, Target
+from .matching import Corpus, Doc, corpus_of, rank
+from .models import Alliance, Membership, Problem, Project, Studio, StudioResult, Target
 
 
 def _user_id(scope: Scope) -> int | None:
@@ -239,11 +239,9 @@ def match_candidates(scope: Scope, problem: Problem) -> QuerySet[Studio]:
     return Studio.objects.filter(q, state=StudioState.NAMED).exclude(pk=problem.studio_id)
 
 
-def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
-    """Rank the candidates by how well their field, occupations, past projects and results fit the problem."""
-    studios = list(
-        match_candidates(scope, problem).select_related("employer").prefetch_related("occupations", "results")
-    )
+def _studio_docs(studios: list[Studio]) -> list[Doc]:
+    """One document per studio (its name, field, description, occupations, past projects and results),
+    the studios' occupations and results prefetched; one more query for their projects."""
     projects: dict[int, list[tuple[str, str]]] = {}
     rows = Project.participants.through.objects.filter(studio_id__in=[s.pk for s in studios]).values_list(
         "studio_id", "project__title", "project__outcome"
@@ -253,12 +251,48 @@ def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Sugg
     docs = []
     for s in studios:
         parts = [
-            (str(_("studio field")), s.field),
+            (str(_("studio name")), s.name),
+            (str(_("studio field")), f"{s.field} {s.description}"),
             (str(_("studio occupations")), " ".join(o.name for o in s.occupations.all())),
         ]
         parts += [(_("project “%(title)s”") % {"title": t}, f"{t} {o}") for t, o in projects.get(s.pk, [])]
         parts += [(_("result “%(title)s”") % {"title": r.title}, r.title) for r in s.results.all()]
         docs.append(Doc(s.pk, parts))
+    return docs
+
+
+_corpus_cache: dict[str, tuple[tuple[object, ...], Corpus]] = {}
+
+
+def studio_corpus() -> Corpus:
+    """How often each term occurs across every named studio of the province (counts only: nothing of a
+    studio the user may not see is shown), so that a term's weight says how rare it is province-wide.
+
+    Kept per process and rebuilt when a studio is named or one gains a project or a result (three
+    small queries to know); an edited field counts from the next rebuild.
+    """
+    named = Studio.objects.filter(state=StudioState.NAMED)
+    stamp = (
+        *named.aggregate(n=Count("pk"), top=Max("pk")).values(),
+        *Project.participants.through.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
+        *StudioResult.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
+    )
+    cached = _corpus_cache.get("studios")
+    if cached is None or cached[0] != stamp:
+        studios = list(named.prefetch_related("occupations", "results"))
+        _corpus_cache["studios"] = (stamp, corpus_of(_studio_docs(studios)))
+    return _corpus_cache["studios"][1]
+
+
+def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
+    """Rank the candidates by how well their name, field, occupations, past projects and results fit the
+    problem, each term weighed by its rarity across the province's studios."""
+    studios = list(
+        match_candidates(scope, problem).select_related("employer").prefetch_related("occupations", "results")
+    )
+    if not studios:
+        return []
     by_id = {s.pk: s for s in studios}
     query = f"{problem.title} {problem.field} {problem.description}"
-    return [Suggestion(by_id[m.key], m.score, m.terms) for m in rank(query, docs, limit)]
+    ranked = rank(query, _studio_docs(studios), limit, corpus=studio_corpus())
+    return [Suggestion(by_id[m.key], m.score, m.terms) for m in ranked]
