@@ -16,17 +16,19 @@ from django.db import transaction
 from gongjiang.awards import demo as awards_demo
 from gongjiang.colleges import demo as colleges_demo
 from gongjiang.competitions import certificates, marking
+from gongjiang.competitions import demo_data as competitions_demo
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
-from gongjiang.imports.samples import header, worker_rows
+from gongjiang.imports.samples import header
 from gongjiang.imports.workers import WorkerImporter
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RegionLevel, RoleKind, UnionKind
 from gongjiang.orgs.models import Employer, Region, Union
 from gongjiang.orgs.scope import Scope
+from gongjiang.people import demo_data as people_demo
 from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
@@ -286,9 +288,10 @@ class Command(BaseCommand):
         return admin
 
     def build_workers(self, rng: random.Random, admin: User, employers: list[Employer], count: int) -> None:
-        occupations = list(Occupation.objects.values_list("name", flat=True))
-        pairs = [(e.uscc, e.region_id) for e in employers]
-        rows = iter([header(), *worker_rows(rng, pairs, occupations, count)])
+        # trades that fit each employer's industry, names that fit the sex in the ID number
+        rows = iter(
+            [header(), *people_demo.worker_rows(rng, [(e.uscc, e.region_id, e.industry) for e in employers], count)]
+        )
         importer = WorkerImporter(actor=admin, scope=Scope(admin))
         records = importer.clean_rows(rows)
         importer.clean_file(records)
@@ -403,20 +406,21 @@ class Command(BaseCommand):
         scope = Scope(admin)
         province = Union.objects.get(kind=UnionKind.PROVINCE)
         occupations = {o.name: o for o in Occupation.objects.all()}
-        judges = []
-        for username in ("caipan", "caipan2", "caipan3"):
-            user = User.objects.get(username=username)
-            judges.append(
-                comp_services.add_judge(
-                    actor=admin,
-                    scope=scope,
-                    pool=province,
-                    name=user.display_name.removeprefix("裁判 "),
-                    region_code="230100",
-                    occupations=list(occupations.values()),
-                    affiliation="哈尔滨工业大学",
-                    user=user,
-                )
+        judges = {}
+        for username, name, trades, affiliation in competitions_demo.JUDGES:  # one to three trades each
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(username=username, password=DEMO_PASSWORD, display_name=f"裁判 {name}")
+                org_services.grant_role(actor=None, scope=None, user=user, union=province, kind=RoleKind.JUDGE)
+            judges[username] = comp_services.add_judge(
+                actor=admin,
+                scope=scope,
+                pool=province,
+                name=name,
+                region_code="230100",
+                occupations=[occupations[t] for t in trades],
+                affiliation=affiliation,
+                user=user,
             )
         for year in (2022, 2023, 2024, 2025):
             self.run_finished_competition(
@@ -439,7 +443,7 @@ class Command(BaseCommand):
         self,
         rng: random.Random,
         user: User,
-        judges: list[Any],
+        judges: dict[str, Any],
         name: str,
         tier: str,
         organiser: Union,
@@ -471,8 +475,8 @@ class Command(BaseCommand):
                     max_mark=Decimal(max_mark),
                     descriptors=list(descriptors),
                 )
-            for index, judge in enumerate(judges):
-                assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
+            for index, login in enumerate(competitions_demo.judges_of(occupation)[:3]):
+                assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judges[login])
                 if index == 0:
                     comp_services.set_chief(actor=user, scope=scope, assignment=assignment)
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.REGISTRATION)
@@ -490,7 +494,7 @@ class Command(BaseCommand):
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.IN_PROGRESS)
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.MARKING)
         for event in competition.events.all():
-            self.mark_event(rng, event, judges)
+            self.mark_event(rng, event, [a.judge for a in event.assignments.select_related("judge__user")])
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.NOTICE)
         Competition.objects.filter(pk=competition.pk).update(notice_ends_on=dt.date(year, 10, 10))
         comp_services.transition(actor=user, scope=scope, competition=competition, to=State.FINAL)
