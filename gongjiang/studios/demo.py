@@ -30,10 +30,8 @@ from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
 
-from . import demo_data, services
+from . import demo_data, policy_targets, services
 from .models import Alliance, Membership, Problem, Project, Studio
-
-DOC = "《关于推进劳模和工匠人才创新工作室联盟建设的实施意见》（演示）"
 
 # Two forestry employers the base demo lacks: (name, county code, serial).
 FORESTRY_EMPLOYERS = (
@@ -723,11 +721,18 @@ def _harbin(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio])
 
 
 def _targets(admin: User) -> None:
-    """Every city and industrial union forms one alliance a year; fifty province-wide by 2025."""
+    """The policy's targets (data/targets.json: fifty alliances province-wide by 2025, one a year from
+    every city and industrial union), and the alliances some unions formed this year toward them."""
     scope = Scope(admin)
-    for year in (2025, 2026):
-        services.set_yearly_targets(actor=admin, scope=scope, year=year, alliances=1, document=DOC)
-    province = Union.objects.get(kind=UnionKind.PROVINCE)
-    services.set_target(
-        actor=admin, scope=scope, union=province, year=2025, alliances=50, cumulative=True, document=DOC
-    )
+    policy_targets.load(actor=admin, scope=scope)
+    today = timezone.localdate()
+    for name, union_name, level, document, month, members in demo_data.THIS_YEAR:
+        _alliance(
+            admin,
+            name=name,
+            level=level,
+            lead_union=Union.objects.get(name=union_name),
+            founded=min(dt.date(today.year, month, 18), today),
+            document=document.format(year=today.year),
+            studios=list(Studio.objects.filter(name__in=members).order_by("pk")),
+        )

@@ -4,6 +4,8 @@ Plain data, used by ``studios/demo.py``:
 - ``TRADES``: the trades of each studio's lead and team (its occupations follow its lead's);
 - ``RECENT``: each studio's work of the last two years (a project under way, a recognised result), so
   that a studio named in 2021 still passes its "六有" checks today;
+- ``THIS_YEAR``: the alliances some unions formed this year, so that the targets page shows some
+  unions on track and others still to form theirs, as in any December;
 - ``BY_INDUSTRY``: for a studio of a generated employer, the field, project and result of its industry
   (a food company's studio works on its filling line, not on CNC machining).
 """
@@ -51,6 +53,42 @@ RECENT: dict[str, tuple[str, str, str]] = {
     "掘进支护": ("掘锚一体机快速掘进", "锚索快速张拉工法", "method"),
     "煤矿机械加工": ("采煤机截齿座修复", "截齿座堆焊修复方法", "method"),
 }
+
+# (alliance, lead union, level, founding document (year filled in), month founded, member studios by name)
+THIS_YEAR: tuple[tuple[str, str, str, str, int, tuple[str, ...]], ...] = (
+    (
+        "黑龙江省能源化学地质工会煤矿安全创新工作室联盟",
+        "黑龙江省能源化学地质工会",
+        "provincial",
+        "黑能化工发〔{year}〕4号",
+        3,
+        ("瓦斯抽采创新工作室", "综采工作面智能化创新工作室", "机电设备维修创新工作室"),
+    ),
+    (
+        "黑龙江省电力工会输变电创新工作室联盟",
+        "黑龙江省电力工会",
+        "provincial",
+        "黑电工发〔{year}〕9号",
+        5,
+        ("输变电检修创新工作室", "大型发电机创新工作室"),
+    ),
+    (
+        "齐齐哈尔市焊接技术创新工作室联盟",
+        "齐齐哈尔市总工会",
+        "city",
+        "齐工发〔{year}〕11号",
+        6,
+        ("铁路货车转向架创新工作室", "重型装备焊接创新工作室"),
+    ),
+    (
+        "哈尔滨市数控加工创新工作室联盟",
+        "哈尔滨市总工会",
+        "city",
+        "哈工发〔{year}〕14号",
+        9,
+        ("秦世俊数控铣创新工作室", "水轮机转轮创新工作室"),
+    ),
+)
 
 # a generated employer's industry → (studio field, trades, project, result)
 BY_INDUSTRY: dict[str, tuple[str, tuple[str, ...], str, str]] = {

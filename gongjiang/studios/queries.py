@@ -20,6 +20,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.orgs.scope import Scope
+from gongjiang.policy.models import PolicyDocument
 
 from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
 from .matching import Corpus, Doc, corpus_of, rank
@@ -158,8 +159,17 @@ def studio_totals(studio: Studio) -> Totals:
 
 @dataclass(frozen=True)
 class TargetRow:
+    """A target, the alliances formed toward it, and where it stands on ``today``: met; open (not met,
+    its year not over); or behind (its year over, not met). ``source`` is the cited policy document."""
+
     target: Target
     achieved: int
+    today: dt.date | None = None
+    source: PolicyDocument | None = None
+
+    @property
+    def due(self) -> dt.date:
+        return dt.date(self.target.year, 12, 31)
 
     @property
     def met(self) -> bool:
@@ -169,23 +179,43 @@ class TargetRow:
     def missing(self) -> int:
         return max(self.target.alliances - self.achieved, 0)
 
+    @property
+    def status(self) -> str:
+        if self.met:
+            return "met"
+        return "open" if self.today is not None and self.today <= self.due else "behind"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.achieved * 100 // self.target.alliances)
+
 
 def targets_for_user(scope: Scope) -> QuerySet[Target]:
     return Target.objects.filter(scope.union_filter(VIEW_STUDIOS))
 
 
-def target_rows(scope: Scope, year: int) -> list[TargetRow]:
-    """Every target of ``year`` the user may see, with the alliances formed toward it.
+def _standing_goals(scope: Scope, year: int) -> list[Target]:
+    """Per union, the cumulative goal that stands in ``year``: the nearest one due in or after it, else
+    the last one due before it (so that a goal stays on the page, with its outcome, once its year is over)."""
+    goals: dict[int, Target] = {}
+    for goal in targets_for_user(scope).filter(cumulative=True).select_related("union").order_by("year"):
+        held = goals.get(goal.union_id)
+        if held is None or held.year < year:
+            goals[goal.union_id] = goal
+    return list(goals.values())
+
+
+def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[TargetRow]:
+    """The yearly targets of ``year`` the user may see and the cumulative goals standing in it, each with
+    the alliances formed toward it.
 
     A union's count is the alliances led by a union in its subtree (geographic and industrial), founded
-    in the year (or, for a cumulative target, up to the year's end). One query for the counts.
+    in the year; for a cumulative goal, founded up to the end of the year viewed or of the goal's year,
+    whichever is earlier. One query for the counts, one for the cited documents.
     """
-    targets = list(
-        targets_for_user(scope)
-        .filter(year=year)
-        .select_related("union")
-        .order_by("union__kind", "union__region_id", "union__pk", "cumulative")
-    )
+    targets = list(targets_for_user(scope).filter(year=year, cumulative=False).select_related("union"))
+    targets += _standing_goals(scope, year)
+    targets.sort(key=lambda t: (t.union.kind, t.union.region_id, t.union.pk, t.cumulative))
     if not targets:
         return []
     end = dt.date(year, 12, 31)
@@ -200,14 +230,24 @@ def target_rows(scope: Scope, year: int) -> list[TargetRow]:
             "lead_union_id", "founded_on"
         )
     )
+    cited = {t.document.split(" ", 1)[0] for t in targets if t.document}
+    sources = {d.doc_no: d for d in PolicyDocument.objects.filter(doc_no__in=cited)} if cited else {}
     rows = []
     for t in targets:
         reach = below.get(t.union_id, set())
+        until = min(end, dt.date(t.year, 12, 31))
         achieved = sum(
-            1 for union_id, founded in alliances if union_id in reach and (t.cumulative or founded.year == year)
+            1
+            for union_id, founded in alliances
+            if union_id in reach and (founded <= until if t.cumulative else founded.year == year)
         )
-        rows.append(TargetRow(t, achieved))
+        rows.append(TargetRow(t, achieved, today, sources.get(t.document.split(" ", 1)[0]) if t.document else None))
     return rows
+
+
+def target_summary(rows: list[TargetRow]) -> dict[str, int]:
+    """How many targets are met, still open, and behind."""
+    return {status: sum(1 for r in rows if r.status == status) for status in ("met", "open", "behind")}
 
 
 def target_unions(scope: Scope) -> QuerySet[Union]:

@@ -66,6 +66,7 @@ from .queries import (
     studios_for_user,
     suggest_studios,
     target_rows,
+    target_summary,
 )
 
 PAGE_SIZE = 50
@@ -999,12 +1000,12 @@ def targets(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("studios:targets") + f"?year={d['year']}")
     elif request.method == "POST":
         raise PermissionDenied
-    rows = target_rows(scope, year)
+    rows = target_rows(scope, year, today=timezone.localdate())
     context = {
         "rows": rows,
         "year": year,
         "years": range(timezone.localdate().year + 1, 2016, -1),
-        "summary": {"met": sum(1 for r in rows if r.met), "behind": sum(1 for r in rows if not r.met)},
+        "summary": target_summary(rows),
         "form": form,
         "nav": "targets",
     }
