@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 
 from gongjiang.awards.models import LedgerLine
@@ -23,7 +23,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import PolicyDocument
 
 from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
-from .matching import Corpus, Doc, corpus_of, rank
+from .matching import Doc, rank
 from .models import Alliance, Membership, Problem, Project, Studio, StudioResult, Target
 
 
@@ -301,27 +301,41 @@ def _studio_docs(studios: list[Studio]) -> list[Doc]:
     return docs
 
 
-_corpus_cache: dict[str, tuple[tuple[object, ...], Corpus]] = {}
+_population_cache: dict[str, tuple[tuple[object, ...], list[str]]] = {}
 
 
-def studio_corpus() -> Corpus:
-    """How often each term occurs across every named studio of the province (counts only: nothing of a
-    studio the user may not see is shown), so that a term's weight says how rare it is province-wide.
+def studio_population() -> list[str]:
+    """The text of every named studio of the province, lower-cased, in which the matcher measures how
+    rare a term is (only counts come out of it: nothing of a studio the user may not see is shown).
 
     Kept per process and rebuilt when a studio is named or one gains a project or a result (three
-    small queries to know); an edited field counts from the next rebuild.
+    small queries to know); an edited field counts from the next rebuild. Four queries to rebuild.
     """
     named = Studio.objects.filter(state=StudioState.NAMED)
+    through = Project.participants.through.objects
     stamp = (
         *named.aggregate(n=Count("pk"), top=Max("pk")).values(),
-        *Project.participants.through.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
+        *through.aggregate(n=Count("pk"), top=Max("pk")).values(),
         *StudioResult.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
     )
-    cached = _corpus_cache.get("studios")
+    cached = _population_cache.get("studios")
     if cached is None or cached[0] != stamp:
-        studios = list(named.prefetch_related("occupations", "results"))
-        _corpus_cache["studios"] = (stamp, corpus_of(_studio_docs(studios)))
-    return _corpus_cache["studios"][1]
+        texts: dict[int, list[str]] = {
+            pk: [name, field, description]
+            for pk, name, field, description in named.values_list("pk", "name", "field", "description")
+        }
+        occupations = Studio.occupations.through.objects.filter(studio__state=StudioState.NAMED)
+        rows = [
+            *occupations.values_list("studio_id", "occupation__name", Value("")),
+            *StudioResult.objects.filter(studio__state=StudioState.NAMED).values_list("studio_id", "title", Value("")),
+            *through.filter(studio__state=StudioState.NAMED).values_list(
+                "studio_id", "project__title", "project__outcome"
+            ),
+        ]
+        for studio_id, text, more in rows:
+            texts.setdefault(studio_id, []).extend((text, more))  # named since the first query: counted too
+        _population_cache["studios"] = (stamp, [" ".join(parts).lower() for parts in texts.values()])
+    return _population_cache["studios"][1]
 
 
 def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
@@ -334,5 +348,5 @@ def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Sugg
         return []
     by_id = {s.pk: s for s in studios}
     query = f"{problem.title} {problem.field} {problem.description}"
-    ranked = rank(query, _studio_docs(studios), limit, corpus=studio_corpus())
+    ranked = rank(query, _studio_docs(studios), limit, population=studio_population())
     return [Suggestion(by_id[m.key], m.score, m.terms) for m in ranked]

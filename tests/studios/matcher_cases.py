@@ -459,6 +459,11 @@ def studio_doc(index: int, studio: StudioCase) -> Doc:
     return Doc(index, parts)
 
 
+def population() -> list[str]:
+    """Every studio's text, lower-cased, as studios.queries.studio_population gives it to the matcher."""
+    return [" ".join(text for _src, text in studio_doc(i, s).parts).lower() for i, s in enumerate(STUDIOS)]
+
+
 def precision_at_3(ranker: Callable[[str, Sequence[Doc]], list[int]]) -> tuple[float, list[tuple[str, list[str]]]]:
     """Mean over the problems of |top 3 ∩ fitting| / min(3, |fitting|), and the problems that miss."""
     docs = [studio_doc(i, s) for i, s in enumerate(STUDIOS)]
