@@ -407,10 +407,11 @@ class Command(BaseCommand):
         province = Union.objects.get(kind=UnionKind.PROVINCE)
         occupations = {o.name: o for o in Occupation.objects.all()}
         judges = {}
+        first = User.objects.get(username=competitions_demo.JUDGES[0][0])
         for username, name, trades, affiliation in competitions_demo.JUDGES:  # one to three trades each
             user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User.objects.create_user(username=username, password=DEMO_PASSWORD, display_name=f"裁判 {name}")
+            if user is None:  # the demo password, hashed once (argon2 takes a moment each time)
+                user = User.objects.create(username=username, password=first.password, display_name=f"裁判 {name}")
                 org_services.grant_role(actor=None, scope=None, user=user, union=province, kind=RoleKind.JUDGE)
             judges[username] = comp_services.add_judge(
                 actor=admin,
