@@ -8,6 +8,7 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
+from gongjiang.colleges.models import Cohort
 from gongjiang.competitions.models import Assignment, Judge
 from gongjiang.core.models import User
 from gongjiang.orgs.scope import Scope
@@ -55,6 +56,12 @@ def test_the_demo_is_believable(db):
     for studio in Studio.objects.filter(state="named"):
         assert [c.label for c in six_checks(studio, today.year) if not c.ok] == [], studio.name
         assert studio.occupations.exists(), studio.name
+
+    # a class of the 数控车工 course trains 数控车工 first
+    trainees = [e.worker for e in Cohort.objects.get(name="数控车工赛项标准转化课程（第1期）").enrolments.all()]
+    lathe = [w for w in trainees if w.occupations.filter(name="数控车工").exists()]
+    print(f"\n{len(lathe)} of {len(trainees)} trainees of the 数控车工 class hold 数控车工")
+    assert len(lathe) * 2 > len(trainees)
 
     # the 水轮机 problem goes to the aircraft maker's 数控铣 studio, not to a food or farm one
     sheng = User.objects.get(username="sheng")

@@ -6,7 +6,7 @@ each match with the terms it shares with the problem and the parts of the studio
 Ties are broken by the studio's id, so the order is deterministic.
 
 How rare a term is (its IDF) is measured across the studio population (every studio's text), not across
-the few candidates of one alliance: among five candidates a generic word such as 大型 may occur once and
+the few candidates of one alliance: among five candidates a generic word such as 设备 may occur once and
 look as telling as 水轮机, while across every studio of the province it is common and weighs little.
 IDF is Okapi's, floored as Lucene does so that it never turns negative:
 ``log(1 + (N - df + 0.5) / (df + 0.5))``.
