@@ -309,12 +309,14 @@ def studio_population() -> list[str]:
     rare a term is (only counts come out of it: nothing of a studio the user may not see is shown).
 
     Kept per process and rebuilt when a studio is named or one gains a project or a result (three
-    small queries to know); an edited field counts from the next rebuild. Four queries to rebuild.
+    small queries to know: counts, highest ids, the newest studio's creation time, which also tells a
+    database whose ids were reused after a rollback); an edited field counts from the next rebuild.
+    Four queries to rebuild.
     """
     named = Studio.objects.filter(state=StudioState.NAMED)
     through = Project.participants.through.objects
     stamp = (
-        *named.aggregate(n=Count("pk"), top=Max("pk")).values(),
+        *named.aggregate(n=Count("pk"), top=Max("pk"), at=Max("created_at")).values(),
         *through.aggregate(n=Count("pk"), top=Max("pk")).values(),
         *StudioResult.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
     )
