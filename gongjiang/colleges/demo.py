@@ -53,10 +53,13 @@ TEACHERS = (
 )
 
 
-def _workers(count: int, skip: set[int]) -> list[Worker]:
-    """Trainees: workers of the partner employers first, then any other, without a log-in."""
+def _workers(count: int, skip: set[int], trade: str = "") -> list[Worker]:
+    """Trainees: workers of the class's trade first (from any employer), then of the partner employers,
+    then any other, without a log-in."""
     pool = Worker.objects.filter(user__isnull=True).exclude(pk__in=skip).exclude(name__in=[t[1] for t in TEACHERS])
-    chosen = list(pool.filter(employer__name__in=PARTNERS).order_by("pk")[:count])
+    chosen = list(pool.filter(occupations__name=trade).order_by("pk")[:count]) if trade else []
+    pool = pool.exclude(pk__in=[w.pk for w in chosen])
+    chosen += list(pool.filter(employer__name__in=PARTNERS).order_by("pk")[: count - len(chosen)])
     if len(chosen) < count:
         chosen += list(pool.exclude(employer__name__in=PARTNERS).order_by("pk")[: count - len(chosen)])
     return chosen
@@ -229,7 +232,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
         required=32,
         who=[teachers["秦世俊"], teachers["王振宇"]],
     )
-    trainees = _workers(18, used)
+    trainees = _workers(18, used, "数控车工")
     used |= {w.pk for w in trainees}
     enrolments = services.enrol_many(actor=admin, scope=scope, cohort=done, workers=trainees)
     sessions = _sessions(admin, done, lathe_topics, Decimal(8))
@@ -269,7 +272,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
         required=32,
         who=[teachers["刘伯鸣"]],
     )
-    trainees = _workers(12, used)
+    trainees = _workers(12, used, "锻造工")
     used |= {w.pk for w in trainees}
     enrolments = services.enrol_many(actor=admin, scope=scope, cohort=running, workers=trainees)
     sessions = _sessions(admin, running, ["锻造加热", "镦粗", "拔长", "缺陷分析", "考核"], Decimal(8))
@@ -289,7 +292,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
         required=32,
         who=[teachers["秦世俊"]],
     )
-    services.enrol_many(actor=admin, scope=scope, cohort=upcoming, workers=_workers(12, used))
+    services.enrol_many(actor=admin, scope=scope, cohort=upcoming, workers=_workers(12, used, "数控车工"))
     _sessions(admin, upcoming, lathe_topics, Decimal(8))
     _cohort(
         admin,

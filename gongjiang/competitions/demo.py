@@ -13,12 +13,13 @@ from typing import Any
 
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
-from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Occupation, Worker
 
-from . import certificates, marking
+from . import certificates, demo_data, marking
 from . import services as comp_services
 from .enums import State
 from .models import Competition, Judge
@@ -179,35 +180,38 @@ def build_past_competitions(rng: random.Random, admin: User) -> None:
     )
 
 
-def demo_judges(admin: User) -> list[Any]:
-    """The province pool's three judges with log-ins (caipan, caipan2, caipan3), made once."""
-    usernames = ("caipan", "caipan2", "caipan3")
-    existing = {j.user.username: j for j in Judge.objects.filter(user__username__in=usernames).select_related("user")}
-    if len(existing) == len(usernames):
-        return [existing[u] for u in usernames]
+def demo_judges(admin: User) -> dict[str, Any]:
+    """The province pool's judges (demo_data.JUDGES, one to three trades each), by log-in, made once."""
+    logins = [username for username, *_ in demo_data.JUDGES]
+    judges = {j.user.username: j for j in Judge.objects.filter(user__username__in=logins).select_related("user")}
+    if len(judges) == len(logins):
+        return judges
+    scope = Scope(admin)
     province = Union.objects.get(kind=UnionKind.PROVINCE)
-    occupations = list(Occupation.objects.all())
-    judges = []
-    for username in usernames:
-        user = User.objects.get(username=username)
-        judges.append(
-            existing.get(username)
-            or comp_services.add_judge(
-                actor=admin,
-                scope=Scope(admin),
-                pool=province,
-                name=user.display_name.removeprefix("裁判 "),
-                region_code="230100",
-                occupations=occupations,
-                affiliation="哈尔滨工业大学",
-                user=user,
-            )
+    occupations = {o.name: o for o in Occupation.objects.all()}
+    first = User.objects.get(username=logins[0])
+    for username, name, trades, affiliation in demo_data.JUDGES:
+        if username in judges:
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:  # the demo password, hashed once (argon2 takes a moment each time)
+            user = User.objects.create(username=username, password=first.password, display_name=f"裁判 {name}")
+            org_services.grant_role(actor=None, scope=None, user=user, union=province, kind=RoleKind.JUDGE)
+        judges[username] = comp_services.add_judge(
+            actor=admin,
+            scope=scope,
+            pool=province,
+            name=name,
+            region_code="230100",
+            occupations=[occupations[t] for t in trades],
+            affiliation=affiliation,
+            user=user,
         )
     return judges
 
 
-def prepare_judging(user: User, event: Any, judges: list[Any]) -> None:
-    """The demo marking scheme and the three judges (the first chief) for one event."""
+def prepare_judging(user: User, event: Any, judges: dict[str, Any]) -> None:
+    """The demo marking scheme and the three judges of the event's trade (the first chairs)."""
     scope = Scope(user)
     criterion = marking.add_criterion(actor=user, scope=scope, event=event, code="A", name="实操加工")
     for code, description, kind, max_mark, descriptors in DEMO_ASPECTS:
@@ -221,8 +225,8 @@ def prepare_judging(user: User, event: Any, judges: list[Any]) -> None:
             max_mark=Decimal(max_mark),
             descriptors=list(descriptors),
         )
-    for index, judge in enumerate(judges):
-        assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judge)
+    for index, login in enumerate(demo_data.judges_of(event.occupation.name)[:3]):
+        assignment = comp_services.assign_judge(actor=user, scope=scope, event=event, judge=judges[login])
         if index == 0:
             comp_services.set_chief(actor=user, scope=scope, assignment=assignment)
 
@@ -230,7 +234,7 @@ def prepare_judging(user: User, event: Any, judges: list[Any]) -> None:
 def run_finished_competition(  # noqa: PLR0917
     rng: random.Random,
     user: User,
-    judges: list[Any],
+    judges: dict[str, Any],
     name: str,
     tier: str,
     organiser: Union,
@@ -266,7 +270,7 @@ def run_finished_competition(  # noqa: PLR0917
     comp_services.transition(actor=user, scope=scope, competition=competition, to=State.IN_PROGRESS)
     comp_services.transition(actor=user, scope=scope, competition=competition, to=State.MARKING)
     for event in competition.events.all():
-        mark_event(rng, event, judges)
+        mark_event(rng, event, [a.judge for a in event.assignments.select_related("judge__user")])
     comp_services.transition(actor=user, scope=scope, competition=competition, to=State.NOTICE)
     Competition.objects.filter(pk=competition.pk).update(notice_ends_on=dt.date(year, 10, 10))
     comp_services.transition(actor=user, scope=scope, competition=competition, to=State.FINAL)

@@ -18,11 +18,12 @@ from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.scope import Scope
 
+from . import demo_data
 from . import services as people_services
 from .enums import GradeSource
 from .importers import WorkerImporter
 from .models import Honour, Occupation, Worker
-from .samples import header, worker_rows
+from .samples import header
 
 # (name, employer, occupation, grade, birth, certificate date): craftsmen the article names.
 CRAFTSMEN = (
@@ -44,9 +45,8 @@ def seed(ctx: DemoContext) -> None:
 
 
 def build_workers(rng: random.Random, admin: User, employers: list[Employer], count: int) -> None:
-    occupations = list(Occupation.objects.values_list("name", flat=True))
-    pairs = [(e.uscc, e.region_id) for e in employers]
-    rows = iter([header(), *worker_rows(rng, pairs, occupations, count)])
+    # trades that fit each employer's industry, names that fit the sex in the ID number
+    rows = iter([header(), *demo_data.worker_rows(rng, [(e.uscc, e.region_id, e.industry) for e in employers], count)])
     importer = WorkerImporter(actor=admin, scope=Scope(admin))
     records = importer.clean_rows(rows)
     importer.clean_file(records)

@@ -11,6 +11,7 @@ level requires; studios are applied for, given projects and results, and named b
 """
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +26,13 @@ from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.scope import Scope
+from gongjiang.people import demo_data as people_demo
 from gongjiang.people import services as people_services
-from gongjiang.people.models import Honour, Worker
+from gongjiang.people.enums import GradeSource
+from gongjiang.people.models import Honour, Occupation, Worker
 
-from . import services
+from . import demo_data, policy_targets, services
 from .models import Alliance, Membership, Problem, Project, Studio
-
-DOC = "《关于推进劳模和工匠人才创新工作室联盟建设的实施意见》（演示）"
 
 # Two forestry employers the base demo lacks: (name, county code, serial).
 FORESTRY_EMPLOYERS = (
@@ -184,6 +185,7 @@ def _team(level: str) -> int:
 
 
 QIQIHAR_EXTRA, HARBIN_EXTRA = 3, 2  # studios of generated employers in the 一重 and 哈电 alliances
+HEAVY_INDUSTRIES = ("机械制造", "装备", "电力工程")  # the generated employers such an alliance takes in
 # How many workers this demo adds: every team member, and every lead the base demo does not have.
 WORKERS = (
     sum(_team(s[3]) - (1 if s[5] in {"刘伯鸣", "秦世俊"} else 0) for s in STUDIOS)
@@ -207,20 +209,47 @@ class _Ids:
                 return number
 
 
-def _worker(admin: User, ids: _Ids, employer: Employer, name: str) -> Worker:
-    return people_services.create_worker(
+def _worker(
+    admin: User,
+    ids: _Ids,
+    employer: Employer,
+    name: str,
+    trades: tuple[str, ...] = (),
+    *,
+    male: bool = True,
+    grade: int = 4,
+) -> Worker:
+    """A worker of ``employer`` holding ``trades``, with a certificate of ``grade`` in the first."""
+    occupations = tuple(Occupation.objects.filter(name__in=trades))
+    worker = people_services.create_worker(
         actor=admin,
         scope=Scope(admin),
-        data=people_services.WorkerData(name=name, id_number=ids.next(employer.region_id), employer=employer),
+        data=people_services.WorkerData(
+            name=name, id_number=ids.next(employer.region_id, male=male), employer=employer, occupations=occupations
+        ),
     )
+    first = next((o for o in occupations if o.name == trades[0]), None) if trades else None
+    if first is not None:
+        people_services.add_grade(
+            actor=admin,
+            scope=Scope(admin),
+            worker=worker,
+            occupation=first,
+            grade=grade,
+            source=GradeSource.EVALUATION,
+            certificate_no=f"HLJ-STU-{ids.serial:06d}",
+            awarded_on=dt.date(2016 + ids.serial % 8, 6, 1),
+            issuer=people_demo.ISSUER,
+        )
+    return worker
 
 
-SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = ("建国", "志强", "海波", "立新", "春生", "国庆", "红军", "晓东", "振华", "德胜", "玉坤", "长青", "雪松", "宏伟")
-
-
-def _name(i: int) -> str:
-    return SURNAMES[i * 7 % len(SURNAMES)] + GIVEN[i % len(GIVEN)]
+def _person(i: int, industry: str, trades: tuple[str, ...]) -> tuple[str, bool]:
+    """The ``i``-th generated team member's name and sex, as the employer's industry and the trades
+    make likely (no woman works underground)."""
+    rng = random.Random(i)  # noqa: S311 (demo names, not secrets)
+    male = rng.random() >= people_demo.WOMEN_SHARE.get(industry, 0.3) or bool(people_demo.MEN_ONLY & set(trades))
+    return people_demo.pick_name(rng, male=male), male
 
 
 def _studio(
@@ -236,11 +265,16 @@ def _studio(
     project: tuple[str, int],
     result: str,
     year: int = 2021,
+    trades: tuple[str, ...] = (),
+    recent: tuple[str, str, str] | None = None,
 ) -> Studio:
+    """Apply, staff, give a project and a result, name; then this year's work (``recent``), which keeps
+    the "六有" met today. The team holds ``trades`` (the lead a 高级技师, the others 高级工 or 技师)."""
     scope = Scope(admin)
     if lead is None:
         counter[0] += 1
-        lead = _worker(admin, ids, employer, _name(counter[0]))
+        person, male = _person(counter[0], employer.industry, trades)
+        lead = _worker(admin, ids, employer, person, trades, male=male, grade=6)
     if not lead.honours.filter(level__gte=3 if level == "national" else 2).exists():
         Honour.objects.create(
             worker=lead,
@@ -265,13 +299,15 @@ def _studio(
             has_rules=True,
         ),
     )
-    for _i in range(_team(level) - 1):
+    for i in range(_team(level) - 1):
         counter[0] += 1
+        member_trades = trades[i % len(trades) :] + trades[: i % len(trades)] if trades else ()
+        person, male = _person(counter[0], employer.industry, member_trades)
         services.add_team_member(
             actor=admin,
             scope=scope,
             studio=studio,
-            worker=_worker(admin, ids, employer, _name(counter[0])),
+            worker=_worker(admin, ids, employer, person, member_trades, male=male, grade=4 + i % 2),
             role="骨干",
         )
     title, value = project
@@ -287,7 +323,15 @@ def _studio(
         patents=1,
     )
     services.add_result(actor=admin, scope=scope, studio=studio, kind="method", title=result, year=year)
-    return services.decide_studio(actor=admin, scope=scope, studio=studio, approve=True, on=dt.date(year, 12, 20))
+    named = services.decide_studio(actor=admin, scope=scope, studio=studio, approve=True, on=dt.date(year, 12, 20))
+    if recent is not None:
+        this_year = timezone.localdate().year
+        project_title, result_title, kind = recent
+        services.add_project(
+            actor=admin, scope=scope, studio=named, title=project_title, started_on=dt.date(this_year, 3, 1)
+        )
+        services.add_result(actor=admin, scope=scope, studio=named, kind=kind, title=result_title, year=this_year - 1)
+    return named
 
 
 def _alliance(
@@ -384,7 +428,7 @@ def build(admin: User, gongzuoshi: User | None = None) -> dict[str, Any]:
         if lead_name is not None:
             lead = Worker.objects.filter(name=lead_name, employer=employer).first()
             if lead is None:
-                lead = _worker(admin, ids, employer, lead_name)
+                lead = _worker(admin, ids, employer, lead_name, demo_data.TRADES.get(key, ()), grade=6)
                 if key == "hadian" and gongzuoshi is not None:
                     Worker.objects.filter(pk=lead.pk).update(user=gongzuoshi)
                     lead.refresh_from_db()
@@ -400,6 +444,8 @@ def build(admin: User, gongzuoshi: User | None = None) -> dict[str, Any]:
             project=(project, value),
             result=result,
             year=2021 if level != "national" else 2022,
+            trades=demo_data.TRADES.get(key, ()),
+            recent=demo_data.RECENT.get(key),
         )
 
     _forestry(admin, made, forestry)
@@ -460,7 +506,9 @@ def _heavy(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio]) 
     qiqihar = Union.objects.get(kind=UnionKind.CITY, region_id="230200")
     locals_ = [
         e
-        for e in Employer.objects.filter(union__ancestor_links__ancestor=qiqihar).order_by("pk")
+        for e in Employer.objects.filter(
+            union__ancestor_links__ancestor=qiqihar, industry__in=HEAVY_INDUSTRIES
+        ).order_by("pk")
         if e.name not in {"中国第一重型机械集团有限公司", "中车齐齐哈尔车辆有限公司", "齐齐哈尔和平重工集团有限公司"}
     ][:QIQIHAR_EXTRA]
     extra = [
@@ -471,10 +519,12 @@ def _heavy(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio]) 
             employer=e,
             name=f"{e.name.removesuffix('有限公司')}创新工作室",
             level="city",
-            field="机械加工 焊接 设备维修",
+            field=demo_data.studio_of_industry(e.industry)[0],
             lead=None,
             project=("关键设备维修工艺改进", 600_000),
             result="设备点检操作法",
+            trades=demo_data.studio_of_industry(e.industry)[1],
+            recent=(*demo_data.studio_of_industry(e.industry)[2:], "method"),
         )
         for e in locals_
     ]
@@ -554,6 +604,8 @@ def _jixi(admin: User, ids: _Ids, counter: list[int], jixi_employer: Employer) -
             lead=None,
             project=(f"{label}技术改造", 300_000),
             result=f"{label}操作法",
+            trades=demo_data.TRADES[label],
+            recent=demo_data.RECENT[label],
         )
         for label, field in JIXI_STUDIOS
     ]
@@ -595,7 +647,9 @@ def _harbin(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio])
     scope = Scope(admin)
     harbin = Union.objects.get(kind=UnionKind.CITY, region_id="230100")
     harbin_locals = list(
-        Employer.objects.filter(union__ancestor_links__ancestor=harbin, union__industry_parent__isnull=False)
+        Employer.objects.filter(
+            union__ancestor_links__ancestor=harbin, union__industry_parent__isnull=False, industry__in=HEAVY_INDUSTRIES
+        )
         .exclude(name__in=[s[2] for s in STUDIOS])
         .order_by("pk")[:HARBIN_EXTRA]
     )
@@ -607,10 +661,12 @@ def _harbin(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio])
             employer=e,
             name=f"{e.name.removesuffix('有限公司')}创新工作室",
             level="city",
-            field="数控加工 电气自动化",
+            field=demo_data.studio_of_industry(e.industry)[0],
             lead=None,
             project=("生产线自动化改造", 900_000),
             result="设备调试操作法",
+            trades=demo_data.studio_of_industry(e.industry)[1],
+            recent=(*demo_data.studio_of_industry(e.industry)[2:], "method"),
         )
         for e in harbin_locals
     ]
@@ -670,11 +726,18 @@ def _harbin(admin: User, ids: _Ids, counter: list[int], made: dict[str, Studio])
 
 
 def _targets(admin: User) -> None:
-    """Every city and industrial union forms one alliance a year; fifty province-wide by 2025."""
+    """The policy's targets (data/targets.json: fifty alliances province-wide by 2025, one a year from
+    every city and industrial union), and the alliances some unions formed this year toward them."""
     scope = Scope(admin)
-    for year in (2025, 2026):
-        services.set_yearly_targets(actor=admin, scope=scope, year=year, alliances=1, document=DOC)
-    province = Union.objects.get(kind=UnionKind.PROVINCE)
-    services.set_target(
-        actor=admin, scope=scope, union=province, year=2025, alliances=50, cumulative=True, document=DOC
-    )
+    policy_targets.load(actor=admin, scope=scope)
+    today = timezone.localdate()
+    for name, union_name, level, document, month, members in demo_data.THIS_YEAR:
+        _alliance(
+            admin,
+            name=name,
+            level=level,
+            lead_union=Union.objects.get(name=union_name),
+            founded=min(dt.date(today.year, month, 18), today),
+            document=document.format(year=today.year),
+            studios=list(Studio.objects.filter(name__in=members).order_by("pk")),
+        )

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 
 from gongjiang.awards.models import LedgerLine
@@ -20,10 +20,11 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.orgs.scope import Scope
+from gongjiang.policy.models import PolicyDocument
 
 from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
 from .matching import Doc, rank
-from .models import Alliance, Membership, Problem, Project, Studio, Target
+from .models import Alliance, Membership, Problem, Project, Studio, StudioResult, Target
 
 
 def _user_id(scope: Scope) -> int | None:
@@ -158,8 +159,17 @@ def studio_totals(studio: Studio) -> Totals:
 
 @dataclass(frozen=True)
 class TargetRow:
+    """A target, the alliances formed toward it, and where it stands on ``today``: met; open (not met,
+    its year not over); or behind (its year over, not met). ``source`` is the cited policy document."""
+
     target: Target
     achieved: int
+    today: dt.date | None = None
+    source: PolicyDocument | None = None
+
+    @property
+    def due(self) -> dt.date:
+        return dt.date(self.target.year, 12, 31)
 
     @property
     def met(self) -> bool:
@@ -169,23 +179,43 @@ class TargetRow:
     def missing(self) -> int:
         return max(self.target.alliances - self.achieved, 0)
 
+    @property
+    def status(self) -> str:
+        if self.met:
+            return "met"
+        return "open" if self.today is not None and self.today <= self.due else "behind"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.achieved * 100 // self.target.alliances)
+
 
 def targets_for_user(scope: Scope) -> QuerySet[Target]:
     return Target.objects.filter(scope.union_filter(VIEW_STUDIOS))
 
 
-def target_rows(scope: Scope, year: int) -> list[TargetRow]:
-    """Every target of ``year`` the user may see, with the alliances formed toward it.
+def _standing_goals(scope: Scope, year: int) -> list[Target]:
+    """Per union, the cumulative goal that stands in ``year``: the nearest one due in or after it, else
+    the last one due before it (so that a goal stays on the page, with its outcome, once its year is over)."""
+    goals: dict[int, Target] = {}
+    for goal in targets_for_user(scope).filter(cumulative=True).select_related("union").order_by("year"):
+        held = goals.get(goal.union_id)
+        if held is None or held.year < year:
+            goals[goal.union_id] = goal
+    return list(goals.values())
+
+
+def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[TargetRow]:
+    """The yearly targets of ``year`` the user may see and the cumulative goals standing in it, each with
+    the alliances formed toward it.
 
     A union's count is the alliances led by a union in its subtree (geographic and industrial), founded
-    in the year (or, for a cumulative target, up to the year's end). One query for the counts.
+    in the year; for a cumulative goal, founded up to the end of the year viewed or of the goal's year,
+    whichever is earlier. One query for the counts, one for the cited documents.
     """
-    targets = list(
-        targets_for_user(scope)
-        .filter(year=year)
-        .select_related("union")
-        .order_by("union__kind", "union__region_id", "union__pk", "cumulative")
-    )
+    targets = list(targets_for_user(scope).filter(year=year, cumulative=False).select_related("union"))
+    targets += _standing_goals(scope, year)
+    targets.sort(key=lambda t: (t.union.kind, t.union.region_id, t.union.pk, t.cumulative))
     if not targets:
         return []
     end = dt.date(year, 12, 31)
@@ -200,14 +230,24 @@ def target_rows(scope: Scope, year: int) -> list[TargetRow]:
             "lead_union_id", "founded_on"
         )
     )
+    cited = {t.document.split(" ", 1)[0] for t in targets if t.document}
+    sources = {d.doc_no: d for d in PolicyDocument.objects.filter(doc_no__in=cited)} if cited else {}
     rows = []
     for t in targets:
         reach = below.get(t.union_id, set())
+        until = min(end, dt.date(t.year, 12, 31))
         achieved = sum(
-            1 for union_id, founded in alliances if union_id in reach and (t.cumulative or founded.year == year)
+            1
+            for union_id, founded in alliances
+            if union_id in reach and (founded <= until if t.cumulative else founded.year == year)
         )
-        rows.append(TargetRow(t, achieved))
+        rows.append(TargetRow(t, achieved, today, sources.get(t.document.split(" ", 1)[0]) if t.document else None))
     return rows
+
+
+def target_summary(rows: list[TargetRow]) -> dict[str, int]:
+    """How many targets are met, still open, and behind."""
+    return {status: sum(1 for r in rows if r.status == status) for status in ("met", "open", "behind")}
 
 
 def target_unions(scope: Scope) -> QuerySet[Union]:
@@ -239,11 +279,9 @@ def match_candidates(scope: Scope, problem: Problem) -> QuerySet[Studio]:
     return Studio.objects.filter(q, state=StudioState.NAMED).exclude(pk=problem.studio_id)
 
 
-def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
-    """Rank the candidates by how well their field, occupations, past projects and results fit the problem."""
-    studios = list(
-        match_candidates(scope, problem).select_related("employer").prefetch_related("occupations", "results")
-    )
+def _studio_docs(studios: list[Studio]) -> list[Doc]:
+    """One document per studio (its name, field, description, occupations, past projects and results),
+    the studios' occupations and results prefetched; one more query for their projects."""
     projects: dict[int, list[tuple[str, str]]] = {}
     rows = Project.participants.through.objects.filter(studio_id__in=[s.pk for s in studios]).values_list(
         "studio_id", "project__title", "project__outcome"
@@ -253,12 +291,64 @@ def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Sugg
     docs = []
     for s in studios:
         parts = [
-            (str(_("studio field")), s.field),
+            (str(_("studio name")), s.name),
+            (str(_("studio field")), f"{s.field} {s.description}"),
             (str(_("studio occupations")), " ".join(o.name for o in s.occupations.all())),
         ]
         parts += [(_("project “%(title)s”") % {"title": t}, f"{t} {o}") for t, o in projects.get(s.pk, [])]
         parts += [(_("result “%(title)s”") % {"title": r.title}, r.title) for r in s.results.all()]
         docs.append(Doc(s.pk, parts))
+    return docs
+
+
+_population_cache: dict[str, tuple[tuple[object, ...], list[str]]] = {}
+
+
+def studio_population() -> list[str]:
+    """The text of every named studio of the province, lower-cased, in which the matcher measures how
+    rare a term is (only counts come out of it: nothing of a studio the user may not see is shown).
+
+    Kept per process and rebuilt when a studio is named or one gains a project or a result (three
+    small queries to know: counts, highest ids, the newest studio's creation time, which also tells a
+    database whose ids were reused after a rollback); an edited field counts from the next rebuild.
+    Four queries to rebuild.
+    """
+    named = Studio.objects.filter(state=StudioState.NAMED)
+    through = Project.participants.through.objects
+    stamp = (
+        *named.aggregate(n=Count("pk"), top=Max("pk"), at=Max("created_at")).values(),
+        *through.aggregate(n=Count("pk"), top=Max("pk")).values(),
+        *StudioResult.objects.aggregate(n=Count("pk"), top=Max("pk")).values(),
+    )
+    cached = _population_cache.get("studios")
+    if cached is None or cached[0] != stamp:
+        texts: dict[int, list[str]] = {
+            pk: [name, field, description]
+            for pk, name, field, description in named.values_list("pk", "name", "field", "description")
+        }
+        occupations = Studio.occupations.through.objects.filter(studio__state=StudioState.NAMED)
+        rows = [
+            *occupations.values_list("studio_id", "occupation__name", Value("")),
+            *StudioResult.objects.filter(studio__state=StudioState.NAMED).values_list("studio_id", "title", Value("")),
+            *through.filter(studio__state=StudioState.NAMED).values_list(
+                "studio_id", "project__title", "project__outcome"
+            ),
+        ]
+        for studio_id, text, more in rows:
+            texts.setdefault(studio_id, []).extend((text, more))  # named since the first query: counted too
+        _population_cache["studios"] = (stamp, [" ".join(parts).lower() for parts in texts.values()])
+    return _population_cache["studios"][1]
+
+
+def suggest_studios(scope: Scope, problem: Problem, limit: int = 5) -> list[Suggestion]:
+    """Rank the candidates by how well their name, field, occupations, past projects and results fit the
+    problem, each term weighed by its rarity across the province's studios."""
+    studios = list(
+        match_candidates(scope, problem).select_related("employer").prefetch_related("occupations", "results")
+    )
+    if not studios:
+        return []
     by_id = {s.pk: s for s in studios}
     query = f"{problem.title} {problem.field} {problem.description}"
-    return [Suggestion(by_id[m.key], m.score, m.terms) for m in rank(query, docs, limit)]
+    ranked = rank(query, _studio_docs(studios), limit, population=studio_population())
+    return [Suggestion(by_id[m.key], m.score, m.terms) for m in ranked]

@@ -213,6 +213,6 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     row = page.locator("#targets tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(union.name)
-    expect(row).to_contain_text(zh("On track"))
+    expect(row).to_contain_text(zh("On track", context="alliance target"))
     tab.shot("alliance-09-targets")
     tab.assert_clean()

@@ -116,15 +116,18 @@ def test_a_self_report_is_locked_once_the_year_is_evaluated(alliance):
 
 
 def test_the_targets_page_sets_yearly_targets_in_the_users_reach(org, as_user):
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # this year's target, not met yet: open until the year is over
     bob_client = as_user(org.users.bob)
     response = bob_client.post(
-        "/studios/targets/?year=2026", {"year": "2026", "alliances": "2", "document": "齐工发〔2026〕1号"}
+        f"/studios/targets/?year={year}", {"year": str(year), "alliances": "2", "document": f"齐工发〔{year}〕1号"}
     )
     assert response.status_code == 302
-    assert list(Target.objects.values_list("union__name", "year", "alliances")) == [("齐齐哈尔市总工会", 2026, 2)]
-    response = bob_client.get("/studios/targets/?year=2026")
-    assert response.context["summary"] == {"met": 0, "behind": 1}
-    assert "差2个" in response.content.decode()
+    assert list(Target.objects.values_list("union__name", "year", "alliances")) == [("齐齐哈尔市总工会", year, 2)]
+    response = bob_client.get(f"/studios/targets/?year={year}")
+    assert response.context["summary"] == {"met": 0, "open": 1, "behind": 0}
+    assert f"还差2个，期限{year}-12-31" in response.content.decode()
     staff = as_user(org.users.staff)  # sees targets of its subtree (none), may not set any
     assert staff.get("/studios/targets/").status_code == 200
     assert staff.post("/studios/targets/", {"year": "2026", "alliances": "1"}).status_code == 403

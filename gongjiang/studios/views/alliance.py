@@ -41,6 +41,7 @@ from ..queries import (
     manages_alliance,
     studios_for_user,
     target_rows,
+    target_summary,
 )
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 
@@ -378,12 +379,12 @@ def targets(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("studios:targets") + f"?year={d['year']}")
     elif request.method == "POST":
         raise PermissionDenied
-    rows = target_rows(scope, year)
+    rows = target_rows(scope, year, today=timezone.localdate())
     context = {
         "rows": rows,
         "year": year,
         "years": range(timezone.localdate().year + 1, 2016, -1),
-        "summary": {"met": sum(1 for r in rows if r.met), "behind": sum(1 for r in rows if not r.met)},
+        "summary": target_summary(rows),
         "form": form,
         "nav": "targets",
     }
