@@ -136,7 +136,7 @@ def test_ledger_export_report_and_pdf(awarded, as_user):
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content).replace(" ", "")
     assert "竞赛奖励" in text and "哈尔滨市总工会" in text and "演示〔2023〕1号" in text
-    assert "预算使用" in text and "1000000.00" in text  # budget use, for the province only
+    assert "预算使用" in text and "1,000,000.00元" in text  # budget use, for the province only
     budgets = _sheet(client.get("/awards/budgets/?fmt=xlsx"))
     assert ("竞赛奖励", timezone.localdate().year) in [tuple(r[:2]) for r in budgets.values]
     decisions = _sheet(client.get("/awards/decisions/?state=&fmt=xlsx"))

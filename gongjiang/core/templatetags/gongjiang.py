@@ -36,3 +36,25 @@ def yesno_bool(value: object) -> object:
     if value is False:
         return _("No")
     return "—" if value in (None, "") else value
+
+
+@register.filter
+def money(value: object, unit: str = "") -> str:
+    """An amount in yuan as officials write it: ``30000`` → 30,000.00 元 (thousands separated,
+    two decimals). ``money:"wan"`` writes amounts of 10,000 yuan and more in 万元 (3.00 万元);
+    ``money:"bare"`` leaves the unit to a column heading. None or empty is a dash."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if unit == "wan" and abs(amount) >= 10_000:
+        text = f"{(amount / 10_000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+        return _("%(amount)s ten-thousand yuan") % {"amount": text}
+    text = f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    if unit == "bare":
+        return text
+    return _("%(amount)s yuan") % {"amount": text}
