@@ -65,7 +65,7 @@ class GradeForm(BootstrapMixin, forms.Form):
 
 
 class HonourForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("honour", "Title"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=HonourKind.choices)
     level = forms.TypedChoiceField(label=_("Level"), choices=HonourLevel.choices, coerce=int)
     year = forms.IntegerField(label=_("Year"), min_value=1950)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.enums import Tier
 from gongjiang.core.forms import BootstrapMixin
@@ -16,7 +17,7 @@ from .services import DocumentData
 
 class DocumentForm(BootstrapMixin, forms.Form):
     doc_no = forms.CharField(label=_("Document number"), max_length=60)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=200)
     issuer = forms.CharField(label=_("Issuer"), max_length=120)
     issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
@@ -40,7 +41,7 @@ _CONDITIONS = {
     ),
 }
 _TITLE = {
-    "title": lambda: forms.CharField(label=_("Title"), max_length=100),
+    "title": lambda: forms.CharField(label=pgettext_lazy("honour", "Title"), max_length=100),
     "honour_kind": lambda: forms.ChoiceField(label=_("Kind of honour"), choices=HonourKind.choices),
     "level": lambda: forms.TypedChoiceField(label=_("Level of honour"), choices=HonourLevel.choices, coerce=int),
 }
