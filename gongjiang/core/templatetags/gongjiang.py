@@ -58,3 +58,26 @@ def money(value: object, unit: str = "") -> str:
     if unit == "bare":
         return text
     return _("%(amount)s yuan") % {"amount": text}
+
+
+@register.filter
+def brief_list(values: object, limit: int = 3) -> str:
+    """At most ``limit`` names, then how many in all: 车工、钳工、焊工等12项."""
+    names = [str(v) for v in values] if values is not None else []  # type: ignore[attr-defined]
+    if len(names) <= limit:
+        return "、".join(names) or "—"
+    return _("%(items)s (%(count)s in all)") % {"items": "、".join(names[:limit]), "count": len(names)}
+
+
+@register.filter
+def grade_range(event: object) -> str:
+    """An event's grade band in words; an open end reads "and above" / "and below", none "any grade"."""
+    low = getattr(event, "grade_min", None) and event.get_grade_min_display()  # type: ignore[attr-defined]
+    high = getattr(event, "grade_max", None) and event.get_grade_max_display()  # type: ignore[attr-defined]
+    if low and high:
+        return low if low == high else f"{low} – {high}"
+    if low:
+        return _("%(grade)s and above") % {"grade": low}
+    if high:
+        return _("%(grade)s and below") % {"grade": high}
+    return _("Any grade")
