@@ -247,7 +247,7 @@ class Walk:
                 if link_url not in seen:
                     queue.append((link_url, url, rows))
 
-    def visit(  # noqa: PLR0912 (one branch per kind of answer)
+    def visit(  # noqa: PLR0911, PLR0912 (one branch per kind of answer)
         self, url: str, referrer: str, rows_before: list[str] | None
     ) -> list[tuple[str, list[str] | None]]:
         self.pages += 1
@@ -266,7 +266,10 @@ class Walk:
                 return []
             return [(target, None)] if same_host(target) else []
         content_type = response.get("Content-Type", "")
-        kind = expected_file(url)
+        kind = expected_file(url) or next((k for k, t in EXPORT_TYPES.items() if content_type.startswith(t)), None)
+        if "/export" in urlsplit(url).path and content_type.startswith("text/html"):
+            self.fail(url, referrer, "an export link that answers a page, not a file")
+            return []
         if kind or not content_type.startswith("text/html"):
             data = body(response)
             if kind:

@@ -54,7 +54,9 @@ class GradeForm(BootstrapMixin, forms.Form):
     grade = forms.TypedChoiceField(label=_("Grade"), choices=Grade.choices, coerce=int)
     source = forms.ChoiceField(label=_("Source"), choices=GradeSource.choices)
     certificate_no = forms.CharField(label=_("Certificate number"), max_length=40)
-    awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = forms.DateField(
+        label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     issuer = forms.CharField(label=_("Issued by"), max_length=100, required=False)
 
     def clean_awarded_on(self) -> dt.date:
