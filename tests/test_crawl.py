@@ -341,7 +341,7 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_link_and_button_works(role: str, demo, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_link_and_button_works(role: str, demo, db, record_property) -> None:  # type: ignore[no-untyped-def]
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     username = ROLES[role]
     if username:
@@ -350,6 +350,8 @@ def test_every_link_and_button_works(role: str, demo, db) -> None:  # type: igno
     data = set(User.objects.values_list("username", flat=True))
     walk = Walk(role=role, client=client, signed_in=bool(username), english=_english_ui_strings(), data=data)
     walk.run(["/", "/login/", "/verify/"] if not username else ["/"])
-    print(f"crawl {role}: {walk.pages} pages, {walk.links} links, {walk.files} files, {walk.next_pages} next pages")
+    counts = f"{role}: {walk.pages} pages, {walk.links} links, {walk.files} files, {walk.next_pages} next pages"
+    record_property("crawl", counts)
+    print("crawl " + counts)
     assert not walk.problems, f"{role}: {len(walk.problems)} problems\n" + "\n".join(walk.problems)
     assert walk.pages > 1
