@@ -251,7 +251,11 @@ class Walk:
         self, url: str, referrer: str, rows_before: list[str] | None
     ) -> list[tuple[str, list[str] | None]]:
         self.pages += 1
-        response = self.client.get(url)
+        try:
+            response = self.client.get(url)
+        except Exception as exc:  # the view raised: a 500, reported with its cause, and the walk goes on
+            self.fail(url, referrer, f"500 ({type(exc).__name__}: {exc})")
+            return []
         status = response.status_code
         if status >= 500:
             self.fail(url, referrer, f"{status}")
