@@ -40,7 +40,7 @@ run: setup
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (the background worker runs beside it)"
-	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@trap 'kill 0' INT TERM EXIT; export DEBUG=0 DEMO=1; $(PY) manage.py db_worker & $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest -n $(XDIST) --junitxml=var/junit.xml

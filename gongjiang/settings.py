@@ -42,6 +42,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The demo (`make run`): DEBUG off, so errors show the site's own 404 and 500 pages and never
+# Django's debug page, while the demo secrets stay allowed. Never set it in production.
+DEMO = env_bool("DEMO", False)
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 # Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEMO_FIELD_ENCRYPTION_KEY)
@@ -51,7 +54,7 @@ DEMO_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", DEMO_PUBLIC_BASE_URL)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
-if not DEBUG:
+if not DEBUG and not DEMO:
     _demo_in_use = [
         name
         for name, value, demo in (
@@ -172,7 +175,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or DEMO))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -28,3 +28,5 @@ urlpatterns = [
     path("ops/admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]
+
+handler500 = "gongjiang.core.views.server_error"

@@ -46,6 +46,7 @@ def reload_reference_data() -> None:
         ("orgs", "Region", "gongjiang.orgs.migrations.0002_load_regions"),
         ("people", "Occupation", "gongjiang.people.migrations.0002_load_occupations"),
         ("competitions", "OrganisingRight", "gongjiang.competitions.migrations.0005_seed_organising_rights"),
+        ("studios", "LevelRequirement", "gongjiang.studios.migrations.0002_seed_requirements"),
     ):
         if not apps.get_model(app_label, model).objects.exists():
             importlib.import_module(migration).load(apps, None)
@@ -294,3 +295,17 @@ def policy(db):
     for programme in Programme.objects.all():
         Budget.objects.create(programme=programme, year=timezone.localdate().year, amount=Decimal("1000000.00"))
     return SimpleNamespace(programmes={p.code: p for p in Programme.objects.all()})
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """What the crawl walked, per role (tests/test_crawl.py records it; shown under xdist too)."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "crawl" and report.when == "call"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "crawl")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)

@@ -142,6 +142,42 @@ def test_zh_header(zh_catalogue):
     assert "charset=UTF-8" in text
 
 
+# English words that carry several meanings on these screens (称号 / 标题 / 名称; 开启评选 / 待处理;
+# 已申报 / 报名时间; 在册 / 在聘): every use names its meaning with pgettext, none stands bare.
+AMBIGUOUS = {"Title", "title", "Open", "Applied", "applied", "Active"}
+# A msgid used both with a context and bare: the bare use must be the word's ordinary meaning,
+# written down here, so a msgid reused for a new meaning without pgettext cannot land unseen.
+BARE_MEANING = {
+    "Name": "名称",
+    "name": "名称",
+    "Proposed": "已提出",
+    "Rejected": "未通过",
+    "Approved": "已批准",
+    "City": "市级",
+    "Created": "创建时间",
+    "field": "字段",
+    "Worker": "职工",
+    "Reject": "不予采纳",
+}
+
+
+def test_one_msgid_one_meaning(zh_catalogue):
+    _header, entries = zh_catalogue
+    bare = {e.msgid: e.msgstr.get(0, "") for e in entries if e.msgctxt is None}
+    contexts: dict[str, set[str]] = {}
+    for e in entries:
+        if e.msgctxt is not None:
+            contexts.setdefault(e.msgid or "", set()).add(f"[{e.msgctxt}] {e.msgstr.get(0, '')}")
+    problems = [f"{msgid!r} ({bare[msgid]}) is ambiguous: use pgettext" for msgid in sorted(AMBIGUOUS & bare.keys())]
+    problems += [
+        f"{msgid!r} is used with contexts {sorted(contexts[msgid])} and bare as {bare[msgid]!r}: "
+        "give the bare use a context too (or record its ordinary meaning in BARE_MEANING)"
+        for msgid in sorted(contexts.keys() & bare.keys())
+        if BARE_MEANING.get(msgid) != bare[msgid]
+    ]
+    assert not problems, "\n".join(problems)
+
+
 def test_zh_every_entry_translated(zh_catalogue):
     _header, entries = zh_catalogue
     assert entries, "the zh_Hans catalogue is empty"

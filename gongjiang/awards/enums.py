@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 class DecisionKind(models.TextChoices):
     REWARD = "reward", _("Cash reward")
     PROMOTION = "promotion", _("Grade promotion")
-    TITLE = "title", _("Title")
+    TITLE = "title", pgettext_lazy("honour", "Title")
 
 
 class DecisionState(models.TextChoices):
@@ -39,6 +39,6 @@ class NominationState(models.TextChoices):
 
 
 class ObjectionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("objection", "Open")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")

@@ -28,7 +28,7 @@ class DecisionExporter(Exporter):
         _("Proposed amount"),
         _("Granted amount"),
         _("Grade"),
-        _("Title"),
+        pgettext_lazy("honour", "Title"),
         _("State"),
         _("Review note"),
         _("Reason"),

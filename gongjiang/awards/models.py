@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Result
 from gongjiang.orgs.models import Union
@@ -40,7 +41,7 @@ class Decision(models.Model):
     amount = models.DecimalField(_("granted amount"), null=True, blank=True, **MONEY)
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices, null=True, blank=True)
     occupation = models.ForeignKey(Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("honour", "title"), max_length=100, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED)
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -183,7 +184,7 @@ class HonourCycle(models.Model):
 
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="cycles")
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("honour", "title"), max_length=100)
     quota = models.PositiveIntegerField(_("quota"))
     state = models.CharField(_("state"), max_length=12, choices=CycleState.choices, default=CycleState.NOMINATING)
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
@@ -221,7 +222,9 @@ class Allocation(models.Model):
 
 
 class Nomination(models.Model):
-    cycle = models.ForeignKey(HonourCycle, on_delete=models.PROTECT, related_name="nominations")
+    cycle = models.ForeignKey(
+        HonourCycle, verbose_name=_("honour cycle"), on_delete=models.PROTECT, related_name="nominations"
+    )
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="nominations")
     worker = models.ForeignKey(Worker, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="nominations")
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's

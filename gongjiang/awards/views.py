@@ -447,6 +447,8 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "line": LedgerLine.objects.filter(nomination=nomination).first(),
             "history": history(nomination)[:50],
             "nav": "honours",
+            # an enterprise's clerk sees its worker's nomination, not the cycle: link only what opens
+            "can_open_cycle": cycles_for(request.scope, request.user.pk).filter(pk=cycle.pk).exists(),
         },
     )
 

@@ -20,7 +20,7 @@ class EnrolmentExporter(Exporter):
         _("ID number"),
         _("Employer"),
         _("Status"),
-        _("Applied"),
+        pgettext_lazy("date", "Applied"),
         _("Hours attended"),
         _("Assessment score"),
         _("Reason for withdrawal"),

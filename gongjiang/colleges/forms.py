@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.forms import BootstrapMixin
 from gongjiang.core.validators import validate_id_number
@@ -54,7 +55,7 @@ class TeacherForm(BootstrapMixin, forms.Form):
     availability = forms.CharField(
         label=_("Availability"), max_length=200, required=False, help_text=_("e.g. weekends, or May to October")
     )
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=pgettext_lazy("teacher", "Active"), required=False, initial=True)
     id_number = forms.CharField(
         label=_("ID number of their worker record"),
         required=False,
@@ -73,13 +74,13 @@ class TeacherForm(BootstrapMixin, forms.Form):
 
 
 class CourseForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=120)
     occupation = forms.ModelChoiceField(label=_("Occupation"), queryset=Occupation.objects.all(), required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class UnitEditForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=120)
     hours = forms.DecimalField(label=_("Training hours"), min_value=Decimal("0.5"), max_value=500, decimal_places=1)
 
 
@@ -98,7 +99,7 @@ class DeriveForm(BootstrapMixin, forms.Form):
 
 
 class UnitForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=120)
     hours = forms.DecimalField(label=_("Training hours"), min_value=Decimal("0.5"), max_value=500, decimal_places=1)
     event = forms.ModelChoiceField(label=_("Cites event"), queryset=None, required=False)  # type: ignore[arg-type]
     criteria = forms.CharField(

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Criterion, Event
 from gongjiang.orgs.models import Employer, Union
@@ -90,7 +91,7 @@ class Course(models.Model):
     derived from a competition event's marking scheme."""
 
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="courses")
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=120)
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("occupation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -123,7 +124,7 @@ class Unit(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="units")
     position = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("work", "title"), max_length=120)
     hours = models.DecimalField(
         _("training hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
@@ -215,7 +216,7 @@ class Enrolment(models.Model):
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="enrolments")
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatus.choices)
-    queued_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    queued_at = models.DateTimeField(pgettext_lazy("date", "applied"), auto_now_add=True)
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

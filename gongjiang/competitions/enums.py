@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
@@ -67,6 +68,6 @@ class AspectKind(models.TextChoices):
 
 
 class ObjectionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("objection", "Open")
     UPHELD = "upheld", _("Upheld: re-marked")
     DISMISSED = "dismissed", _("Dismissed")

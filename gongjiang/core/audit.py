@@ -22,6 +22,8 @@ def display_value(obj: models.Model, field_name: str) -> Any:
     value = getattr(obj, field_name)
     if value is None or isinstance(value, (str, int, bool)):
         return value
+    if isinstance(field, models.JSONField):
+        return value  # already plain data; its model says how to show it (``audit_value``)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

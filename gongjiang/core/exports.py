@@ -16,11 +16,22 @@ from django.utils.functional import Promise
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _cell(value: Any) -> Any:
+    """A value a spreadsheet writer accepts: a lazy translation becomes its text, None an empty
+    cell. Every exporter's row goes through here, so none can hand the writer a Promise."""
+    if value is None:
+        return ""
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
 def _safe(value: Any) -> Any:
     """Neutralise spreadsheet formulas in CSV text cells (xlsx cells are written as text)."""
+    value = _cell(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
-    return "" if value is None else value
+    return value
 
 
 class Exporter:
@@ -65,7 +76,7 @@ class Exporter:
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, [str(h) for h in self.headers], bold)
         for index, row in enumerate(self.rows(items), start=1):
-            sheet.write_row(index, 0, ["" if v is None else v for v in row])
+            sheet.write_row(index, 0, [_cell(v) for v in row])
         workbook.close()
         tmp.seek(0)
         return FileResponse(

@@ -27,7 +27,19 @@ class AuditAction(models.TextChoices):
 
 
 def _label(choices: dict, value: object) -> object:
-    return choices.get(value, value) if isinstance(value, (str, int)) else value
+    """A stored audit value in words: a choice by its label, yes/no for a flag, a mapping as
+    "key：value" pairs; never a Python literal."""
+    from django.utils.translation import gettext
+
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, (str, int)):
+        return choices.get(value, value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_label({}, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return [_label(choices, v) for v in value]
+    return value
 
 
 class AuditEntry(models.Model):
@@ -66,7 +78,11 @@ class AuditEntry(models.Model):
         except (LookupError, ValueError):
             meta = None
         rows = []
-        for name, (before, after) in self.changes.items():
+        model = meta.model if meta is not None else None
+        for name, (stored_before, stored_after) in self.changes.items():
+            before, after = stored_before, stored_after
+            if model is not None and hasattr(model, "audit_value"):
+                before, after = model.audit_value(name, before), model.audit_value(name, after)
             label: object = name
             choices: dict = {}
             if meta is not None:

@@ -54,7 +54,9 @@ class GradeForm(BootstrapMixin, forms.Form):
     grade = forms.TypedChoiceField(label=_("Grade"), choices=Grade.choices, coerce=int)
     source = forms.ChoiceField(label=_("Source"), choices=GradeSource.choices)
     certificate_no = forms.CharField(label=_("Certificate number"), max_length=40)
-    awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = forms.DateField(
+        label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     issuer = forms.CharField(label=_("Issued by"), max_length=100, required=False)
 
     def clean_awarded_on(self) -> dt.date:
@@ -65,7 +67,7 @@ class GradeForm(BootstrapMixin, forms.Form):
 
 
 class HonourForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("honour", "Title"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=HonourKind.choices)
     level = forms.TypedChoiceField(label=_("Level"), choices=HonourLevel.choices, coerce=int)
     year = forms.IntegerField(label=_("Year"), min_value=1950)

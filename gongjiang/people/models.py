@@ -100,7 +100,7 @@ class Honour(models.Model):
     """
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="honours")
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("honour", "title"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=HonourKind.choices)
     level = models.PositiveSmallIntegerField(_("level"), choices=HonourLevel.choices)
     year = models.PositiveSmallIntegerField(_("year"))

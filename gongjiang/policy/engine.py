@@ -367,6 +367,8 @@ def _labels(params: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("grade", "held"):
         if out.get(key) is not None:
             out[key] = Grade(out[key]).label
+    if out.get("amount") not in (None, ""):
+        out["amount"] = f"{Decimal(str(out['amount'])).quantize(CENT):,}"  # 20,000.00 as everywhere
     return out
 
 

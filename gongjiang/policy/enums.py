@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
@@ -20,7 +21,7 @@ class DocumentStatus(models.TextChoices):
 class RuleKind(models.TextChoices):
     REWARD = "reward", _("Cash reward")
     PROMOTION = "promotion", _("Grade promotion")
-    TITLE = "title", _("Title")
+    TITLE = "title", pgettext_lazy("honour", "Title")
     HONOUR = "honour", _("Honour programme")
     SUBSIDY = "subsidy", _("Subsidy")
 

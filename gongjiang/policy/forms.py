@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.enums import Tier
 from gongjiang.core.forms import BootstrapMixin
@@ -16,9 +17,9 @@ from .services import DocumentData
 
 class DocumentForm(BootstrapMixin, forms.Form):
     doc_no = forms.CharField(label=_("Document number"), max_length=60)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=200)
     issuer = forms.CharField(label=_("Issuer"), max_length=120)
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=DocumentStatus.choices)
     full_text = forms.CharField(label=_("Full text"), widget=forms.Textarea(attrs={"rows": 12}), required=False)
@@ -40,16 +41,14 @@ _CONDITIONS = {
     ),
 }
 _TITLE = {
-    "title": lambda: forms.CharField(label=_("Title"), max_length=100),
+    "title": lambda: forms.CharField(label=pgettext_lazy("honour", "Title"), max_length=100),
     "honour_kind": lambda: forms.ChoiceField(label=_("Kind of honour"), choices=HonourKind.choices),
     "level": lambda: forms.TypedChoiceField(label=_("Level of honour"), choices=HonourLevel.choices, coerce=int),
 }
 TERM_FIELDS: dict[str, dict[str, Any]] = {
     "reward": _CONDITIONS
     | {
-        "ranks": lambda: forms.CharField(
-            label=_("Amounts by rank (yuan), e.g. 1=20000, 2=20000, 3=20000"), max_length=400
-        ),
+        "ranks": None,  # one amount field a rank: see RuleForm.rank_fields
         "ceiling": lambda: forms.BooleanField(label=_("The amounts are ceilings"), required=False, initial=True),
     },
     "promotion": _CONDITIONS
@@ -86,18 +85,18 @@ TERM_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
-def parse_ranks(text: str) -> dict[str, str]:
-    out = {}
-    for part in text.replace("，", ",").replace("＝", "=").split(","):
-        if not part.strip():
-            continue
-        rank, _sep, amount = part.partition("=")
-        out[rank.strip()] = amount.strip()
-    return out
+# A reward rule offers this many rank amounts, or as many as the version it follows had.
+RANKS_OFFERED = 5
 
 
-def format_ranks(ranks: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in ranks.items())
+def _rank_field(rank: int) -> forms.CharField:
+    return forms.CharField(
+        label=_("Amount for rank %(rank)s (yuan)") % {"rank": rank},
+        required=False,
+        max_length=20,
+        help_text=_("Empty: no reward for this rank.") if rank == 1 else "",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
 
 
 class RuleForm(BootstrapMixin, forms.Form):
@@ -106,7 +105,9 @@ class RuleForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     document = forms.ModelChoiceField(label=_("Document"), queryset=PolicyDocument.objects.all())
     clause = forms.CharField(label=_("Clause"), max_length=60)
-    effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     programme = forms.ModelChoiceField(label=_("Paid from programme"), queryset=Programme.objects.all(), required=False)
 
     def __init__(self, *args: Any, kind: str, code_field: bool = False, **kwargs: Any) -> None:
@@ -120,7 +121,12 @@ class RuleForm(BootstrapMixin, forms.Form):
                 **self.fields,
             }
         for name, make in TERM_FIELDS[kind].items():
-            self.fields[f"t_{name}"] = make()
+            if name == "ranks":
+                held = [int(k[5:]) for k in (kwargs.get("initial") or {}) if k.startswith("rank_")]
+                for rank in range(1, max([RANKS_OFFERED, *held]) + 1):
+                    self.fields[f"rank_{rank}"] = _rank_field(rank)
+            else:
+                self.fields[f"t_{name}"] = make()
         if kind in {"promotion", "title"}:
             del self.fields["programme"]
         self.style_fields()
@@ -135,11 +141,18 @@ class RuleForm(BootstrapMixin, forms.Form):
             "effective_from": dt.date.today(),  # noqa: DTZ011 (a calendar date)
         }
         for key, value in rule.terms.items():
-            initial[f"t_{key}"] = format_ranks(value) if key == "ranks" else value
+            if key == "ranks":
+                initial |= {f"rank_{rank}": amount for rank, amount in value.items()}
+            else:
+                initial[f"t_{key}"] = value
         return initial
 
     def terms(self) -> dict[str, Any]:
         terms = {k[2:]: v for k, v in self.cleaned_data.items() if k.startswith("t_")}
-        if "ranks" in terms:
-            terms["ranks"] = parse_ranks(terms["ranks"])
+        if "ranks" in TERM_FIELDS[self.kind]:
+            terms["ranks"] = {
+                k[5:]: v.strip().replace(",", "").replace("，", "")
+                for k, v in self.cleaned_data.items()
+                if k.startswith("rank_") and v and v.strip()
+            }
         return json.loads(json.dumps(terms, default=str))

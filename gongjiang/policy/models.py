@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.orgs.models import Union
 
@@ -20,7 +21,7 @@ class PolicyDocument(models.Model):
     doc_no = models.CharField(_("document number"), max_length=60, unique=True)
     issuer = models.CharField(_("issuer"), max_length=120)
     issued_on = models.DateField(_("issued on"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.IN_FORCE
@@ -116,3 +117,25 @@ class Rule(models.Model):
     @property
     def citation(self) -> str:
         return f"{self.document.doc_no} {self.clause}"
+
+    def described_terms(self) -> list[tuple[str, str]]:
+        """The terms labelled and in words, as the rule page shows them."""
+        from .display import describe_terms
+
+        return describe_terms(self.terms)
+
+    @staticmethod
+    def audit_value(name: str, value: object) -> object:
+        """How the change history shows a stored value: the terms in words, not as a dict."""
+        if name == "terms" and isinstance(value, str) and value.startswith("{"):
+            import ast
+
+            try:  # rows written before the terms were kept as data held their repr
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return value
+        if name == "terms" and isinstance(value, dict):
+            from .display import describe_terms
+
+            return "；".join(f"{label}：{text}" for label, text in describe_terms(value))
+        return value

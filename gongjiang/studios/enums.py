@@ -13,7 +13,7 @@ class Level(models.TextChoices):
 
 
 class StudioState(models.TextChoices):
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("studio state", "Applied")
     NAMED = "named", _("Named")
     REJECTED = "rejected", _("Rejected")
     CLOSED = "closed", _("Closed")
@@ -44,7 +44,7 @@ class ResultKind(models.TextChoices):
 
 class MemberState(models.TextChoices):
     APPLIED = "applied", _("Applied to join")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("membership", "Active")
     WARNED = "warned", _("Warned")
     DELISTED = "delisted", _("Delisted")
 

@@ -34,7 +34,7 @@ def test_final_results_propose_rewards_and_titles_citing_their_rules(awarded):
     reward = decisions[2]
     assert reward.worker == awarded.harbin_worker
     assert reward.rule.code == "reward-provincial1-top3" and reward.rule.version == 1
-    assert "演示〔2023〕1号 第三条" in reward.reason and "20000.00" in reward.reason
+    assert "演示〔2023〕1号 第三条" in reward.reason and "20,000.00" in reward.reason
     # running it again adds nothing
     assert services.propose_for_competition(awarded.province_comp) == 0
 

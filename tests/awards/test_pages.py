@@ -57,7 +57,10 @@ def test_a_new_rule_version_through_the_form(policy, org, as_user):
     rule = Rule.objects.get(code="reward-provincial1-top3")
     client = as_user(org.users.prov)
     form = client.get(f"/policy/rules/{rule.pk}/new-version/")
-    assert form.context["form"]["t_ranks"].value() == "1=20000.00, 2=20000.00, 3=20000.00"
+    # one amount field a rank, labelled in words (issue 11: no "1=20000, 2=20000" syntax to learn)
+    fields = form.context["form"]
+    assert [fields[f"rank_{r}"].value() for r in range(1, 6)] == ["20000.00", "20000.00", "20000.00", None, None]
+    assert "第1名金额（元）" in form.content.decode() and "1=20000" not in form.content.decode()
     start = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     post = {
         "name": rule.name,
@@ -66,7 +69,8 @@ def test_a_new_rule_version_through_the_form(policy, org, as_user):
         "effective_from": start,
         "programme": rule.programme_id,
         "t_tier": "provincial_1",
-        "t_ranks": "1=30000，2=abc",
+        "rank_1": "30,000",
+        "rank_2": "abc",
         "t_ceiling": "on",
         "t_workers_only": "on",
         "t_in_province": "23",
@@ -74,7 +78,7 @@ def test_a_new_rule_version_through_the_form(policy, org, as_user):
     bad = client.post(f"/policy/rules/{rule.pk}/new-version/", post)
     assert bad.status_code == 200 and "不是有效的金额" in bad.content.decode()
     assert Rule.objects.filter(code=rule.code).count() == 1
-    ok = client.post(f"/policy/rules/{rule.pk}/new-version/", post | {"t_ranks": "1=30000, 2=25000"})
+    ok = client.post(f"/policy/rules/{rule.pk}/new-version/", post | {"rank_2": "25000", "rank_3": ""})
     new = Rule.objects.get(code=rule.code, version=2)
     assert ok["Location"] == f"/policy/rules/{new.pk}/"
     assert new.terms["ranks"] == {"1": "30000.00", "2": "25000.00"}
@@ -86,7 +90,7 @@ def test_review_approve_and_pay_through_the_pages(awarded, as_user):
     prov, prov2 = awarded.users.prov, awarded.prov2
     reward = _reward(awarded, awarded.harbin_worker)
     page = as_user(prov).get(f"/awards/decisions/{reward.pk}/").content.decode()
-    assert "演示〔2023〕1号 第三条" in page and "最高20000.00元" in page
+    assert "演示〔2023〕1号 第三条" in page and "最高20,000.00元" in page
     # Alice sees the decision about her worker, but may not review the province's competition
     assert as_user(awarded.users.alice).get(f"/awards/decisions/{reward.pk}/").status_code == 200
     assert (
@@ -111,7 +115,7 @@ def test_review_approve_and_pay_through_the_pages(awarded, as_user):
     awarded.harbin_worker.user = worker_user
     awarded.harbin_worker.save()
     me = as_user(worker_user).get("/people/me/").content.decode()
-    assert "20000.00" in me and "已支付" in me and "演示〔2023〕1号" in me
+    assert "20,000.00 元" in me and "已支付" in me and "演示〔2023〕1号" in me
 
 
 def test_ledger_export_report_and_pdf(awarded, as_user):
@@ -136,7 +140,7 @@ def test_ledger_export_report_and_pdf(awarded, as_user):
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content).replace(" ", "")
     assert "竞赛奖励" in text and "哈尔滨市总工会" in text and "演示〔2023〕1号" in text
-    assert "预算使用" in text and "1000000.00" in text  # budget use, for the province only
+    assert "预算使用" in text and "1,000,000.00元" in text  # budget use, for the province only
     budgets = _sheet(client.get("/awards/budgets/?fmt=xlsx"))
     assert ("竞赛奖励", timezone.localdate().year) in [tuple(r[:2]) for r in budgets.values]
     decisions = _sheet(client.get("/awards/decisions/?state=&fmt=xlsx"))

@@ -36,3 +36,10 @@ def test_starts_with_real_secrets():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_runs_with_debug_off_and_the_demo_secrets():
+    result = _check({"DEBUG": "0", "DEMO": "1"})
+    assert result.returncode == 0, result.stderr
+    makefile = (ROOT / "Makefile").read_text()
+    assert "export DEBUG=0 DEMO=1" in makefile  # `make run` shows the site's error pages

@@ -183,7 +183,7 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     assert (project.state, project.economic_value, project.accepted_by.username) == ("closed", Decimal(VALUE), "lead1")
 
     # 5. The value is on the alliance page and in its totals.
-    expect(p.locator("#total-value")).to_have_text("1,250,000.00")
+    expect(p.locator("#total-value")).to_have_text("125.00 万元")
     expect(p.locator("#total-projects")).to_have_text("1 / 1")
     expect(p.locator("#alliance-projects")).to_contain_text("1,250,000.00")
     lead.shot("alliance-05-totals")
@@ -192,7 +192,7 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     phone = open_tab(**PHONE)
     phone.login("linye")
     phone.goto(f"/studios/alliances/{alliance.pk}/")
-    expect(phone.page.locator("#total-value")).to_have_text("1,250,000.00")
+    expect(phone.page.locator("#total-value")).to_have_text("125.00 万元")
     phone.shot("alliance-06-phone")
     # the joint project counts on each participating studio's page too, with the lead's honour
     phone.goto(f"/studios/{pest.pk}/")

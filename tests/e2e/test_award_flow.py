@@ -59,11 +59,11 @@ def test_reward_from_result_to_payment_and_the_workers_page(promotion_rule, fina
     official.goto(f"/awards/decisions/{reward.pk}/")
     reason = official.page.locator("#reason")
     expect(reason).to_contain_text("演示〔2023〕1号 第三条")
-    expect(reason).to_contain_text("20000.00")
+    expect(reason).to_contain_text("20,000.00")
     official.shot("awards-2-proposal-with-reason")
     with official.page.expect_navigation():
         official.page.get_by_role("button", name=zh("Accept"), exact=True).click()
-    expect(official.page.locator("#granted")).to_contain_text("20000.00")
+    expect(official.page.locator("#granted")).to_contain_text("20,000.00 元")
     official.goto(f"/awards/decisions/{promotion.pk}/")
     expect(official.page.locator("#reason")).to_contain_text("技师")
     with official.page.expect_navigation():
@@ -101,7 +101,7 @@ def test_reward_from_result_to_payment_and_the_workers_page(promotion_rule, fina
     phone.login("wangtiejun")
     phone.goto("/people/me/")
     awards = phone.page.locator("#my-awards")
-    expect(awards).to_contain_text("20000.00")
+    expect(awards).to_contain_text("20,000.00 元")
     expect(awards).to_contain_text(zh("Paid"))
     promoted = phone.page.locator("li", has_text="车工 · 技师（二级）")
     expect(promoted).to_contain_text(zh("Competition promotion"))

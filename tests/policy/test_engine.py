@@ -69,7 +69,7 @@ def test_top_three_worker_in_the_province_gets_a_reward_citing_its_rule():
     assert reward.amount == Decimal("100000.00") and reward.ceiling
     assert reward.rule_id == 1
     text = engine.explain(reward.reason_code, reward.params)
-    assert "DOC-1" in text and "第1条" in text and "100000.00" in text
+    assert "DOC-1" in text and "第1条" in text and "100,000.00" in text
 
 
 @pytest.mark.parametrize(
