@@ -158,6 +158,7 @@ BARE_MEANING = {
     "field": "字段",
     "Worker": "职工",
     "Reject": "不予采纳",
+    "Withdraw": "退赛",  # an entry leaves a competition; an authorisation is withdrawn in its own context
 }
 
 

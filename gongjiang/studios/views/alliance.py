@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.awards.queries import programmes_for
+from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.orgs.models import UnionAncestor
@@ -97,6 +97,7 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if manages
         else Studio.objects.none()
     )
+    subsidy, funds = alliance_subsidy(alliance), list(activity_funds(alliance))
     own_acting = acting_studios(scope).filter(pk__in=[m.studio_id for m in current if m.studio_id])
     context = {
         "alliance": alliance,
@@ -108,8 +109,12 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": alliance.problems.select_related("studio").order_by("-posted_at")[:20],
         "projects": alliance.projects.select_related("studio").prefetch_related("participants").order_by("-started_on"),
         "totals": alliance_totals(alliance),
-        "subsidy": alliance_subsidy(alliance),
-        "activity_funds": activity_funds(alliance),
+        "subsidy": subsidy,
+        "activity_funds": funds,
+        # link a ledger line only for those who may open it (one query for all of them)
+        "openable_lines": set(
+            lines_for(scope).filter(pk__in=[line.pk for line in [subsidy, *funds] if line]).values_list("pk", flat=True)
+        ),
         "fund_programmes": _fund_programmes(request, alliance) if manages else [],
         "this_year": timezone.localdate().year,
         "criteria": alliance.criteria.all(),
