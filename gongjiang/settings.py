@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gongjiang.awards",
     "gongjiang.colleges",
     "gongjiang.studios",
+    "gongjiang.stats",
     "gongjiang.imports",
     "gongjiang.api",
 ]
