@@ -194,6 +194,15 @@ PAGES = {
     "colleges:certificate_pdf": ("object", lambda o: {"code": o.harbin_completion_certificate.code}),
     "colleges:completion_grade": ("object", lambda o: {"pk": o.harbin_completion.pk}),
     "colleges:mine": ("own", lambda o: {}),
+    # statistics: each user opens their own union's cockpit; Harbin's figures are Harbin's objects
+    "stats:index": ("list", lambda o: {}),
+    "stats:definitions": ("list", lambda o: {}),
+    "stats:health": ("public", lambda o: {}),
+    "stats:cockpit": ("object", lambda o: {"union_id": o.harbin.pk}),
+    "stats:cockpit_json": ("object", lambda o: {"union_id": o.harbin.pk}),
+    "stats:rows": ("object", lambda o: {"union_id": o.harbin.pk, "code": "participant_times"}),
+    "stats:export": ("object", lambda o: {"union_id": o.harbin.pk, "panel": "headline"}),
+    "stats:upward": ("object", lambda o: {"union_id": o.harbin.pk}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),

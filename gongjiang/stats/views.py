@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from gongjiang.competitions.enums import State
@@ -53,10 +53,11 @@ def chosen_indicator(request: HttpRequest, param: str, default: str) -> Indicato
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """The cockpit of the highest union the user's statistics reach: a city admin starts at their city."""
     union = queries.root_union(request.scope)
     if union is None:
         raise Http404
-    return redirect("stats:cockpit", union_id=union.pk)
+    return cockpit(request, union.pk)
 
 
 def _change(current: int | None, previous: int | None) -> float | None:
