@@ -203,6 +203,8 @@ PAGES = {
     "stats:rows": ("object", lambda o: {"union_id": o.harbin.pk, "code": "participant_times"}),
     "stats:export": ("object", lambda o: {"union_id": o.harbin.pk, "panel": "headline"}),
     "stats:upward": ("object", lambda o: {"union_id": o.harbin.pk}),
+    "stats:yearly_report": ("object", lambda o: {"union_id": o.harbin.pk}),
+    "stats:bulletin": ("object", lambda o: {"union_id": o.harbin.pk, "pk": o.harbin_bulletin.pk}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),
@@ -338,6 +340,9 @@ def leaky(contest, as_user, policy):
     _awards(org, harbin_result)
     _harbin_college(org)
     _harbin_studios(org)
+    from gongjiang.stats.models import Bulletin
+
+    org.harbin_bulletin = Bulletin.objects.create(union=org.harbin, month=dt.date(2026, 5, 1), html=org.daoli.name)
     return org
 
 

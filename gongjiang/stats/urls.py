@@ -12,4 +12,6 @@ urlpatterns = [
     path("u/<int:union_id>/rows/<slug:code>/", views.rows, name="rows"),
     path("u/<int:union_id>/export/<slug:panel>.xlsx", views.export_panel, name="export"),
     path("u/<int:union_id>/upward.xlsx", views.upward, name="upward"),
+    path("u/<int:union_id>/report.pdf", views.yearly_report, name="yearly_report"),
+    path("u/<int:union_id>/bulletins/<int:pk>/", views.bulletin, name="bulletin"),
 ]

@@ -20,7 +20,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.people.models import Honour
 
-from . import exports, queries, registry
+from . import exports, queries, registry, reports
 from .fill import freshness
 from .models import Bulletin
 from .tiles import TILES
@@ -44,11 +44,11 @@ def chosen_year(request: HttpRequest) -> int:
     return today.year
 
 
-def chosen_indicator(request: HttpRequest, param: str, default: str) -> Indicator:
-    found = registry.get(request.GET.get(param, "")) or registry.get(default)
-    if found is None:
-        raise Http404
-    return found
+def build_for(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
+    """The cockpit of ``union`` with the indicator the request chose for its map and ranking."""
+    chosen = request.GET.get("map", "")
+    code = chosen if registry.get(chosen) else "participant_times"
+    return build(union, year, rank=code, map_code=code)
 
 
 @login_required
@@ -66,7 +66,9 @@ def _change(current: int | None, previous: int | None) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
-def build(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
+def build(
+    union: Union, year: int, *, rank: str = "participant_times", map_code: str = "participant_times"
+) -> dict[str, Any]:
     """Everything the cockpit shows, read from the rollups (the page, the JSON and the exports share it)."""
     today = timezone.localdate()
     indicators = registry.indicators()
@@ -104,7 +106,7 @@ def build(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
         for ind in headline
         if not ind.stock
     ]
-    rank_ind = chosen_indicator(request, "rank", "participant_times")
+    rank_ind = registry.get(rank) or registry.indicators()[0]
     ranking = sorted(
         (
             {
@@ -116,7 +118,7 @@ def build(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
         ),
         key=lambda r: (-r["raw"], r["union"].name),
     )
-    map_ind = chosen_indicator(request, "map", "participant_times")
+    map_ind = registry.get(map_code) or registry.indicators()[0]
     tiles = []
     if union.kind == UnionKind.PROVINCE:
         by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
@@ -226,7 +228,7 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
 def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
-    data = build(request, union, year)
+    data = build_for(request, union, year)
     subtree = UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")
     honours = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:6]
     notices = Competition.objects.filter(organiser_id__in=subtree, state=State.NOTICE).order_by("-notice_ends_on")[:6]
@@ -251,7 +253,7 @@ def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
 def cockpit_json(request: HttpRequest, union_id: int) -> JsonResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
-    data = build(request, union, year)
+    data = build_for(request, union, year)
     fresh = freshness()
     return JsonResponse(
         {
@@ -321,7 +323,7 @@ def export_panel(request: HttpRequest, union_id: int, panel: str) -> HttpRespons
     exporter = exports.PANELS.get(panel)
     if exporter is None:
         raise Http404
-    data = build(request, union, year)
+    data = build_for(request, union, year)
     return exporter().response(exports.panel_rows(panel, data), "xlsx")
 
 
@@ -330,6 +332,30 @@ def upward(request: HttpRequest, union_id: int) -> HttpResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
     return exports.upward_report(union, year)
+
+
+@login_required
+def yearly_report(request: HttpRequest, union_id: int) -> HttpResponse:
+    """产改工作统计年报 of the union, as PDF."""
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    pdf = reports.yearly_pdf(build_for(request, union, year))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-{union.region_id}-{year}.pdf"'
+    return response
+
+
+@login_required
+def bulletin(request: HttpRequest, union_id: int, pk: int) -> HttpResponse:
+    union = cockpit_union(request, union_id)
+    found = Bulletin.objects.filter(union=union, pk=pk).select_related("union").first()
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "stats/bulletin_page.html",
+        {"nav": "stats", "bulletin": found, "breadcrumb": queries.breadcrumb(request.scope, union)},
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -157,3 +157,41 @@ def test_bad_year_falls_back_to_this_year(filled, as_user):
     assert response.context["year"] == timezone.localdate().year
     response = as_user(filled.users.prov).get("/stats/?year=1800")
     assert response.context["year"] == timezone.localdate().year
+
+
+def test_yearly_report_pdf_is_typeset_in_chinese_with_its_charts(filled, as_user):
+    from tests.conftest import pdf_text
+
+    year = timezone.localdate().year
+    response = as_user(filled.users.prov).get(f"/stats/u/{filled.province.pk}/report.pdf?year={year}")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert f"黑龙江省总工会产改工作统计年报（{year}年）" in text.replace("\n", "")
+    assert "参赛人次" in text
+    assert "哈尔滨市总工会" in text  # the ranking chart's labels, drawn as SVG text
+
+
+def test_monthly_bulletins_are_kept_and_listed(filled, as_user):
+    from django.core.management import call_command
+
+    from gongjiang.stats.models import Bulletin
+
+    call_command("make_bulletins", "--month", "2024-03", verbosity=0)
+    call_command("make_bulletins", "--month", "2024-03", verbosity=0)  # rewritten, not doubled
+    kept = Bulletin.objects.filter(month=dt.date(2024, 3, 1))
+    assert sorted(kept.values_list("union__name", flat=True)) == sorted(
+        ["黑龙江省总工会", "哈尔滨市总工会", "齐齐哈尔市总工会", "黑龙江省机械冶金建材工会"]
+    )
+    harbin = kept.get(union=filled.harbin)
+    march = Count.objects.filter(
+        indicator="participant_times", union=filled.harbin, grain="M", period=dt.date(2024, 3, 1), dimension=""
+    ).values_list("value", flat=True)
+    assert "2024-03" in harbin.html
+    assert f'<td class="text-end">{(list(march) or [0])[0]}</td>' in harbin.html
+    alice, bob = as_user(filled.users.alice), as_user(filled.users.bob)
+    page = alice.get("/stats/")
+    assert f"/stats/u/{filled.harbin.pk}/bulletins/{harbin.pk}/" in page.content.decode()
+    assert alice.get(f"/stats/u/{filled.harbin.pk}/bulletins/{harbin.pk}/").status_code == 200
+    # Bob cannot read Harbin's bulletin, not even through his own union's address
+    assert bob.get(f"/stats/u/{filled.qiqihar.pk}/bulletins/{harbin.pk}/").status_code == 404
+    assert bob.get(f"/stats/u/{filled.harbin.pk}/bulletins/{harbin.pk}/").status_code == 404
