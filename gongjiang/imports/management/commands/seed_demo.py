@@ -31,6 +31,7 @@ from gongjiang.people import services as people_services
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
 from gongjiang.policy import seed as policy_seed
+from gongjiang.stats import demo as stats_demo
 from gongjiang.studios import demo as studio_demo
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
@@ -170,6 +171,7 @@ class Command(BaseCommand):
             reviewers=list(User.objects.filter(username__in=["caipan", "caipan2", "caipan3"])),
         )
         colleges_demo.build(admin)
+        stats_demo.build(admin)  # five years of history, then the rollups filled
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
