@@ -17,7 +17,7 @@ from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.models import Region, Union, UnionAncestor
 from gongjiang.people.models import Honour
 
 from . import exports, queries, registry, reports
@@ -122,6 +122,7 @@ def build(
     tiles = []
     if union.kind == UnionKind.PROVINCE:
         by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
+        region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
         top = max((value(map_ind, k.pk, year) or 0 for k in by_code.values()), default=0)
         for code, (row, col) in TILES.items():
             city = by_code.get(code)
@@ -133,7 +134,7 @@ def build(
                     "row": row,
                     "col": col,
                     "union": city,
-                    "name": city.region.name if city else code,
+                    "name": region_names.get(code, code),
                     "value": queries.display(map_ind, raw),
                     "raw": raw,
                     "bucket": bucket,
@@ -163,6 +164,21 @@ def build(
                     "on_track": actual >= target.value * share,
                 }
             )
+    target_summary = []
+    for ind in indicators:
+        rows = [t for t in targets if t["indicator"].code == ind.code]
+        if not rows:
+            continue
+        own = next((t for t in rows if t["union"].pk == union.pk), None)
+        below = [t for t in rows if t["union"].pk != union.pk]
+        target_summary.append(
+            {
+                "indicator": ind,
+                "own": own,
+                "children": len(below),
+                "on_track": sum(1 for t in below if t["on_track"]),
+            }
+        )
     structure = []
     for code, dimension, limit in (
         ("competitions_held", "tier", 10),
@@ -199,6 +215,7 @@ def build(
         "map_indicator": map_ind,
         "tiles": tiles,
         "targets": targets,
+        "target_summary": target_summary,
         "structure": structure,
         "children": kids,
     }
@@ -206,8 +223,9 @@ def build(
 
 def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     """What the charts draw, as plain JSON (no model objects)."""
+    chosen = next((t for t in data["trend"] if t["code"] == data["map_indicator"].code), None)
     return {
-        "trend": data["trend"],
+        "trend": [chosen] if chosen else data["trend"][:1],
         "ranking": {
             "name": str(data["rank_indicator"].name),
             "labels": [r["union"].name for r in data["ranking"]],

@@ -30,6 +30,7 @@
       document.querySelectorAll("[data-chart]").forEach(function (el) {
         var kind = el.getAttribute("data-chart");
         if (kind === "ranking") {
+          el.style.height = Math.max(320, data.ranking.labels.length * 22 + 40) + "px";
           charts.push(bar(el, data.ranking.labels, data.ranking.values, true));
         } else if (kind === "structure") {
           var s = data.structure[Number(el.getAttribute("data-index"))];
@@ -41,20 +42,8 @@
           });
           charts.push(pie);
         } else if (kind === "trend") {
-          var chart = echarts.init(el);
-          chart.setOption({
-            animation: false,
-            legend: { type: "scroll", top: 0 },
-            tooltip: { trigger: "axis" },
-            grid: { left: 60, right: 60, top: 40, bottom: 30 },
-            xAxis: { type: "category", data: data.trend.length ? data.trend[0].years.map(String) : [] },
-            yAxis: [{ type: "value" }, { type: "value" }],
-            series: data.trend.map(function (t) {
-              var money = t.values.some(function (v) { return v > 1e6; });
-              return { name: t.name, type: "line", yAxisIndex: money ? 1 : 0, data: t.values };
-            }),
-          });
-          charts.push(chart);
+          var t = data.trend[0];
+          if (t) charts.push(bar(el, t.years.map(String), t.values, false));
         }
       });
       window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
