@@ -84,7 +84,7 @@ PAGES = {
     "competitions:certificate_revoke": ("object", lambda o: {"pk": o.harbin_certificate.pk}),
     "competitions:certificate_pdf": ("object", lambda o: {"code": o.harbin_certificate.code}),
     "competitions:mine": ("own", lambda o: {}),
-    "competitions:figures": ("list", lambda o: {}),
+    "competitions:figures": ("public", lambda o: {}),  # a redirect to stats:figures, which is covered
     # Studios. An alliance page shows its member studios' names and employers to everyone who may see
     # the alliance (its lead union's subtree, and the unions and leads of every member studio): that is
     # what membership means (成果社会化共享), and so do its joint projects, its board and the matcher's
@@ -198,6 +198,7 @@ PAGES = {
     "stats:index": ("list", lambda o: {}),
     "stats:definitions": ("list", lambda o: {}),
     "stats:health": ("public", lambda o: {}),
+    "stats:figures": ("list", lambda o: {}),
     "stats:cockpit": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:cockpit_json": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:rows": ("object", lambda o: {"union_id": o.harbin.pk, "code": "participant_times"}),

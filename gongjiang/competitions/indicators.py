@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.indicators import Dimension, Indicator
+from gongjiang.orgs.models import Region, Union
 from gongjiang.people.models import Occupation
 
 from .enums import EntryState, Kind, State, Tier
@@ -19,6 +20,16 @@ def _choices(choices):  # type: ignore[no-untyped-def]
 def _occupations(keys: list[str]) -> dict[str, str]:
     names = dict(Occupation.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()]).values_list("pk", "name"))
     return {k: names.get(int(k), k) if k.isdigit() else k for k in keys}
+
+
+def _unions(keys: list[str]) -> dict[str, str]:
+    names = dict(Union.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()]).values_list("pk", "name"))
+    return {k: names.get(int(k), k) if k.isdigit() else "—" for k in keys}
+
+
+def _regions(keys: list[str]) -> dict[str, str]:
+    names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    return {k: names.get(k, k or "—") for k in keys}
 
 
 def _final_competitions():  # type: ignore[no-untyped-def]
@@ -40,6 +51,9 @@ def _worker_url(pk: int) -> str:
 _ENTRY_DIMENSIONS = (
     Dimension("tier", _("tier"), "event__competition__tier", _choices(Tier.choices)),
     Dimension("occupation", _("occupation"), "event__occupation_id", _occupations),
+    # the entrant's enterprise union's industrial union ("" when it has none) and prefecture
+    Dimension("industry", _("industrial union"), "union__industry_parent_id", _unions),
+    Dimension("prefecture", _("city"), "union__region__parent_id", _regions),
 )
 
 INDICATORS = [

@@ -147,7 +147,7 @@ def rows_behind(indicator: Indicator, union: Union, year: int | None, dimension:
         dim = next((d for d in indicator.dimensions if d.name == dimension), None)
         if dim is None:
             return qs.none()
-        qs = qs.filter(**{dim.path: key})
+        qs = qs.filter(**({f"{dim.path}__isnull": True} if key == "" else {dim.path: key}))
     return qs
 
 

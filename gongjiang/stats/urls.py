@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("definitions/", views.definitions, name="definitions"),
     path("health/", views.health, name="health"),
+    path("figures/", views.figures, name="figures"),
     path("u/<int:union_id>/", views.cockpit, name="cockpit"),
     path("u/<int:union_id>/data.json", views.cockpit_json, name="cockpit_json"),
     path("u/<int:union_id>/rows/<slug:code>/", views.rows, name="rows"),

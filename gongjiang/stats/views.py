@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from gongjiang.orgs.models import Region, Union, UnionAncestor
 from gongjiang.people.models import Honour
 
 from . import exports, queries, registry, reports
+from .figures import participant_times as participant_figures
 from .fill import freshness
 from .models import Bulletin
 from .tiles import TILES
@@ -374,6 +376,21 @@ def bulletin(request: HttpRequest, union_id: int, pk: int) -> HttpResponse:
         "stats/bulletin_page.html",
         {"nav": "stats", "bulletin": found, "breadcrumb": queries.breadcrumb(request.scope, union)},
     )
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """Participant-times in final competitions, for the user's own workers, by each dimension (from the rollups)."""
+    from gongjiang.competitions.exports import DIMENSION_LABELS, FiguresExporter
+
+    if not request.scope.has(queries.CAPABILITY):
+        raise PermissionDenied
+    tables = [(d, participant_figures(request.scope, d)) for d in ("region", "industry", "tier", "occupation", "year")]
+    if fmt := request.GET.get("fmt"):
+        rows = [(str(DIMENSION_LABELS[d]), label, n) for d, table in tables for label, n in table]
+        return FiguresExporter().response(rows, fmt)
+    labelled = [(DIMENSION_LABELS[d], table, sum(n for _label, n in table)) for d, table in tables]
+    return render(request, "stats/figures.html", {"tables": labelled, "nav": "stats", "fresh": freshness()})
 
 
 def health(request: HttpRequest) -> JsonResponse:

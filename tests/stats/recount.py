@@ -48,7 +48,7 @@ def expected(indicator: Indicator, today: dt.date) -> dict[tuple, int]:
         for grain, period in (("Y", dt.date(day.year, 1, 1)), ("M", dt.date(day.year, day.month, 1))):
             for (name, _path), key in zip(dims, [None, *keys], strict=True):
                 for a in tree[union_id]:
-                    buckets[(a, grain, period, name, "" if name == "" else str(key))].append(subject)
+                    buckets[(a, grain, period, name, "" if name == "" or key is None else str(key))].append(subject)
     out = {}
     for k, subjects in buckets.items():
         if indicator.measure == "distinct":

@@ -195,3 +195,18 @@ def test_monthly_bulletins_are_kept_and_listed(filled, as_user):
     # Bob cannot read Harbin's bulletin, not even through his own union's address
     assert bob.get(f"/stats/u/{filled.qiqihar.pk}/bulletins/{harbin.pk}/").status_code == 404
     assert bob.get(f"/stats/u/{filled.harbin.pk}/bulletins/{harbin.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob", "industry", "staff"])
+def test_participant_figures_from_rollups_equal_the_raw_count(filled, as_user, who):
+    from gongjiang.competitions import figures as raw
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.stats import figures as rolled
+
+    scope = Scope(getattr(filled.users, who))
+    for dimension in raw.DIMENSIONS:
+        assert sorted(rolled.participant_times(scope, dimension)) == sorted(raw.participant_times(scope, dimension)), (
+            dimension
+        )
+    page = as_user(getattr(filled.users, who)).get("/competitions/figures/?fmt=csv", follow=True)
+    assert page.status_code == 200
