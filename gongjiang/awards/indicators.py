@@ -45,20 +45,25 @@ def _rewarded_lines():  # type: ignore[no-untyped-def]
     )
 
 
-def _honour_quota(union_id: int, year: int) -> Target | None:
+def _honour_quotas(union_ids: list[int], year: int) -> dict[int, Target]:
     """The quotas of the year's honour cycles: the whole quota at the province, the allocation elsewhere."""
-    union = Union.objects.filter(pk=union_id).only("parent_id").first()
-    if union is None:
-        return None
-    cycles = HonourCycle.objects.filter(year=year).select_related("rule__document")
-    if union.parent_id is None:
-        total = cycles.aggregate(n=Sum("quota"))["n"]
-    else:
-        total = Allocation.objects.filter(cycle__in=cycles, union_id=union_id).aggregate(n=Sum("quota"))["n"]
-    if not total:
-        return None
-    documents = sorted({c.rule.document.doc_no for c in cycles})
-    return Target(value=total, document="、".join(documents))
+    cycles = list(HonourCycle.objects.filter(year=year).select_related("rule__document"))
+    if not cycles:
+        return {}
+    document = "、".join(sorted({c.rule.document.doc_no for c in cycles}))
+    found: dict[int, Target] = {}
+    total = sum(c.quota for c in cycles)
+    for root in Union.objects.filter(pk__in=union_ids, parent__isnull=True).values_list("pk", flat=True):
+        found[root] = Target(value=total, document=document)
+    allocated = (
+        Allocation.objects.filter(cycle__in=cycles, union_id__in=union_ids)
+        .values_list("union_id")
+        .annotate(n=Sum("quota"))
+    )
+    for union_id, n in allocated:
+        if n:
+            found[union_id] = Target(value=n, document=document)
+    return found
 
 
 _PROGRAMME = Dimension("programme", _("programme"), "programme_id", _programmes)
@@ -117,7 +122,7 @@ INDICATORS = [
         label="worker__name",
         link_path="worker_id",
         link=_worker_url,
-        target=_honour_quota,
+        target=_honour_quotas,
         order=70,
     ),
 ]

@@ -11,15 +11,21 @@ from .enums import EnrolmentStatus
 from .models import Cohort, College, Completion, Enrolment
 
 
-def _class_plan(union_id: int, year: int) -> Target | None:
-    """Classes the colleges run by the union's subtree planned for the year."""
-    colleges = College.objects.filter(
-        plan_year=year, union_id__in=UnionAncestor.objects.filter(ancestor_id=union_id).values("descendant_id")
+def _class_plans(union_ids: list[int], year: int) -> dict[int, Target]:
+    """Classes the colleges run by each union's subtree planned for the year."""
+    plans = dict(
+        College.objects.filter(plan_year=year, plan_classes__gt=0)
+        .values_list("union_id")
+        .annotate(n=Sum("plan_classes"))
     )
-    total = colleges.aggregate(n=Sum("plan_classes"))["n"]
-    if not total:
-        return None
-    return Target(value=total, document=str(_("college yearly plans")))
+    if not plans:
+        return {}
+    totals: dict[int, int] = {}
+    links = UnionAncestor.objects.filter(descendant_id__in=list(plans), ancestor_id__in=union_ids)
+    for descendant, ancestor in links.values_list("descendant_id", "ancestor_id"):
+        totals[ancestor] = totals.get(ancestor, 0) + plans[descendant]
+    document = str(_("college yearly plans"))
+    return {u: Target(value=n, document=document) for u, n in totals.items()}
 
 
 def _cohort_url(pk: int) -> str:
@@ -58,7 +64,7 @@ INDICATORS = [
         date="starts_on",
         label="name",
         link=_cohort_url,
-        target=_class_plan,
+        target=_class_plans,
         order=101,
     ),
     Indicator(

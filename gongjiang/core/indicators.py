@@ -48,8 +48,8 @@ class Indicator:
     the day it counts on (``None`` for a stock, counted as it stands on the day of the fill).
     ``measure``: ``count`` rows, ``distinct`` values of ``subject`` (people counted once per
     union and period, so never summed up the tree), or ``sum`` of ``subject`` (money in fen,
-    shown divided by ``scale``). ``target(union_id, year)`` returns the policy target, if any,
-    as a :class:`Target` citing its document.
+    shown divided by ``scale``). ``target(union_ids, year)`` returns the policy targets of those
+    unions that have one, as :class:`Target` rows citing their documents.
     """
 
     code: str
@@ -66,7 +66,7 @@ class Indicator:
     label: str = "pk"  # path shown for each row on the rows page
     link_path: str = "pk"  # the id the detail URL takes
     link: Callable[[int], str] | None = None  # detail URL of a row (or of the subject, for distinct)
-    target: Callable[[int, int], Target | None] | None = None
+    target: Callable[[list[int], int], dict[int, Target]] | None = None
     headline: bool = True
     order: int = 100
     extra: dict[str, Any] = field(default_factory=dict)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count as DbCount
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
@@ -79,12 +79,17 @@ def year_values(codes: list[str], union_ids: list[int], years: list[int]) -> dic
     return {(code, union_id, period.year): value for code, union_id, period, value in rows}
 
 
-def cumulative(code: str, union_id: int, year: int) -> int:
-    """Every year up to ``year`` added (for an additive indicator)."""
-    rows = Count.objects.filter(
-        indicator=code, union_id=union_id, grain=Grain.YEAR, dimension="", period__lte=date(year, 1, 1)
-    ).values_list("value", flat=True)
-    return sum(rows)
+def cumulatives(code: str, union_ids: list[int], year: int) -> dict[int, int]:
+    """Every year up to ``year`` added, per union, in one query."""
+    rows = (
+        Count.objects.filter(
+            indicator=code, union_id__in=union_ids, grain=Grain.YEAR, dimension="", period__lte=date(year, 1, 1)
+        )
+        .values_list("union_id")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def monthly(code: str, union_id: int, year: int) -> list[int]:

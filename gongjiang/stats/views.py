@@ -68,6 +68,66 @@ def _change(current: int | None, previous: int | None) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
+def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
+    """The province's schematic map: one tile per prefecture, coloured by the chosen indicator."""
+    tiles: list[dict[str, Any]] = []
+    if union.kind == UnionKind.PROVINCE:
+        by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
+        region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
+        top = max((value(map_ind, k.pk, year) or 0 for k in by_code.values()), default=0)
+        for code, (row, col) in TILES.items():
+            city = by_code.get(code)
+            raw = (value(map_ind, city.pk, year) or 0) if city else None
+            bucket = 0 if not raw or not top else max(1, math.ceil(raw * (BUCKETS - 1) / top))
+            tiles.append(
+                {
+                    "code": code,
+                    "row": row,
+                    "col": col,
+                    "union": city,
+                    "name": region_names.get(code, code),
+                    "value": queries.display(map_ind, raw),
+                    "raw": raw,
+                    "bucket": bucket,
+                }
+            )
+    return tiles
+
+
+def _targets(
+    indicators: list[Indicator], union: Union, kids: list[Union], *, year: int, today: date, value: Any
+) -> list[dict[str, Any]]:
+    """Each target set for the union or a union below it, against the actual figure."""
+    targets: list[dict[str, Any]] = []
+    share = (
+        1.0 if year < today.year else (today - date(year, 1, 1)).days / (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    )
+    everyone = [union, *kids]
+    for ind in indicators:
+        if ind.target is None:
+            continue
+        found = ind.target([u.pk for u in everyone], year)
+        if not found:
+            continue
+        running = queries.cumulatives(ind.code, list(found), year) if any(t.cumulative for t in found.values()) else {}
+        for u in everyone:
+            target = found.get(u.pk)
+            if target is None:
+                continue
+            actual = running.get(u.pk, 0) if target.cumulative else (value(ind, u.pk, year) or 0)
+            targets.append(
+                {
+                    "indicator": ind,
+                    "union": u,
+                    "target": target,
+                    "actual": actual,
+                    "percent": round(actual * 100 / target.value) if target.value else None,
+                    "on_track": actual >= target.value * share,
+                }
+            )
+    return targets
+
+
 def build(
     union: Union, year: int, *, rank: str = "participant_times", map_code: str = "participant_times"
 ) -> dict[str, Any]:
@@ -121,51 +181,8 @@ def build(
         key=lambda r: (-r["raw"], r["union"].name),
     )
     map_ind = registry.get(map_code) or registry.indicators()[0]
-    tiles = []
-    if union.kind == UnionKind.PROVINCE:
-        by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
-        region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
-        top = max((value(map_ind, k.pk, year) or 0 for k in by_code.values()), default=0)
-        for code, (row, col) in TILES.items():
-            city = by_code.get(code)
-            raw = (value(map_ind, city.pk, year) or 0) if city else None
-            bucket = 0 if not raw or not top else max(1, math.ceil(raw * (BUCKETS - 1) / top))
-            tiles.append(
-                {
-                    "code": code,
-                    "row": row,
-                    "col": col,
-                    "union": city,
-                    "name": region_names.get(code, code),
-                    "value": queries.display(map_ind, raw),
-                    "raw": raw,
-                    "bucket": bucket,
-                }
-            )
-    targets = []
-    for ind in indicators:
-        if ind.target is None:
-            continue
-        for u in [union, *kids]:
-            target = ind.target(u.pk, year)
-            if target is None:
-                continue
-            actual = queries.cumulative(ind.code, u.pk, year) if target.cumulative else (value(ind, u.pk, year) or 0)
-            share = (
-                1.0
-                if year < today.year
-                else (today - date(year, 1, 1)).days / ((date(year + 1, 1, 1) - date(year, 1, 1)).days)
-            )
-            targets.append(
-                {
-                    "indicator": ind,
-                    "union": u,
-                    "target": target,
-                    "actual": actual,
-                    "percent": round(actual * 100 / target.value) if target.value else None,
-                    "on_track": actual >= target.value * share,
-                }
-            )
+    tiles = _tiles(union, kids, map_ind, year, value)
+    targets = _targets(indicators, union, kids, year=year, today=today, value=value)
     target_summary = []
     for ind in indicators:
         rows = [t for t in targets if t["indicator"].code == ind.code]

@@ -15,17 +15,19 @@ def _levels(keys: list[str]) -> dict[str, str]:
     return {k: str(labels.get(k, k)) for k in keys}
 
 
-def _alliance_target(union_id: int, year: int) -> Target | None:
-    """The union's alliance target for the year: the cumulative one if set, else the year's own."""
-    target = (
-        AllianceTarget.objects.filter(union_id=union_id, year=year).order_by("-cumulative").first()
-        or AllianceTarget.objects.filter(union_id=union_id, year__gt=year, cumulative=True).order_by("year").first()
-    )
-    if target is None:
-        return None
-    if target.year != year:
-        return Target(value=target.alliances, document=f"{target.document}（{target.year}）", cumulative=True)
-    return Target(value=target.alliances, document=target.document, cumulative=target.cumulative)
+def _alliance_targets(union_ids: list[int], year: int) -> dict[int, Target]:
+    """Each union's alliance target for the year: a cumulative one if set (this year's, else the next
+    cumulative target's), else the year's own."""
+    found: dict[int, Target] = {}
+    rows = AllianceTarget.objects.filter(union_id__in=union_ids, year__gte=year).order_by("year", "-cumulative")
+    for t in rows:
+        if t.union_id in found or (t.year != year and not t.cumulative):
+            continue
+        if t.year != year:
+            found[t.union_id] = Target(value=t.alliances, document=f"{t.document}（{t.year}）", cumulative=True)
+        else:
+            found[t.union_id] = Target(value=t.alliances, document=t.document, cumulative=t.cumulative)
+    return found
 
 
 _LEVEL = Dimension("level", _("level"), "level", _levels)
@@ -61,7 +63,7 @@ INDICATORS = [
         dimensions=(_LEVEL,),
         label="name",
         link=lambda pk: reverse("studios:alliance_detail", args=[pk]),
-        target=_alliance_target,
+        target=_alliance_targets,
         order=95,
     ),
     Indicator(
