@@ -123,7 +123,7 @@ def _inner_sql(indicator: Indicator, grain: str, dimension: str, since: date, to
         period = _period(_date_expr(indicator, qs.model), grain)
     if indicator.union is None:
         roots = province_ids()
-        union: models.Expression = Value(roots[0] if roots else 0, output_field=models.IntegerField())
+        union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
     else:
         union = F(indicator.union)
     if dimension:
@@ -132,7 +132,7 @@ def _inner_sql(indicator: Indicator, grain: str, dimension: str, since: date, to
     else:
         key = Value("", output_field=models.CharField())
     if indicator.measure == "sum":
-        subject: models.Expression = ExpressionWrapper(
+        subject: models.Expression | F = ExpressionWrapper(
             Round(F(indicator.subject) * 100 if indicator.scale == 100 else F(indicator.subject)),
             output_field=BigIntegerField(),
         )

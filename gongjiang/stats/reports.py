@@ -59,7 +59,7 @@ def bulletin_rows(union: Union, month: date) -> list[dict[str, Any]]:
         (c.indicator, c.period): c.value
         for c in Count.objects.filter(union=union, grain=Grain.MONTH, dimension="", period__in=[month, last_year])
     }
-    to_date = {}
+    to_date: dict[str, int] = {}
     for c in Count.objects.filter(
         union=union, grain=Grain.MONTH, dimension="", period__gte=date(month.year, 1, 1), period__lte=month
     ):
