@@ -49,6 +49,12 @@ def default_since(today: date) -> date:
     return date(today.year - 1, 1, 1)
 
 
+def recent_since(today: date) -> date:
+    """For a frequent run: the first of last month (additive figures rewrite from there, people
+    counted once rewrite their year); the nightly default run catches older corrections."""
+    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+
+
 def tree_fingerprint() -> str:
     """A digest of the closure table, cheap to compute inside the database."""
     table = UnionAncestor._meta.db_table
@@ -190,7 +196,9 @@ def _delete(indicator: Indicator, since: date, today: date) -> None:
             | models.Q(grain=Grain.MONTH, period=date(today.year, today.month, 1))
         ).delete()
     else:
-        rows.filter(period__gte=since).delete()
+        rows.filter(
+            models.Q(grain=Grain.MONTH, period__gte=since) | models.Q(grain=Grain.YEAR, period__gte=year_start(since))
+        ).delete()
 
 
 # A test hook: called between the delete and the inserts of each indicator's rewrite.
@@ -198,6 +206,11 @@ _between: Callable[[Indicator], None] | None = None
 
 
 def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str) -> None:
+    """Rewrite the indicator's periods from ``since`` on, in one transaction.
+
+    An additive indicator rewrites its month rows from ``since``'s month and sums its year rows
+    from the month rows; a distinct-person one (or a stock) is counted anew from the year start.
+    """
     state, _created = FillState.objects.get_or_create(
         indicator=indicator.code, defaults={"state": FillState.DONE, "since": since, "tree": ""}
     )
@@ -205,7 +218,8 @@ def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str)
         since = min(since, state.since)  # the crashed fill's periods are rewritten again
     if state.tree != tree:
         since = EPOCH  # the tree changed: every period is attributed anew
-    since = year_start(since)
+    monthly = indicator.additive and not indicator.stock
+    since = date(since.year, since.month, 1) if monthly else year_start(since)
     state.state, state.since = FillState.STARTED, since
     state.save(update_fields=["state", "since", "last_modified"])
     with transaction.atomic():
@@ -214,8 +228,8 @@ def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str)
             _between(indicator)
         for dimension in ("", *(d.name for d in indicator.dimensions)):
             _insert(indicator, Grain.MONTH, dimension, since, today)
-            if indicator.additive and not indicator.stock:
-                _years_from_months(indicator, dimension, since)
+            if monthly:
+                _years_from_months(indicator, dimension, year_start(since))
             else:  # distinct people (and stocks) are counted anew for the year
                 _insert(indicator, Grain.YEAR, dimension, since, today)
         state.state, state.tree, state.done_at = FillState.DONE, tree, timezone.now()
@@ -241,7 +255,7 @@ def update_stats(
 ) -> list[str]:
     """Fill every indicator (or those named) from ``since``; returns the codes filled."""
     today = today or timezone.localdate()
-    since = year_start(since or default_since(today))
+    since = since or default_since(today)
     wanted = set(codes) if codes else None
     lock = acquire_lock()
     try:

@@ -169,3 +169,50 @@ def test_reconciliation_property(org, policy, seed, size, crash_at):
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_a_recent_fill_rewrites_months_and_reconciles(world):
+    """The frequent run rewrites additive figures from last month and people counted once from the
+    year start; with this month's new rows it equals a full recount, and older rows are untouched."""
+    from django.utils import timezone
+
+    from gongjiang.competitions.models import Competition, Entry, Event
+
+    fill.update_stats(since=fill.EPOCH)
+    today = timezone.localdate()
+    older = sorted(
+        Count.objects.filter(grain="M", period__lt=fill.recent_since(today)).values_list(
+            "indicator", "union_id", "period", "dimension", "key", "value"
+        )
+    )
+    comp = Competition.objects.create(
+        name="本月竞赛",
+        tier="city",
+        kind="skills",
+        organiser=world.harbin,
+        registration_closes_on=today,
+        starts_on=today,
+        ends_on=today,
+        state="final",
+        region_code="230100",
+    )
+    event = Event.objects.create(competition=comp, name="赛项", occupation=world.lathe)
+    w = world.harbin_worker
+    Entry.objects.create(
+        event=event,
+        worker=w,
+        employer=w.employer,
+        union=w.union,
+        region_code=w.region_code,
+        registered_by=world.users.prov,
+    )
+    call_command("update_stats", "--recent", verbosity=0)
+    assert mismatches() == {}
+    assert (
+        sorted(
+            Count.objects.filter(grain="M", period__lt=fill.recent_since(today)).values_list(
+                "indicator", "union_id", "period", "dimension", "key", "value"
+            )
+        )
+        == older
+    )
