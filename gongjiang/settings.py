@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "gongjiang.awards",
     "gongjiang.colleges",
     "gongjiang.studios",
+    "gongjiang.stats",
     "gongjiang.portal",
     "gongjiang.api",
 ]
@@ -213,6 +214,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # Serve straight from the finders too, so runserver and tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
@@ -241,3 +243,10 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 FORM_RENDERER = "gongjiang.core.renderers.BootstrapRenderer"
+
+# Statistics: a fill older than this makes /stats/health/ answer 503. A deployer may register an
+# approved map (GeoJSON file of the 13 prefecture-level divisions, features keyed by GB/T 2260
+# code in ``properties.code``) with its map review number (审图号); otherwise the map is schematic.
+STATS_MAX_AGE_HOURS = int(env_str("STATS_MAX_AGE_HOURS", "26"))
+STATS_MAP_GEOJSON = env_str("STATS_MAP_GEOJSON", "")
+STATS_MAP_REVIEW_NO = env_str("STATS_MAP_REVIEW_NO", "")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("verify/<slug:code>/", portal_views.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),
     path("awards/", include("gongjiang.awards.urls")),
+    path("stats/", include("gongjiang.stats.urls")),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),

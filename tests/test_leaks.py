@@ -121,6 +121,9 @@ def leaky(contest, as_user, policy):
     _awards(org, harbin_result)
     _harbin_college(org)
     _harbin_studios(org)
+    from gongjiang.stats.models import Bulletin
+
+    org.harbin_bulletin = Bulletin.objects.create(union=org.harbin, month=dt.date(2026, 5, 1), html=org.daoli.name)
     return org
 
 

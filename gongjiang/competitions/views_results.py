@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,7 @@ from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_WORKERS
 
 from . import certificates, marking, results, scoring, services
 from .enums import EntryState, State
-from .exports import DIMENSION_LABELS, FiguresExporter, ResultSheetExporter
-from .figures import DIMENSIONS, participant_times
+from .exports import ResultSheetExporter
 from .forms import AspectForm, CriterionForm
 from .models import Aspect, Certificate, Competition, Mark, Objection, Result
 from .queries import (
@@ -352,12 +352,8 @@ def my_results(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figures_view(request: HttpRequest) -> HttpResponse:
-    """Participant-times in final competitions, for the user's own workers, by each dimension."""
+    """The participant-times figures moved to the statistics app, which reads them from its rollups."""
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    tables = [(dimension, participant_times(request.scope, dimension)) for dimension in DIMENSIONS]
-    if fmt := request.GET.get("fmt"):
-        rows = [(str(DIMENSION_LABELS[d]), label, n) for d, table in tables for label, n in table]
-        return FiguresExporter().response(rows, fmt)
-    labelled = [(DIMENSION_LABELS[d], table, sum(n for _label, n in table)) for d, table in tables]
-    return render(request, "competitions/figures.html", {"tables": labelled, "nav": "figures"})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("stats:figures") + (f"?{query}" if query else ""))

@@ -75,6 +75,7 @@ def test_main_pages_render_for_role(org, open_tab, username):
             ("Judges", accounts),  # the admins who organise competitions keep judge pools
             ("Studios", workers),  # the unions that see workers see their studios and alliances
             ("Rewards", workers),  # every role that sees workers sees the awards about them
+            ("Statistics", workers),  # and the statistics of its union (issue 14)
             ("Employers", employers),
             ("Unions", unions),
             ("Imports", workers),

@@ -1,0 +1,255 @@
+"""Statistics benchmark: the cockpit's server time, a one-day fill and a full backfill.
+
+    .venv/bin/python bench/stats_cockpit.py [--workers 3000] [--entries 30000] [--requests 30]
+                                             [--database-url URL] [--json]
+
+Builds a fresh database (SQLite under var/bench/, or drops and recreates the PostgreSQL
+database in --database-url) with the demo province, then writes synthetic history over five
+years straight into the tables (bulk inserts, not the services): ``--workers`` workers spread
+over the demo's enterprises, finished competitions organised by cities, counties and
+enterprises, ``--entries`` participations. Then it measures:
+
+- the full backfill (``update_stats --full``): wall time and the process's peak RSS;
+- a one-day fill: a day's worth of new participations, then ``update_stats --recent`` (sums
+  rewritten from last month, people counted once from the year start) and the nightly
+  ``update_stats`` (the current and the previous year);
+- the cockpit: ``--requests`` GETs each of the province's cockpit, a city's and its JSON,
+  server time through Django's test client (no network), p50 and p95.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from fresh import fresh_database  # bench/fresh.py, beside this script
+
+
+class PeakRss:
+    """Samples this process's resident memory every 20 ms while in use."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+
+    @staticmethod
+    def rss() -> int:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.rss())
+            time.sleep(0.02)
+
+    def __enter__(self) -> "PeakRss":
+        self.peak = self.rss()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=3000)
+    parser.add_argument("--entries", type=int, default=30000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    fresh_database(args.database_url, "stats.sqlite3")
+    from django.db import connection
+
+    rng = random.Random(14)
+    started = time.perf_counter()
+    made = generate(rng, args.workers, args.entries)
+    setup = time.perf_counter() - started
+    result: dict[str, object] = {
+        "database": f"{connection.vendor} ({connection.settings_dict['NAME']})",
+        "setup_s": round(setup, 1),
+        **made,
+    }
+    result.update(measure_fills(rng))
+    result.update(measure_cockpit(args.requests))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key:<28} {value}")
+
+
+def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gongjiang.competitions.models import Competition, Entry, Event
+    from gongjiang.orgs.enums import UnionKind
+    from gongjiang.orgs.models import Employer, Union
+    from gongjiang.people.models import Occupation, Worker
+
+    admin = get_user_model().objects.get(username="sheng")
+    employers = list(Employer.objects.select_related("union"))
+    occupations = list(Occupation.objects.all()[:12])
+    with transaction.atomic():
+        Worker.objects.bulk_create(
+            [
+                Worker(
+                    name=f"职工{n}",
+                    id_number_enc="-",
+                    id_number_hash=f"bench-{n}",
+                    id_number_masked="230102********0000",
+                    id_last4="0000",
+                    sex="M",
+                    birth_date=dt.date(1980, 1, 1),
+                    employer=(e := employers[n % len(employers)]),
+                    union=e.union,
+                    region_code=e.region_id,
+                    top_grade=rng.choice([None, 2, 3, 4, 5]),
+                )
+                for n in range(n_workers)
+            ],
+            batch_size=5000,
+        )
+    workers = list(Worker.objects.values_list("pk", "employer_id", "union_id", "region_code"))
+    by_prefix: dict[str, list[tuple[int, int, int, str]]] = {}
+    for w in workers:
+        by_prefix.setdefault(w[3][:4], []).append(w)
+    organisers = list(Union.objects.filter(kind__in=[UnionKind.CITY, UnionKind.COUNTY, UnionKind.GRASSROOTS]))
+    today = timezone.localdate()
+    per_event = 60
+    n_competitions = max(1, n_entries // per_event)
+    entries = 0
+    with transaction.atomic():
+        for c in range(n_competitions):
+            organiser = rng.choice(organisers)
+            pool = by_prefix.get(organiser.region_id[:4]) or workers
+            starts = today - dt.timedelta(days=rng.randint(1, 5 * 365))
+            comp = Competition.objects.create(
+                name=f"竞赛{c}",
+                tier="city",
+                kind="skills",
+                organiser=organiser,
+                registration_closes_on=starts,
+                starts_on=starts,
+                ends_on=starts,
+                state="final",
+                finalised_on=starts,
+                region_code=organiser.region_id,
+            )
+            event = Event.objects.create(competition=comp, name="赛项", occupation=rng.choice(occupations))
+            chosen = rng.sample(pool, min(len(pool), per_event))
+            Entry.objects.bulk_create(
+                [
+                    Entry(
+                        event=event,
+                        worker_id=w[0],
+                        employer_id=w[1],
+                        union_id=w[2],
+                        region_code=w[3],
+                        registered_by=admin,
+                    )
+                    for w in chosen
+                ],
+                batch_size=5000,
+            )
+            entries += len(chosen)
+    return {"workers": len(workers), "competitions": n_competitions, "entries": entries}
+
+
+def measure_fills(rng: random.Random) -> dict[str, object]:
+    from django.utils import timezone
+
+    from gongjiang.competitions.models import Competition, Entry, Event
+    from gongjiang.orgs.models import Union
+    from gongjiang.people.models import Occupation, Worker
+    from gongjiang.stats import fill
+    from gongjiang.stats.models import Count
+
+    with PeakRss() as memory:
+        started = time.perf_counter()
+        fill.update_stats(since=fill.EPOCH)
+        backfill = time.perf_counter() - started
+    rows = Count.objects.count()
+    # one day's new participations (1/1800 of five years), then the periodic fill
+    today = timezone.localdate()
+    admin_id = Entry.objects.values_list("registered_by_id", flat=True).first()
+    organiser = Union.objects.filter(kind="city").first()
+    comp = Competition.objects.create(
+        name="今日竞赛",
+        tier="city",
+        kind="skills",
+        organiser=organiser,
+        registration_closes_on=today,
+        starts_on=today,
+        ends_on=today,
+        state="final",
+        finalised_on=today,
+        region_code=organiser.region_id,
+    )
+    event = Event.objects.create(competition=comp, name="赛项", occupation=Occupation.objects.first())
+    day = max(1, Entry.objects.count() // 1800)
+    for w in Worker.objects.values_list("pk", "employer_id", "union_id", "region_code")[:day]:
+        Entry.objects.create(
+            event=event, worker_id=w[0], employer_id=w[1], union_id=w[2], region_code=w[3], registered_by_id=admin_id
+        )
+    started = time.perf_counter()
+    fill.update_stats(since=fill.recent_since(today))  # the frequent run (update_stats --recent)
+    one_day_recent = time.perf_counter() - started
+    started = time.perf_counter()
+    fill.update_stats()  # the nightly run: this year and last
+    one_day = time.perf_counter() - started
+    return {
+        "backfill_s": round(backfill, 2),
+        "backfill_peak_rss_mb": round(memory.peak / 2**20),
+        "rollup_rows": rows,
+        "one_day_entries": day,
+        "one_day_fill_recent_s": round(one_day_recent, 2),
+        "one_day_fill_s": round(one_day, 2),
+    }
+
+
+def measure_cockpit(n: int) -> dict[str, object]:
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from gongjiang.core.models import User
+    from gongjiang.orgs.models import Union
+
+    client = Client()
+    client.force_login(User.objects.get(username="sheng"))
+    province = Union.objects.get(parent__isnull=True)
+    city = Union.objects.filter(kind="city").order_by("pk").first()
+    out: dict[str, object] = {}
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for label, url in (
+            ("cockpit_province", f"/stats/u/{province.pk}/"),
+            ("cockpit_city", f"/stats/u/{city.pk}/"),
+            ("cockpit_json", f"/stats/u/{province.pk}/data.json"),
+        ):
+            client.get(url)  # warm
+            times = []
+            for _ in range(n):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+            times.sort()
+            out[f"{label}_p50_ms"] = round(statistics.median(times), 1)
+            out[f"{label}_p95_ms"] = round(times[max(0, int(len(times) * 0.95) - 1)], 1)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Craftsman college figures for the statistics app (see ``core.indicators``)."""
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.core.indicators import Indicator, Target
+from gongjiang.orgs.models import UnionAncestor
+
+from .enums import EnrolmentStatus
+from .models import Cohort, College, Completion, Enrolment
+
+
+def _class_plans(union_ids: list[int], year: int) -> dict[int, Target]:
+    """Classes the colleges run by each union's subtree planned for the year."""
+    plans = dict(
+        College.objects.filter(plan_year=year, plan_classes__gt=0)
+        .values_list("union_id")
+        .annotate(n=Sum("plan_classes"))
+    )
+    if not plans:
+        return {}
+    totals: dict[int, int] = {}
+    links = UnionAncestor.objects.filter(descendant_id__in=list(plans), ancestor_id__in=union_ids)
+    for descendant, ancestor in links.values_list("descendant_id", "ancestor_id"):
+        totals[ancestor] = totals.get(ancestor, 0) + plans[descendant]
+    document = str(_("college yearly plans"))
+    return {u: Target(value=n, document=document) for u, n in totals.items()}
+
+
+def _cohort_url(pk: int) -> str:
+    return reverse("colleges:cohort", args=[pk])
+
+
+def _worker_url(pk: int) -> str:
+    return reverse("people:worker_detail", args=[pk])
+
+
+INDICATORS = [
+    Indicator(
+        code="colleges",
+        name=_("Craftsman colleges"),
+        definition=_(
+            "Colleges registered on the platform on the day of the fill, counted for the union that runs them."
+        ),
+        unit=_("colleges"),
+        rows=College.objects.all,
+        union="union_id",
+        date=None,
+        label="name",
+        link=lambda pk: reverse("colleges:detail", args=[pk]),
+        order=100,
+    ),
+    Indicator(
+        code="classes_held",
+        name=_("Training classes"),
+        definition=_(
+            "Training classes by the year they start, counted for the union that runs the college; the target "
+            "is the classes the colleges planned for that year."
+        ),
+        unit=_("classes"),
+        rows=Cohort.objects.all,
+        union="college__union_id",
+        date="starts_on",
+        label="name",
+        link=_cohort_url,
+        target=_class_plans,
+        order=101,
+    ),
+    Indicator(
+        code="trainees_enrolled",
+        name=_("Trainees enrolled"),
+        definition=_(
+            "Enrolments holding a place (enrolled, not waiting or withdrawn) in classes starting in the year, "
+            "counted for the trainee's enterprise union."
+        ),
+        unit=_("person-times"),
+        rows=lambda: Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED),
+        union="union_id",
+        date="cohort__starts_on",
+        label="worker__name",
+        link_path="worker_id",
+        link=_worker_url,
+        order=102,
+    ),
+    Indicator(
+        code="trainees_completed",
+        name=_("Trainees completed"),
+        definition=_("Completions recorded in the year, counted for the trainee's enterprise union at enrolment."),
+        unit=_("person-times"),
+        rows=Completion.objects.all,
+        union="enrolment__union_id",
+        date="completed_on",
+        label="worker__name",
+        link_path="worker_id",
+        link=_worker_url,
+        order=103,
+    ),
+]

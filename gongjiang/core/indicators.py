@@ -1,0 +1,81 @@
+"""The shape of a statistical indicator, declared by the app whose rows it counts.
+
+Each app lists its indicators in ``<app>/indicators.py`` as ``INDICATORS = [...]``; the
+``stats`` app collects them (``core.plugins.contributions("indicators", "INDICATORS")``),
+fills its rollups from them inside the database and links every figure back to the rows
+it counts. The kernel knows the shape only, never a domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+
+Measure = Literal["count", "distinct", "sum"]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A split of an indicator: ``path`` reaches the value from the counted row; ``labels``
+    turns the stored keys into what a reader sees."""
+
+    name: str
+    label: Promise | str
+    path: str
+    labels: Callable[[list[str]], dict[str, str]] = lambda keys: {k: k for k in keys}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target from policy data: the figure to reach, the document it comes from, and whether
+    it is counted up to the end of the year (cumulative) or within the year."""
+
+    value: int
+    document: str
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure, with its written definition (口径).
+
+    ``rows()`` returns every counted row, unscoped; ``union`` is the path to the union a row
+    belongs to (``None``: the province's own, e.g. policy documents); ``date`` the path to
+    the day it counts on (``None`` for a stock, counted as it stands on the day of the fill).
+    ``measure``: ``count`` rows, ``distinct`` values of ``subject`` (people counted once per
+    union and period, so never summed up the tree), or ``sum`` of ``subject`` (money in fen,
+    shown divided by ``scale``). ``target(union_ids, year)`` returns the policy targets of those
+    unions that have one, as :class:`Target` rows citing their documents.
+    """
+
+    code: str
+    name: Promise | str
+    definition: Promise | str
+    unit: Promise | str
+    rows: Callable[[], QuerySet[Any]]
+    union: str | None
+    date: str | None
+    measure: Measure = "count"
+    subject: str = "pk"
+    dimensions: tuple[Dimension, ...] = ()
+    scale: int = 1
+    label: str = "pk"  # path shown for each row on the rows page
+    link_path: str = "pk"  # the id the detail URL takes
+    link: Callable[[int], str] | None = None  # detail URL of a row (or of the subject, for distinct)
+    target: Callable[[list[int], int], dict[int, Target]] | None = None
+    headline: bool = True
+    order: int = 100
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def additive(self) -> bool:
+        """Whether a parent's figure is the sum of its children's (people counted once are not)."""
+        return self.measure != "distinct"
+
+    @property
+    def stock(self) -> bool:
+        return self.date is None

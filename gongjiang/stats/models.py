@@ -1,0 +1,93 @@
+"""Rollups: one count table for every indicator, union and period, and a fill state per indicator.
+
+Following Zulip's analytics (``analytics/models.py``): the counts are derived data, filled
+inside the database from the raw tables, and a :class:`FillState` per indicator says how far
+its fill got, so a crashed fill is undone and resumed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.orgs.models import Union
+
+
+class Grain(models.TextChoices):
+    YEAR = "Y", _("year")
+    MONTH = "M", _("month")
+
+
+class Count(models.Model):
+    """One figure: an indicator for one union (with its whole subtree), one period, and
+    optionally one value of one dimension (``dimension`` empty: the total)."""
+
+    indicator = models.CharField(max_length=40)
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()  # the first day of the year or month
+    dimension = models.CharField(max_length=20, default="", blank=True)
+    key = models.CharField(max_length=40, default="", blank=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "grain", "period", "union", "dimension", "key"], name="stats_count_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.union_id} {self.grain}{self.period} {self.dimension}={self.key}: {self.value}"
+
+
+class FillState(models.Model):
+    """How far one indicator's rollup is filled (Zulip's FillState).
+
+    A fill marks STARTED with the first period it rewrites before it touches the rows and
+    DONE after; a fill found STARTED crashed, and the next run rewrites from that period
+    again (the rewrite itself is one transaction, so nothing half-written survives).
+    ``tree`` fingerprints the union tree the rows were attributed through: when a union is
+    re-parented, the next fill rewrites the whole history.
+    """
+
+    STARTED = "started"
+    DONE = "done"
+
+    indicator = models.CharField(max_length=40, unique=True)
+    state = models.CharField(max_length=8, choices=[(STARTED, STARTED), (DONE, DONE)])
+    since = models.DateField()
+    tree = models.CharField(max_length=64, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.state} since {self.since}"
+
+
+class RunLock(models.Model):
+    """A row held while ``update_stats`` runs, so a second run refuses instead of racing."""
+
+    name = models.CharField(max_length=40, unique=True)
+    taken_at = models.DateTimeField()
+    pid = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} since {self.taken_at}"
+
+
+class Bulletin(models.Model):
+    """A monthly bulletin (月通报) of one union, kept as generated."""
+
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    html = models.TextField()
+    created_at = models.DateTimeField(_("generated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly bulletin")
+        verbose_name_plural = _("monthly bulletins")
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["union", "month"], name="stats_bulletin_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.month:%Y-%m}"

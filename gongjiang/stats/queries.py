@@ -1,0 +1,173 @@
+"""Reads for the cockpit: figures from the rollups, the rows behind a figure from the raw tables.
+
+Every function takes union ids the caller has already checked against the user's scope
+(``views.cockpit_union``); a figure of a union is its whole subtree's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count as DbCount
+from django.db.models import Q, QuerySet, Sum
+
+from gongjiang.core.indicators import Indicator
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.rules import VIEW_WORKERS
+from gongjiang.orgs.scope import Scope
+
+from .fill import province_ids, source
+from .models import Count, Grain
+
+CAPABILITY = VIEW_WORKERS
+
+
+def root_union(scope: Scope) -> Union | None:
+    """The highest union the user's statistics reach (the province for a province admin)."""
+    roots = scope.roots(CAPABILITY)
+    if not roots:
+        return None
+    depth = dict(
+        UnionAncestor.objects.filter(descendant_id__in=roots)
+        .values_list("descendant_id")
+        .annotate(n=DbCount("ancestor_id"))
+    )
+    best = min(roots, key=lambda u: (depth.get(u, 0), u))
+    return Union.objects.select_related("region").get(pk=best)
+
+
+def breadcrumb(scope: Scope, union: Union) -> list[Union]:
+    """The geographic ancestors the user may open, top first, ending with ``union``."""
+    chain = [union]
+    current = union
+    while current.parent_id is not None and scope.covers(CAPABILITY, current.parent_id):
+        current = Union.objects.get(pk=current.parent_id)
+        chain.append(current)
+    return list(reversed(chain))
+
+
+def children(union: Union) -> list[Union]:
+    """The unions one level down: geographic children and, for an industrial union, its members."""
+    return list(
+        Union.objects.filter(Q(parent=union) | Q(industry_parent=union))
+        .select_related("region")
+        .order_by("kind", "name")
+    )
+
+
+def display(indicator: Indicator, value: int | None) -> Decimal | int | None:
+    if value is None:
+        return None
+    if indicator.scale == 1:
+        return value
+    return (Decimal(value) / indicator.scale).quantize(Decimal("0.01"))
+
+
+def year_values(codes: list[str], union_ids: list[int], years: list[int]) -> dict[tuple[str, int, int], int]:
+    """Totals per (indicator, union, year) in one query."""
+    rows = Count.objects.filter(
+        indicator__in=codes,
+        union_id__in=union_ids,
+        grain=Grain.YEAR,
+        period__in=[date(y, 1, 1) for y in years],
+        dimension="",
+    ).values_list("indicator", "union_id", "period", "value")
+    return {(code, union_id, period.year): value for code, union_id, period, value in rows}
+
+
+def cumulatives(code: str, union_ids: list[int], year: int) -> dict[int, int]:
+    """Every year up to ``year`` added, per union, in one query."""
+    rows = (
+        Count.objects.filter(
+            indicator=code, union_id__in=union_ids, grain=Grain.YEAR, dimension="", period__lte=date(year, 1, 1)
+        )
+        .values_list("union_id")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def monthly(code: str, union_id: int, year: int) -> list[int]:
+    rows = dict(
+        Count.objects.filter(
+            indicator=code,
+            union_id=union_id,
+            grain=Grain.MONTH,
+            dimension="",
+            period__gte=date(year, 1, 1),
+            period__lt=date(year + 1, 1, 1),
+        ).values_list("period", "value")
+    )
+    return [rows.get(date(year, m, 1), 0) for m in range(1, 13)]
+
+
+@dataclass
+class Slice:
+    key: str
+    label: str
+    value: int
+
+
+def breakdown(indicator: Indicator, union_id: int, year: int, dimension: str) -> list[Slice]:
+    rows = list(
+        Count.objects.filter(
+            indicator=indicator.code,
+            union_id=union_id,
+            grain=Grain.YEAR,
+            period=date(year, 1, 1),
+            dimension=dimension,
+        )
+        .order_by("-value", "key")
+        .values_list("key", "value")
+    )
+    dim = next(d for d in indicator.dimensions if d.name == dimension)
+    labels = dim.labels([k for k, _v in rows])
+    return [Slice(k, labels.get(k, k), v) for k, v in rows]
+
+
+def figure_year(indicator: Indicator, year: int, today: date) -> int:
+    """A stock has only the year of its last fill."""
+    return today.year if indicator.stock else year
+
+
+def rows_behind(indicator: Indicator, union: Union, year: int | None, dimension: str = "", key: str = "") -> QuerySet:
+    """The raw rows a figure counts: the indicator's rows in ``union``'s subtree, in ``year``."""
+    if indicator.date is not None and year is not None:
+        qs = source(indicator, since=date(year, 1, 1), until=date(year + 1, 1, 1))
+    else:
+        qs = source(indicator)
+    if indicator.union is None:
+        if union.pk not in province_ids():
+            return qs.none()
+    else:
+        qs = qs.filter(
+            **{f"{indicator.union}__in": UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")}
+        )
+    if dimension:
+        dim = next((d for d in indicator.dimensions if d.name == dimension), None)
+        if dim is None:
+            return qs.none()
+        qs = qs.filter(**({f"{dim.path}__isnull": True} if key == "" else {dim.path: key}))
+    return qs
+
+
+def rows_count(indicator: Indicator, qs: QuerySet) -> int:
+    if indicator.measure == "distinct":
+        return qs.values(indicator.subject).distinct().count()
+    return qs.count()
+
+
+def is_city_or_industry(union: Union) -> bool:
+    return union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
+
+
+def group_by_union(values: dict[tuple[str, int, int], int]) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for (code, union_id, _year), value in values.items():
+        out[union_id][code] = value
+    return out

@@ -1,0 +1,419 @@
+"""The cockpit: the same page at every level of the union tree, within the user's scope."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from gongjiang.competitions.enums import State
+from gongjiang.competitions.models import Competition
+from gongjiang.core.indicators import Indicator
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Region, Union, UnionAncestor
+from gongjiang.people.models import Honour
+
+from . import exports, queries, registry, reports
+from .figures import participant_times as participant_figures
+from .fill import freshness
+from .models import Bulletin
+from .tiles import TILES
+
+TREND_YEARS = 5
+BUCKETS = 5
+
+
+def cockpit_union(request: HttpRequest, union_id: int) -> Union:
+    """The union whose figures are asked for, if the user's statistics reach it (else 404)."""
+    if not request.scope.covers(queries.CAPABILITY, union_id):
+        raise Http404
+    return Union.objects.select_related("region").get(pk=union_id)
+
+
+def chosen_year(request: HttpRequest) -> int:
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 1990 <= int(raw) <= today.year:
+        return int(raw)
+    return today.year
+
+
+def build_for(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
+    """The cockpit of ``union`` with the indicator the request chose for its map and ranking."""
+    chosen = request.GET.get("map", "")
+    code = chosen if registry.get(chosen) else "participant_times"
+    return build(union, year, rank=code, map_code=code)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The cockpit of the highest union the user's statistics reach: a city admin starts at their city."""
+    union = queries.root_union(request.scope)
+    if union is None:
+        raise Http404
+    return cockpit(request, union.pk)
+
+
+def _change(current: int | None, previous: int | None) -> float | None:
+    if current is None or not previous:
+        return None
+    return round((current - previous) * 100 / previous, 1)
+
+
+def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
+    """The province's schematic map: one tile per prefecture, coloured by the chosen indicator."""
+    tiles: list[dict[str, Any]] = []
+    if union.kind == UnionKind.PROVINCE:
+        by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
+        region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
+        top = max((value(map_ind, k.pk, year) or 0 for k in by_code.values()), default=0)
+        for code, (row, col) in TILES.items():
+            city = by_code.get(code)
+            raw = (value(map_ind, city.pk, year) or 0) if city else None
+            bucket = 0 if not raw or not top else max(1, math.ceil(raw * (BUCKETS - 1) / top))
+            tiles.append(
+                {
+                    "code": code,
+                    "row": row,
+                    "col": col,
+                    "union": city,
+                    "name": region_names.get(code, code),
+                    "value": queries.display(map_ind, raw),
+                    "raw": raw,
+                    "bucket": bucket,
+                }
+            )
+    return tiles
+
+
+def _targets(
+    indicators: list[Indicator], union: Union, kids: list[Union], *, year: int, today: date, value: Any
+) -> list[dict[str, Any]]:
+    """Each target set for the union or a union below it, against the actual figure."""
+    targets: list[dict[str, Any]] = []
+    share = (
+        1.0 if year < today.year else (today - date(year, 1, 1)).days / (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    )
+    everyone = [union, *kids]
+    for ind in indicators:
+        if ind.target is None:
+            continue
+        found = ind.target([u.pk for u in everyone], year)
+        if not found:
+            continue
+        running = queries.cumulatives(ind.code, list(found), year) if any(t.cumulative for t in found.values()) else {}
+        for u in everyone:
+            target = found.get(u.pk)
+            if target is None:
+                continue
+            actual = running.get(u.pk, 0) if target.cumulative else (value(ind, u.pk, year) or 0)
+            targets.append(
+                {
+                    "indicator": ind,
+                    "union": u,
+                    "target": target,
+                    "actual": actual,
+                    "percent": round(actual * 100 / target.value) if target.value else None,
+                    "on_track": actual >= target.value * share,
+                }
+            )
+    return targets
+
+
+def build(
+    union: Union, year: int, *, rank: str = "participant_times", map_code: str = "participant_times"
+) -> dict[str, Any]:
+    """Everything the cockpit shows, read from the rollups (the page, the JSON and the exports share it)."""
+    today = timezone.localdate()
+    indicators = registry.indicators()
+    headline = [i for i in indicators if i.headline]
+    kids = queries.children(union)
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    codes = [i.code for i in indicators]
+    values = queries.year_values(codes, [union.pk, *(k.pk for k in kids)], sorted({*years, year - 1, today.year}))
+
+    def value(ind: Indicator, union_id: int, y: int) -> int | None:
+        return values.get((ind.code, union_id, queries.figure_year(ind, y, today)))
+
+    cards = []
+    for ind in headline:
+        cur = value(ind, union.pk, year) or 0
+        prev = None if ind.stock else values.get((ind.code, union.pk, year - 1), 0)
+        cards.append(
+            {
+                "indicator": ind,
+                "value": queries.display(ind, cur),
+                "raw": cur,
+                "previous": queries.display(ind, prev),
+                "change": _change(cur, prev),
+                "year": queries.figure_year(ind, year, today),
+            }
+        )
+    trend = [
+        {
+            "code": ind.code,
+            "name": str(ind.name),
+            "unit": str(ind.unit),
+            "years": years,
+            "values": [float(queries.display(ind, values.get((ind.code, union.pk, y), 0)) or 0) for y in years],
+        }
+        for ind in headline
+        if not ind.stock
+    ]
+    rank_ind = registry.get(rank) or registry.indicators()[0]
+    ranking = sorted(
+        (
+            {
+                "union": k,
+                "value": queries.display(rank_ind, value(rank_ind, k.pk, year) or 0),
+                "raw": value(rank_ind, k.pk, year) or 0,
+            }
+            for k in kids
+        ),
+        key=lambda r: (-r["raw"], r["union"].name),
+    )
+    map_ind = registry.get(map_code) or registry.indicators()[0]
+    tiles = _tiles(union, kids, map_ind, year, value)
+    targets = _targets(indicators, union, kids, year=year, today=today, value=value)
+    target_summary = []
+    for ind in indicators:
+        rows = [t for t in targets if t["indicator"].code == ind.code]
+        if not rows:
+            continue
+        own = next((t for t in rows if t["union"].pk == union.pk), None)
+        below = [t for t in rows if t["union"].pk != union.pk]
+        target_summary.append(
+            {
+                "indicator": ind,
+                "own": own,
+                "children": len(below),
+                "on_track": sum(1 for t in below if t["on_track"]),
+            }
+        )
+    structure = []
+    for code, dimension, limit in (
+        ("competitions_held", "tier", 10),
+        ("participant_times", "occupation", 10),
+        ("workers_by_grade", "grade", 10),
+        ("grade_rises", "source", 10),
+        ("money_paid", "programme", 10),
+    ):
+        ind = registry.get(code)
+        if ind is None:
+            continue
+        slices = queries.breakdown(ind, union.pk, queries.figure_year(ind, year, today), dimension)[:limit]
+        dim = next(d for d in ind.dimensions if d.name == dimension)
+        structure.append(
+            {
+                "indicator": ind,
+                "dimension": dimension,
+                "title": f"{ind.name} · {dim.label}",
+                "year": queries.figure_year(ind, year, today),
+                "slices": [
+                    {"key": s.key, "label": s.label, "value": queries.display(ind, s.value), "raw": s.value}
+                    for s in slices
+                ],
+            }
+        )
+    return {
+        "union": union,
+        "year": year,
+        "years": years,
+        "cards": cards,
+        "trend": trend,
+        "ranking": ranking,
+        "rank_indicator": rank_ind,
+        "map_indicator": map_ind,
+        "tiles": tiles,
+        "targets": targets,
+        "target_summary": target_summary,
+        "structure": structure,
+        "children": kids,
+    }
+
+
+def chart_data(data: dict[str, Any]) -> dict[str, Any]:
+    """What the charts draw, as plain JSON (no model objects)."""
+    chosen = next((t for t in data["trend"] if t["code"] == data["map_indicator"].code), None)
+    return {
+        "trend": [chosen] if chosen else data["trend"][:1],
+        "ranking": {
+            "name": str(data["rank_indicator"].name),
+            "labels": [r["union"].name for r in data["ranking"]],
+            "values": [float(r["value"] or 0) for r in data["ranking"]],
+        },
+        "structure": [
+            {
+                "title": s["title"],
+                "labels": [x["label"] for x in s["slices"]],
+                "values": [float(x["value"] or 0) for x in s["slices"]],
+            }
+            for s in data["structure"]
+        ],
+    }
+
+
+@login_required
+def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    data = build_for(request, union, year)
+    subtree = UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")
+    honours = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:6]
+    notices = Competition.objects.filter(organiser_id__in=subtree, state=State.NOTICE).order_by("-notice_ends_on")[:6]
+    context = {
+        **data,
+        "nav": "stats",
+        "charts": chart_data(data),
+        "breadcrumb": queries.breadcrumb(request.scope, union),
+        "fresh": freshness(),
+        "year_choices": list(range(timezone.localdate().year, timezone.localdate().year - 8, -1)),
+        "indicators": registry.indicators(),
+        "honours": honours,
+        "notices": notices,
+        "bulletins": Bulletin.objects.filter(union=union)[:12],
+        "geojson": bool(getattr(settings, "STATS_MAP_GEOJSON", "")),
+        "review_no": getattr(settings, "STATS_MAP_REVIEW_NO", ""),
+    }
+    return render(request, "stats/cockpit.html", context)
+
+
+@login_required
+def cockpit_json(request: HttpRequest, union_id: int) -> JsonResponse:
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    data = build_for(request, union, year)
+    fresh = freshness()
+    return JsonResponse(
+        {
+            "union": {"id": union.pk, "name": union.name, "region": union.region_id},
+            "year": year,
+            "as_of": fresh.isoformat() if fresh else None,
+            "figures": {c["indicator"].code: str(c["value"]) for c in data["cards"]},
+            "children": [
+                {"id": r["union"].pk, "name": r["union"].name, "value": str(r["value"])} for r in data["ranking"]
+            ],
+            "map": [{"code": t["code"], "value": None if t["raw"] is None else str(t["value"])} for t in data["tiles"]],
+            **chart_data(data),
+        }
+    )
+
+
+@login_required
+def rows(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
+    """The rows behind one figure: as many as the figure says."""
+    union = cockpit_union(request, union_id)
+    indicator = registry.get(code)
+    if indicator is None:
+        raise Http404
+    year = None if indicator.stock else chosen_year(request)
+    dimension = request.GET.get("dim", "")
+    key = request.GET.get("key", "")
+    qs = queries.rows_behind(indicator, union, year, dimension, key)
+    total = queries.rows_count(indicator, qs)
+    if indicator.measure == "distinct":
+        listing = qs.values_list(indicator.link_path, indicator.label).distinct().order_by(indicator.label)
+        items = ((pk, label, None) for pk, label in listing)
+    else:
+        fields = [indicator.link_path, indicator.label] + ([indicator.subject] if indicator.measure == "sum" else [])
+        listing = qs.values_list(*fields).order_by("-pk")
+        items = ((r[0], r[1], r[2] if len(r) > 2 else None) for r in listing)
+    page = Paginator(list(items), 100).get_page(request.GET.get("page"))
+    dim = next((d for d in indicator.dimensions if d.name == dimension), None)
+    return render(
+        request,
+        "stats/rows.html",
+        {
+            "nav": "stats",
+            "union": union,
+            "indicator": indicator,
+            "year": year,
+            "dimension": dim,
+            "key_label": dim.labels([key]).get(key, key) if dim else "",
+            "total": total,
+            "page": page,
+            "rows": [(pk, label, amount, indicator.link(pk) if indicator.link else None) for pk, label, amount in page],
+            "breadcrumb": queries.breadcrumb(request.scope, union),
+        },
+    )
+
+
+@login_required
+def definitions(request: HttpRequest) -> HttpResponse:
+    if queries.root_union(request.scope) is None:
+        raise Http404
+    return render(request, "stats/definitions.html", {"nav": "stats", "indicators": registry.indicators()})
+
+
+@login_required
+def export_panel(request: HttpRequest, union_id: int, panel: str) -> HttpResponse:
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    exporter = exports.PANELS.get(panel)
+    if exporter is None:
+        raise Http404
+    data = build_for(request, union, year)
+    return exporter().response(exports.panel_rows(panel, data), "xlsx")
+
+
+@login_required
+def upward(request: HttpRequest, union_id: int) -> HttpResponse:
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    return exports.upward_report(union, year)
+
+
+@login_required
+def yearly_report(request: HttpRequest, union_id: int) -> HttpResponse:
+    """产改工作统计年报 of the union, as PDF."""
+    union = cockpit_union(request, union_id)
+    year = chosen_year(request)
+    pdf = reports.yearly_pdf(build_for(request, union, year))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="report-{union.region_id}-{year}.pdf"'
+    return response
+
+
+@login_required
+def bulletin(request: HttpRequest, union_id: int, pk: int) -> HttpResponse:
+    union = cockpit_union(request, union_id)
+    found = Bulletin.objects.filter(union=union, pk=pk).select_related("union").first()
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "stats/bulletin_page.html",
+        {"nav": "stats", "bulletin": found, "breadcrumb": queries.breadcrumb(request.scope, union)},
+    )
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    """Participant-times in final competitions, for the user's own workers, by each dimension (from the rollups)."""
+    from gongjiang.competitions.exports import DIMENSION_LABELS, FiguresExporter
+
+    if not request.scope.has(queries.CAPABILITY):
+        raise PermissionDenied
+    tables = [(d, participant_figures(request.scope, d)) for d in ("region", "industry", "tier", "occupation", "year")]
+    if fmt := request.GET.get("fmt"):
+        rows = [(str(DIMENSION_LABELS[d]), label, n) for d, table in tables for label, n in table]
+        return FiguresExporter().response(rows, fmt)
+    labelled = [(DIMENSION_LABELS[d], table, sum(n for _label, n in table)) for d, table in tables]
+    return render(request, "stats/figures.html", {"tables": labelled, "nav": "stats", "fresh": freshness()})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """200 while every indicator was filled within ``STATS_MAX_AGE_HOURS``; 503 when a fill is late."""
+    fresh = freshness()
+    limit = getattr(settings, "STATS_MAX_AGE_HOURS", 26)
+    late = fresh is None or (timezone.now() - fresh).total_seconds() > limit * 3600
+    body = {"status": "late" if late else "ok", "as_of": fresh.isoformat() if fresh else None}
+    return JsonResponse(body, status=503 if late else 200)

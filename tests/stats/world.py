@@ -1,0 +1,259 @@
+"""Random writes across the apps, for the statistics tests: every indicator gets rows, in
+several years and unions, with rows that must not count (withdrawn entries, draft
+competitions, unpaid lines, paid reversals, waiting enrolments, closed studios)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from gongjiang.awards.models import Allocation, HonourCycle, LedgerLine, Nomination
+from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrolment
+from gongjiang.competitions.models import Competition, Entry, Event
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from gongjiang.people.models import SkillGrade, Worker
+from gongjiang.policy.models import Programme, Rule
+from gongjiang.studios.models import Alliance, Project, Studio, Target
+from tests.imports.test_worker_import import _id
+
+COMP_STATES = ["final", "final", "archived", "draft", "notice"]
+TIERS = ["provincial_1", "city", "enterprise", "national_2"]
+
+
+def _day(rng: random.Random, years: tuple[int, int]) -> dt.date:
+    return dt.date(rng.randint(*years), rng.randint(1, 12), rng.randint(1, 28))
+
+
+def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple[int, int] = (2022, 2026)) -> None:
+    """Write ``size``-ish rows of every kind, drawn from ``seed``."""
+    rng = random.Random(seed)
+    prov = org.users.prov
+    employers = [org.harbin_employer, org.qiqihar_employer]
+    workers = list(Worker.objects.filter(pk__in=[org.harbin_worker.pk, org.qiqihar_worker.pk]))
+    start = Worker.objects.count()
+    for n in range(size):
+        employer = rng.choice(employers)
+        worker = people_services.create_worker(
+            actor=prov,
+            scope=Scope(prov),
+            data=people_services.WorkerData(
+                name=f"随机{seed % 1000}{n}", id_number=_id(1000 + start + n), employer=employer
+            ),
+        )
+        workers.append(worker)
+    for w in workers:
+        Worker.objects.filter(pk=w.pk).update(
+            top_grade=rng.choice([None, 2, 3, 4, 5, 6]), status=rng.choice(["employed", "employed", "left"])
+        )
+        w.refresh_from_db()
+    unions = [org.province, org.harbin, org.qiqihar, org.machinery, org.daoli]
+    for part in (_competitions, _grades, _ledger, _honours, _studios, _colleges):
+        part(rng, org, workers, unions, seed, size, years)
+
+
+def _competitions(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    prov = org.users.prov
+    for n in range(size):
+        starts = _day(rng, years)
+        comp = Competition.objects.create(
+            name=f"随机竞赛{seed}-{n}",
+            tier=rng.choice(TIERS),
+            kind=rng.choice(["skills", "labour"]),
+            organiser=rng.choice(unions),
+            registration_closes_on=starts,
+            starts_on=starts,
+            ends_on=starts,
+            state=rng.choice(COMP_STATES),
+            region_code="230000",
+        )
+        for e in range(rng.randint(1, 2)):
+            event = Event.objects.create(
+                competition=comp, name=f"赛项{e}", occupation=rng.choice([org.lathe, org.welder])
+            )
+            for w in rng.sample(workers, rng.randint(0, len(workers))):
+                Entry.objects.create(
+                    event=event,
+                    worker=w,
+                    employer=w.employer,
+                    union=w.union,
+                    region_code=w.region_code,
+                    state=rng.choice(["registered", "registered", "withdrawn"]),
+                    registered_by=prov,
+                )
+
+
+def _grades(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    for n in range(size * 2):
+        SkillGrade.objects.create(
+            worker=rng.choice(workers),
+            occupation=org.lathe,
+            grade=rng.randint(2, 6),
+            source=rng.choice(["evaluation", "competition", "college"]),
+            certificate_no=f"RND-{seed}-{n}",
+            awarded_on=_day(rng, years),
+        )
+
+
+def _ledger(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    """Paid, unpaid, and paid reversals."""
+    prov, alice, bob = org.users.prov, org.users.alice, org.users.bob
+    programmes = list(Programme.objects.all()[:2])
+    lines = []
+    for n in range(size * 2):
+        w = rng.choice(workers)
+        paid = rng.random() < 0.7
+        line = LedgerLine.objects.create(
+            programme=rng.choice(programmes),
+            year=2024,
+            union=w.union,
+            worker=w,
+            payee=w.name,
+            amount=Decimal(rng.randint(1, 500000)) / 100,
+            reason="随机",
+            proposed_by=prov,
+            approved_by=alice if paid else None,
+            paid_by=bob if paid else None,
+            state="paid" if paid else rng.choice(["proposed", "approved"]),
+            paid_at=timezone.make_aware(dt.datetime.combine(_day(rng, years), dt.time(rng.choice([0, 12, 23]))))
+            if paid
+            else None,
+            source=f"rnd:{seed}:{n}",
+        )
+        lines.append(line)
+    for line in [x for x in lines if x.state == "paid"][:2]:
+        if rng.random() < 0.5:
+            LedgerLine.objects.create(
+                programme=line.programme,
+                year=line.year,
+                union=line.union,
+                worker=line.worker,
+                payee=line.payee,
+                amount=-line.amount,
+                reason="冲销",
+                proposed_by=prov,
+                approved_by=alice,
+                paid_by=bob,
+                state="paid",
+                paid_at=line.paid_at + dt.timedelta(days=rng.randint(0, 400)),
+                reverses=line,
+                source=f"rev:{seed}:{line.pk}",
+            )
+
+
+def _honours(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    prov = org.users.prov
+    rule = Rule.objects.filter(kind="honour").first()
+    cycle = HonourCycle.objects.create(rule=rule, year=rng.randint(*years), title=f"随机荣誉{seed}", quota=5)
+    allocations = {
+        u.pk: Allocation.objects.create(cycle=cycle, union=u, quota=rng.randint(1, 3))
+        for u in (org.harbin, org.qiqihar)
+    }
+    for w in rng.sample(workers, min(3, len(workers))):
+        city = org.harbin if w.region_code.startswith("2301") else org.qiqihar
+        Nomination.objects.create(
+            cycle=cycle,
+            allocation=allocations[city.pk],
+            worker=w,
+            union=w.union,
+            statement="事迹",
+            nominated_by=prov,
+            state=rng.choice(["approved", "approved", "rejected"]),
+            decided_at=timezone.make_aware(dt.datetime.combine(_day(rng, years), dt.time(10))),
+        )
+
+
+def _studios(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    employers = [org.harbin_employer, org.qiqihar_employer]
+    studios = []
+    for n in range(size):
+        employer = rng.choice(employers)
+        lead = rng.choice([w for w in workers if w.employer_id == employer.pk] or workers)
+        studios.append(
+            Studio.objects.create(
+                name=f"随机工作室{seed}-{n}",
+                level=rng.choice(["city", "provincial", "enterprise"]),
+                state=rng.choice(["named", "named", "closed", "applied"]),
+                employer=employer,
+                union=employer.union,
+                region_code=employer.region_id,
+                lead=lead,
+                field="焊接",
+                founded_on=_day(rng, years),
+            )
+        )
+    for n in range(size):
+        Alliance.objects.create(
+            name=f"随机联盟{seed}-{n}",
+            level=rng.choice(["city", "provincial"]),
+            lead_union=rng.choice(unions),
+            region_code="230000",
+            founded_on=_day(rng, years),
+            founding_document="随机〔2025〕1号",
+        )
+    Target.objects.get_or_create(
+        union=org.harbin, year=years[1], cumulative=False, defaults={"alliances": 2, "document": "随机目标〔2025〕1号"}
+    )
+    for n in range(size):
+        closed = rng.random() < 0.7
+        Project.objects.create(
+            title=f"随机项目{seed}-{n}",
+            studio=rng.choice(studios),
+            started_on=_day(rng, years),
+            state="closed" if closed else "under_way",
+            closed_on=_day(rng, years) if closed else None,
+            economic_value=Decimal(rng.randint(0, 10**9)) / 100,
+        )
+
+
+def _colleges(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+) -> None:
+    prov = org.users.prov
+    college = College.objects.create(
+        name=f"随机工匠学院{seed}",
+        industry="装备",
+        union=rng.choice([org.harbin, org.machinery, org.qiqihar]),
+        plan_year=years[1],
+        plan_classes=3,
+    )
+    course = Course.objects.create(college=college, title="数控车削", occupation=org.lathe)
+    for n in range(max(1, size // 2)):
+        starts = _day(rng, years)
+        cohort = Cohort.objects.create(
+            course=course,
+            college=college,
+            name=f"随机班{seed}-{n}",
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=5),
+            place="哈尔滨",
+            capacity=30,
+            required_hours=Decimal(40),
+        )
+        for w in rng.sample(workers, rng.randint(0, len(workers))):
+            status = rng.choice(["enrolled", "enrolled", "waiting", "withdrawn"])
+            enrolment = Enrolment.objects.create(
+                cohort=cohort, worker=w, union=w.union, status=status, enrolled_by=prov
+            )
+            if status == "enrolled" and rng.random() < 0.6:
+                Completion.objects.create(
+                    enrolment=enrolment,
+                    worker=w,
+                    hours=Decimal(40),
+                    score=Decimal(80),
+                    completed_on=cohort.ends_on,
+                )
