@@ -80,11 +80,14 @@ class Page(HTMLParser):
         self._option: str | None = None
         self._row: list[str] | None = None
         self._tbody = 0
+        self._code = 0  # inside <code>: an identifier shown as such, not UI text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: PLR0912
         a = {k: v or "" for k, v in attrs}
         if tag in {"script", "style", "template"}:
             self._skip += 1
+        if tag == "code":
+            self._code += 1
         for name in ("title", "placeholder", "aria-label", "alt"):
             if a.get(name):
                 self.texts.append(a[name])
@@ -118,6 +121,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "template"} and self._skip:
             self._skip -= 1
+        elif tag == "code" and self._code:
+            self._code -= 1
         elif tag == "a" and self._link is not None:
             self.links.append((self._href, " ".join(self._link).strip()))
             self._link = None
@@ -139,7 +144,8 @@ class Page(HTMLParser):
         text = " ".join(data.split())
         if not text:
             return
-        self.texts.append(text)
+        if not self._code:
+            self.texts.append(text)
         if self._link is not None:
             self._link.append(text)
         if self._row is not None:

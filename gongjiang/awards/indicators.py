@@ -3,6 +3,7 @@
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.indicators import Dimension, Indicator, Target
 from gongjiang.orgs.models import Union
@@ -76,7 +77,7 @@ INDICATORS = [
             "Ledger lines marked paid, in the year of payment, counted for the payee's union; a paid reversal "
             "is a negative line and nets out the line it reverses."
         ),
-        unit=_("yuan"),
+        unit=pgettext_lazy("unit", "yuan"),
         rows=_paid_lines,
         union="union_id",
         date="paid_at",

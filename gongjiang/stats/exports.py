@@ -10,7 +10,7 @@ from typing import Any
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongjiang.core.exports import Exporter
 from gongjiang.orgs.enums import UnionKind
@@ -73,7 +73,7 @@ class TargetExporter(Exporter):
         gettext_lazy("Target"),
         gettext_lazy("Actual"),
         gettext_lazy("Document"),
-        gettext_lazy("On track"),
+        pgettext_lazy("target", "On track"),
     )
 
     def rows(self, items: Iterable[Any]) -> Iterator[Sequence[Any]]:

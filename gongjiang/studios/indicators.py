@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.indicators import Dimension, Indicator, Target
 
@@ -73,7 +74,7 @@ INDICATORS = [
             "Economic value recorded on studio and alliance joint projects when they closed, in the year they "
             "closed, counted once for the lead studio's union."
         ),
-        unit=_("yuan"),
+        unit=pgettext_lazy("unit", "yuan"),
         rows=lambda: Project.objects.filter(state=ProjectState.CLOSED),
         union="studio__union_id",
         date="closed_on",
