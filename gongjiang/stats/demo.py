@@ -51,6 +51,11 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
     today = timezone.localdate()
     caiwu = caiwu or User.objects.filter(username="caiwu").first() or admin
     occupations = list(Occupation.objects.filter(name__in=OCCUPATIONS)) or list(Occupation.objects.all()[:8])
+    # each competition is in a trade its entrants hold (the demo's trades fit their employers)
+    trades: dict[int, list[Occupation]] = defaultdict(list)
+    by_id = {o.pk: o for o in Occupation.objects.all()}
+    for worker_id, occupation_id in Worker.occupations.through.objects.values_list("worker_id", "occupation_id"):
+        trades[worker_id].append(by_id[occupation_id])
     reward = Programme.objects.filter(code="competition-rewards").first()
     workers_by_city: dict[str, list[tuple[int, int, int, str, str]]] = defaultdict(list)
     for row in Worker.objects.filter(status="employed").values_list(
@@ -85,6 +90,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                         caiwu,
                         reward,
                         occupations,
+                        trades,
                         organiser,
                         tier,
                         pool,
@@ -106,6 +112,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                         caiwu,
                         reward,
                         occupations,
+                        trades,
                         industry,
                         Tier.PROVINCIAL_2,
                         everyone,
@@ -132,6 +139,7 @@ def _competition(  # noqa: PLR0917
     caiwu: User,
     reward: Programme | None,
     occupations: list[Occupation],
+    trades: dict[int, list[Occupation]],
     organiser: Union,
     tier: str,
     pool: list[tuple[int, int, int, str, str]],
@@ -141,7 +149,12 @@ def _competition(  # noqa: PLR0917
     size: tuple[int, int],
 ) -> tuple[list[Entry], list[SkillGrade], list[dict]]:
     starts = _day(rng, year, today)
-    occupation = rng.choice(occupations)
+    holders = [w for w in pool if trades.get(w[0])]
+    if holders:  # a trade some of them hold, entered by those who hold it
+        occupation = rng.choice(trades[rng.choice(holders)[0]])
+        pool = [w for w in holders if occupation in trades[w[0]]]
+    else:  # nobody here has a trade on record (a bare database): no promotions either
+        occupation = rng.choice(occupations)
     competition = Competition.objects.create(
         name=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}{year}年{occupation.name}技能竞赛",
         tier=tier,
@@ -173,7 +186,7 @@ def _competition(  # noqa: PLR0917
                     registered_by=admin,
                 )
             )
-            if rank <= 3:
+            if rank <= 3 and holders:
                 grades.append(
                     SkillGrade(
                         worker_id=worker_id,
