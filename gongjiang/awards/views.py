@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from gongjiang.competitions.models import Competition
 from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
@@ -65,7 +65,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(worker__name__contains=q) | Q(result__event__competition__name__contains=q))
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
-    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
+    context = {"page": CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
     if is_htmx(request):  # the search swaps in the table only
         return render(request, "awards/decision_list.html#table", context)
     context |= {
@@ -167,7 +167,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return LedgerExporter().response(qs, request.GET["fmt"])
     totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,

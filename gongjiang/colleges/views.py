@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from gongjiang.competitions.enums import State as CompetitionState
 from gongjiang.competitions.models import Competition
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES
 from gongjiang.people.models import Worker
@@ -99,7 +99,7 @@ def college_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(industry__contains=q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "colleges/college_list.html", {"page": page, "q": q, "nav": NAV})
 
 
@@ -418,7 +418,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__contains=q) | Q(course__title__contains=q) | Q(college__name__contains=q))
     if (state := request.GET.get("state", "")) in CohortState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "nav": NAV}
     return render(request, "colleges/cohort_list.html", context)
 
@@ -652,7 +652,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     active = cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).values("worker_id")
     q = request.GET.get("q", "").strip()
     candidates = search_workers(own.exclude(pk__in=active), q).select_related("employer").order_by("name", "pk")
-    page = Paginator(candidates, 100).get_page(request.GET.get("page"))
+    page = CappedPaginator(candidates, 100).get_page(request.GET.get("page"))
     context = {"cohort": cohort, "page": page, "q": q, "nav": NAV}
     return render(request, "colleges/enrol.html", context)
 

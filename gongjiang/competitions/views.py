@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.colleges.queries import derived_courses
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
@@ -59,7 +59,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(tier=tier)
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "tiers": Tier.choices, "states": State.choices, "nav": "competitions"}
     template = "competitions/competition_list.html#table" if is_htmx(request) else "competitions/competition_list.html"
     return render(request, template, context)
@@ -183,7 +183,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     competition = event.competition
     can_enter = scope.has(ENTER_COMPETITIONS) and competition.state == State.REGISTRATION
-    page = Paginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
     is_manager = manages(scope, competition)
     assignments = event.assignments.select_related("judge__employer") if is_manager else []
     judges = (
@@ -302,7 +302,7 @@ def judge_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(affiliation__contains=q) | Q(occupations__name=q)).distinct()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "competitions/judge_list.html", {"page": page, "form": form, "q": q, "nav": "judges"})
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
+from gongjiang.core.pagination import CappedPaginator
 
 from . import services
 from .enums import UnionKind
@@ -37,7 +37,7 @@ def union_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__contains=q)
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("region_id", "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("region_id", "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "orgs/union_list.html#table" if is_htmx(request) else "orgs/union_list.html"
     return render(request, template, {"page": page, "q": q, "kinds": UnionKind.choices, "nav": "unions"})
 
@@ -68,7 +68,7 @@ def _employer_queryset(request: HttpRequest):
 def employer_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, q = _employer_queryset(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "orgs/employer_list.html#table" if is_htmx(request) else "orgs/employer_list.html"
     return render(request, template, {"page": page, "q": q, "nav": "employers"})
 
@@ -163,7 +163,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         roles = roles.filter(
             Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q)
         )
-    page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/account_list.html", {"page": page, "form": form, "q": q, "nav": "accounts"})
 
 

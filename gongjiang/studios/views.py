@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.awards.queries import programmes_for
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.people.models import Honour
@@ -129,7 +129,7 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         qs = needs_new_lead(qs)
     if fmt := request.GET.get("fmt"):
         return StudioExporter().response(qs.prefetch_related("occupations"), fmt)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,
@@ -419,7 +419,7 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "studios/alliance_list.html", {"page": page, "q": q, "nav": "alliances"})
 
 
@@ -727,7 +727,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(title__contains=q) | Q(field__contains=q) | Q(description__contains=q))
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "states": ProblemState.choices, "nav": "problems"}
     template = "studios/problem_list.html#table" if is_htmx(request) else "studios/problem_list.html"
     return render(request, template, context)
