@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         counts = {
             "unions": unions_for_user(scope).count(),
             "employers": employers_for_user(scope).count(),
-            "workers": workers_for_user(scope).count(),
+            "workers": workers_for_user(scope, own=False).count(),
         }
     own_worker = workers_for_user(scope).filter(user=request.user).first()
     return render(request, "core/home.html", {"counts": counts, "own_worker": own_worker, "roles": scope.roles})
