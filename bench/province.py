@@ -246,7 +246,7 @@ class Loader:
 
     def reset_sequence(self, table: str) -> None:
         self.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"  # noqa: S608
         )
 
 
