@@ -62,6 +62,12 @@ BIG_TABLES = (
     "competitions_event",
     "competitions_entry",
     "competitions_result",
+    "studios_studio",
+    "studios_studiomember",
+    "studios_membership",
+    "awards_ledgerline",
+    "colleges_cohort",
+    "colleges_enrolment",
 )
 WORDS = [
     "宏达",
@@ -130,6 +136,18 @@ INDUSTRY_NAMES = {
     "黑龙江省科教文卫工会": "health",
     "黑龙江省石油化工工会": "petroleum",
 }
+STUDIO_FIELDS = (
+    "数控加工 精密零件",
+    "焊接 结构件",
+    "设备维修 机电一体化",
+    "输变电 带电作业",
+    "采油 井下作业",
+    "煤矿机电 综采",
+    "林木育苗 病虫害防治",
+    "现代农业 农机",
+    "铁路车辆 转向架",
+    "化工工艺 安全生产",
+)
 HONOURS = (
     ("黑龙江省劳动模范", "model_worker", 3),
     ("龙江工匠", "craftsman", 3),
@@ -610,6 +628,144 @@ class Province:
         self.db.rows["competitions_entry"] = entries
         self.db.rows["competitions_result"] = results
 
+    # --- studios, alliances, rewards, college classes --------------------------------------
+    def _random_workers(self, k: int) -> list[int]:
+        return self.rng.sample(range(self.w0, self.w0 + len(self.w_employer)), k)
+
+    def build_studios(self) -> None:
+        rng, now = self.rng, self.now
+        emp_index = {e[0]: k for k, e in enumerate(self.employers)}
+        sid = self.db.next_id("studios_studio")
+        studios, members = [], []
+        self.studio_ids = []
+        for lead in self._random_workers(self.n["studios"]):
+            j = lead - self.w0
+            k = emp_index[self.w_employer[j]]
+            emp = self.employers[k]
+            field = rng.choice(STUDIO_FIELDS)
+            level = rng.choices(("city", "provincial", "national", "enterprise"), (60, 20, 3, 17))[0]
+            founded = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(4700))
+            named = founded + dt.timedelta(days=rng.randint(60, 400))
+            name = f"{emp[7].removesuffix('有限公司').removesuffix('有限责任公司')}{field.split()[0]}创新工作室"
+            studios.append(
+                f"{sid}\t{name}\t{level}\tnamed\t{emp[2]}\t{field}\t\t{founded}\tt\tt\t{named}\t\t{NULL}\t\t"
+                f"{now}\t{emp[0]}\t{lead}\t{emp[3]}\t{emp[1]}\n"
+            )
+            members.append(f"领衔人\t{founded}\t{sid}\t{lead}\n")
+            lo, hi = self.emp_range[k]
+            members.extend(
+                f"骨干\t{founded + dt.timedelta(days=rng.randrange(900))}\t{sid}\t{w}\n"
+                for w in rng.sample(range(lo, hi), min(hi - lo, rng.randint(3, 9)))
+                if w != lead
+            )
+            self.studio_ids.append((sid, emp[3]))
+            sid += 1
+        self.db.copy(
+            "studios_studio",
+            "id, name, level, state, region_code, field, description, founded_on, has_place_and_funds, has_rules, "
+            "named_on, decision_note, closed_on, closure_reason, created_at, employer_id, lead_id, named_by_id, "
+            "union_id",
+            studios,
+        )
+        self.db.copy("studios_studiomember", "role, joined_on, studio_id, worker_id", members)
+        aid = self.db.next_id("studios_alliance")
+        alliances, memberships = [], []
+        city_ids = list(self.cities)
+        for k in range(self.n["alliances"]):
+            city = rng.choice(city_ids)
+            short = self.region_names[self.cities[city][3]].removesuffix("市").removesuffix("地区")
+            field = rng.choice(STUDIO_FIELDS).split()[0]
+            year = rng.randint(2018, 2025)
+            alliances.append(
+                f"{aid}\t{short}{field}创新工作室联盟（{k + 1}）\tcity\t{self.cities[city][3]}\t{year}-06-01\t"
+                f"{short}工发〔{year}〕{k + 1}号\t\t60.00\t12\t12\t{now}\t{city}\t{NULL}\n"
+            )
+            memberships.extend(
+                f"\t\t\t\tactive\t{year}-07-01\t{NULL}\t\t{NULL}\t\t{aid}\t{studio}\n"
+                for studio, _city in rng.sample(self.studio_ids, min(len(self.studio_ids), rng.randint(8, 40)))
+            )
+            aid += 1
+        self.db.copy(
+            "studios_alliance",
+            "id, name, level, region_code, founded_on, founding_document, description, bar, inactive_months, "
+            "waiting_months, created_at, lead_union_id, chair_id",
+            alliances,
+        )
+        self.db.copy(
+            "studios_membership",
+            "external_name, external_employer, external_province, external_field, state, joined_on, warned_on, "
+            "warning_reason, delisted_on, delisting_reason, alliance_id, studio_id",
+            memberships,
+        )
+
+    def build_ledger(self) -> None:
+        rng = self.rng
+        users = dict(self.db.execute("SELECT username, id FROM core_user WHERE username IN ('sheng', 'caiwu')"))
+        sheng, caiwu = users["sheng"], users["caiwu"]
+        programme = self.db.execute("SELECT id FROM policy_programme WHERE kind = 'reward' ORDER BY id LIMIT 1")[0][0]
+        chosen = self._random_workers(self.n["ledger"])
+        names = dict(self.db.execute("SELECT id, name FROM people_worker WHERE id = ANY(%s)", [chosen]))
+        lines = []
+        for serial, w in enumerate(chosen, 1):
+            j = w - self.w0
+            year = rng.randint(2021, 2026)
+            amount = rng.choice((2000, 3000, 5000, 10000, 20000))
+            state = rng.choices(("paid", "approved", "proposed", "rejected"), (75, 10, 12, 3))[0]
+            at = f"{year}-{rng.randint(1, 12):02d}-15T10:00:00+08:00"
+            approved = at if state in {"paid", "approved"} else NULL
+            paid = at if state == "paid" else NULL
+            rejected = at if state == "rejected" else NULL
+            lines.append(
+                f"{year}\t{names[w]}\t{amount}.00\t{state}\t竞赛奖励（生成的演示数据）\t\t{at}\t{approved}\t{paid}\t"
+                f"{f'GEN{year}{serial:07d}' if paid != NULL else ''}\t{rejected}\t"
+                f"{'材料不全' if rejected != NULL else ''}\t{caiwu if approved != NULL else NULL}\t{NULL}\t"
+                f"{sheng if paid != NULL else NULL}\t{programme}\t{sheng}\t{NULL}\t{NULL}\t{NULL}\t"
+                f"{self.w_union[j]}\t{w}\t{NULL}\n"
+            )
+        self.db.copy(
+            "awards_ledgerline",
+            "year, payee, amount, state, reason, source, proposed_at, approved_at, paid_at, payment_ref, rejected_at, "
+            "reject_reason, approved_by_id, decision_id, paid_by_id, programme_id, proposed_by_id, rejected_by_id, "
+            "reverses_id, rule_id, union_id, worker_id, nomination_id",
+            lines,
+        )
+
+    def build_classes(self) -> None:
+        rng, now = self.rng, self.now
+        courses = self.db.execute("SELECT id, title, college_id FROM colleges_course ORDER BY id")
+        if not courses:
+            return
+        cid = self.db.next_id("colleges_cohort")
+        cohorts, enrolments = [], []
+        for k in range(self.n["classes"]):
+            course, title, college = rng.choice(courses)
+            starts = dt.date(2021, 3, 1) + dt.timedelta(days=rng.randrange(2100))
+            state = "finished" if starts < dt.date(2026, 10, 1) else ("running" if starts < TODAY else "open")
+            capacity = rng.randint(20, 60)
+            cohorts.append(
+                f"{cid}\t{title}（第{k + 10}期）\t{starts}\t{starts + dt.timedelta(days=10)}\t实训中心\t{capacity}\t"
+                f"32.0\t60.00\t{state}\t{now}\t{college}\t{course}\n"
+            )
+            for w in self._random_workers(int(capacity * rng.uniform(0.5, 1.0))):
+                score = f"{rng.uniform(50, 99):.2f}" if state == "finished" else NULL
+                enrolments.append(
+                    f"enrolled\t{starts - dt.timedelta(days=20)}T09:00:00+08:00\t{NULL}\t{NULL}\t\t{score}\t"
+                    f"{cid}\t{self.sheng}\t{self.w_union[w - self.w0]}\t{w}\n"
+                )
+            cid += 1
+        self.db.copy(
+            "colleges_cohort",
+            "id, name, starts_on, ends_on, place, capacity, required_hours, pass_mark, state, created_at, "
+            "college_id, course_id",
+            cohorts,
+        )
+        self.db.copy(
+            "colleges_enrolment",
+            "status, queued_at, promoted_at, withdrawn_at, withdrawn_reason, score, cohort_id, enrolled_by_id, "
+            "union_id, worker_id",
+            enrolments,
+        )
+
     def sample(self, pool: list[int], k: int, cum_cache: dict[int, list[int]]) -> list[int]:
         """k distinct worker ids from the employers in ``pool`` (indexes into self.employers)."""
         rng = self.rng
@@ -672,6 +828,9 @@ def main() -> None:
         ("workers, grades, occupations", province.build_workers),
         ("honours", province.build_honours),
         ("competitions, events, entries, results", province.build_competitions),
+        ("studios and alliances", province.build_studios),
+        ("reward ledger lines", province.build_ledger),
+        ("college classes and enrolments", province.build_classes),
     )
     for label, step in steps:
         t = time.monotonic()
