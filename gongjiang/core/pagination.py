@@ -40,7 +40,11 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The exact number of rows up to ``cap``; ``cap + 1`` means "more than cap"."""
         if hasattr(self.object_list, "query"):
-            return self.object_list.order_by()[: self.cap + 1].count()
+            qs = self.object_list.order_by()
+            query = qs.query
+            if not (query.distinct or query.values_select or query.combinator or query.group_by):
+                qs = qs.values("pk")  # no joins for select_related, no annotations in the count
+            return qs[: self.cap + 1].count()
         return len(self.object_list[: self.cap + 1])
 
     @property

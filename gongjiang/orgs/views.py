@@ -17,6 +17,7 @@ from . import services
 from .enums import UnionKind
 from .exports import EmployerExporter
 from .forms import AccountForm, EmployerForm
+from .models import Employer
 from .queries import employers_for_user, roles_for_user, unions_for_user
 from .rules import CHANGE_EMPLOYERS, MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
 
@@ -61,7 +62,7 @@ def _employer_queryset(request: HttpRequest):
         qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
     if region := request.GET.get("region", "").strip():
         qs = qs.filter(region_id__startswith=region[:6])
-    return qs.annotate(worker_count=Count("workers")).order_by("name"), q
+    return qs.order_by("name"), q
 
 
 @login_required
@@ -69,6 +70,11 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, q = _employer_queryset(request)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Workers are counted for the employers on this page only (one grouped query), not for all of them.
+    shown = {employer.pk: employer for employer in page.object_list}
+    counts = dict(Employer.objects.filter(pk__in=shown).annotate(n=Count("workers")).values_list("pk", "n"))
+    for pk, employer in shown.items():
+        employer.worker_count = counts.get(pk, 0)
     template = "orgs/employer_list.html#table" if is_htmx(request) else "orgs/employer_list.html"
     return render(request, template, {"page": page, "q": q, "nav": "employers"})
 
@@ -77,6 +83,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_export(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, _q = _employer_queryset(request)
+    qs = qs.annotate(worker_count=Count("workers"))
     return EmployerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
 
 
