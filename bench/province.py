@@ -62,12 +62,6 @@ BIG_TABLES = (
     "competitions_event",
     "competitions_entry",
     "competitions_result",
-    "studios_studio",
-    "studios_studiomember",
-    "studios_membership",
-    "awards_ledgerline",
-    "colleges_cohort",
-    "colleges_enrolment",
 )
 WORDS = [
     "宏达",
@@ -629,36 +623,46 @@ class Province:
         self.db.rows["competitions_result"] = results
 
     # --- studios, alliances, rewards, college classes --------------------------------------
-    def _random_workers(self, k: int) -> list[int]:
-        return self.rng.sample(range(self.w0, self.w0 + len(self.w_employer)), k)
+    # These read the workers back from the database (after the indexes are back), so they can also
+    # run alone on an existing province (--extras-only).
+    def _random_workers(self, k: int) -> dict[int, tuple]:
+        """k random workers: id -> (employer, union, region, name, employer name, city union)."""
+        lo, hi = self.db.execute("SELECT min(id), max(id) FROM people_worker")[0]
+        ids = self.rng.sample(range(lo, hi + 1), min(k, hi - lo + 1))
+        rows = self.db.execute(
+            "SELECT w.id, w.employer_id, w.union_id, w.region_code, w.name, e.name, "
+            "coalesce(county.parent_id, u.parent_id) FROM people_worker w "
+            "JOIN orgs_employer e ON e.id = w.employer_id JOIN orgs_union u ON u.id = w.union_id "
+            "LEFT JOIN orgs_union county ON county.id = u.parent_id WHERE w.id = ANY(%s)",
+            [ids],
+        )
+        return {r[0]: r[1:] for r in rows}
 
     def build_studios(self) -> None:
         rng, now = self.rng, self.now
-        emp_index = {e[0]: k for k, e in enumerate(self.employers)}
         sid = self.db.next_id("studios_studio")
         studios, members = [], []
-        self.studio_ids = []
-        for lead in self._random_workers(self.n["studios"]):
-            j = lead - self.w0
-            k = emp_index[self.w_employer[j]]
-            emp = self.employers[k]
+        studio_ids = []
+        leads = self._random_workers(self.n["studios"])
+        for lead, (employer, union, region, _name, employer_name, city) in leads.items():
             field = rng.choice(STUDIO_FIELDS)
             level = rng.choices(("city", "provincial", "national", "enterprise"), (60, 20, 3, 17))[0]
             founded = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(4700))
             named = founded + dt.timedelta(days=rng.randint(60, 400))
-            name = f"{emp[7].removesuffix('有限公司').removesuffix('有限责任公司')}{field.split()[0]}创新工作室"
+            short = employer_name.removesuffix("有限公司").removesuffix("有限责任公司")
             studios.append(
-                f"{sid}\t{name}\t{level}\tnamed\t{emp[2]}\t{field}\t\t{founded}\tt\tt\t{named}\t\t{NULL}\t\t"
-                f"{now}\t{emp[0]}\t{lead}\t{emp[3]}\t{emp[1]}\n"
+                f"{sid}\t{short}{field.split()[0]}创新工作室\t{level}\tnamed\t{region}\t{field}\t\t{founded}\tt\tt\t"
+                f"{named}\t\t{NULL}\t\t{now}\t{employer}\t{lead}\t{city or NULL}\t{union}\n"
             )
             members.append(f"领衔人\t{founded}\t{sid}\t{lead}\n")
-            lo, hi = self.emp_range[k]
-            members.extend(
-                f"骨干\t{founded + dt.timedelta(days=rng.randrange(900))}\t{sid}\t{w}\n"
-                for w in rng.sample(range(lo, hi), min(hi - lo, rng.randint(3, 9)))
-                if w != lead
+            coworkers = self.db.execute(
+                "SELECT id FROM people_worker WHERE employer_id = %s AND id <> %s ORDER BY id LIMIT %s",
+                [employer, lead, rng.randint(3, 9)],
             )
-            self.studio_ids.append((sid, emp[3]))
+            members.extend(
+                f"骨干\t{founded + dt.timedelta(days=rng.randrange(900))}\t{sid}\t{w}\n" for (w,) in coworkers
+            )
+            studio_ids.append(sid)
             sid += 1
         self.db.copy(
             "studios_studio",
@@ -670,19 +674,19 @@ class Province:
         self.db.copy("studios_studiomember", "role, joined_on, studio_id, worker_id", members)
         aid = self.db.next_id("studios_alliance")
         alliances, memberships = [], []
-        city_ids = list(self.cities)
+        cities = self.db.execute("SELECT id, region_id FROM orgs_union WHERE kind = 'city' ORDER BY id")
         for k in range(self.n["alliances"]):
-            city = rng.choice(city_ids)
-            short = self.region_names[self.cities[city][3]].removesuffix("市").removesuffix("地区")
+            city, region = rng.choice(cities)
+            short = self.region_names[region].removesuffix("市").removesuffix("地区")
             field = rng.choice(STUDIO_FIELDS).split()[0]
             year = rng.randint(2018, 2025)
             alliances.append(
-                f"{aid}\t{short}{field}创新工作室联盟（{k + 1}）\tcity\t{self.cities[city][3]}\t{year}-06-01\t"
+                f"{aid}\t{short}{field}创新工作室联盟（{k + 1}）\tcity\t{region}\t{year}-06-01\t"
                 f"{short}工发〔{year}〕{k + 1}号\t\t60.00\t12\t12\t{now}\t{city}\t{NULL}\n"
             )
             memberships.extend(
                 f"\t\t\t\tactive\t{year}-07-01\t{NULL}\t\t{NULL}\t\t{aid}\t{studio}\n"
-                for studio, _city in rng.sample(self.studio_ids, min(len(self.studio_ids), rng.randint(8, 40)))
+                for studio in rng.sample(studio_ids, min(len(studio_ids), rng.randint(8, 40)))
             )
             aid += 1
         self.db.copy(
@@ -703,11 +707,8 @@ class Province:
         users = dict(self.db.execute("SELECT username, id FROM core_user WHERE username IN ('sheng', 'caiwu')"))
         sheng, caiwu = users["sheng"], users["caiwu"]
         programme = self.db.execute("SELECT id FROM policy_programme WHERE kind = 'reward' ORDER BY id LIMIT 1")[0][0]
-        chosen = self._random_workers(self.n["ledger"])
-        names = dict(self.db.execute("SELECT id, name FROM people_worker WHERE id = ANY(%s)", [chosen]))
         lines = []
-        for serial, w in enumerate(chosen, 1):
-            j = w - self.w0
+        for serial, (w, (_e, union, _r, name, _en, _c)) in enumerate(self._random_workers(self.n["ledger"]).items()):
             year = rng.randint(2021, 2026)
             amount = rng.choice((2000, 3000, 5000, 10000, 20000))
             state = rng.choices(("paid", "approved", "proposed", "rejected"), (75, 10, 12, 3))[0]
@@ -716,11 +717,11 @@ class Province:
             paid = at if state == "paid" else NULL
             rejected = at if state == "rejected" else NULL
             lines.append(
-                f"{year}\t{names[w]}\t{amount}.00\t{state}\t竞赛奖励（生成的演示数据）\t\t{at}\t{approved}\t{paid}\t"
+                f"{year}\t{name}\t{amount}.00\t{state}\t竞赛奖励（生成的演示数据）\t\t{at}\t{approved}\t{paid}\t"
                 f"{f'GEN{year}{serial:07d}' if paid != NULL else ''}\t{rejected}\t"
                 f"{'材料不全' if rejected != NULL else ''}\t{caiwu if approved != NULL else NULL}\t{NULL}\t"
                 f"{sheng if paid != NULL else NULL}\t{programme}\t{sheng}\t{NULL}\t{NULL}\t{NULL}\t"
-                f"{self.w_union[j]}\t{w}\t{NULL}\n"
+                f"{union}\t{w}\t{NULL}\n"
             )
         self.db.copy(
             "awards_ledgerline",
@@ -736,23 +737,29 @@ class Province:
         if not courses:
             return
         cid = self.db.next_id("colleges_cohort")
-        cohorts, enrolments = [], []
+        plan = []
         for k in range(self.n["classes"]):
             course, title, college = rng.choice(courses)
             starts = dt.date(2021, 3, 1) + dt.timedelta(days=rng.randrange(2100))
             state = "finished" if starts < dt.date(2026, 10, 1) else ("running" if starts < TODAY else "open")
             capacity = rng.randint(20, 60)
+            plan.append(
+                (cid + k, k, course, title, college, starts, state, capacity, int(capacity * rng.uniform(0.5, 1)))
+            )
+        pool = list(self._random_workers(sum(p[-1] for p in plan)).items())
+        cohorts, enrolments = [], []
+        for cohort, k, course, title, college, starts, state, capacity, enrolled in plan:
             cohorts.append(
-                f"{cid}\t{title}（第{k + 10}期）\t{starts}\t{starts + dt.timedelta(days=10)}\t实训中心\t{capacity}\t"
+                f"{cohort}\t{title}（第{k + 10}期）\t{starts}\t{starts + dt.timedelta(days=10)}\t实训中心\t{capacity}\t"
                 f"32.0\t60.00\t{state}\t{now}\t{college}\t{course}\n"
             )
-            for w in self._random_workers(int(capacity * rng.uniform(0.5, 1.0))):
+            for w, info in pool[:enrolled]:
                 score = f"{rng.uniform(50, 99):.2f}" if state == "finished" else NULL
                 enrolments.append(
                     f"enrolled\t{starts - dt.timedelta(days=20)}T09:00:00+08:00\t{NULL}\t{NULL}\t\t{score}\t"
-                    f"{cid}\t{self.sheng}\t{self.w_union[w - self.w0]}\t{w}\n"
+                    f"{cohort}\t{self.sheng}\t{info[1]}\t{w}\n"
                 )
-            cid += 1
+            del pool[:enrolled]
         self.db.copy(
             "colleges_cohort",
             "id, name, starts_on, ends_on, place, capacity, required_hours, pass_mark, state, created_at, "
@@ -805,11 +812,21 @@ def main() -> None:
     parser.add_argument("--demo-workers", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded template database")
+    parser.add_argument(
+        "--extras-only", action="store_true", help="add studios, alliances, ledger lines and classes to a province"
+    )
     args = parser.parse_args()
     n = counts(args)
     started = time.monotonic()
-    log(f"setting up {args.database_url} (migrate, seed_demo) for {n}")
-    setup_database(args.database_url, args.demo_workers, reseed=args.reseed)
+    if args.extras_only:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
+        import django
+
+        django.setup()
+    else:
+        log(f"setting up {args.database_url} (migrate, seed_demo) for {n}")
+        setup_database(args.database_url, args.demo_workers, reseed=args.reseed)
     from django.db import connection
 
     connection.ensure_connection()
@@ -820,28 +837,35 @@ def main() -> None:
     loader.execute("SET maintenance_work_mem = '512MB'")
     province = Province(loader, random.Random(args.seed), n)
     province.load_tree()
-    log("demo ready; dropping secondary indexes of the big tables")
-    for table in BIG_TABLES:
-        loader.strip(table)
-    steps = (
-        ("employers and unions", province.build_employers),
-        ("workers, grades, occupations", province.build_workers),
-        ("honours", province.build_honours),
-        ("competitions, events, entries, results", province.build_competitions),
+    if not args.extras_only:
+        log("demo ready; dropping secondary indexes of the big tables")
+        for table in BIG_TABLES:
+            loader.strip(table)
+        steps = (
+            ("employers and unions", province.build_employers),
+            ("workers, grades, occupations", province.build_workers),
+            ("honours", province.build_honours),
+            ("competitions, events, entries, results", province.build_competitions),
+        )
+        for label, step in steps:
+            t = time.monotonic()
+            step()
+            log(f"{label}: {time.monotonic() - t:.0f}s")
+        t = time.monotonic()
+        for table in BIG_TABLES:
+            loader.restore(table)
+            loader.reset_sequence(table)
+            log(f"  indexes and constraints of {table} back")
+        log(f"indexes: {time.monotonic() - t:.0f}s")
+    extras = (
         ("studios and alliances", province.build_studios),
         ("reward ledger lines", province.build_ledger),
         ("college classes and enrolments", province.build_classes),
     )
-    for label, step in steps:
+    for label, step in extras:
         t = time.monotonic()
         step()
         log(f"{label}: {time.monotonic() - t:.0f}s")
-    t = time.monotonic()
-    for table in BIG_TABLES:
-        loader.restore(table)
-        loader.reset_sequence(table)
-        log(f"  indexes and constraints of {table} back")
-    log(f"indexes: {time.monotonic() - t:.0f}s")
     t = time.monotonic()
     loader.execute("VACUUM ANALYZE")
     log(f"vacuum analyze: {time.monotonic() - t:.0f}s")
