@@ -27,6 +27,7 @@ can be set on its own (``--workers``, ``--entries`` …). Statistics work (issue
 import argparse
 import bisect
 import datetime as dt
+import itertools
 import os
 import random
 import sys
@@ -454,7 +455,7 @@ class Province:
             if emp[5]:
                 by_industry.setdefault(emp[5], []).append(k)
         every = list(range(len(self.employers)))
-        emp_weights = [min(e[6], 2000) for e in self.employers]
+        emp_cum = list(itertools.accumulate(min(e[6], 2000) for e in self.employers))  # computed once
         county_region = {c[0]: c[3] for c in self.counties}
         plans = []
         for _ in range(self.n["competitions"]):
@@ -475,7 +476,7 @@ class Province:
                 county = rng.choice(list(by_county))
                 plans.append((county, "city", county_region[county], by_county[county], rng.randint(2, 5), 120))
             else:
-                k = rng.choices(every, emp_weights)[0]
+                k = rng.choices(every, cum_weights=emp_cum)[0]
                 emp = self.employers[k]
                 plans.append((emp[1], "enterprise", emp[2], [k], rng.randint(1, 4), min(emp[6] * 0.4, 300)))
         return plans
