@@ -39,8 +39,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
         return render(request, "people/worker_list.html#table", context)
     employer_id = request.GET.get("employer", "")
     context.update(
-        occupations=Occupation.objects.all(),
-        grades=Grade.choices,
+        # The drop-downs as (value, label) strings: no model instances, no filter per option.
+        occupations=[(str(pk), name) for pk, name in Occupation.objects.values_list("pk", "name")],
+        grades=[(str(value), label) for value, label in Grade.choices],
         statuses=WorkerStatus.choices,
         sexes=Sex.choices,
         employer=employers_for_user(request.scope).filter(pk=employer_id).first() if employer_id.isdigit() else None,

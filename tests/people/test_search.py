@@ -75,3 +75,12 @@ def test_an_official_s_own_record_outside_the_reach_is_off_the_list_but_not_hidd
     client = as_user(org.users.alice)
     assert "李秀梅" not in client.get("/people/workers/").content.decode()
     assert client.get(f"/people/workers/{org.qiqihar_worker.pk}/").status_code == 200
+
+
+def test_the_filters_keep_their_choice(org, as_user):
+    body = as_user(org.users.prov).get("/people/workers/", {"occupation": org.lathe.pk, "grade": 4}).content.decode()
+    assert f'<option value="{org.lathe.pk}" selected>车工</option>' in body
+    assert f'<option value="{org.welder.pk}">焊工</option>' in body
+    assert '<option value="4" selected>' in body
+    assert "王铁军" in body
+    assert "李秀梅" not in body
