@@ -18,6 +18,7 @@ from . import services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm
+from .models import Competition
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -46,12 +47,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     if not (scope.has(MANAGE_COMPETITIONS) or scope.has(ENTER_COMPETITIONS)):
         raise PermissionDenied
-    qs = (
-        competitions_for_user(scope)
-        .select_related("organiser")
-        .annotate(event_count=Count("events"))
-        .order_by("-starts_on", "-id")
-    )
+    qs = competitions_for_user(scope).select_related("organiser").order_by("-starts_on", "-id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(series__contains=q))
@@ -60,6 +56,11 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Events are counted for the competitions on this page only, not grouped over every event.
+    shown = {competition.pk: competition for competition in page.object_list}
+    counts = dict(Competition.objects.filter(pk__in=shown).annotate(n=Count("events")).values_list("pk", "n"))
+    for pk, competition in shown.items():
+        competition.event_count = counts.get(pk, 0)
     context = {"page": page, "q": q, "tiers": Tier.choices, "states": State.choices, "nav": "competitions"}
     template = "competitions/competition_list.html#table" if is_htmx(request) else "competitions/competition_list.html"
     return render(request, template, context)
