@@ -36,6 +36,12 @@ PAGES = (
     ("worker list", "sheng", "/people/workers/", ROWS.format(extra="", order="")),
     ("worker list, city admin", "haerbin", "/people/workers/", ROWS.format(extra="", order="")),
     (
+        "worker list, one employer",
+        "sheng",
+        "/people/workers/?employer={employer_id}",
+        ROWS.format(extra="AND w.employer_id = %(employer_id)s", order=""),
+    ),
+    (
         "search: 2-character name",
         "sheng",
         "/people/workers/?q={name2}",
@@ -108,11 +114,11 @@ def terms() -> dict[str, str]:
         name3 = cur.fetchone()[0]
         cur.execute("SELECT id_last4 FROM people_worker ORDER BY id DESC LIMIT 1")
         last4 = cur.fetchone()[0]
-        cur.execute("SELECT name FROM orgs_employer ORDER BY id DESC LIMIT 1")
-        employer = cur.fetchone()[0]
+        cur.execute("SELECT id, name FROM orgs_employer ORDER BY id DESC LIMIT 1")
+        employer_id, employer = cur.fetchone()
     # Two words of the newest employer's name after the city (e.g. 宏达华信 in 哈尔滨宏达华信…).
     word = employer[3:7] if len(employer) > 8 else employer[:4]
-    return {"name2": name2, "name3": name3, "last4": last4, "employer": word}
+    return {"name2": name2, "name3": name3, "last4": last4, "employer": word, "employer_id": str(employer_id)}
 
 
 def measure_one(url: str, requests: int) -> dict:

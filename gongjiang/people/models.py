@@ -42,7 +42,9 @@ class Worker(models.Model):
     birth_date = models.DateField(_("birth date"))
     phone_enc = models.TextField(blank=True)
     phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
-    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="workers")
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="workers", db_index=False
+    )
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False)
     region_code = models.CharField(max_length=6)
     occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), blank=True, related_name="workers")
@@ -59,11 +61,14 @@ class Worker(models.Model):
         verbose_name_plural = _("workers")
         ordering = ["-id"]
         # Each index is used by a query plan (bench/explain.py checks the lists and searches):
-        # (union, -id) pages a scope's workers newest first and serves every union_id look-up;
+        # (union, -id) pages a scope's workers newest first and serves every union_id look-up,
+        # (employer, -id) an employer's workers (a plain employer index made PostgreSQL walk the
+        # primary key backwards past millions of rows for a small employer);
         # names are found exactly or by prefix through the pattern-ops btree, substrings through a
         # trigram index that a PostgreSQL-only migration adds (people 0005).
         indexes = [
             models.Index(fields=["union", "-id"]),
+            models.Index(fields=["employer", "-id"], name="worker_employer_newest"),
             models.Index(fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["id_last4"], name="worker_id_last4"),
             models.Index(fields=["region_code"], name="worker_region_code"),
