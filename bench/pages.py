@@ -30,6 +30,8 @@ FROM people_worker w JOIN orgs_employer e ON e.id = w.employer_id
 WHERE w.union_id IN (SELECT descendant_id FROM orgs_unionancestor WHERE ancestor_id = %(root)s) {extra}
 ORDER BY {order} w.id DESC LIMIT 50"""
 
+SLOW = 5.0  # seconds
+
 # (label, user, url, hand-written SQL or None); {placeholders} are filled from the data.
 PAGES = (
     ("home page", "sheng", "/", None),
@@ -152,6 +154,7 @@ def measure_one(url: str, requests: int) -> dict:
     for label, username, path, sql in PAGES:
         target = path.format(**found)
         client = clients[username]
+        warm = time.perf_counter()
         for _ in range(2):
             response = client.get(target)
             if response.status_code != 200:
@@ -165,7 +168,9 @@ def measure_one(url: str, requests: int) -> dict:
         with connection.execute_wrapper(count):
             client.get(target)
         page_times, sql_times = [], []
-        for _ in range(requests):
+        # A page slower than 5 s a request is timed 3 times, not ``requests`` times.
+        slow = (time.perf_counter() - warm) / 2 > SLOW
+        for _ in range(3 if slow else requests):
             t = time.perf_counter()
             client.get(target)
             page_times.append((time.perf_counter() - t) * 1000)
@@ -179,7 +184,8 @@ def measure_one(url: str, requests: int) -> dict:
             "url": target,
             "queries": len(seen),
             "median": statistics.median(page_times),
-            "p95": statistics.quantiles(page_times, n=20)[-1],
+            "p95": statistics.quantiles(page_times, n=20)[-1] if not slow else max(page_times),
+            "requests": len(page_times),
             "sql_median": statistics.median(sql_times) if sql_times else None,
         }
     return out
@@ -191,10 +197,14 @@ def main() -> None:
     parser.add_argument("--province", default="postgres://postgres@127.0.0.1:5432/province")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--from-json", help="print the table of an earlier --json run")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure_one(args.one, args.requests)))
+        return
+    if args.from_json:
+        print_table(json.loads(Path(args.from_json).read_text()), args.requests)
         return
     results = {}
     for key, url in (("demo", args.demo), ("province", args.province)):
@@ -208,10 +218,14 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
+    print_table(results, args.requests)
+
+
+def print_table(results: dict, requests: int) -> None:
     demo, province = results["demo"], results["province"]
     print(
         f"demo: {demo['workers']:,} workers, {demo['entries']:,} entries; "
-        f"province: {province['workers']:,} workers, {province['entries']:,} entries; {args.requests} requests each"
+        f"province: {province['workers']:,} workers, {province['entries']:,} entries; {requests} requests each"
     )
     print(f"terms (province): {province['terms']}")
     print(
@@ -222,10 +236,11 @@ def main() -> None:
     for label, *_ in PAGES:
         d, p = demo["pages"][label], province["pages"][label]
         ratio = p["p95"] / d["p95"]
+        shown = label if p["requests"] == requests else f"{label} ({p['requests']} requests; p95 is the slowest)"
         ok = "yes" if p["p95"] < 300 and ratio <= 1.5 else ("under 300 ms" if p["p95"] < 300 else "no")
         sql = f"{p['sql_median']:.1f}" if p["sql_median"] is not None else "—"
         print(
-            f"| {label} | {d['median']:.0f} / {d['p95']:.0f} | {p['median']:.0f} / {p['p95']:.0f} | {ratio:.2f} "
+            f"| {shown} | {d['median']:.0f} / {d['p95']:.0f} | {p['median']:.0f} / {p['p95']:.0f} | {ratio:.2f} "
             f"| {sql} | {d['queries']} / {p['queries']} | {ok} |"
         )
 

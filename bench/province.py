@@ -657,7 +657,7 @@ class Province:
             )
             members.append(f"领衔人\t{founded}\t{sid}\t{lead}\n")
             coworkers = self.db.execute(
-                "SELECT id FROM people_worker WHERE employer_id = %s AND id <> %s ORDER BY id LIMIT %s",
+                "SELECT id FROM people_worker WHERE employer_id = %s AND id <> %s LIMIT %s",
                 [employer, lead, rng.randint(3, 9)],
             )
             members.extend(
