@@ -40,7 +40,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The exact number of rows up to ``cap``; ``cap + 1`` means "more than cap"."""
         if hasattr(self.object_list, "query"):
-            qs = self.object_list.order_by()
+            qs: Any = self.object_list
+            qs = qs.order_by()
             query = qs.query
             if not (query.distinct or query.values_select or query.combinator or query.group_by):
                 qs = qs.values("pk")  # no joins for select_related, no annotations in the count

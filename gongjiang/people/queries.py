@@ -26,7 +26,7 @@ def workers_for_user(scope: Scope, *, own: bool = True) -> QuerySet[Worker]:
     """
     authenticated = getattr(scope.user, "is_authenticated", False)
     if not scope.has(VIEW_WORKERS):
-        return Worker.objects.filter(user=scope.user) if authenticated else Worker.objects.none()
+        return Worker.objects.filter(Q(user=scope.user)) if authenticated else Worker.objects.none()
     reach = scope.union_filter(VIEW_WORKERS)
     if own and authenticated:
         reach |= Q(user=scope.user)
