@@ -6,19 +6,19 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.competitions.models import Competition
+from gongjiang.competitions.models import Competition, Result
 from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core.actions import act
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.validators import mask_names
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
@@ -30,7 +30,7 @@ from gongjiang.policy.queries import rule_view
 from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
-from .models import HonourCycle, LedgerLine, Nomination, NominationObjection
+from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
 from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for
 
 PAGE_SIZE = 50
@@ -67,7 +67,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(worker__name__contains=q) | Q(result__event__competition__name__contains=q))
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
-    context = {"page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
+    context = {"page": CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
     if is_htmx(request):  # the search swaps in the table only
         return render(request, "awards/decision_list.html#table", context)
     context |= {
@@ -84,11 +84,11 @@ def _final_without_proposals(request: HttpRequest) -> QuerySet[Competition]:
     first_rule = Rule.objects.filter(kind__in=DecisionKind.values).aggregate(day=Min("effective_from"))["day"]
     return (
         competitions_for_user(request.scope)
-        .filter(state__in=["final", "archived"], events__results__isnull=False)
-        .filter(finalised_on__gte=first_rule or dt.date.max)
+        .filter(state__in=["final", "archived"], finalised_on__gte=first_rule or dt.date.max)
         .filter(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS))
-        .exclude(events__results__decisions__isnull=False)
-        .distinct()[:10]
+        # EXISTS, not a join and DISTINCT: each competition stops at its first result (no scan of all results).
+        .filter(Exists(Result.objects.filter(event__competition=OuterRef("pk"))))
+        .exclude(Exists(Decision.objects.filter(result__event__competition=OuterRef("pk"))))[:10]
     )
 
 
@@ -167,7 +167,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return LedgerExporter().response(qs, request.GET["fmt"])
     totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
 from gongjiang.people.queries import search_workers, workers_for_user
@@ -19,7 +19,7 @@ from . import readiness, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
-from .models import OrganisingRight
+from .models import Competition, OrganisingRight
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -48,12 +48,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     if not (scope.has(MANAGE_COMPETITIONS) or scope.has(ENTER_COMPETITIONS)):
         raise PermissionDenied
-    qs = (
-        competitions_for_user(scope)
-        .select_related("organiser")
-        .annotate(event_count=Count("events"))
-        .order_by("-starts_on", "-id")
-    )
+    qs = competitions_for_user(scope).select_related("organiser").order_by("-starts_on", "-id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(series__contains=q))
@@ -61,7 +56,12 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(tier=tier)
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Events are counted for the competitions on this page only, not grouped over every event.
+    shown = {competition.pk: competition for competition in page.object_list}
+    counts = dict(Competition.objects.filter(pk__in=shown).annotate(n=Count("events")).values_list("pk", "n"))
+    for pk, competition in shown.items():
+        competition.event_count = counts.get(pk, 0)
     context = {"page": page, "q": q, "tiers": Tier.choices, "states": State.choices, "nav": "competitions"}
     template = "competitions/competition_list.html#table" if is_htmx(request) else "competitions/competition_list.html"
     return render(request, template, context)
@@ -188,7 +188,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     competition = event.competition
     can_enter = scope.has(ENTER_COMPETITIONS) and competition.state == State.REGISTRATION
-    page = Paginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
     is_manager = manages(scope, competition)
     assignments = event.assignments.select_related("judge__employer") if is_manager else []
     judges = (
@@ -307,7 +307,7 @@ def judge_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(affiliation__contains=q) | Q(occupations__name=q)).distinct()
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "competitions/judge_list.html", {"page": page, "form": form, "q": q, "nav": "judges"})
 
 

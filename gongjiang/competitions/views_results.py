@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_WORKERS
 
 from . import certificates, marking, results, scoring, services
@@ -153,7 +153,7 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Marking progress, flagged scores, and the ranking the marks add up to."""
     event, chief = _results_event(request, pk)
     aspects, statuses = marking.marking_status(event)
-    page = Paginator(marking.results(event) if aspects else [], 100).get_page(request.GET.get("page"))
+    page = CappedPaginator(marking.results(event) if aspects else [], 100).get_page(request.GET.get("page"))
     entries = event.entries.select_related("worker", "employer").in_bulk([r.ranked.entry_id for r in page])
     ranked = [(r, entries[r.ranked.entry_id]) for r in page]
     return render(
@@ -295,7 +295,7 @@ def competition_certificates(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("result__event", "result__entry__worker", "result__entry__employer")
         .order_by("result__event__name", "result__rank", "-issued_at")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "competition": competition,
         "page": page,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,11 +12,13 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
+from gongjiang.core.pagination import CappedPaginator
 
 from . import services
 from .enums import UnionKind
 from .exports import EmployerExporter
 from .forms import AccountForm, EmployerForm
+from .models import Employer
 from .queries import employers_for_user, roles_for_user, unions_for_user
 from .rules import CHANGE_EMPLOYERS, MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
 
@@ -38,7 +39,7 @@ def union_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(name__contains=q)
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("region_id", "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("region_id", "kind", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "orgs/union_list.html#table" if is_htmx(request) else "orgs/union_list.html"
     return render(request, template, {"page": page, "q": q, "kinds": UnionKind.choices, "nav": "unions"})
 
@@ -62,14 +63,19 @@ def _employer_queryset(request: HttpRequest):
         qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
     if region := request.GET.get("region", "").strip():
         qs = qs.filter(region_id__startswith=region[:6])
-    return qs.annotate(worker_count=Count("workers")).order_by("name"), q
+    return qs.order_by("name"), q
 
 
 @login_required
 def employer_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, q = _employer_queryset(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Workers are counted for the employers on this page only (one grouped query), not for all of them.
+    shown = {employer.pk: employer for employer in page.object_list}
+    counts = dict(Employer.objects.filter(pk__in=shown).annotate(n=Count("workers")).values_list("pk", "n"))
+    for pk, employer in shown.items():
+        employer.worker_count = counts.get(pk, 0)
     template = "orgs/employer_list.html#table" if is_htmx(request) else "orgs/employer_list.html"
     return render(request, template, {"page": page, "q": q, "nav": "employers"})
 
@@ -78,6 +84,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_export(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, _q = _employer_queryset(request)
+    qs = qs.annotate(worker_count=Count("workers"))
     return EmployerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
 
 
@@ -164,7 +171,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         roles = roles.filter(
             Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q)
         )
-    page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/account_list.html", {"page": page, "form": form, "q": q, "nav": "accounts"})
 
 

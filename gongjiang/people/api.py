@@ -118,8 +118,8 @@ class WorkerFilters(Schema):
 @paginate(LimitOffsetPagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
     need(request, VIEW_WORKERS)
-    qs = filter_workers(workers_for_user(request.scope), filters.dict())
-    return qs.order_by("-pk").prefetch_related("occupations")
+    qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())
+    return qs.prefetch_related("occupations")
 
 
 @router.get("/workers/{worker_id}", response={200: WorkerOut, 404: ErrorOut})

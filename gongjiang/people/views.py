@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 
@@ -20,25 +20,28 @@ from .models import Occupation, Worker
 from .queries import filter_workers, workers_for_user
 
 PAGE_SIZE = 50
+LIST_COLUMNS = ("name", "id_number_masked", "employer__name", "top_grade", "status")
 
 
 def _list_queryset(request: HttpRequest):
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    return filter_workers(workers_for_user(request.scope), request.GET.dict()).select_related("employer")
+    return filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
 
 
 @login_required
 def worker_list(request: HttpRequest) -> HttpResponse:
-    qs = _list_queryset(request).prefetch_related("occupations")
-    page = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the columns the table shows: the encrypted ID number and phone are never read here.
+    qs = _list_queryset(request).only(*LIST_COLUMNS).prefetch_related("occupations")
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "nav": "workers", "params": request.GET}
     if is_htmx(request):
         return render(request, "people/worker_list.html#table", context)
     employer_id = request.GET.get("employer", "")
     context.update(
-        occupations=Occupation.objects.all(),
-        grades=Grade.choices,
+        # The drop-downs as (value, label) strings: no model instances, no filter per option.
+        occupations=[(str(pk), name) for pk, name in Occupation.objects.values_list("pk", "name")],
+        grades=[(str(value), label) for value, label in Grade.choices],
         statuses=WorkerStatus.choices,
         sexes=Sex.choices,
         employer=employers_for_user(request.scope).filter(pk=employer_id).first() if employer_id.isdigit() else None,
@@ -48,7 +51,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def worker_export(request: HttpRequest) -> HttpResponse:
-    qs = _list_queryset(request).prefetch_related("occupations").order_by("-id")
+    qs = _list_queryset(request).prefetch_related("occupations")
     return WorkerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
 
 

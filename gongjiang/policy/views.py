@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.rules import MANAGE_POLICY
 
 from . import services
@@ -34,7 +34,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     rows = search_documents(qs, q) if q else qs
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,

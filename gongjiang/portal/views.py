@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         counts = {
             "unions": unions_for_user(scope).count(),
             "employers": employers_for_user(scope).count(),
-            "workers": workers_for_user(scope).count(),
+            "workers": workers_for_user(scope, own=False).count(),
         }
     own_worker = workers_for_user(scope).filter(user=request.user).first()
     # each app's todos.py: what waits for this user, counted within their scope, shown only when some does

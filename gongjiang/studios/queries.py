@@ -20,6 +20,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.orgs.scope import Scope
+from gongjiang.people.models import Worker
 from gongjiang.policy.models import PolicyDocument
 
 from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
@@ -33,8 +34,13 @@ def _user_id(scope: Scope) -> int | None:
 
 
 def _own(scope: Scope) -> Q:
+    """Studios the user leads. The lead is found through the unique ``user_id`` index in a subquery of at
+    most one row: a join to the lead's worker row beside the scope's OR made PostgreSQL read the whole
+    worker table (3.96 million rows) for the studio list's count."""
     uid = _user_id(scope)
-    return Q(lead__user_id=uid) if uid is not None else Q(pk__in=[])
+    if uid is None:
+        return Q(pk__in=[])
+    return Q(lead_id__in=Worker.objects.filter(user_id=uid).values("pk"))
 
 
 def studios_for_user(scope: Scope) -> QuerySet[Studio]:

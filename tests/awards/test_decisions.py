@@ -246,3 +246,15 @@ def test_a_second_promotion_in_a_year_is_refused_at_acceptance(awarded):
         services.review_decision(actor=prov, scope=Scope(prov), decision=promotion, verdict="accept")
     promotion.refresh_from_db()
     assert promotion.state == DecisionState.PROPOSED
+
+
+def test_the_decision_list_names_final_competitions_still_without_proposals(final, as_user):
+    """Found with EXISTS per competition (no join over every result); gone once proposed."""
+    from gongjiang.policy import seed
+
+    seed.load()
+    client = as_user(final.users.prov)
+    waiting = client.get("/awards/decisions/").context["final_without"]
+    assert [c.pk for c in waiting] == [final.province_comp.pk]
+    services.propose_for_competition(final.province_comp)
+    assert list(client.get("/awards/decisions/").context["final_without"]) == []

@@ -234,3 +234,13 @@ def test_team_size_and_one_employer_per_team(contest):
     services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=b, team="新秀队")
     with pytest.raises(services.CompetitionError):
         services.register_entry(actor=alice, scope=Scope(alice), event=event, worker=c, team="")
+
+
+def test_the_competition_list_counts_each_competition_s_events(contest, as_user):
+    """Counted for the competitions on the page only (one grouped query), not over every event."""
+    from gongjiang.competitions.models import Competition
+
+    page = as_user(contest.users.prov).get("/competitions/").context["page"]
+    expected = {c.pk: c.events.count() for c in Competition.objects.all()}
+    assert {c.pk: c.event_count for c in page} == expected
+    assert any(expected.values())

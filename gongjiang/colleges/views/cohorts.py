@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES
 from gongjiang.people.models import Worker
 from gongjiang.people.queries import search_workers
@@ -52,7 +52,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__contains=q) | Q(course__title__contains=q) | Q(college__name__contains=q))
     if (state := request.GET.get("state", "")) in CohortState.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "nav": NAV}
     return render(request, "colleges/cohort_list.html", context)
 
@@ -278,7 +278,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     active = cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).values("worker_id")
     q = request.GET.get("q", "").strip()
     candidates = search_workers(own.exclude(pk__in=active), q).select_related("employer").order_by("name", "pk")
-    page = Paginator(candidates, 100).get_page(request.GET.get("page"))
+    page = CappedPaginator(candidates, 100).get_page(request.GET.get("page"))
     context = {"cohort": cohort, "page": page, "q": q, "nav": NAV}
     return render(request, "colleges/enrol.html", context)
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from gongjiang.competitions.models import Competition
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_COLLEGES
 
@@ -48,7 +48,7 @@ def college_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(industry__contains=q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "colleges/college_list.html", {"page": page, "q": q, "nav": NAV})
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.policy.models import Programme
@@ -58,7 +58,7 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "studios/alliance_list.html", {"page": page, "q": q, "nav": "alliances"})
 
 

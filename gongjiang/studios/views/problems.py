@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import act, submit
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 
 from .. import services
 from ..enums import ProblemState, ProjectState, StudioState
@@ -44,7 +44,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(title__contains=q) | Q(field__contains=q) | Q(description__contains=q))
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "states": ProblemState.choices, "nav": "problems"}
     template = "studios/problem_list.html#table" if is_htmx(request) else "studios/problem_list.html"
     return render(request, template, context)

@@ -5,7 +5,6 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.people.models import Honour
 
@@ -59,7 +59,7 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         qs = needs_new_lead(qs)
     if fmt := request.GET.get("fmt"):
         return StudioExporter().response(qs.prefetch_related("occupations"), fmt)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,

@@ -1,0 +1,82 @@
+"""EXPLAIN every query of every list page and search in bench/pages.py; fail on a sequential scan
+of a table holding more than 100,000 rows.
+
+    .venv/bin/python bench/explain.py --database-url postgres://postgres@127.0.0.1:5432/province
+
+Each page is requested once through Django's test client as in bench/pages.py; every SELECT it
+runs is captured with its parameters and explained (``EXPLAIN (FORMAT JSON)``, the plan only, not
+run). A ``Seq Scan`` node on a table whose ``pg_class.reltuples`` exceeds the limit is reported with
+the page and the query; the exit status is 1 if there is any. Pages marked "rollup" in the output
+(the home page's counts and the participant-times figures) are the statistics work's (issue 14).
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages import PAGES, setup, terms
+
+LIMIT = 100_000
+
+
+def walk(plan: dict):  # type: ignore[no-untyped-def]
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from walk(child)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/province")
+    parser.add_argument("--limit", type=int, default=LIMIT)
+    args = parser.parse_args()
+    setup(args.database_url)
+    from django.db import connection
+    from django.test import Client
+
+    from gongjiang.core.models import User
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND reltuples > %s", [args.limit])
+        big = dict(cur.fetchall())
+    found = terms()
+    clients = {}
+    for username in ("sheng", "haerbin"):
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    failures = 0
+    for label, username, path, _sql in PAGES:
+        target = path.format(**found)
+        captured: list[tuple[str, object]] = []
+
+        def capture(execute, sql, params, many, context, captured=captured):  # noqa: PLR0917
+            if sql.lstrip().upper().startswith("SELECT") and not many:
+                captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            clients[username].get(target)
+        scans = []
+        for sql, params in captured:
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+                plan = cur.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            for node in walk(plan[0]["Plan"]):
+                if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in big:
+                    rows = int(big[node["Relation Name"]])
+                    scans.append(f"    Seq Scan on {node['Relation Name']} ({rows:,} rows) in: {sql[:160]}")
+        status = "ok" if not scans else "SEQ SCAN"
+        print(f"{status:8} {label} ({target}, {len(captured)} selects)")
+        for line in scans:
+            print(line)
+        failures += bool(scans)
+    print(f"{failures} of {len(PAGES)} pages scan a table of more than {args.limit:,} rows")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

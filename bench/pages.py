@@ -1,0 +1,249 @@
+"""Server time of every list page, each kind of worker search and the home page, at two scales.
+
+    .venv/bin/python bench/pages.py \
+        --demo postgres://postgres@127.0.0.1:5432/scale_demo \
+        --province postgres://postgres@127.0.0.1:5432/province [--requests 30] [--json]
+
+Each database is measured in its own process: Django's test client, logged in as the demo's
+province admin ``sheng`` (and the Harbin city admin ``haerbin`` where marked), two warm-up
+requests, then ``--requests`` timed requests per page (wall time of ``client.get``: the view, its
+queries and the template; no network). Between requests the hand-written SQL that returns the same
+rows runs on the same connection and is timed too. ``settings.DEBUG`` is off while timing. The search
+terms are picked from the data (the newest two-character name, a three-character name, a word
+of an employer's name, the last four digits of an ID number), so both scales search alike.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROWS = """SELECT w.id, w.name, w.id_number_masked, e.name, w.top_grade, w.status
+FROM people_worker w JOIN orgs_employer e ON e.id = w.employer_id
+WHERE w.union_id IN (SELECT descendant_id FROM orgs_unionancestor WHERE ancestor_id = %(root)s) {extra}
+ORDER BY {order} w.id DESC LIMIT 50"""
+
+SLOW = 5.0  # seconds
+
+# (label, user, url, hand-written SQL or None); {placeholders} are filled from the data.
+PAGES = (
+    ("home page", "sheng", "/", None),
+    ("worker list", "sheng", "/people/workers/", ROWS.format(extra="", order="")),
+    ("worker list, city admin", "haerbin", "/people/workers/", ROWS.format(extra="", order="")),
+    (
+        "worker list, one employer",
+        "sheng",
+        "/people/workers/?employer={employer_id}",
+        ROWS.format(extra="AND w.employer_id = %(employer_id)s", order=""),
+    ),
+    (
+        "search: 2-character name",
+        "sheng",
+        "/people/workers/?q={name2}",
+        ROWS.format(extra="AND w.name LIKE %(name2_prefix)s", order="w.name <> %(name2)s,"),
+    ),
+    (
+        "search: 3-character name",
+        "sheng",
+        "/people/workers/?q={name3}",
+        ROWS.format(extra="AND w.name LIKE %(name3_any)s", order="w.name <> %(name3)s,"),
+    ),
+    (
+        "search: employer name",
+        "sheng",
+        "/people/workers/?q={employer}",
+        ROWS.format(
+            extra="AND w.employer_id IN (SELECT id FROM orgs_employer WHERE name LIKE %(employer_any)s)", order=""
+        ),
+    ),
+    (
+        "search: last 4 of ID",
+        "sheng",
+        "/people/workers/?q={last4}",
+        ROWS.format(extra="AND w.id_last4 = %(last4)s", order=""),
+    ),
+    (
+        "search: name, city admin",
+        "haerbin",
+        "/people/workers/?q={name2}",
+        ROWS.format(extra="AND w.name LIKE %(name2_prefix)s", order="w.name <> %(name2)s,"),
+    ),
+    ("employer list", "sheng", "/orgs/employers/", None),
+    ("union list", "sheng", "/orgs/unions/", None),
+    ("competition list", "sheng", "/competitions/", None),
+    ("studio list", "sheng", "/studios/", None),
+    ("alliance list", "sheng", "/studios/alliances/", None),
+    ("award decisions", "sheng", "/awards/decisions/", None),
+    ("payout ledger", "sheng", "/awards/ledger/", None),
+    ("college classes", "sheng", "/colleges/classes/", None),
+    ("policy documents", "sheng", "/policy/documents/", None),
+    ("participant-times figures", "sheng", "/competitions/figures/", None),
+)
+
+
+def setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log, no template debug (set before the first render)
+
+
+def terms() -> dict[str, str]:
+    """Search terms taken from the data, the same way at both scales."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT name FROM people_worker WHERE char_length(name) = 2 AND id > "
+            "(SELECT max(id) - 5000 FROM people_worker) ORDER BY id DESC LIMIT 1"
+        )
+        name2 = cur.fetchone()[0]
+        cur.execute(
+            "SELECT name FROM people_worker WHERE char_length(name) = 3 AND id > "
+            "(SELECT max(id) - 5000 FROM people_worker) ORDER BY id DESC LIMIT 1"
+        )
+        name3 = cur.fetchone()[0]
+        cur.execute("SELECT id_last4 FROM people_worker ORDER BY id DESC LIMIT 1")
+        last4 = cur.fetchone()[0]
+        cur.execute("SELECT id, name FROM orgs_employer ORDER BY id DESC LIMIT 1")
+        employer_id, employer = cur.fetchone()
+    # Two words of the newest employer's name after the city (e.g. 宏达华信 in 哈尔滨宏达华信…).
+    word = employer[3:7] if len(employer) > 8 else employer[:4]
+    return {"name2": name2, "name3": name3, "last4": last4, "employer": word, "employer_id": str(employer_id)}
+
+
+def measure_one(url: str, requests: int) -> dict:
+    setup(url)
+    from django.db import connection
+    from django.test import Client
+
+    from gongjiang.core.models import User
+    from gongjiang.orgs.models import Role
+
+    found = terms()
+    params = {
+        **found,
+        "name2_prefix": found["name2"] + "%",
+        "name3_any": "%" + found["name3"] + "%",
+        "employer_any": "%" + found["employer"] + "%",
+    }
+    clients = {}
+    roots = {}
+    for username in ("sheng", "haerbin"):
+        user = User.objects.get(username=username)
+        clients[username] = Client()
+        clients[username].force_login(user)
+        roots[username] = Role.objects.filter(user=user).values_list("union_id", flat=True).first()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM people_worker")
+        workers = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM competitions_entry")
+        entries = cur.fetchone()[0]
+    out: dict = {"workers": workers, "entries": entries, "terms": found, "pages": {}}
+    for label, username, path, sql in PAGES:
+        target = path.format(**found)
+        client = clients[username]
+        warm = time.perf_counter()
+        for _ in range(2):
+            response = client.get(target)
+            if response.status_code != 200:
+                raise SystemExit(f"{target}: {response.status_code}")
+        seen: list[str] = []
+
+        def count(execute, sql, params, many, context, seen=seen):  # noqa: PLR0917
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(target)
+        page_times, sql_times = [], []
+        # A page slower than 5 s a request is timed 3 times, not ``requests`` times.
+        slow = (time.perf_counter() - warm) / 2 > SLOW
+        for _ in range(3 if slow else requests):
+            t = time.perf_counter()
+            client.get(target)
+            page_times.append((time.perf_counter() - t) * 1000)
+            if sql:
+                with connection.cursor() as cur:
+                    t = time.perf_counter()
+                    cur.execute(sql, {**params, "root": roots[username]})
+                    cur.fetchall()
+                    sql_times.append((time.perf_counter() - t) * 1000)
+        out["pages"][label] = {
+            "url": target,
+            "queries": len(seen),
+            "median": statistics.median(page_times),
+            "p95": statistics.quantiles(page_times, n=20)[-1] if not slow else max(page_times),
+            "requests": len(page_times),
+            "sql_median": statistics.median(sql_times) if sql_times else None,
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demo", default="postgres://postgres@127.0.0.1:5432/scale_demo")
+    parser.add_argument("--province", default="postgres://postgres@127.0.0.1:5432/province")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--from-json", help="print the table of an earlier --json run")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one, args.requests)))
+        return
+    if args.from_json:
+        print_table(json.loads(Path(args.from_json).read_text()), args.requests)
+        return
+    results = {}
+    for key, url in (("demo", args.demo), ("province", args.province)):
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", url, "--requests", str(args.requests)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results[key] = json.loads(done.stdout.strip().splitlines()[-1])
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+        return
+    print_table(results, args.requests)
+
+
+def print_table(results: dict, requests: int) -> None:
+    demo, province = results["demo"], results["province"]
+    print(
+        f"demo: {demo['workers']:,} workers, {demo['entries']:,} entries; "
+        f"province: {province['workers']:,} workers, {province['entries']:,} entries; {requests} requests each"
+    )
+    print(f"terms (province): {province['terms']}")
+    print(
+        "| page | demo median / p95 (ms) | province median / p95 (ms) | p95 ratio | province SQL median (ms) "
+        "| queries | goal |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for label, *_ in PAGES:
+        d, p = demo["pages"][label], province["pages"][label]
+        ratio = p["p95"] / d["p95"]
+        shown = label if p["requests"] == requests else f"{label} ({p['requests']} requests; p95 is the slowest)"
+        ok = "yes" if p["p95"] < 300 and ratio <= 1.5 else ("under 300 ms" if p["p95"] < 300 else "no")
+        sql = f"{p['sql_median']:.1f}" if p["sql_median"] is not None else "—"
+        print(
+            f"| {shown} | {d['median']:.0f} / {d['p95']:.0f} | {p['median']:.0f} / {p['p95']:.0f} | {ratio:.2f} "
+            f"| {sql} | {d['queries']} / {p['queries']} | {ok} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

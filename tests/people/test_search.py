@@ -1,0 +1,86 @@
+"""Worker search: names exactly, by prefix or (three characters and more) anywhere, or the employer's
+name, in two index-friendly look-ups, exact name matches first, never outside the scope."""
+
+import datetime as dt
+
+import pytest
+
+from gongjiang.core.fakeids import make_id_number
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from gongjiang.people.models import Worker
+from gongjiang.people.queries import search_workers, workers_for_user
+
+
+def _worker(org, name: str, n: int, employer=None) -> Worker:
+    prov = org.users.prov
+    return people_services.create_worker(
+        actor=prov,
+        scope=Scope(prov),
+        data=people_services.WorkerData(
+            name=name,
+            id_number=make_id_number("230102", dt.date(1988, 3, 1 + n), n, male=False),
+            employer=employer or org.harbin_employer,
+        ),
+    )
+
+
+@pytest.fixture
+def named(org):
+    exact = _worker(org, "张霞", 1)
+    _worker(org, "张霞光", 2)  # newer, so it would come first by id
+    _worker(org, "欧阳张霞光", 3)
+    return org, exact
+
+
+def _names(org, user, text: str) -> list[str]:
+    return list(search_workers(workers_for_user(Scope(user)), text).values_list("name", flat=True))
+
+
+def test_exact_name_first_then_prefix(named):
+    org, _exact = named
+    assert _names(org, org.users.prov, "张霞") == ["张霞", "张霞光"]
+
+
+def test_a_short_term_matches_names_by_prefix_only(named):
+    org, _ = named
+    assert _names(org, org.users.prov, "霞光") == []
+
+
+def test_three_characters_match_anywhere_in_the_name(named):
+    org, _ = named
+    assert _names(org, org.users.prov, "张霞光") == ["张霞光", "欧阳张霞光"]
+
+
+def test_the_employer_name_finds_its_workers_within_the_scope(org):
+    assert _names(org, org.users.alice, "锅炉厂") == ["王铁军"]
+    assert _names(org, org.users.prov, "机床") == ["李秀梅"]
+    assert _names(org, org.users.alice, "机床") == []  # Qiqihar's employer: not Alice's
+
+
+def test_the_list_page_searches_the_same_way(named, as_user):
+    org, _ = named
+    body = as_user(org.users.alice).get("/people/workers/", {"q": "张霞"}).content.decode()
+    assert body.index("张霞</a>") < body.index("张霞光</a>")
+    assert "欧阳张霞光" not in body
+
+
+def test_an_official_s_own_record_outside_the_reach_is_off_the_list_but_not_hidden(org, as_user):
+    """Alice (Harbin) is also a Qiqihar worker: the list is her reach only; her record's page opens."""
+    org.qiqihar_worker.user = org.users.alice
+    org.qiqihar_worker.save(update_fields=["user"])
+    scope = Scope(org.users.alice)
+    assert list(workers_for_user(scope, own=False).values_list("name", flat=True)) == ["王铁军"]
+    assert set(workers_for_user(scope).values_list("name", flat=True)) == {"王铁军", "李秀梅"}
+    client = as_user(org.users.alice)
+    assert "李秀梅" not in client.get("/people/workers/").content.decode()
+    assert client.get(f"/people/workers/{org.qiqihar_worker.pk}/").status_code == 200
+
+
+def test_the_filters_keep_their_choice(org, as_user):
+    body = as_user(org.users.prov).get("/people/workers/", {"occupation": org.lathe.pk, "grade": 4}).content.decode()
+    assert f'<option value="{org.lathe.pk}" selected>车工</option>' in body
+    assert f'<option value="{org.welder.pk}">焊工</option>' in body
+    assert '<option value="4" selected>' in body
+    assert "王铁军" in body
+    assert "李秀梅" not in body
