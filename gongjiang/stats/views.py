@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
 from gongjiang.core.indicators import Indicator
+from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Region, Union, UnionAncestor
 from gongjiang.people.models import Honour
@@ -321,12 +321,11 @@ def rows(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
     total = queries.rows_count(indicator, qs)
     if indicator.measure == "distinct":
         listing = qs.values_list(indicator.link_path, indicator.label).distinct().order_by(indicator.label)
-        items = ((pk, label, None) for pk, label in listing)
     else:
         fields = [indicator.link_path, indicator.label] + ([indicator.subject] if indicator.measure == "sum" else [])
         listing = qs.values_list(*fields).order_by("-pk")
-        items = ((r[0], r[1], r[2] if len(r) > 2 else None) for r in listing)
-    page = Paginator(list(items), 100).get_page(request.GET.get("page"))
+    # only the page's rows are read (a province's figure may stand for millions of them)
+    page = CappedPaginator(listing, 100).get_page(request.GET.get("page"))
     dim = next((d for d in indicator.dimensions if d.name == dimension), None)
     return render(
         request,
@@ -340,7 +339,10 @@ def rows(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
             "key_label": dim.labels([key]).get(key, key) if dim else "",
             "total": total,
             "page": page,
-            "rows": [(pk, label, amount, indicator.link(pk) if indicator.link else None) for pk, label, amount in page],
+            "rows": [
+                (r[0], r[1], r[2] if len(r) > 2 else None, indicator.link(r[0]) if indicator.link else None)
+                for r in page.object_list
+            ],
             "breadcrumb": queries.breadcrumb(request.scope, union),
         },
     )
