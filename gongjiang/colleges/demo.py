@@ -65,6 +65,11 @@ def _workers(count: int, skip: set[int], trade: str = "") -> list[Worker]:
     return chosen
 
 
+def _enrol(admin: User, scope: Scope, cohort: Cohort, workers: list[Worker]) -> list:
+    """Enrol the trainees there are: a demo seeded with ``--workers 0`` has few spare workers."""
+    return services.enrol_many(actor=admin, scope=scope, cohort=cohort, workers=workers) if workers else []
+
+
 def _cohort(
     admin: User, course: Course, *, name: str, starts: dt.date, days: int, capacity: int, required: int, who: list
 ) -> Cohort:
@@ -234,7 +239,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
     )
     trainees = _workers(18, used, "数控车工")
     used |= {w.pk for w in trainees}
-    enrolments = services.enrol_many(actor=admin, scope=scope, cohort=done, workers=trainees)
+    enrolments = _enrol(admin, scope, done, trainees)
     sessions = _sessions(admin, done, lathe_topics, Decimal(8))
     services.transition(actor=admin, scope=scope, cohort=done, to=CohortState.RUNNING)
     for index, session in enumerate(sessions):
@@ -274,7 +279,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
     )
     trainees = _workers(12, used, "锻造工")
     used |= {w.pk for w in trainees}
-    enrolments = services.enrol_many(actor=admin, scope=scope, cohort=running, workers=trainees)
+    enrolments = _enrol(admin, scope, running, trainees)
     sessions = _sessions(admin, running, ["锻造加热", "镦粗", "拔长", "缺陷分析", "考核"], Decimal(8))
     services.transition(actor=admin, scope=scope, cohort=running, to=CohortState.RUNNING)
     for day, session in enumerate(sessions[:3]):
@@ -292,7 +297,7 @@ def _classes(admin: User, teachers: dict[str, Teacher], lathe: Course, forging: 
         required=32,
         who=[teachers["秦世俊"]],
     )
-    services.enrol_many(actor=admin, scope=scope, cohort=upcoming, workers=_workers(12, used, "数控车工"))
+    _enrol(admin, scope, upcoming, _workers(12, used, "数控车工"))
     _sessions(admin, upcoming, lathe_topics, Decimal(8))
     _cohort(
         admin,

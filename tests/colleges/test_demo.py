@@ -33,3 +33,11 @@ def test_demo_builds_the_colleges(db):
     assert CollegeStaff.objects.get(user=xueyuan).college.name == "装备制造业工匠学院"
     assert [c.name for c in colleges_for_user(Scope(xueyuan))] == ["装备制造业工匠学院"]
     assert Cohort.objects.get(name="数控车工赛项标准转化课程（第2期）").enrolments.filter(status="waiting").count() == 2
+
+
+def test_demo_seeds_without_generated_workers(db):
+    """The benchmarks start from ``seed_demo --workers 0``: the classes take the spare workers there
+    are instead of refusing an empty enrolment."""
+    call_command("seed_demo", workers=0, stdout=io.StringIO())
+    assert College.objects.count() == 4
+    assert set(Cohort.objects.values_list("state", flat=True)) == {"open", "running", "finished"}
