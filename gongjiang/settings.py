@@ -54,20 +54,27 @@ DEMO_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", DEMO_PUBLIC_BASE_URL)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
-if not DEBUG and not DEMO:
-    _demo_in_use = [
-        name
-        for name, value, demo in (
-            ("SECRET_KEY", [SECRET_KEY], DEMO_SECRET_KEY),
-            ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, DEMO_FIELD_ENCRYPTION_KEY),
-            ("FIELD_HASH_KEY", [FIELD_HASH_KEY], DEMO_FIELD_HASH_KEY),
-            ("PUBLIC_BASE_URL", [PUBLIC_BASE_URL], DEMO_PUBLIC_BASE_URL),
-        )
-        if demo in value
-    ]
-    if _demo_in_use:
+# Start-up checks (gongjiang/core/checks.py): with DEBUG off, refuse to start on an empty,
+# short, malformed or demo secret, each with what to set; demo mode allows the demo values only.
+if not DEBUG:
+    from gongjiang.core.checks import production_problems
+
+    _problems = production_problems(
+        secret_key=SECRET_KEY,
+        field_encryption_keys=",".join(FIELD_ENCRYPTION_KEYS),
+        field_hash_key=FIELD_HASH_KEY,
+        public_base_url=PUBLIC_BASE_URL,
+        demo=DEMO,
+        demo_values={
+            "SECRET_KEY": DEMO_SECRET_KEY,
+            "FIELD_ENCRYPTION_KEYS": DEMO_FIELD_ENCRYPTION_KEY,
+            "FIELD_HASH_KEY": DEMO_FIELD_HASH_KEY,
+            "PUBLIC_BASE_URL": DEMO_PUBLIC_BASE_URL,
+        },
+    )
+    if _problems:
         raise ImproperlyConfigured(
-            "DEBUG is off but demo secrets are in use: " + ", ".join(_demo_in_use) + ". Set them in the environment."
+            "DEBUG is off and the process refuses to start:\n  - " + "\n  - ".join(_problems)
         )
 
 INSTALLED_APPS = [
@@ -182,6 +189,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: browsers remember to use it for a year (sent on HTTPS responses only, never in the demo).
+# Behind nginx terminating TLS, BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto (docs/operations.md).
+SECURE_HSTS_SECONDS = int(env_str("HSTS_SECONDS", "0" if (DEBUG or DEMO) else "31536000"))
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # A strict policy: nothing inline, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
