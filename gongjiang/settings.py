@@ -73,9 +73,7 @@ if not DEBUG:
         },
     )
     if _problems:
-        raise ImproperlyConfigured(
-            "DEBUG is off and the process refuses to start:\n  - " + "\n  - ".join(_problems)
-        )
+        raise ImproperlyConfigured("DEBUG is off and the process refuses to start:\n  - " + "\n  - ".join(_problems))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,10 +87,11 @@ INSTALLED_APPS = [
     "django.forms",
     "csp",
     "template_partials",
+    # Before django_tasks_db: core's db_worker (the same worker, with a heartbeat) wins.
+    "gongjiang.core",
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "gongjiang.core",
     "gongjiang.orgs",
     "gongjiang.imports",  # the import framework: importers live in the apps above (importers.py)
     "gongjiang.people",
@@ -262,3 +261,11 @@ FORM_RENDERER = "gongjiang.core.renderers.BootstrapRenderer"
 STATS_MAX_AGE_HOURS = int(env_str("STATS_MAX_AGE_HOURS", "26"))
 STATS_MAP_GEOJSON = env_str("STATS_MAP_GEOJSON", "")
 STATS_MAP_REVIEW_NO = env_str("STATS_MAP_REVIEW_NO", "")
+
+# Operations (docs/operations.md): the task worker renews its heartbeat this often; /healthz
+# answers 503 when the newest heartbeat is older than WORKER_HEARTBEAT_MAX_AGE seconds or the
+# disk holding the database and uploads has less than HEALTH_MIN_FREE_MB left.
+WORKER_HEARTBEAT_SECONDS = int(env_str("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_HEARTBEAT_MAX_AGE = int(env_str("WORKER_HEARTBEAT_MAX_AGE", "120"))
+HEALTH_MIN_FREE_MB = int(env_str("HEALTH_MIN_FREE_MB", "1024"))
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
