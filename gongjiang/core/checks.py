@@ -14,7 +14,7 @@ MIN_SECRET_KEY_LENGTH = 50
 MIN_SECRET_KEY_UNIQUE = 5
 MIN_FIELD_HASH_KEY_LENGTH = 32
 
-HOW_SECRET_KEY = (
+HOW_SECRET_KEY = (  # noqa: S105 (a command that makes one, not a secret)
     "python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())'"
 )
 HOW_FERNET_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"

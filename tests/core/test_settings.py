@@ -24,7 +24,7 @@ def _run(env_extra: dict[str, str], code: str | None = None) -> subprocess.Compl
     env = {k: v for k, v in os.environ.items() if k not in secrets}
     env.update(env_extra)
     argv = [sys.executable, "manage.py", "check"] if code is None else [sys.executable, "-c", code]
-    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
 
 
 def test_refuses_demo_secrets_with_debug_off():
