@@ -14,8 +14,9 @@ MIN_SECRET_KEY_LENGTH = 50
 MIN_SECRET_KEY_UNIQUE = 5
 MIN_FIELD_HASH_KEY_LENGTH = 32
 
-HOW_SECRET_KEY = (  # noqa: S105 (a command that makes one, not a secret)
-    "python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())'"
+# Commands that make a good value (not secrets themselves).
+HOW_SECRET_KEY = (
+    "python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())'"  # noqa: S105
 )
 HOW_FERNET_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 HOW_HASH_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
