@@ -77,11 +77,11 @@ def _disk() -> dict:
 def checks() -> dict[str, dict]:
     result = {"database": _database()}
     if result["database"]["ok"]:
-        try:
-            result["migrations"] = _migrations()
-            result["worker"] = _worker()
-        except DatabaseError as exc:
-            result["migrations"] = {"ok": False, "error": type(exc).__name__}
+        for name, check in (("migrations", _migrations), ("worker", _worker)):
+            try:
+                result[name] = check()
+            except DatabaseError as exc:  # e.g. the heartbeat table not migrated yet
+                result[name] = {"ok": False, "error": type(exc).__name__}
     result["disk"] = _disk()
     return result
 
