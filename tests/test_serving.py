@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 
 def _dry_run(target: str) -> str:
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603
         ["make", "-n", "-o", "setup", target],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
