@@ -33,8 +33,10 @@ cp -a node_modules/echarts/dist/echarts.min.js "$stage/node_modules/echarts/dist
 "$PY" -c 'import sys, platform; assert sys.version_info[:2] == (3, 11) and platform.machine() == "x86_64", "build the bundle on Linux x86-64 with Python 3.11"'
 "$PY" -m pip wheel -q --require-hashes -r requirements.txt -w "$stage/wheels"
 # The same pins without hashes (a wheel built from an sdist has its own hash; SHA256SUMS covers all).
-sed -n 's/^\([A-Za-z0-9_.\[\]-]*==[^ ]*\).*/\1/p' requirements.txt > "$stage/requirements-bundle.txt"
-sed -n 's/^\([A-Za-z0-9_.\[\]-]*==[^ ]*\).*/\1/p' requirements-dev.txt > "$out/dev-pins.txt"
+pins() { sed -n 's/^\([A-Za-z0-9][A-Za-z0-9_.-]*\(\[[a-z,]*\]\)\{0,1\}==[^ ]*\).*/\1/p' "$1"; }
+pins requirements.txt > "$stage/requirements-bundle.txt"
+pins requirements-dev.txt > "$out/dev-pins.txt"
+[ "$(wc -l < "$stage/requirements-bundle.txt")" -eq "$(grep -c '==' requirements.txt)" ] || { echo "pins: not every locked requirement read" >&2; exit 1; }
 "$PY" -m pip wheel -q -c "$out/dev-pins.txt" -w "$stage/wheels-test" pytest pytest-django hypothesis
 (cd "$stage" && sha256sum wheels/* wheels-test/* > SHA256SUMS)
 
