@@ -3,7 +3,8 @@
     .venv/bin/python bench/load.py --database postgres://postgres@127.0.0.1:5432/operations_load \
         [--web-workers 3] [--threads 6] [--seconds 20] [--max-requests 2000] [--json]
 
-Starts ``gunicorn`` (gunicorn.conf.py, DEBUG=0 DEMO=1) on a free 127.0.0.1 port against the
+Starts ``gunicorn`` (gunicorn.conf.py, DEBUG=0 DEMO=1) and the task worker (so /healthz passes)
+on a free 127.0.0.1 port against the
 given, already seeded database (``manage.py seed_demo``), logs in as the demo's province admin
 ``sheng`` through the real log-in form (one session per thread), then for each page sends
 requests from ``--threads`` threads (``http.client``, keep-alive) until ``--seconds`` have passed
@@ -28,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-PASSWORD = "gongjiang-demo"  # the demo accounts' password (docs/deployment.md)
+PASSWORD = "gongjiang-demo"  # noqa: S105 (the demo accounts' public password, docs/deployment.md)
 MAX_SECONDS_PER_PAGE = 60
 
 PAGES = (
@@ -145,10 +146,18 @@ def run_page(sessions: list[Session], path: str, seconds: float, max_requests: i
     }
 
 
-def start_server(database: str, port: int, web_workers: int, log: Path) -> subprocess.Popen:
+def start_server(database: str, port: int, web_workers: int, log: Path) -> list[subprocess.Popen]:
+    """gunicorn and the task worker, as `make run` starts them."""
     env = {**os.environ, "DEBUG": "0", "DEMO": "1", "DATABASE_URL": database, "GUNICORN_ACCESS_LOG": ""}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     out = log.open("w")
+    task_worker = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "db_worker", "--no-reload"],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=out,
+    )
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(web_workers)],
         cwd=ROOT,
@@ -159,12 +168,14 @@ def start_server(database: str, port: int, web_workers: int, log: Path) -> subpr
     for _ in range(600):
         try:
             with socket.create_connection((HOST, port), timeout=1):
-                return server
+                return [server, task_worker]
         except OSError:
             if server.poll() is not None:
+                task_worker.terminate()
                 raise SystemExit(f"gunicorn exited: {log.read_text()[-2000:]}") from None
             time.sleep(0.1)
     server.terminate()
+    task_worker.terminate()
     raise SystemExit("gunicorn did not start within 60 s")
 
 
@@ -181,7 +192,7 @@ def main() -> None:
     port = free_port()
     log = ROOT / "var" / "load-gunicorn.log"
     log.parent.mkdir(exist_ok=True)
-    server = start_server(args.database, port, args.web_workers, log)
+    processes = start_server(args.database, port, args.web_workers, log)
     results = {}
     try:
         sessions = [Session(port) for _ in range(args.threads)]
@@ -197,11 +208,13 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     if args.json:
         print(json.dumps({"args": vars(args), "pages": results}, indent=2, ensure_ascii=False))
     if any(r["errors"] for r in results.values()):
