@@ -4,6 +4,7 @@ The heartbeat row is written when the worker starts and then at most every
 ``WORKER_HEARTBEAT_SECONDS`` while it waits for work and between tasks.
 """
 
+import datetime
 import os
 import socket
 import time
@@ -16,7 +17,7 @@ from django_tasks_db.management.commands import db_worker
 from gongjiang.core.models import WorkerHeartbeat
 
 
-def beat(worker_id: str, started_at: object) -> None:
+def beat(worker_id: str, started_at: datetime.datetime) -> None:
     """Record that this worker is alive now (a failed write waits for the next beat)."""
     try:
         WorkerHeartbeat.objects.update_or_create(
