@@ -1,11 +1,14 @@
-# Gongjiang: `make run` serves the demo, `make test` runs the whole suite.
+# Gongjiang: `make run` serves the demo as production would (gunicorn + the task worker),
+# `make dev` serves it with a reloading server, `make test` runs the whole suite.
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 STAMP := .venv/.installed-$(shell cat requirements-dev.txt package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 PORT ?= 8000
 XDIST ?= 2
+# gunicorn processes for `make run` (production: gunicorn.conf.py, two per core plus one)
+WEB_WORKERS ?= 3
 
-.PHONY: run test test-fast lint lock bench messages setup system-packages clean
+.PHONY: run dev bundle test test-fast lint lock bench messages setup system-packages clean
 
 # What the project needs from Debian, as "a file that proves it is there:package".
 SYSTEM_NEEDS := /usr/bin/chromium:chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc:fonts-wqy-microhei \
@@ -39,8 +42,19 @@ run: setup
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (the background worker runs beside it)"
-	@trap 'kill 0' INT TERM EXIT; export DEBUG=0 DEMO=1; $(PY) manage.py db_worker & $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving the demo (演示环境) on http://127.0.0.1:$(PORT)/ with gunicorn, $(WEB_WORKERS) workers, and the task worker"
+	@trap 'kill 0' INT TERM EXIT; export DEBUG=0 DEMO=1; $(PY) manage.py db_worker --no-reload & \
+	  .venv/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) & wait
+
+# Developers: Django's reloading server (DEBUG on, debug pages) and a reloading task worker.
+dev: setup
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py seed_demo --if-empty
+	@trap 'kill 0' INT TERM EXIT; $(PY) manage.py db_worker & $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# One archive to install with no package registry (deploy/bundle.sh, docs/operations.md).
+bundle: setup
+	deploy/bundle.sh
 
 test: setup
 	$(PY) -m pytest -n $(XDIST) --junitxml=var/junit.xml
@@ -51,7 +65,7 @@ lint: setup
 	.venv/bin/mypy gongjiang/core/validators.py gongjiang/core/audit.py gongjiang/core/bulk.py gongjiang/orgs/scope.py \
 	  gongjiang/*/services.py gongjiang/*/services/*.py gongjiang/*/queries.py gongjiang/competitions/eligibility.py \
 	  gongjiang/competitions/scoring.py gongjiang/competitions/marking.py \
-	  gongjiang/policy/engine.py
+	  gongjiang/policy/engine.py gongjiang/core/backup.py gongjiang/core/health.py gongjiang/core/checks.py
 
 lock:
 	uv pip compile -q --generate-hashes --python-version 3.11 requirements.in -o requirements.txt

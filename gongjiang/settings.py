@@ -54,21 +54,26 @@ DEMO_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", DEMO_PUBLIC_BASE_URL)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
-if not DEBUG and not DEMO:
-    _demo_in_use = [
-        name
-        for name, value, demo in (
-            ("SECRET_KEY", [SECRET_KEY], DEMO_SECRET_KEY),
-            ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, DEMO_FIELD_ENCRYPTION_KEY),
-            ("FIELD_HASH_KEY", [FIELD_HASH_KEY], DEMO_FIELD_HASH_KEY),
-            ("PUBLIC_BASE_URL", [PUBLIC_BASE_URL], DEMO_PUBLIC_BASE_URL),
-        )
-        if demo in value
-    ]
-    if _demo_in_use:
-        raise ImproperlyConfigured(
-            "DEBUG is off but demo secrets are in use: " + ", ".join(_demo_in_use) + ". Set them in the environment."
-        )
+# Start-up checks (gongjiang/core/checks.py): with DEBUG off, refuse to start on an empty,
+# short, malformed or demo secret, each with what to set; demo mode allows the demo values only.
+if not DEBUG:
+    from gongjiang.core.checks import production_problems
+
+    _problems = production_problems(
+        secret_key=SECRET_KEY,
+        field_encryption_keys=",".join(FIELD_ENCRYPTION_KEYS),
+        field_hash_key=FIELD_HASH_KEY,
+        public_base_url=PUBLIC_BASE_URL,
+        demo=DEMO,
+        demo_values={
+            "SECRET_KEY": DEMO_SECRET_KEY,
+            "FIELD_ENCRYPTION_KEYS": DEMO_FIELD_ENCRYPTION_KEY,
+            "FIELD_HASH_KEY": DEMO_FIELD_HASH_KEY,
+            "PUBLIC_BASE_URL": DEMO_PUBLIC_BASE_URL,
+        },
+    )
+    if _problems:
+        raise ImproperlyConfigured("DEBUG is off and the process refuses to start:\n  - " + "\n  - ".join(_problems))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,10 +87,11 @@ INSTALLED_APPS = [
     "django.forms",
     "csp",
     "template_partials",
+    # Before django_tasks_db: core's db_worker (the same worker, with a heartbeat) wins.
+    "gongjiang.core",
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "gongjiang.core",
     "gongjiang.orgs",
     "gongjiang.imports",  # the import framework: importers live in the apps above (importers.py)
     "gongjiang.people",
@@ -182,6 +188,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: browsers remember to use it for a year (sent on HTTPS responses only, never in the demo).
+# Behind nginx terminating TLS, BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto (docs/operations.md).
+SECURE_HSTS_SECONDS = int(env_str("HSTS_SECONDS", "0" if (DEBUG or DEMO) else "31536000"))
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # A strict policy: nothing inline, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -250,3 +261,11 @@ FORM_RENDERER = "gongjiang.core.renderers.BootstrapRenderer"
 STATS_MAX_AGE_HOURS = int(env_str("STATS_MAX_AGE_HOURS", "26"))
 STATS_MAP_GEOJSON = env_str("STATS_MAP_GEOJSON", "")
 STATS_MAP_REVIEW_NO = env_str("STATS_MAP_REVIEW_NO", "")
+
+# Operations (docs/operations.md): the task worker renews its heartbeat this often; /healthz
+# answers 503 when the newest heartbeat is older than WORKER_HEARTBEAT_MAX_AGE seconds or the
+# disk holding the database and uploads has less than HEALTH_MIN_FREE_MB left.
+WORKER_HEARTBEAT_SECONDS = int(env_str("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_HEARTBEAT_MAX_AGE = int(env_str("WORKER_HEARTBEAT_MAX_AGE", "120"))
+HEALTH_MIN_FREE_MB = int(env_str("HEALTH_MIN_FREE_MB", "1024"))
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))

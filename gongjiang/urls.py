@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from gongjiang.api.api import api
 from gongjiang.core import views as core_views
+from gongjiang.core.health import healthz
 from gongjiang.portal import views as portal_views
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("account/tokens/", include("gongjiang.api.urls")),
     path("api/", api.urls),
     path("ops/admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),  # monitoring: plain JSON, no log-in, no personal data
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]
 

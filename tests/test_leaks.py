@@ -31,6 +31,7 @@ PROJECT_PAGES = {
     "login": ("public", lambda o: {}),
     "logout": ("public", lambda o: {}),
     "set_language": ("public", lambda o: {}),
+    "healthz": ("public", lambda o: {}),
 }
 
 

@@ -129,3 +129,20 @@ class PiiAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.model}:{self.object_id}.{self.field}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The task worker's last sign of life, renewed while it waits and works; /healthz reads it."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"

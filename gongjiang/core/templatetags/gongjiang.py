@@ -85,3 +85,11 @@ def grade_range(event: object) -> str:
     if high:
         return _("%(grade)s and below") % {"grade": high}
     return _("Any grade")
+
+
+@register.simple_tag
+def demo_mode() -> bool:
+    """True when the site runs as the demo (DEMO=1, `make run`): base.html shows the 演示环境 banner."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "DEMO", False))
