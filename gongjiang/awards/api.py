@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from gongjiang.core.http import ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
@@ -138,7 +138,7 @@ def _awards(request: HttpRequest) -> None:
 
 
 @router.get("/policy/documents", response=list[DocumentOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_documents(request: HttpRequest, q: str = ""):
     require_official(request.scope)
     qs = PolicyDocument.objects.order_by("-issued_on", "pk")
@@ -152,7 +152,7 @@ def get_document(request: HttpRequest, document_id: int):
 
 
 @router.get("/policy/rules", response=list[RuleOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_rules(request: HttpRequest, kind: str = ""):
     require_official(request.scope)
     qs = Rule.objects.select_related("document").order_by("kind", "code", "version")
@@ -166,7 +166,7 @@ def get_rule(request: HttpRequest, rule_id: int):
 
 
 @router.get("/decisions", response=list[DecisionOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_decisions(request: HttpRequest, state: str = "", kind: str = ""):
     _awards(request)
     qs = decisions_for(request.scope).order_by("-pk")
@@ -200,7 +200,7 @@ def review_decision(request: HttpRequest, decision_id: int, payload: ReviewIn):
 
 
 @router.get("/ledger", response=list[LineOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_lines(request: HttpRequest, state: str = "", year: int | None = None):
     _awards(request)
     qs = lines_for(request.scope).order_by("-pk")
@@ -234,7 +234,7 @@ def line_action(request: HttpRequest, line_id: int, payload: LineActionIn):
 
 
 @router.get("/nominations", response=list[NominationOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_nominations(request: HttpRequest, cycle_id: int | None = None):
     qs = nominations_for(request.scope, request.user.pk).order_by("pk")
     return qs.filter(cycle_id=cycle_id) if cycle_id else qs

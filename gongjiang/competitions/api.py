@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from gongjiang.core.http import ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.people.queries import workers_for_user
@@ -150,7 +150,7 @@ class TierOptionsOut(Schema):
 
 
 @router.get("/competitions", response=list[CompetitionOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
     qs = competitions_for_user(request.scope)
     if q:
@@ -195,7 +195,7 @@ def list_events(request: HttpRequest, competition_id: int):
 
 
 @router.get("/events/{event_id}/entries", response={200: list[EntryOut], 404: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_entries(request: HttpRequest, event_id: int):
     event = get_object_or_404(events_for_user(request.scope), pk=event_id)
     return entries_for_user(request.scope).filter(event=event).select_related("worker").order_by("competitor_no", "pk")

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -18,3 +21,20 @@ class ErrorOut(Schema):
     """The body of an API error: a message in the user's language."""
 
     detail: str
+
+
+# An API page holds at most this many rows; an offset beyond this many rows is refused (422)
+# rather than overflowing the database's 64-bit OFFSET.
+API_MAX_LIMIT = 500
+API_MAX_OFFSET = 10_000_000
+
+
+class ApiPagination(LimitOffsetPagination):
+    """``limit`` (1–500, default 100) and ``offset`` (0–10,000,000), declared in the schema."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=API_MAX_LIMIT, description="Rows per page (1–500).")
+        offset: int = Field(0, ge=0, le=API_MAX_OFFSET, description="Rows to skip (0–10,000,000).")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=API_MAX_LIMIT, **kwargs)

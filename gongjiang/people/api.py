@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from gongjiang.core.http import ErrorOut, need
+from gongjiang.core.http import ApiPagination, ErrorOut, need
 from gongjiang.core.validators import validate_id_number, validate_phone
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_WORKERS
@@ -115,7 +115,7 @@ class WorkerFilters(Schema):
 
 
 @router.get("/workers", response=list[WorkerOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
     need(request, VIEW_WORKERS)
     qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())

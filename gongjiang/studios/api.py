@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from gongjiang.core.http import ApiPagination
 from gongjiang.orgs.rules import VIEW_STUDIOS
 
 from . import services
@@ -145,7 +146,7 @@ def _need(request: HttpRequest) -> None:
 
 
 @router.get("/studios", response=list[StudioOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_studios(request: HttpRequest, q: str = "", level: str = "", state: str = ""):
     _need(request)
     qs = studios_for_user(request.scope).select_related("employer", "lead").order_by("pk")
@@ -164,7 +165,7 @@ def get_studio(request: HttpRequest, studio_id: int):
 
 
 @router.get("/alliances", response=list[AllianceOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_alliances(request: HttpRequest, q: str = ""):
     _need(request)
     qs = alliances_for_user(request.scope).select_related("lead_union").order_by("pk")
@@ -194,7 +195,7 @@ def list_members(request: HttpRequest, alliance_id: int):
 
 
 @router.get("/problems", response=list[ProblemOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_problems(request: HttpRequest, q: str = "", state: str = ""):
     _need(request)
     qs = problems_for_user(request.scope).select_related("studio").order_by("-pk")
@@ -244,7 +245,7 @@ def claim_problem(request: HttpRequest, problem_id: int, payload: ClaimIn):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_projects(request: HttpRequest, state: str = ""):
     _need(request)
     qs = projects_for_user(request.scope).prefetch_related("participants").order_by("-pk")
