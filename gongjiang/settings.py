@@ -226,8 +226,6 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# Files with more data rows than this are imported by the background worker.
-IMPORT_INLINE_MAX_ROWS = int(env_str("IMPORT_INLINE_MAX_ROWS", "2000"))
 IMPORT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # One file is one transaction: ~3 KB of memory per row and, on SQLite, the write lock for the
 # whole write phase (docs/benchmarks.md). Larger files are split by the user.

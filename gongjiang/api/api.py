@@ -73,7 +73,11 @@ def _signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if request.user.is_authenticated or TokenAuth()(request):
             return view(request, *args, **kwargs)
         if "HTTP_AUTHORIZATION" in request.META:
-            return JsonResponse({"detail": _("The API token is missing, revoked or wrong.")}, status=401, json_dumps_params={"ensure_ascii": False})
+            return JsonResponse(
+                {"detail": _("The API token is missing, revoked or wrong.")},
+                status=401,
+                json_dumps_params={"ensure_ascii": False},
+            )
         return redirect_to_login(request.get_full_path())
 
     return wrapped
@@ -97,7 +101,10 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """One readable sentence in ``detail`` (as the schema says), each refused field in ``errors``."""
     errors = [
-        {"field": ".".join(str(part) for part in e.get("loc", ())[1:]) or str(e.get("loc", ("",))[0]), "message": e.get("msg", "")}
+        {
+            "field": ".".join(str(part) for part in e.get("loc", ())[1:]) or str(e.get("loc", ("",))[0]),
+            "message": e.get("msg", ""),
+        }
         for e in exc.errors
     ]
     problems = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)

@@ -41,7 +41,7 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._carries_nul(request):
-            message = _("The request contains a NUL character (\\0), which no field accepts.")
+            message = _("The request contains a NUL character (U+0000), which no field accepts.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
