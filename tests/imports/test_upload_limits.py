@@ -74,7 +74,7 @@ def test_the_error_report_stays_bounded(org, settings):
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header())
-    for n in range(1500):
+    for _n in range(1500):
         writer.writerow(["名" * 900, "1", "", uscc, "车工", "", "", "", "", ""])
     job = run(org.users.alice, SimpleUploadedFile("workers.csv", buf.getvalue().encode()))
     assert job.status == ImportStatus.INVALID

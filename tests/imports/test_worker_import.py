@@ -229,7 +229,6 @@ def test_xlsx_without_a_dimension_is_read_whole(org, settings):
 
 
 def test_files_over_the_row_limit_are_refused(org, settings):
-    from gongjiang.imports.base import FileError
 
     settings.IMPORT_MAX_ROWS = 3
     job = run(org.users.alice, csv_file(_rows(org)))
