@@ -134,9 +134,8 @@ def test_a_killed_db_worker_leaves_a_failed_job_no_file_and_a_page_that_stops_po
         f"page = c.get('/imports/jobs/{job.pk}/').content.decode(); j = ImportJob.objects.get(pk={job.pk});"
         "print(json.dumps([j.status, j.message, 'hx-trigger' in page, j.message in page, Path(j.path).exists()]))"
     )
-    out = subprocess.run(
-        [*manage, "shell", "-c", check], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )  # noqa: S603
+    command = [*manage, "shell", "-c", check]
+    out = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
     assert out.returncode == 0, out.stderr
     import json
 
