@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongjiang.orgs.middleware.ScopeMiddleware",
+    "gongjiang.core.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "gongjiang.urls"
@@ -238,6 +239,9 @@ IMPORT_LEASE_SECONDS = int(env_str("IMPORT_LEASE_SECONDS", "120"))
 # Attachments (nomination materials, policy files, problem attachments): documents and images.
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "ods", "jpg", "jpeg", "png")
+# Uploaded files (and their folders) are readable by the service's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -24,6 +24,7 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from gongjiang.core.http import ErrorOut
+from gongjiang.core.middleware import conflict_message
 from gongjiang.core.plugins import contributions
 
 from .auth import TokenAuth
@@ -116,8 +117,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     """Two requests raced for the same row and the database kept one: the other learns so (409)."""
     logger.info("API write refused by a database constraint: %s %s", request.method, request.path)
-    message = _("Another request changed the same record at the same moment; nothing was saved. Reload and try again.")
-    return api.create_response(request, {"detail": message}, status=409)
+    return api.create_response(request, {"detail": conflict_message()}, status=409)
 
 
 for router in contributions("api", "ROUTERS"):

@@ -1,10 +1,16 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -66,3 +72,25 @@ class RejectNulMiddleware:
             # a raw NUL, or one escaped in JSON (\u0000) or in a urlencoded form (%00)
             return b"\x00" in body or b"\\u0000" in body.lower() or b"%00" in body
         return False
+
+
+def conflict_message() -> str:
+    return _("Another request changed the same record at the same moment; nothing was saved. Reload and try again.")
+
+
+class ConflictMiddleware:
+    """A page whose write lost a race to another request (the database refused a duplicate) answers
+    409 with a clear message instead of a 500: nothing was doubled, and the user may simply retry."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, IntegrityError):
+            return None
+        logger.info("write refused by a database constraint: %s %s", request.method, request.path)
+        back = request.path if url_has_allowed_host_and_scheme(request.path, allowed_hosts=None) else "/"
+        return render(request, "409.html", {"message": conflict_message(), "back": back}, status=409)
