@@ -322,5 +322,7 @@ def test_problem_attachments_are_served_only_to_those_who_see_the_problem(studio
         },
     )
     assert bad.status_code == 200
-    assert bad.context["form"].errors["attachments"] == ["“run.exe”：请上传不超过10MB的PDF、图片或Office文件。"]
+    assert bad.context["form"].errors["attachments"] == [
+        "“run.exe”：请上传不超过20MB的文档或图片（pdf, doc, docx, xls, xlsx, ppt, pptx, txt, odt, ods, jpg, jpeg, png）。"
+    ]
     assert not Problem.objects.filter(title="x").exists()
