@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -111,6 +111,15 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
     body = {"detail": _("The request was refused: %(problems)s") % {"problems": problems}, "errors": errors}
     return api.create_response(request, body, status=422)
+
+
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number beyond what the database stores (an id of 2^70, say) is refused, not a 500."""
+    return api.create_response(request, {"detail": _("A number in the request is out of range.")}, status=422)
+
+
+api.add_exception_handler(OverflowError, _out_of_range)
+api.add_exception_handler(DataError, _out_of_range)  # PostgreSQL: "integer out of range"
 
 
 @api.exception_handler(IntegrityError)

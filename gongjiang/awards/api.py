@@ -11,12 +11,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from gongjiang.core.http import ApiPagination, ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
 
 from . import services as award_services
+from .enums import DecisionKind, DecisionState, LineState, NominationState
 from .queries import decisions_for, lines_for, nominations_for
 
 # The published operation ids were made from the module that first held these operations.
@@ -60,8 +61,8 @@ class RuleOut(Schema):
 
 class DecisionOut(Schema):
     id: int
-    kind: str
-    state: str
+    kind: one_of(DecisionKind)
+    state: one_of(DecisionState)
     worker_id: int
     worker_name: str
     result_id: int
@@ -93,7 +94,7 @@ class LineOut(Schema):
     worker_id: int | None
     payee: str
     amount: Decimal
-    state: str
+    state: one_of(LineState)
     reason: str
     rule_id: int | None
     decision_id: int | None
@@ -119,7 +120,7 @@ class NominationOut(Schema):
     worker_id: int
     worker_name: str
     union_id: int
-    state: str
+    state: one_of(NominationState)
     score: Decimal | None
     statement: str
 

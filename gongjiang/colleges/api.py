@@ -13,10 +13,11 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from gongjiang.core.http import ApiPagination
+from gongjiang.core.http import ApiPagination, one_of
 from gongjiang.people.queries import workers_for_user
 
 from . import services
+from .enums import CohortState, EnrolmentStatus
 from .models import Attendance, Completion, Session
 from .queries import cohorts_for_user, colleges_for_user, enrolments_for_user, managed_cohorts
 
@@ -52,7 +53,7 @@ class ClassOut(Schema):
     capacity: int
     required_hours: Decimal
     pass_mark: Decimal
-    state: str
+    state: one_of(CohortState)
 
 
 class EnrolmentOut(Schema):
@@ -60,7 +61,7 @@ class EnrolmentOut(Schema):
     cohort_id: int
     worker_id: int
     worker_name: str = Field(alias="worker.name")
-    status: str
+    status: one_of(EnrolmentStatus)
     queued_at: dt.datetime
     promoted_at: dt.datetime | None
     withdrawn_reason: str

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from gongjiang.core.http import ApiPagination, ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.people.queries import workers_for_user
@@ -20,7 +20,7 @@ from gongjiang.people.queries import workers_for_user
 from . import marking
 from . import services as competition_services
 from . import tiers as competition_tiers_policy
-from .enums import Kind, State, Tier
+from .enums import EntryState, Kind, Mode, State, Tier
 from .models import Mark
 from .queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
 from .scoring import q2
@@ -35,14 +35,14 @@ ROUTERS = [router]
 class CompetitionOut(Schema):
     id: int
     name: str
-    tier: str
-    kind: str
+    tier: one_of(Tier)
+    kind: one_of(Kind)
     organiser_id: int
     series: str
     registration_closes_on: dt.date
     starts_on: dt.date
     ends_on: dt.date
-    state: str
+    state: one_of(State)
 
 
 class EventOut(Schema):
@@ -52,7 +52,7 @@ class EventOut(Schema):
     occupation: str = Field(alias="occupation.name")
     grade_min: int | None
     grade_max: int | None
-    mode: str
+    mode: one_of(Mode)
     team_size: int
     theory_weight: int
     practical_weight: int
@@ -67,7 +67,7 @@ class EntryOut(Schema):
     employer_id: int
     team: str
     competitor_no: str
-    state: str
+    state: one_of(EntryState)
 
 
 class EntryIn(Schema):
@@ -109,8 +109,8 @@ class CompetitionIn(Schema):
     """A new competition. ``tier`` may be left out: the lowest tier the organiser may organise."""
 
     name: str
-    tier: str = ""
-    kind: str = "skills"
+    tier: one_of(Tier, blank=True) = ""
+    kind: one_of(Kind) = "skills"
     organiser_id: int
     registration_closes_on: dt.date
     starts_on: dt.date
@@ -133,7 +133,7 @@ class CompetitionIn(Schema):
 
 
 class TransitionIn(Schema):
-    to: str
+    to: one_of(State)
 
 
 class TierOut(Schema):
@@ -151,7 +151,7 @@ class TierOptionsOut(Schema):
 
 @router.get("/competitions", response=list[CompetitionOut])
 @paginate(ApiPagination)
-def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
+def list_competitions(request: HttpRequest, q: str = "", state: one_of(State, blank=True) = ""):
     qs = competitions_for_user(request.scope)
     if q:
         qs = qs.filter(name__contains=q)

@@ -1,9 +1,12 @@
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator, WithJsonSchema
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -38,3 +41,17 @@ class ApiPagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=API_MAX_LIMIT, **kwargs)
+
+
+def one_of(choices: type[models.TextChoices], *, blank: bool = False) -> Any:
+    """A string field that holds one of ``choices`` (``blank``: or "", meaning any), declared as an
+    enum in the schema and refused (422) otherwise."""
+    values = list(choices.values)
+
+    def check(value: str) -> str:
+        if value not in values and not (blank and value == ""):
+            raise ValueError(_("Choose one of: %(values)s.") % {"values": ", ".join(values)})
+        return value
+
+    declared = [*values, ""] if blank else values
+    return Annotated[str, AfterValidator(check), WithJsonSchema({"type": "string", "enum": declared})]

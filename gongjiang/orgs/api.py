@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from gongjiang.core.http import ApiPagination, ErrorOut, need
+from gongjiang.core.http import ApiPagination, ErrorOut, need, one_of
 
+from .enums import UnionKind
 from .queries import employers_for_user, unions_for_user
 from .rules import VIEW_EMPLOYERS, VIEW_UNIONS
 
@@ -20,7 +21,7 @@ ROUTERS = [router]
 class UnionOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: one_of(UnionKind)
     region_code: str = Field(alias="region_id")
     parent_id: int | None
     industry_parent_id: int | None

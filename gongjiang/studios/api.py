@@ -12,10 +12,11 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from gongjiang.core.http import ApiPagination
+from gongjiang.core.http import ApiPagination, one_of
 from gongjiang.orgs.rules import VIEW_STUDIOS
 
 from . import services
+from .enums import ClaimState, Level, MemberState, ProblemState, ProjectState, StudioState
 from .models import Alliance, Membership
 from .queries import (
     acting_studios,
@@ -39,8 +40,8 @@ class ErrorOut(Schema):
 class StudioOut(Schema):
     id: int
     name: str
-    level: str
-    state: str
+    level: one_of(Level)
+    state: one_of(StudioState)
     employer_id: int
     employer_name: str = Field(alias="employer.name")
     lead_name: str = Field(alias="lead.name")
@@ -79,7 +80,7 @@ class MemberOut(Schema):
     employer: str = Field(alias="employer_name")
     external: bool = Field(alias="is_external")
     province: str = Field(alias="external_province")
-    state: str
+    state: one_of(MemberState)
     joined_on: dt.date
     delisted_on: dt.date | None
     delisting_reason: str
@@ -96,7 +97,7 @@ class ProblemOut(Schema):
     deadline: dt.date
     reward: Decimal | None
     open_to_all: bool
-    state: str
+    state: one_of(ProblemState)
 
 
 class ProblemIn(Schema):
@@ -118,7 +119,7 @@ class ClaimOut(Schema):
     id: int
     problem_id: int
     studio_id: int
-    state: str
+    state: one_of(ClaimState)
 
 
 class ProjectOut(Schema):
@@ -127,7 +128,7 @@ class ProjectOut(Schema):
     studio_id: int
     alliance_id: int | None
     problem_id: int | None
-    state: str
+    state: one_of(ProjectState)
     progress: int
     started_on: dt.date
     closed_on: dt.date | None

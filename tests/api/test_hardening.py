@@ -120,3 +120,22 @@ def test_a_race_the_database_settles_answers_409(org, api_as, monkeypatch):
     response = api_as(org.users.alice).post("/api/workers", good, content_type="application/json")
     assert response.status_code == 409
     assert "同一时刻" in response.json()["detail"]
+
+
+def test_the_schema_declares_enums_and_the_api_holds_to_them(org, api_as):
+    alice = api_as(org.users.alice)
+    schemas = alice.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["WorkerIn"]["properties"]["status"]["enum"] == ["employed", "left", "retired", "student"]
+    assert set(schemas["WorkerOut"]["properties"]["sex"]["enum"]) == {"M", "F"}
+    assert "registration" in schemas["TransitionIn"]["properties"]["to"]["enum"]
+    assert "city" in schemas["UnionOut"]["properties"]["kind"]["enum"]
+    body = {
+        "name": "张三",
+        "id_number": make_id_number("230102", dt.date(1992, 2, 2), 5, male=True),
+        "employer_id": org.harbin_employer.pk,
+        "status": "sleeping",
+    }
+    response = alice.post("/api/workers", body, content_type="application/json")
+    assert response.status_code == 422 and "employed" in response.json()["detail"]
+    assert alice.get("/api/workers?status=sleeping").status_code == 422
+    assert alice.get("/api/workers?status=").status_code == 200
