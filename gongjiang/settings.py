@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongjiang.core.middleware.ChineseFirstLocaleMiddleware",
+    "gongjiang.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongjiang.orgs.middleware.ScopeMiddleware",
+    "gongjiang.core.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "gongjiang.urls"
@@ -236,12 +238,21 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# Files with more data rows than this are imported by the background worker.
-IMPORT_INLINE_MAX_ROWS = int(env_str("IMPORT_INLINE_MAX_ROWS", "2000"))
 IMPORT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # One file is one transaction: ~3 KB of memory per row and, on SQLite, the write lock for the
 # whole write phase (docs/benchmarks.md). Larger files are split by the user.
 IMPORT_MAX_ROWS = int(env_str("IMPORT_MAX_ROWS", "200000"))
+# An xlsx is a zip: its sheets may hold at most this much once inflated, each cell this many characters.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(env_str("IMPORT_MAX_UNCOMPRESSED_BYTES", str(400 * 1024 * 1024)))
+IMPORT_MAX_CELL_CHARS = 1000
+# A running import renews its lease; a job whose lease ran out (the worker died) is failed.
+IMPORT_LEASE_SECONDS = int(env_str("IMPORT_LEASE_SECONDS", "120"))
+# Attachments (nomination materials, policy files, problem attachments): documents and images.
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "ods", "jpg", "jpeg", "png")
+# Uploaded files (and their folders) are readable by the service's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -9,14 +9,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from gongjiang.core.http import ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
 
 from . import services as award_services
+from .enums import DecisionKind, DecisionState, LineState, NominationState
 from .queries import decisions_for, lines_for, nominations_for
 
 # The published operation ids were made from the module that first held these operations.
@@ -60,8 +61,8 @@ class RuleOut(Schema):
 
 class DecisionOut(Schema):
     id: int
-    kind: str
-    state: str
+    kind: one_of(DecisionKind)
+    state: one_of(DecisionState)
     worker_id: int
     worker_name: str
     result_id: int
@@ -93,7 +94,7 @@ class LineOut(Schema):
     worker_id: int | None
     payee: str
     amount: Decimal
-    state: str
+    state: one_of(LineState)
     reason: str
     rule_id: int | None
     decision_id: int | None
@@ -119,7 +120,7 @@ class NominationOut(Schema):
     worker_id: int
     worker_name: str
     union_id: int
-    state: str
+    state: one_of(NominationState)
     score: Decimal | None
     statement: str
 
@@ -138,7 +139,7 @@ def _awards(request: HttpRequest) -> None:
 
 
 @router.get("/policy/documents", response=list[DocumentOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_documents(request: HttpRequest, q: str = ""):
     require_official(request.scope)
     qs = PolicyDocument.objects.order_by("-issued_on", "pk")
@@ -152,7 +153,7 @@ def get_document(request: HttpRequest, document_id: int):
 
 
 @router.get("/policy/rules", response=list[RuleOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_rules(request: HttpRequest, kind: str = ""):
     require_official(request.scope)
     qs = Rule.objects.select_related("document").order_by("kind", "code", "version")
@@ -166,7 +167,7 @@ def get_rule(request: HttpRequest, rule_id: int):
 
 
 @router.get("/decisions", response=list[DecisionOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_decisions(request: HttpRequest, state: str = "", kind: str = ""):
     _awards(request)
     qs = decisions_for(request.scope).order_by("-pk")
@@ -200,7 +201,7 @@ def review_decision(request: HttpRequest, decision_id: int, payload: ReviewIn):
 
 
 @router.get("/ledger", response=list[LineOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_lines(request: HttpRequest, state: str = "", year: int | None = None):
     _awards(request)
     qs = lines_for(request.scope).order_by("-pk")
@@ -234,7 +235,7 @@ def line_action(request: HttpRequest, line_id: int, payload: LineActionIn):
 
 
 @router.get("/nominations", response=list[NominationOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_nominations(request: HttpRequest, cycle_id: int | None = None):
     qs = nominations_for(request.scope, request.user.pk).order_by("pk")
     return qs.filter(cycle_id=cycle_id) if cycle_id else qs

@@ -10,12 +10,14 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from gongjiang.core.http import ApiPagination, one_of
 from gongjiang.people.queries import workers_for_user
 
 from . import services
+from .enums import CohortState, EnrolmentStatus
 from .models import Attendance, Completion, Session
 from .queries import cohorts_for_user, colleges_for_user, enrolments_for_user, managed_cohorts
 
@@ -51,7 +53,7 @@ class ClassOut(Schema):
     capacity: int
     required_hours: Decimal
     pass_mark: Decimal
-    state: str
+    state: one_of(CohortState)
 
 
 class EnrolmentOut(Schema):
@@ -59,7 +61,7 @@ class EnrolmentOut(Schema):
     cohort_id: int
     worker_id: int
     worker_name: str = Field(alias="worker.name")
-    status: str
+    status: one_of(EnrolmentStatus)
     queued_at: dt.datetime
     promoted_at: dt.datetime | None
     withdrawn_reason: str
@@ -103,7 +105,7 @@ class CompletionOut(Schema):
 
 
 @router.get("/colleges", response=list[CollegeOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_colleges(request: HttpRequest, q: str = ""):
     qs = colleges_for_user(request.scope).order_by("pk")
     if q:
@@ -117,7 +119,7 @@ def get_college(request: HttpRequest, college_id: int):
 
 
 @router.get("/classes", response=list[ClassOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_classes(request: HttpRequest, state: str = "", college_id: int | None = None):
     qs = cohorts_for_user(request.scope).select_related("course").order_by("-starts_on", "-pk")
     if state:
@@ -133,7 +135,7 @@ def get_class(request: HttpRequest, class_id: int):
 
 
 @router.get("/classes/{class_id}/enrolments", response={200: list[EnrolmentOut], 404: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_enrolments(request: HttpRequest, class_id: int):
     """The trainees and waiting list the user may see: all for the college, one's own workers otherwise."""
     cohort = get_object_or_404(cohorts_for_user(request.scope), pk=class_id)

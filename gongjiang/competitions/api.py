@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from gongjiang.core.http import ErrorOut
+from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.people.queries import workers_for_user
@@ -20,7 +20,7 @@ from gongjiang.people.queries import workers_for_user
 from . import marking
 from . import services as competition_services
 from . import tiers as competition_tiers_policy
-from .enums import Kind, State, Tier
+from .enums import EntryState, Kind, Mode, State, Tier
 from .models import Mark
 from .queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
 from .scoring import q2
@@ -35,14 +35,14 @@ ROUTERS = [router]
 class CompetitionOut(Schema):
     id: int
     name: str
-    tier: str
-    kind: str
+    tier: one_of(Tier)
+    kind: one_of(Kind)
     organiser_id: int
     series: str
     registration_closes_on: dt.date
     starts_on: dt.date
     ends_on: dt.date
-    state: str
+    state: one_of(State)
 
 
 class EventOut(Schema):
@@ -52,7 +52,7 @@ class EventOut(Schema):
     occupation: str = Field(alias="occupation.name")
     grade_min: int | None
     grade_max: int | None
-    mode: str
+    mode: one_of(Mode)
     team_size: int
     theory_weight: int
     practical_weight: int
@@ -67,7 +67,7 @@ class EntryOut(Schema):
     employer_id: int
     team: str
     competitor_no: str
-    state: str
+    state: one_of(EntryState)
 
 
 class EntryIn(Schema):
@@ -109,8 +109,8 @@ class CompetitionIn(Schema):
     """A new competition. ``tier`` may be left out: the lowest tier the organiser may organise."""
 
     name: str
-    tier: str = ""
-    kind: str = "skills"
+    tier: one_of(Tier, blank=True) = ""
+    kind: one_of(Kind) = "skills"
     organiser_id: int
     registration_closes_on: dt.date
     starts_on: dt.date
@@ -133,7 +133,7 @@ class CompetitionIn(Schema):
 
 
 class TransitionIn(Schema):
-    to: str
+    to: one_of(State)
 
 
 class TierOut(Schema):
@@ -150,8 +150,8 @@ class TierOptionsOut(Schema):
 
 
 @router.get("/competitions", response=list[CompetitionOut])
-@paginate(LimitOffsetPagination)
-def list_competitions(request: HttpRequest, q: str = "", state: str = ""):
+@paginate(ApiPagination)
+def list_competitions(request: HttpRequest, q: str = "", state: one_of(State, blank=True) = ""):
     qs = competitions_for_user(request.scope)
     if q:
         qs = qs.filter(name__contains=q)
@@ -195,7 +195,7 @@ def list_events(request: HttpRequest, competition_id: int):
 
 
 @router.get("/events/{event_id}/entries", response={200: list[EntryOut], 404: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_entries(request: HttpRequest, event_id: int):
     event = get_object_or_404(events_for_user(request.scope), pk=event_id)
     return entries_for_user(request.scope).filter(event=event).select_related("worker").order_by("competitor_no", "pk")

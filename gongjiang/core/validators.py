@@ -166,3 +166,56 @@ def validate_phone(value: str) -> str:
 
 def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:]
+
+
+# What the first bytes of an allowed attachment must be, by its extension (a renamed .exe is refused).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt
+_ZIP = b"PK\x03\x04"  # .docx, .xlsx, .pptx, .odt, .ods
+_MAGIC = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "doc": (_OLE,),
+    "xls": (_OLE,),
+    "ppt": (_OLE,),
+    "docx": (_ZIP,),
+    "xlsx": (_ZIP,),
+    "pptx": (_ZIP,),
+    "odt": (_ZIP,),
+    "ods": (_ZIP,),
+}
+
+
+def validate_attachment(upload: object) -> None:
+    """An attachment is a document or an image of an allowed type (by its name and its first bytes)
+    no larger than ``ATTACHMENT_MAX_BYTES``; plain text must be UTF-8 or GB18030 without NUL."""
+    from django.conf import settings
+
+    name = str(getattr(upload, "name", "") or "")
+    size = getattr(upload, "size", None)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = settings.ATTACHMENT_EXTENSIONS
+    refusal = _("“%(name)s”: attach a document or an image (%(types)s) of at most %(mb)s MB.") % {
+        "name": name[:100],
+        "types": ", ".join(allowed),
+        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
+    if extension not in allowed or size is None or size > settings.ATTACHMENT_MAX_BYTES or size == 0:
+        raise ValidationError(refusal, code="attachment")
+    head = upload.read(2048)  # type: ignore[attr-defined]
+    upload.seek(0)  # type: ignore[attr-defined]
+    ok = (b"\x00" not in head and _decodes(head)) if extension == "txt" else head.startswith(_MAGIC[extension])
+    if not ok:
+        raise ValidationError(refusal, code="attachment")
+
+
+def _decodes(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut at the end of the sample
+                return True
+    return False

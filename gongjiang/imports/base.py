@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from gongjiang.core.errors import DomainError
 
 MAX_ERRORS = 1000
+MAX_REPORTED_VALUE = 100  # characters of a refused value kept in the error report
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,30 @@ def _decode(raw: bytes) -> str:
     raise FileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
+def _capped(rowno: int, cells: list[str]) -> list[str]:
+    """Refuse a row with a cell longer than the configured cap or holding a NUL character."""
+    from django.conf import settings
+
+    for cell in cells:
+        if len(cell) > settings.IMPORT_MAX_CELL_CHARS or "\x00" in cell:
+            raise FileError(
+                _("Row %(row)s has a cell longer than %(max)s characters or holding a NUL character.")
+                % {"row": rowno, "max": settings.IMPORT_MAX_CELL_CHARS}
+            )
+    return cells
+
+
 def read_table(path: Path) -> Iterator[list[str]]:
-    """Yield every row of an xlsx or CSV file as a list of stripped strings."""
+    """Yield every row of an xlsx or CSV file as a list of stripped strings (each cell capped)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = _decode(path.read_bytes())
-        for row in csv.reader(io.StringIO(text)):
-            yield [cell.strip() for cell in row]
+        reader = csv.reader(io.StringIO(text))
+        try:
+            for rowno, row in enumerate(reader, start=1):
+                yield _capped(rowno, [cell.strip() for cell in row])
+        except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+            raise FileError(_("The CSV file cannot be read near row %(row)s.") % {"row": reader.line_num}) from exc
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
@@ -96,8 +114,8 @@ def read_table(path: Path) -> Iterator[list[str]]:
         try:
             ws = wb.worksheets[0]
             ws.reset_dimensions()  # read every cell, whatever the file's <dimension> claims
-            for values in ws.iter_rows(values_only=True):
-                yield [_cell_text(v) for v in values]
+            for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield _capped(rowno, [_cell_text(v) for v in values])
         finally:
             wb.close()
     else:
@@ -169,6 +187,7 @@ class Importer:
             label, sensitive = str(column.label), column.sensitive
         else:
             label, sensitive = column, False
+        value = value[:MAX_REPORTED_VALUE]  # the report stays bounded whatever the file holds
         self.errors.append(RowError(rowno, label, mask_value(value) if sensitive and value else value, message))
 
     def column(self, key: str) -> Column:

@@ -34,6 +34,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     message = models.TextField(blank=True)
+    # A running job's worker renews this; once it lies in the past the worker is gone.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

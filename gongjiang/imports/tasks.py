@@ -1,8 +1,8 @@
-"""The only module that knows the task worker: a job runs in the request or in the worker by its size."""
+"""The only module that knows the task worker: every job runs there, so a web request only stores the
+upload and answers at once, whatever the file's size."""
 
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django_tasks import task
 
@@ -21,11 +21,8 @@ def run_import_task(job_id: int) -> None:
 def start_import(
     *, actor: User, scope: Scope, kind: str, upload: UploadedFile, context: dict[str, Any] | None = None
 ) -> ImportJob:
-    """Store the upload, then run it at once or hand it to the worker by its size."""
+    """Store the upload and hand it to the worker (in tests the worker is immediate)."""
     job = create_job(actor=actor, scope=scope, kind=kind, upload=upload, context=context)
-    if job.total_rows <= settings.IMPORT_INLINE_MAX_ROWS:
-        run_import(job.pk)
-        job.refresh_from_db()
-    else:
-        run_import_task.enqueue(job.pk)
+    run_import_task.enqueue(job.pk)
+    job.refresh_from_db()
     return job

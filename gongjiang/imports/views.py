@@ -10,6 +10,7 @@ from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
 from .models import ImportJob
 from .registry import importer, may_import
+from .services import expire_lapsed_jobs
 from .tasks import start_import
 
 
@@ -30,6 +31,7 @@ def _jobs(request: HttpRequest):
 @login_required
 def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
     importer_cls = _importer(request, kind)
+    expire_lapsed_jobs()
     form = UploadForm(request.POST or None, request.FILES or None)
     # what the file is for: an event (entries, theory scores) or a training class
     context = {key: int(request.GET[key]) for key in ("event", "cohort") if request.GET.get(key, "").isdigit()}
@@ -65,6 +67,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    expire_lapsed_jobs()  # a job whose worker died ends here, and the page stops polling
     job = get_object_or_404(_jobs(request), pk=pk)
     template = "imports/job.html#status" if is_htmx(request) else "imports/job.html"
     return render(request, template, {"job": job, "nav": "imports"})

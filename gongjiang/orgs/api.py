@@ -3,10 +3,11 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from gongjiang.core.http import ErrorOut, need
+from gongjiang.core.http import ApiPagination, ErrorOut, need, one_of
 
+from .enums import UnionKind
 from .queries import employers_for_user, unions_for_user
 from .rules import VIEW_EMPLOYERS, VIEW_UNIONS
 
@@ -20,7 +21,7 @@ ROUTERS = [router]
 class UnionOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: one_of(UnionKind)
     region_code: str = Field(alias="region_id")
     parent_id: int | None
     industry_parent_id: int | None
@@ -36,7 +37,7 @@ class EmployerOut(Schema):
 
 
 @router.get("/unions", response=list[UnionOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_unions(request: HttpRequest, q: str = ""):
     need(request, VIEW_UNIONS)
     qs = unions_for_user(request.scope).order_by("pk")
@@ -52,7 +53,7 @@ def get_union(request: HttpRequest, union_id: int):
 
 
 @router.get("/employers", response=list[EmployerOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_employers(request: HttpRequest, q: str = ""):
     need(request, VIEW_EMPLOYERS)
     qs = employers_for_user(request.scope).order_by("pk")

@@ -9,17 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import field_validator
 
-from gongjiang.core.http import ErrorOut, need
+from gongjiang.core.http import ApiPagination, ErrorOut, need, one_of
 from gongjiang.core.validators import validate_id_number, validate_phone
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_WORKERS
 
 from . import services as people_services
-from .enums import Grade, GradeSource, WorkerStatus
+from .enums import Grade, GradeSource, Sex, WorkerStatus
 from .models import Occupation
 from .queries import filter_workers, workers_for_user
 
@@ -42,7 +42,7 @@ class GradeOut(Schema):
     occupation: str = Field(alias="occupation.name")
     grade: int
     grade_label: str
-    source: str
+    source: one_of(GradeSource)
     certificate_no: str
     awarded_on: dt.date
     issuer: str
@@ -56,11 +56,11 @@ class WorkerOut(Schema):
     id: int
     name: str
     id_number_masked: str
-    sex: str
+    sex: one_of(Sex)
     birth_date: dt.date
     phone_masked: str
     employer_id: int
-    status: str
+    status: one_of(WorkerStatus)
     top_grade: int | None
     occupations: list[str]
 
@@ -74,7 +74,7 @@ class WorkerIn(Schema):
     id_number: str
     employer_id: int
     phone: str = ""
-    status: str = "employed"
+    status: one_of(WorkerStatus) = "employed"
     occupations: list[str] = []
 
     @field_validator("id_number")
@@ -99,7 +99,7 @@ class WorkerIn(Schema):
 class GradeIn(Schema):
     occupation: str
     grade: int
-    source: str = "evaluation"
+    source: one_of(GradeSource) = "evaluation"
     certificate_no: str
     awarded_on: dt.date
     issuer: str = ""
@@ -109,13 +109,13 @@ class WorkerFilters(Schema):
     q: str = ""
     occupation: str = ""
     grade: str = ""
-    status: str = ""
-    sex: str = ""
+    status: one_of(WorkerStatus, blank=True) = ""
+    sex: one_of(Sex, blank=True) = ""
     employer: str = ""
 
 
 @router.get("/workers", response=list[WorkerOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
     need(request, VIEW_WORKERS)
     qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())

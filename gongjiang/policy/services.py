@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gongjiang.core import audit
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
+from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.rules import MANAGE_POLICY
 from gongjiang.orgs.scope import Scope
 
@@ -21,7 +22,6 @@ from .models import Attachment, PolicyDocument, Programme, Rule
 
 DOCUMENT_FIELDS = ("doc_no", "issuer", "issued_on", "title", "kind", "status", "full_text")
 RULE_FIELDS = ("code", "version", "kind", "name", "document", "clause", "effective_from", "effective_to", "terms")
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class PolicyError(DomainError):
@@ -72,8 +72,10 @@ def save_document(
 @transaction.atomic
 def add_attachment(*, actor: User, scope: Scope, document: PolicyDocument, upload: UploadedFile) -> Attachment:
     _require(scope)
-    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
-        raise PolicyError(_("An attachment may be at most 20 MB."))
+    try:
+        validate_attachment(upload)
+    except ValidationError as exc:
+        raise PolicyError(" ".join(exc.messages)) from None
     attachment = Attachment.objects.create(
         document=document, name=upload.name or "attachment", file=upload, uploaded_by=actor
     )

@@ -9,12 +9,14 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from gongjiang.core.http import ApiPagination, one_of
 from gongjiang.orgs.rules import VIEW_STUDIOS
 
 from . import services
+from .enums import ClaimState, Level, MemberState, ProblemState, ProjectState, StudioState
 from .models import Alliance, Membership
 from .queries import (
     acting_studios,
@@ -38,8 +40,8 @@ class ErrorOut(Schema):
 class StudioOut(Schema):
     id: int
     name: str
-    level: str
-    state: str
+    level: one_of(Level)
+    state: one_of(StudioState)
     employer_id: int
     employer_name: str = Field(alias="employer.name")
     lead_name: str = Field(alias="lead.name")
@@ -78,7 +80,7 @@ class MemberOut(Schema):
     employer: str = Field(alias="employer_name")
     external: bool = Field(alias="is_external")
     province: str = Field(alias="external_province")
-    state: str
+    state: one_of(MemberState)
     joined_on: dt.date
     delisted_on: dt.date | None
     delisting_reason: str
@@ -95,7 +97,7 @@ class ProblemOut(Schema):
     deadline: dt.date
     reward: Decimal | None
     open_to_all: bool
-    state: str
+    state: one_of(ProblemState)
 
 
 class ProblemIn(Schema):
@@ -117,7 +119,7 @@ class ClaimOut(Schema):
     id: int
     problem_id: int
     studio_id: int
-    state: str
+    state: one_of(ClaimState)
 
 
 class ProjectOut(Schema):
@@ -126,7 +128,7 @@ class ProjectOut(Schema):
     studio_id: int
     alliance_id: int | None
     problem_id: int | None
-    state: str
+    state: one_of(ProjectState)
     progress: int
     started_on: dt.date
     closed_on: dt.date | None
@@ -145,7 +147,7 @@ def _need(request: HttpRequest) -> None:
 
 
 @router.get("/studios", response=list[StudioOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_studios(request: HttpRequest, q: str = "", level: str = "", state: str = ""):
     _need(request)
     qs = studios_for_user(request.scope).select_related("employer", "lead").order_by("pk")
@@ -164,7 +166,7 @@ def get_studio(request: HttpRequest, studio_id: int):
 
 
 @router.get("/alliances", response=list[AllianceOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_alliances(request: HttpRequest, q: str = ""):
     _need(request)
     qs = alliances_for_user(request.scope).select_related("lead_union").order_by("pk")
@@ -194,7 +196,7 @@ def list_members(request: HttpRequest, alliance_id: int):
 
 
 @router.get("/problems", response=list[ProblemOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_problems(request: HttpRequest, q: str = "", state: str = ""):
     _need(request)
     qs = problems_for_user(request.scope).select_related("studio").order_by("-pk")
@@ -244,7 +246,7 @@ def claim_problem(request: HttpRequest, problem_id: int, payload: ClaimIn):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_projects(request: HttpRequest, state: str = ""):
     _need(request)
     qs = projects_for_user(request.scope).prefetch_related("participants").order_by("-pk")

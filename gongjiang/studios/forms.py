@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
 from gongjiang.core.forms import BootstrapMixin
-from gongjiang.core.validators import validate_id_number
+from gongjiang.core.validators import validate_attachment, validate_id_number
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.orgs.scope import Scope
@@ -224,7 +224,6 @@ class ActivityForm(BootstrapMixin, forms.Form):
         self.fields["members"].widget.attrs["class"] = "form-check-input"
 
 
-ATTACHMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx")
 MAX_ATTACHMENTS = 10
 
 
@@ -250,10 +249,7 @@ def check_attachments(files: list) -> list:  # type: ignore[type-arg]
     if len(files) > MAX_ATTACHMENTS:
         raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS})
     for f in files:
-        if f.size > 10 * 1024 * 1024 or not f.name.lower().endswith(ATTACHMENT_TYPES):
-            raise forms.ValidationError(
-                _("“%(name)s”: attach a PDF, image or Office file of at most 10 MB.") % {"name": f.name}
-            )
+        validate_attachment(f)
     return files
 
 
@@ -265,7 +261,7 @@ class ProblemForm(BootstrapMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("Drawings, photos or reports: PDF, image or Office files, up to 10 MB each."),
+        help_text=_("Drawings, photos or reports: PDF, image or Office files, up to 20 MB each."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     reward = forms.DecimalField(label=_("Reward (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]

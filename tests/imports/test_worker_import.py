@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -156,17 +157,26 @@ def test_missing_columns_and_wrong_format(org):
 
     with pytest.raises(FileError):
         run(org.users.alice, SimpleUploadedFile("workers.txt", b"x"))
-    broken = SimpleUploadedFile("workers.xlsx", b"not a zip")
-    with pytest.raises(FileError):
-        run(org.users.alice, broken)
+    broken = run(org.users.alice, SimpleUploadedFile("workers.xlsx", b"not a zip"))
+    assert (broken.status, broken.message) == (ImportStatus.INVALID, "该文件不是可读取的 Excel 工作簿。")
+    assert not Path(broken.path).exists()
 
 
-def test_large_files_go_to_the_task_worker(org, settings):
-    settings.IMPORT_INLINE_MAX_ROWS = 2
+def test_every_file_goes_to_the_task_worker_and_the_request_reads_nothing(org, settings, monkeypatch):
+    """The request stores the file and queues the job; counting and checking happen in the worker."""
+    from gongjiang.imports import services, tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "run_import_task", SimpleNamespace(enqueue=queued.append))
+    monkeypatch.setattr(services, "count_data_rows", lambda path: pytest.fail("the request counted rows"))
     job = run(org.users.alice, xlsx(_rows(org)))
-    # the immediate backend ran the task; the job was not run inline
+    assert queued == [job.pk]
+    assert (job.status, job.total_rows) == (ImportStatus.QUEUED, 0)
+    monkeypatch.undo()
+    services.run_import(job.pk)
     job.refresh_from_db()
-    assert (job.status, job.created) == (ImportStatus.DONE, 4)
+    assert (job.status, job.total_rows, job.created) == (ImportStatus.DONE, 4, 4)
+    assert not Path(job.path).exists()
 
 
 def test_pages_show_errors_and_offer_the_report(org, as_user):
@@ -211,7 +221,6 @@ def test_xlsx_without_a_dimension_is_read_whole(org, settings):
                 if item.filename == "xl/worksheets/sheet1.xml":
                     data = re.sub(rb"<dimension[^>]*/>", replacement.encode(), data)
                 dst.writestr(item, data)
-        settings.IMPORT_INLINE_MAX_ROWS = 3  # 4 rows: must be counted right to go to the worker
         job = run(org.users.alice, SimpleUploadedFile("workers.xlsx", buf.getvalue()))
         job.refresh_from_db()
         assert (job.total_rows, job.status) == (4, ImportStatus.DONE), replacement
@@ -220,10 +229,9 @@ def test_xlsx_without_a_dimension_is_read_whole(org, settings):
 
 
 def test_files_over_the_row_limit_are_refused(org, settings):
-    from gongjiang.imports.base import FileError
 
     settings.IMPORT_MAX_ROWS = 3
-    with pytest.raises(FileError) as info:
-        run(org.users.alice, csv_file(_rows(org)))
-    assert str(info.value) == "文件有4行，请拆分为每个不超过3行的文件。"
-    assert ImportJob.objects.count() == 0
+    job = run(org.users.alice, csv_file(_rows(org)))
+    assert (job.status, job.message) == (ImportStatus.INVALID, "文件有4行，请拆分为每个不超过3行的文件。")
+    assert not Path(job.path).exists()
+    assert not Worker.objects.filter(name__startswith="测试").exists()

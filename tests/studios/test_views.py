@@ -285,7 +285,7 @@ def test_problem_attachments_are_served_only_to_those_who_see_the_problem(studio
             "deadline": SOON.isoformat(),
             "attachments": [
                 SimpleUploadedFile("图纸.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
-                SimpleUploadedFile("现场.jpg", b"\xff\xd8 jpeg", content_type="image/jpeg"),
+                SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg"),
             ],
         },
     )
@@ -297,7 +297,7 @@ def test_problem_attachments_are_served_only_to_those_who_see_the_problem(studio
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
     assert as_user(studios.users.bob).get(f"/studios/problems/attachments/{drawing.pk}/").status_code == 404
     # the poster adds a report later; somebody else may not
-    report = SimpleUploadedFile("检测报告.xlsx", b"PK xlsx", content_type="application/vnd.ms-excel")
+    report = SimpleUploadedFile("检测报告.xlsx", b"PK\x03\x04 xlsx", content_type="application/vnd.ms-excel")
     client.post(f"/studios/problems/{problem.pk}/attachments/", {"attachments": [report]})
     assert [a.name for a in problem.attachments.all()] == ["图纸.pdf", "现场.jpg", "检测报告.xlsx"]
     other = SimpleUploadedFile("x.pdf", b"%PDF", content_type="application/pdf")
@@ -322,5 +322,7 @@ def test_problem_attachments_are_served_only_to_those_who_see_the_problem(studio
         },
     )
     assert bad.status_code == 200
-    assert bad.context["form"].errors["attachments"] == ["“run.exe”：请上传不超过10MB的PDF、图片或Office文件。"]
+    assert bad.context["form"].errors["attachments"] == [
+        "“run.exe”：请上传不超过20MB的文档或图片（pdf, doc, docx, xls, xlsx, ppt, pptx, txt, odt, ods, jpg, jpeg, png）。"
+    ]
     assert not Problem.objects.filter(title="x").exists()

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gongjiang.competitions.results import add_working_days, calendar_exceptions
 from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
+from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
@@ -95,6 +96,11 @@ def nominate(
         raise AwardError(_("A union nominates only workers of its own unions."))
     if not statement.strip():
         raise AwardError(_("Describe the nominee's deeds."))
+    if materials:
+        try:
+            validate_attachment(materials)
+        except ValidationError as exc:
+            raise AwardError(" ".join(exc.messages)) from None
     if cycle.rule.terms.get("once_per_person") and Honour.objects.filter(worker=worker, title=cycle.title).exists():
         raise AwardError(_("%(name)s already holds the title %(title)s.") % {"name": worker.name, "title": cycle.title})
     if cycle.nominations.filter(worker=worker).exists():
