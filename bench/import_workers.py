@@ -1,18 +1,32 @@
-"""Import benchmark: N generated workers through the real import path, then the same file again.
+"""Import benchmark: one generated file of N workers, imported by each contender on the same database.
 
-    .venv/bin/python bench/import_workers.py --rows 100000 [--format xlsx|csv] [--database-url URL] [--json]
+    .venv/bin/python bench/import_workers.py --rows 100000 [--format csv|xlsx] [--database-url URL]
+        [--contenders ours,peer,peer-bulk,raw] [--json] [--profile]
 
-Builds a fresh database (a new SQLite file under var/bench/, or drops and recreates the
-PostgreSQL database named in --database-url), migrates, runs ``seed_demo --workers 0``,
-writes a file of N worker rows over every demo employer, and imports it as the province
-admin ``sheng`` with ``start_import`` (in-process: the immediate task backend and a huge
-IMPORT_INLINE_MAX_ROWS). It times the import and the re-import of the same file, which must
-create and update nothing, and reports RSS before each and the peak during each.
+The parent process builds one seeded database (a new SQLite file under var/bench/, or the
+PostgreSQL database named in --database-url, dropped and created again; migrate and
+``seed_demo --workers 0``) and writes one file of N worker rows over every demo employer. Each
+contender then runs in its own child process on its own copy of that database (a file copy;
+``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so each starts from the same state and its peak
+memory is its own:
 
-Peak RSS is measured three ways: ``/proc/self/status`` VmHWM after resetting it through
-``/proc/self/clear_refs`` (the peak of this import alone), a sampling thread reading VmRSS
-every 20 ms (a cross-check), and ``getrusage`` ru_maxrss. The kernel keeps one high-water
-mark for both, so the reset applies to ru_maxrss too: it is the peak since the last reset.
+- ``ours``: the app's import as the province admin ``sheng`` through ``start_import`` (in-process:
+  the immediate task backend and a huge IMPORT_INLINE_MAX_ROWS): every row validated (ID number
+  checksum, region and birth date; phone; credit code; grade, date, source), ID number and phone
+  Fernet-encrypted, the ID number keyed-hashed, one audit row per created worker and certificate,
+  certificates and occupation links written too. Then the same file again, which must write nothing.
+- ``peer``: django-import-export's ``ModelResource`` over the same ``Worker`` table with its
+  defaults (a look-up by the natural key and a ``save()`` per row, one transaction): ID number and
+  phone stored as given, nothing validated, encrypted or audited, no certificates or links.
+- ``peer-bulk``: the same resource in django-import-export's documented fast mode (``use_bulk``,
+  ``batch_size`` 1,000, ``skip_diff``, ``CachedInstanceLoader``).
+- ``raw``: the csv module and one ``executemany`` of the same worker rows (employer resolved from a
+  dict), nothing else: the floor.
+
+Every contender is timed from the file on disk to the committed rows. Peak memory: each child resets
+its kernel high-water mark (``/proc/self/clear_refs``, then ``VmHWM`` in ``/proc/self/status``) just
+before its import, and a thread sampling ``VmRSS`` every 20 ms cross-checks it; ``getrusage``
+``ru_maxrss`` reads the same high-water mark.
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
+import datetime as dt
 import gc
 import hashlib
 import io
@@ -30,6 +45,8 @@ import pstats
 import random
 import resource
 import secrets
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -171,23 +188,53 @@ def fresh_database(url: str | None, fmt: str) -> tuple[str, str]:
 
 
 def configure_environment(database_url: str) -> None:
+    """Settings for this process. The keys are made once, by the parent, and inherited by every child."""
     from cryptography.fernet import Fernet
 
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    os.environ.setdefault("FIELD_HASH_KEY", secrets.token_urlsafe(32))
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "gongjiang.settings",
             "DATABASE_URL": database_url,
             "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "FIELD_HASH_KEY": secrets.token_urlsafe(32),
             "PUBLIC_BASE_URL": "https://gongjiang.example.org",
             "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
             "IMPORT_INLINE_MAX_ROWS": str(10**9),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         }
     )
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def clone_database(url: str, vendor: str, suffix: str) -> str:
+    """A copy of the seeded database for one contender; returns its URL."""
+    parts = urlsplit(url)
+    if vendor == "sqlite":
+        source = sqlite_path(url)
+        target = source.with_name(f"{source.stem}-{suffix}{source.suffix}")
+        for extra in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target}{extra}").unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    copy = f"{name}_{suffix.replace('-', '_')}"
+    with psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password) if parts.password else None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy), sql.Identifier(name)))
+    return parts._replace(path="/" + copy).geturl()
 
 
 def database_label(vendor: str) -> str:
@@ -298,6 +345,50 @@ def table_counts() -> dict[str, int]:
     }
 
 
+class Measured:
+    """Wall and CPU seconds, RSS before, and the peak RSS of the block (high-water mark reset first)."""
+
+    def __init__(self, profile_to: Path | None = None) -> None:
+        self.profile_to = profile_to
+        self.figures: dict[str, Any] = {}
+
+    def __enter__(self) -> Measured:
+        gc.collect()
+        self._before = rss_mb()
+        self._hwm_reset = reset_hwm()
+        self._load = os.getloadavg()[0]
+        self._sampler = RssSampler().__enter__()
+        self._gc = GcTimer().__enter__()
+        self._profiler = cProfile.Profile() if self.profile_to else None
+        self._started, self._cpu = time.perf_counter(), time.process_time()
+        if self._profiler:
+            self._profiler.enable()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._profiler:
+            self._profiler.disable()
+        seconds, cpu = time.perf_counter() - self._started, time.process_time() - self._cpu
+        self._gc.__exit__()
+        self._sampler.__exit__()
+        if self._profiler and self.profile_to:
+            self._profiler.dump_stats(self.profile_to)
+        peak = max(hwm_mb(), self._sampler.peak) if self._hwm_reset else self._sampler.peak
+        self.figures = {
+            "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 2),
+            "gc_seconds": round(self._gc.seconds, 2),
+            "gc_full_collections": self._gc.full,
+            "rss_before_mb": round(self._before, 1),
+            "peak_rss_mb": round(peak, 1),
+            "sampled_peak_rss_mb": round(self._sampler.peak, 1),
+            "rss_after_mb": round(rss_mb(), 1),
+            "ru_maxrss_mb": round(maxrss_mb(), 1),
+            "loadavg_before": round(self._load, 2),
+            "loadavg_after": round(os.getloadavg()[0], 2),
+        }
+
+
 def run_import(path: Path, user: Any, timer: PhaseTimer, profile_to: Path | None) -> tuple[Any, dict[str, Any]]:
     """One ``start_import`` of ``path``: the job and its figures (seconds, CPU seconds, MiB, phases)."""
     from django.core.files.uploadedfile import UploadedFile
@@ -306,41 +397,144 @@ def run_import(path: Path, user: Any, timer: PhaseTimer, profile_to: Path | None
     from gongjiang.orgs.scope import Scope
 
     timer.reset()
-    gc.collect()
-    before = rss_mb()
-    hwm_reset = reset_hwm()
-    load_before = os.getloadavg()[0]
-    profiler = cProfile.Profile() if profile_to else None
-    with path.open("rb") as fh, RssSampler() as sampler, GcTimer() as gc_timer:
+    with path.open("rb") as fh, Measured(profile_to) as measured:
         upload = UploadedFile(fh, name=path.name, size=path.stat().st_size)
-        started, cpu = time.perf_counter(), time.process_time()
-        if profiler:
-            profiler.enable()
         job = start_import(actor=user, scope=Scope(user), kind="workers", upload=upload)
-        if profiler:
-            profiler.disable()
-        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    if profiler and profile_to:
-        profiler.dump_stats(profile_to)
     Path(job.path).unlink(missing_ok=True)  # the stored copy of the upload, if the app kept it
-    figures = {
-        "seconds": round(seconds, 2),
-        "cpu_seconds": round(cpu_seconds, 2),
-        "rows_per_second": round(job.total_rows / seconds) if seconds else 0,
-        "phases": {k: round(v, 2) for k, v in timer.seconds.items()},
-        "phases_cpu": {k: round(v, 2) for k, v in timer.cpu.items()},
-        "gc_seconds": round(gc_timer.seconds, 2),
-        "gc_full_collections": gc_timer.full,
-        "rss_before_mb": round(before, 1),
-        # VmHWM was reset just before the import, so it is this import's peak; the sampler cross-checks it.
-        "peak_rss_mb": round(max(hwm_mb(), sampler.peak) if hwm_reset else sampler.peak, 1),
-        "sampled_peak_rss_mb": round(sampler.peak, 1),
-        "rss_after_mb": round(rss_mb(), 1),
-        "ru_maxrss_mb": round(maxrss_mb(), 1),
-        "loadavg_before": round(load_before, 2),
-        "loadavg_after": round(os.getloadavg()[0], 2),
-    }
+    figures = measured.figures
+    figures["rows_per_second"] = round(job.total_rows / figures["seconds"]) if figures["seconds"] else 0
+    figures["phases"] = {k: round(v, 2) for k, v in timer.seconds.items()}
+    figures["phases_cpu"] = {k: round(v, 2) for k, v in timer.cpu.items()}
     return job, figures
+
+
+# --- the contenders (each in its own process, on its own copy of the seeded database) ----
+
+
+def contender_ours(path: Path, rows: int, profile_to: Path | None) -> dict[str, Any]:
+    from gongjiang.core.models import AuditEntry, User
+
+    user = User.objects.get(username="sheng")
+    timer = install_phase_timer()
+    counts0 = table_counts()
+    job, first = run_import(path, user, timer, profile_to)
+    check(job.status == "done", describe_failure(job))
+    check(job.created == rows, f"created {job.created}, expected {rows}")
+    counts1 = table_counts()
+    check(counts1["workers"] - counts0["workers"] == rows, "worker rows written != rows")
+    check(
+        AuditEntry.objects.filter(note__contains=f"#{job.pk}", model="people.worker", action="create").count() == rows,
+        "not one audit row per created worker naming the job",
+    )
+    job2, again = run_import(path, user, timer, None)
+    check(job2.status == "done", describe_failure(job2))
+    check(job2.created == 0 and job2.updated == 0, f"re-import created {job2.created}, updated {job2.updated}")
+    check(job2.unchanged == rows, f"re-import unchanged {job2.unchanged}, expected {rows}")
+    counts2 = table_counts()
+    check(counts2 == counts1, f"re-import changed the tables: {counts1} -> {counts2}")
+    return {
+        "import": first,
+        "reimport": again,
+        "written": {k: counts1[k] - counts0[k] for k in counts1},
+        "reimport_written": {k: counts2[k] - counts1[k] for k in counts1},
+    }
+
+
+def _peer_resource(bulk: bool) -> Any:
+    """django-import-export's ModelResource for the worker table, mapped to the file's Chinese headers."""
+    from import_export import fields, instance_loaders, resources, widgets
+
+    from gongjiang.orgs.models import Employer
+    from gongjiang.people.models import Worker
+    from gongjiang.people.samples import header
+
+    heading = dict(zip(("name", "id_number", "phone", "uscc"), header(), strict=False))
+
+    class WorkerResource(resources.ModelResource):
+        name = fields.Field(attribute="name", column_name=heading["name"])
+        id_number_hash = fields.Field(attribute="id_number_hash", column_name=heading["id_number"])
+        id_number_enc = fields.Field(attribute="id_number_enc", column_name=heading["id_number"])
+        phone_enc = fields.Field(attribute="phone_enc", column_name=heading["phone"])
+        employer = fields.Field(
+            attribute="employer", column_name=heading["uscc"], widget=widgets.ForeignKeyWidget(Employer, "uscc")
+        )
+
+        class Meta:
+            model = Worker
+            fields = ("name", "id_number_hash", "id_number_enc", "phone_enc", "employer")
+            import_id_fields = ("id_number_hash",)
+            if bulk:
+                use_bulk = True
+                batch_size = 1000
+                skip_diff = True
+                instance_loader_class = instance_loaders.CachedInstanceLoader
+
+        def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+            # the columns the table requires, copied as given (no check, no encryption)
+            number = instance.id_number_enc or ""
+            instance.union_id = instance.employer.union_id
+            instance.region_code = instance.employer.region_id
+            instance.id_number_masked = number[:18]
+            instance.id_last4 = number[-4:]
+            instance.sex = "M"
+            instance.birth_date = dt.date(1980, 1, 1)
+            instance.phone_masked = (instance.phone_enc or "")[:11]
+
+    return WorkerResource()
+
+
+def contender_peer(path: Path, rows: int, bulk: bool) -> dict[str, Any]:
+    import tablib
+
+    before = table_counts()
+    resource = _peer_resource(bulk)
+    with Measured() as measured:
+        if path.suffix == ".csv":
+            dataset = tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
+        else:
+            with path.open("rb") as fh:
+                dataset = tablib.Dataset().load(fh, format="xlsx")
+        result = resource.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+    check(not result.has_errors() and not result.has_validation_errors(), "django-import-export reported errors")
+    after = table_counts()
+    check(after["workers"] - before["workers"] == rows, "django-import-export did not write every row")
+    figures = measured.figures
+    figures["rows_per_second"] = round(rows / figures["seconds"]) if figures["seconds"] else 0
+    return {"import": figures, "written": {k: after[k] - before[k] for k in after}}
+
+
+def contender_raw(path: Path, rows: int) -> dict[str, Any]:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from gongjiang.imports.base import read_table
+    from gongjiang.orgs.models import Employer
+
+    before = table_counts()
+    employers = {e.uscc: e for e in Employer.objects.all()}
+    with Measured() as measured:
+        table = read_table(path)
+        next(table)
+        now = (
+            timezone.now() if connection.vendor == "postgresql" else timezone.now().replace(tzinfo=None).isoformat(" ")
+        )
+        values = []
+        for name, number, phone, uscc, *_rest in table:
+            e = employers[uscc]
+            row = (name, number, number, number[:18], number[-4:], "M", "1980-01-01", phone, phone[:11], e.pk)
+            values.append((*row, e.union_id, e.region_id, "employed", now, now))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO people_worker (name, id_number_enc, id_number_hash, id_number_masked, id_last4, sex,"
+                " birth_date, phone_enc, phone_masked, employer_id, union_id, region_code, status, created_at,"
+                " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                values,
+            )
+    after = table_counts()
+    check(after["workers"] - before["workers"] == rows, "the raw insert did not write every row")
+    figures = measured.figures
+    figures["rows_per_second"] = round(rows / figures["seconds"]) if figures["seconds"] else 0
+    return {"import": figures, "written": {k: after[k] - before[k] for k in after}}
 
 
 IMPORT_PATH_SOURCES = (
@@ -376,12 +570,89 @@ def describe_failure(job: Any) -> str:
     return f"job {job.pk} is {job.status}: {job.message} {errors}".strip()
 
 
-def report(result: dict[str, Any], profile_to: Path | None) -> None:
+CONTENDERS = ("ours", "peer", "peer-bulk", "raw")
+LABELS = {
+    "ours": "ours (validated, encrypted, audited)",
+    "peer": "django-import-export",
+    "peer-bulk": "django-import-export, bulk mode",
+    "raw": "raw executemany",
+}
+
+
+def setup_django(database_url: str) -> None:
+    configure_environment(database_url)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = BENCH_DIR / "uploads"  # stored uploads go under var/bench, not the app's var/uploads
+
+
+def child_setup(args: argparse.Namespace) -> dict[str, Any]:
+    """Migrate and seed the database, write the file."""
+    from django.core.management import call_command
+
+    setup_django(args.database_url)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", workers=0, stdout=io.StringIO())
+    setup_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    path = generate(args.rows, args.format)
+    generate_seconds = time.perf_counter() - started
+    vendor = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+    database_size_mb(vendor, args.database_url)  # on SQLite: checkpoint the WAL into the file before it is copied
+    return {
+        "file": str(path),
+        "database": database_label(vendor),
+        "setup_seconds": round(setup_seconds, 2),
+        "generate_seconds": round(generate_seconds, 2),
+    }
+
+
+def child_run(args: argparse.Namespace) -> dict[str, Any]:
+    setup_django(args.database_url)
+    from django.conf import settings
+
+    path = Path(args.file)
+    # a benchmark past the app's caps (one million rows) lifts them for this process only
+    settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, args.rows)
+    settings.IMPORT_MAX_UPLOAD_BYTES = max(settings.IMPORT_MAX_UPLOAD_BYTES, path.stat().st_size)
+    if args.contender == "ours":
+        vendor = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+        profile_to = BENCH_DIR / f"profile-{vendor}-{args.format}-{args.rows}.pstats" if args.profile else None
+        result = contender_ours(path, args.rows, profile_to)
+        if profile_to:
+            result["profile"] = str(profile_to)
+        return result
+    if args.contender in {"peer", "peer-bulk"}:
+        return contender_peer(path, args.rows, bulk=args.contender == "peer-bulk")
+    return contender_raw(path, args.rows)
+
+
+def spawn(stage: str, args: argparse.Namespace, database_url: str, **extra: str) -> dict[str, Any]:
+    """Run one stage in a child process; its last output line is a JSON result."""
+    command = [sys.executable, __file__, "--stage", stage, "--rows", str(args.rows), "--format", args.format]
+    command += ["--database-url", database_url]
+    for key, value in extra.items():
+        command += [f"--{key}", value]
+    if args.profile:
+        command.append("--profile")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        sys.exit(f"{stage} {extra} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(result: dict[str, Any]) -> None:
     def timing(f: dict[str, Any]) -> str:
-        phases = ", ".join(f"{k} {v:.1f}s" for k, v in f["phases"].items())
+        phases = ", ".join(f"{k} {v:.1f}s" for k, v in f.get("phases", {}).items())
         return (
-            f"{f['seconds']:.1f} s wall, {f['cpu_seconds']:.1f} s CPU ({f['rows_per_second']} rows/s): {phases}; "
-            f"gc {f['gc_seconds']:.1f}s in {f['gc_full_collections']} full collections"
+            f"{f['seconds']:.1f} s wall, {f['cpu_seconds']:.1f} s CPU ({f['rows_per_second']} rows/s)"
+            + (f": {phases}" if phases else "")
+            + f"; gc {f['gc_seconds']:.1f}s"
         )
 
     def memory(f: dict[str, Any]) -> str:
@@ -390,105 +661,91 @@ def report(result: dict[str, Any], profile_to: Path | None) -> None:
             f"(sampled {f['sampled_peak_rss_mb']:.0f}), after {f['rss_after_mb']:.0f} MB"
         )
 
-    first, again, written = result["import"], result["reimport"], result["written"]
-    lines = [
-        (
-            "rows / format / database",
-            f"{result['rows']} / {result['format']} ({result['file_mb']} MB) / {result['database']}",
-        ),
-        ("import", timing(first)),
-        ("  RSS", memory(first)),
-        ("re-import", timing(again)),
-        ("  RSS", memory(again)),
-        (
-            "getrusage ru_maxrss",
-            f"{first['ru_maxrss_mb']:.0f} MB after import, {again['ru_maxrss_mb']:.0f} MB after re-import",
-        ),
-        (
-            "written",
-            f"{written['workers']} workers, {written['grades']} grades, {written['links']} occupation links, "
-            f"{written['audit']} audit rows; re-import: nothing",
-        ),
-        ("load average", f"{first['loadavg_before']} -> {again['loadavg_after']} on {result['cpus']} CPUs"),
-        ("setup / generate", f"{result['setup_seconds']:.1f} s / {result['generate_seconds']:.1f} s"),
-        ("import code", result["import_code_sha"]),
-    ]
-    width = max(len(k) for k, _v in lines)
-    for key, value in lines:
-        print(f"{key:<{width}}  {value}")
-    if profile_to:
-        print(f"\nprofile of the first import: {profile_to}")
-        pstats.Stats(str(profile_to)).sort_stats("cumulative").print_stats(30)
+    print(
+        f"rows / format / database  {result['rows']} / {result['format']} ({result['file_mb']} MB) / {result['database']}"
+    )
+    print(f"setup / generate          {result['setup_seconds']:.1f} s / {result['generate_seconds']:.1f} s")
+    print(f"import code               {result['import_code_sha']}")
+    for name, figures in result["contenders"].items():
+        print(f"\n{LABELS[name]}")
+        print(f"  import      {timing(figures['import'])}")
+        print(f"  RSS         {memory(figures['import'])}")
+        w = figures["written"]
+        print(
+            f"  written     {w['workers']} workers, {w['grades']} grades, {w['links']} links, {w['audit']} audit rows"
+        )
+        if "reimport" in figures:
+            print(f"  re-import   {timing(figures['reimport'])}")
+            print(f"  RSS         {memory(figures['reimport'])}")
+        load = (figures["import"]["loadavg_before"], figures["import"]["loadavg_after"])
+        print(f"  load avg    {load[0]} -> {load[1]} on {result['cpus']} CPUs")
+    print()
+    rates = {name: f["import"]["rows_per_second"] for name, f in result["contenders"].items()}
+    head = f"| {'contender':<38} | {'wall s':>7} | {'CPU s':>6} | {'rows/s':>8} | {'RSS before -> peak MB':>21} |"
+    print(head)
+    print("|" + "|".join("-" * (len(cell) + 0) for cell in head.split("|")[1:-1]) + "|")
+    for name, f in result["contenders"].items():
+        i = f["import"]
+        memory_cell = f"{i['rss_before_mb']:.0f} -> {i['peak_rss_mb']:.0f}"
+        print(
+            f"| {LABELS[name]:<38} | {i['seconds']:>7.1f} | {i['cpu_seconds']:>6.1f} | {i['rows_per_second']:>8,} "
+            f"| {memory_cell:>21} |"
+        )
+    for peer in ("peer", "peer-bulk"):
+        if "ours" in rates and rates.get(peer):
+            print(f"ours / {LABELS[peer]}: {rates['ours'] / rates[peer]:.2f}x rows/s")
+    profile = result["contenders"].get("ours", {}).get("profile")
+    if profile:
+        print(f"\nprofile of our first import: {profile}")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--database-url", help="default: a new SQLite file under var/bench/")
+    parser.add_argument(
+        "--contenders", default=",".join(CONTENDERS), help="comma-separated, of: " + ", ".join(CONTENDERS)
+    )
     parser.add_argument("--json", action="store_true", help="also print every figure as one JSON line")
-    parser.add_argument("--profile", action="store_true", help="cProfile the first import into var/bench/*.pstats")
+    parser.add_argument("--profile", action="store_true", help="cProfile our first import into var/bench/*.pstats")
+    parser.add_argument("--stage", choices=("setup", "run"), help=argparse.SUPPRESS)
+    parser.add_argument("--contender", choices=CONTENDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.stage == "setup":
+        print(json.dumps(child_setup(args)))
+        return
+    if args.stage == "run":
+        print(json.dumps(child_run(args)))
+        return
+
+    contenders = [c.strip() for c in args.contenders.split(",") if c.strip()]
+    unknown = set(contenders) - set(CONTENDERS)
+    if unknown:
+        sys.exit(f"unknown contenders: {', '.join(sorted(unknown))}")
     database_url, vendor = fresh_database(args.database_url, args.format)
-    configure_environment(database_url)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from gongjiang.core.models import User
-
-    settings.MEDIA_ROOT = BENCH_DIR / "uploads"  # stored uploads go under var/bench, not the app's var/uploads
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", workers=0, stdout=io.StringIO())
-    setup_seconds = time.perf_counter() - started
-
-    started = time.perf_counter()
-    path = generate(args.rows, args.format)
-    generate_seconds = time.perf_counter() - started
-
-    user = User.objects.get(username="sheng")
-    timer = install_phase_timer()
-    profile_to = BENCH_DIR / f"profile-{vendor}-{args.format}-{args.rows}.pstats" if args.profile else None
-
-    counts0 = table_counts()
-    job, first = run_import(path, user, timer, profile_to)
-    check(job.status == "done", describe_failure(job))
-    check(job.created == args.rows, f"created {job.created}, expected {args.rows}")
-    counts1 = table_counts()
-    check(counts1["workers"] - counts0["workers"] == args.rows, "worker rows written != rows")
-
-    job2, again = run_import(path, user, timer, None)
-    check(job2.status == "done", describe_failure(job2))
-    check(job2.created == 0 and job2.updated == 0, f"re-import created {job2.created}, updated {job2.updated}")
-    check(job2.unchanged == args.rows, f"re-import unchanged {job2.unchanged}, expected {args.rows}")
-    counts2 = table_counts()
-    check(counts2 == counts1, f"re-import changed the tables: {counts1} -> {counts2}")
-
+    configure_environment(database_url)  # the keys every child inherits
+    setup = spawn("setup", args, database_url)
+    results: dict[str, Any] = {}
+    for name in contenders:
+        copy = clone_database(database_url, vendor, name)
+        results[name] = spawn("run", args, copy, contender=name, file=setup["file"])
     result = {
         "rows": args.rows,
         "format": args.format,
-        "database": database_label(vendor),
-        "file_mb": round(path.stat().st_size / 2**20, 2),
-        "import_seconds": first["seconds"],
-        "peak_rss_mb": first["peak_rss_mb"],
-        "reimport_seconds": again["seconds"],
-        "import": first,
-        "reimport": again,
-        "written": {k: counts1[k] - counts0[k] for k in counts1},
-        "reimport_written": {k: counts2[k] - counts1[k] for k in counts1},
-        "reimport_unchanged": job2.unchanged,
-        "database_mb": round(database_size_mb(vendor, database_url), 1),
-        "setup_seconds": round(setup_seconds, 2),
-        "generate_seconds": round(generate_seconds, 2),
+        "database": setup["database"],
+        "file_mb": round(Path(setup["file"]).stat().st_size / 2**20, 2),
+        "setup_seconds": setup["setup_seconds"],
+        "generate_seconds": setup["generate_seconds"],
+        "contenders": results,
         "import_code_sha": code_fingerprint(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
-    report(result, profile_to)
+    report(result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
 

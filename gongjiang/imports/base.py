@@ -147,6 +147,8 @@ def count_data_rows(path: Path) -> int:
             return max(rows, 0)
         except Exception as exc:
             raise FileError(_("The file is not a readable Excel workbook.")) from exc
+    if path.suffix.lower() == ".csv":  # parse the records (a quoted cell may span lines), strip no cell
+        return max(sum(1 for _row in csv.reader(io.StringIO(_decode(path.read_bytes())))) - 1, 0)
     return max(sum(1 for _row in read_table(path)) - 1, 0)
 
 
@@ -162,6 +164,7 @@ class Importer:
     label: Promise | str = ""
     columns: Sequence[Column] = ()
     do_not_call_in_templates = True  # templates show the class's label and columns
+    job_id: int | None = None  # set by the runner: the job this import runs as (audit notes name it)
 
     def __init__(self, *, actor: Any, scope: Any, context: dict[str, Any] | None = None) -> None:
         self.actor = actor
@@ -213,32 +216,39 @@ class Importer:
         except StopIteration:
             raise FileError(_("The file is empty.")) from None
         positions = self.map_headers(header)
+        # (column, key, cell index or None, cleaner, required), worked out once per file, not per cell
+        plan = [(col, col.key, positions.get(col.key), col.clean, col.required) for col in self.columns]
+        required_message = _("This column is required.")
+        clean_row, errors = self.clean_row, self.errors
         records: list[tuple[int, Any]] = []
         for rowno, row in enumerate(rows, start=2):
             if not any(row):
                 continue
             values: dict[str, Any] = {}
             row_ok = True
-            for col in self.columns:
-                index = positions.get(col.key)
-                raw = row[index] if index is not None and index < len(row) else ""
+            width = len(row)
+            for col, key, index, clean, required in plan:
+                raw = row[index] if index is not None and index < width else ""
                 if not raw:
-                    if col.required:
-                        self.error(rowno, col, raw, _("This column is required."))
+                    if required:
+                        self.error(rowno, col, raw, required_message)
                         row_ok = False
-                    values[col.key] = None
+                    values[key] = None
+                    continue
+                if clean is None:
+                    values[key] = raw
                     continue
                 try:
-                    values[col.key] = col.clean(raw) if col.clean else raw
+                    values[key] = clean(raw)
                 except ValidationError as exc:
                     self.error(rowno, col, raw, " ".join(exc.messages))
                     row_ok = False
             if row_ok:
-                record = self.clean_row(rowno, values)
+                record = clean_row(rowno, values)
                 if record is not None:
                     records.append((rowno, record))
             if progress and rowno % 1000 == 0:
                 progress(rowno - 1)
-            if len(self.errors) >= MAX_ERRORS:
+            if len(errors) >= MAX_ERRORS:
                 break
         return records

@@ -172,6 +172,7 @@ def run_import(job_id: int) -> None:
 def _run(job: ImportJob) -> None:
     importer_cls = importers()[job.kind]
     importer = importer_cls(actor=job.created_by, scope=Scope(job.created_by), context=job.context)
+    importer.job_id = job.pk
 
     def progress(done: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)

@@ -1,7 +1,8 @@
 """Worker registry import: one row per worker, optionally with one grade certificate."""
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -15,22 +16,27 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongjiang.core import audit, bulk, crypto
 from gongjiang.core.models import AuditAction, AuditEntry
-from gongjiang.core.validators import validate_id_number, validate_phone, validate_uscc
+from gongjiang.core.validators import (
+    id_birth_date,
+    id_sex,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
 from gongjiang.imports.base import Column, Importer
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import IMPORT_WORKERS
 from gongjiang.people.enums import GRADE_ALIASES, Grade, GradeSource, WorkerStatus
 from gongjiang.people.models import Occupation, SkillGrade, Worker
-from gongjiang.people.services import (
-    WORKER_FIELDS,
-    protected_id_fields,
-    protected_phone_fields,
-)
+from gongjiang.people.services import WORKER_FIELDS, protected_phone_fields
 
 CHUNK = 2000
 WORKER_MODEL = Worker._meta.label_lower
 GRADE_MODEL = SkillGrade._meta.label_lower
 WORKER_COLUMNS = (
+    "id",
     "name",
     "id_number_enc",
     "id_number_hash",
@@ -44,10 +50,21 @@ WORKER_COLUMNS = (
     "union",
     "region_code",
     "status",
+    "top_grade",
     "created_at",
     "updated_at",
 )
-GRADE_COLUMNS = ("worker", "occupation", "grade", "source", "certificate_no", "awarded_on", "issuer", "created_at")
+GRADE_COLUMNS = (
+    "id",
+    "worker",
+    "occupation",
+    "grade",
+    "source",
+    "certificate_no",
+    "awarded_on",
+    "issuer",
+    "created_at",
+)
 AUDIT_COLUMNS = ("at", "actor", "action", "model", "object_id", "object_repr", "union_id", "changes", "note")
 
 
@@ -55,6 +72,13 @@ def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def _remembered(clean: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``clean`` computed once per distinct cell text. A file repeats the same few employer codes,
+    grades, dates and sources on every row; only a valid value is kept (a refusal raises again,
+    in the language of the import that meets it), and the values kept are language-neutral."""
+    return functools.lru_cache(maxsize=4096)(clean)
 
 
 def clean_grade(raw: str) -> int:
@@ -88,7 +112,7 @@ def clean_source(raw: str) -> str:
     )
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file, held until the write: no per-row __dict__
 class WorkerRow:
     name: str
     id_number: str
@@ -105,6 +129,7 @@ class WorkerRow:
     employer: Employer | None = None
     occupation_id: int | None = None
     existing_id: int | None = None
+    certificate_recorded: bool = False  # the certificate is already this worker's
 
     def resolved_employer(self) -> Employer:
         if self.employer is None:  # clean_file resolves it for every row that reaches write()
@@ -120,12 +145,12 @@ class WorkerImporter(Importer):
         Column("name", pgettext_lazy("person", "Name")),
         Column("id_number", gettext_lazy("ID number"), validate_id_number, sensitive=True),
         Column("phone", gettext_lazy("Mobile"), validate_phone, required=False, sensitive=True),
-        Column("uscc", gettext_lazy("Employer credit code"), validate_uscc),
+        Column("uscc", gettext_lazy("Employer credit code"), _remembered(validate_uscc)),
         Column("occupation", gettext_lazy("Occupation"), required=False),
-        Column("grade", gettext_lazy("Skill grade"), clean_grade, required=False),
+        Column("grade", gettext_lazy("Skill grade"), _remembered(clean_grade), required=False),
         Column("certificate_no", gettext_lazy("Certificate number"), required=False),
-        Column("awarded_on", gettext_lazy("Awarded on"), clean_date, required=False),
-        Column("source", gettext_lazy("Grade source"), clean_source, required=False),
+        Column("awarded_on", gettext_lazy("Awarded on"), _remembered(clean_date), required=False),
+        Column("source", gettext_lazy("Grade source"), _remembered(clean_source), required=False),
         Column("issuer", gettext_lazy("Issued by"), required=False),
     )
 
@@ -217,13 +242,17 @@ class WorkerImporter(Importer):
                 rowno, rec = by_cert[cert]
                 if rec.existing_id != worker_id:
                     self.error(rowno, cert_col, cert, _("This certificate number belongs to another worker."))
+                rec.certificate_recorded = True
 
     def write(self, records: list[tuple[int, WorkerRow]]) -> dict[str, int]:
-        """One transaction; new rows through the bulk path, existing rows only where they differ."""
+        """One transaction; new rows through the bulk path with ids reserved first, existing rows only
+        where they differ. One audit row per created or changed worker and per new certificate, each
+        naming the actor and, in its note, the import job."""
         self.now = timezone.now()
         self.audit_rows: list[tuple[Any, ...]] = []
-        self.note = _("import")  # once per file, not once per audit row
-        with transaction.atomic():
+        # once per file; the job's number lets the auditor find the file and its run
+        self.note = _("import job #%(job)s") % {"job": self.job_id} if self.job_id else _("import")
+        with bulk.large_write(), transaction.atomic():
             new = [rec for _r, rec in records if rec.existing_id is None]
             old = [rec for _r, rec in records if rec.existing_id is not None]
             for chunk in _chunks(new, 5000):
@@ -233,9 +262,8 @@ class WorkerImporter(Importer):
             touched |= self._add_links(records, new_ids)
             graded = self._add_grades(records)
             updated = len((touched | graded) - new_ids)
-            for chunk in _chunks(self.audit_rows, 5000):
-                bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, chunk)
-            self._refresh_top_grades(graded)
+            self._flush_audit()
+            self._refresh_top_grades(graded - new_ids)  # a new worker's top grade is in its insert row
         return {"created": len(new), "updated": updated, "unchanged": len(old) - updated}
 
     def _audit(self, action: str, model: str, object_id: int, *, label: str, union_id: int, changes: dict) -> None:
@@ -243,56 +271,60 @@ class WorkerImporter(Importer):
             (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, self.note)
         )
         if len(self.audit_rows) >= 5000:  # write as we go instead of holding every audit row to the end
+            self._flush_audit()
+
+    def _flush_audit(self) -> None:
+        if self.audit_rows:
             bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, self.audit_rows)
             self.audit_rows = []
 
     def _insert_workers(self, chunk: list[WorkerRow]) -> None:
+        """Insert new workers with reserved ids; the derived ID fields are those of
+        ``people.services.protected_id_fields`` (a test holds them equal), without hashing again."""
+        encrypt, now, employed = crypto.encrypt, self.now, WorkerStatus.EMPLOYED.value
         rows = []
-        for rec in chunk:
+        for pk, rec in zip(bulk.allocate_ids(Worker, len(chunk)), chunk, strict=True):
+            rec.existing_id = pk
             employer = rec.resolved_employer()
-            ident = protected_id_fields(rec.id_number)
-            phone = protected_phone_fields(rec.phone)
+            number, phone = rec.id_number, rec.phone
+            masked, sex, birth = mask_id_number(number), id_sex(number), id_birth_date(number)
+            phone_masked = mask_phone(phone) if phone else ""
             rows.append(
                 (
+                    pk,
                     rec.name,
-                    *(ident[k] for k in ("id_number_enc", "id_number_hash", "id_number_masked", "id_last4", "sex")),
-                    ident["birth_date"],
-                    phone["phone_enc"],
-                    phone["phone_masked"],
+                    encrypt(number),
+                    rec.id_hash,
+                    masked,
+                    number[-4:],
+                    sex,
+                    birth,
+                    encrypt(phone) if phone else "",
+                    phone_masked,
                     employer.pk,
                     employer.union_id,
                     employer.region_id,
-                    WorkerStatus.EMPLOYED.value,
-                    self.now,
-                    self.now,
+                    employed,
+                    rec.grade if rec.certificate_no else None,  # a new worker's one certificate is new too
+                    now,
+                    now,
                 )
             )
-        bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
-        ids = dict(
-            Worker.objects.filter(id_number_hash__in=[rec.id_hash for rec in chunk]).values_list("id_number_hash", "pk")
-        )
-        for rec, row in zip(chunk, rows, strict=True):
-            rec.existing_id = ids[rec.id_hash]
-            employer = rec.resolved_employer()
             after = {
                 "name": rec.name,
-                "id_number_masked": row[3],
-                "sex": row[5],
-                "birth_date": row[6].isoformat(),
-                "phone_masked": row[8],
+                "id_number_masked": masked,
+                "sex": sex,
+                "birth_date": birth.isoformat(),
+                "phone_masked": phone_masked,
                 "employer": employer.name,
-                "status": WorkerStatus.EMPLOYED.value,
+                "status": employed,
                 "occupations": [rec.occupation] if rec.occupation else [],
             }
             changes = {k: [None, v] for k, v in after.items() if v not in ("", [])}
             self._audit(
-                AuditAction.CREATE,
-                WORKER_MODEL,
-                rec.existing_id,
-                label=rec.name,
-                union_id=employer.union_id,
-                changes=changes,
+                AuditAction.CREATE, WORKER_MODEL, pk, label=rec.name, union_id=employer.union_id, changes=changes
             )
+        bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
 
     def _update_existing(self, old: list[WorkerRow]) -> set[int]:
         """Rewrite the workers whose name, employer or phone differ from the file; return their ids."""
@@ -361,35 +393,25 @@ class WorkerImporter(Importer):
         return set(added)
 
     def _add_grades(self, records: list[tuple[int, WorkerRow]]) -> set[int]:
-        """Append the certificates not yet recorded; return the ids of the workers that got one."""
-        certs = [rec for _r, rec in records if rec.certificate_no]
-        existing: set[str] = set()
-        for chunk in _chunks([rec.certificate_no for rec in certs]):
-            existing |= set(
-                SkillGrade.objects.filter(certificate_no__in=chunk).values_list("certificate_no", flat=True)
-            )
-        fresh = [rec for rec in certs if rec.certificate_no not in existing]
+        """Append the certificates not yet recorded (``clean_file`` looked them up); return the ids of
+        the workers that got one."""
+        fresh = [rec for _r, rec in records if rec.certificate_no and not rec.certificate_recorded]
         for chunk in _chunks(fresh, 5000):
-            rows = [
-                (
-                    rec.existing_id,
-                    rec.occupation_id,
-                    rec.grade,
-                    rec.source,
-                    rec.certificate_no,
-                    rec.awarded_on,
-                    rec.issuer,
-                    self.now,
+            rows = []
+            for pk, rec in zip(bulk.allocate_ids(SkillGrade, len(chunk)), chunk, strict=True):
+                rows.append(
+                    (
+                        pk,
+                        rec.existing_id,
+                        rec.occupation_id,
+                        rec.grade,
+                        rec.source,
+                        rec.certificate_no,
+                        rec.awarded_on,
+                        rec.issuer,
+                        self.now,
+                    )
                 )
-                for rec in chunk
-            ]
-            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, rows)
-            ids = dict(
-                SkillGrade.objects.filter(certificate_no__in=[rec.certificate_no for rec in chunk]).values_list(
-                    "certificate_no", "pk"
-                )
-            )
-            for rec in chunk:
                 after = {
                     "occupation": rec.occupation,
                     "grade": rec.grade,
@@ -401,13 +423,9 @@ class WorkerImporter(Importer):
                 changes = {k: [None, v] for k, v in after.items() if v not in (None, "")}
                 union_id = rec.resolved_employer().union_id
                 self._audit(
-                    AuditAction.CREATE,
-                    GRADE_MODEL,
-                    ids[rec.certificate_no],
-                    label=rec.certificate_no,
-                    union_id=union_id,
-                    changes=changes,
+                    AuditAction.CREATE, GRADE_MODEL, pk, label=rec.certificate_no, union_id=union_id, changes=changes
                 )
+            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, rows)
         return {rec.existing_id for rec in fresh if rec.existing_id is not None}
 
     def _refresh_top_grades(self, worker_ids: set[int]) -> None:
