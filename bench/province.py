@@ -343,7 +343,7 @@ class Province:
         return {crypto.decrypt(t) for (t,) in self.db.execute("SELECT id_number_enc FROM people_worker")}
 
     def worker_lines(self) -> Iterator[str]:  # noqa: PLR0915
-        from gongjiang.imports.samples import GIVEN, SURNAMES
+        from gongjiang.people.samples import GIVEN, SURNAMES
 
         from gongjiang.core import crypto
         from gongjiang.core.validators import id_check_char
