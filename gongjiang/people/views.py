@@ -17,7 +17,7 @@ from .enums import Grade, Sex, WorkerStatus
 from .exports import WorkerExporter
 from .forms import GradeForm, HonourForm, WorkerForm
 from .models import Occupation, Worker
-from .queries import filter_workers, workers_for_user
+from .queries import filter_workers, newest_in_reach, workers_for_user
 
 PAGE_SIZE = 50
 LIST_COLUMNS = ("name", "id_number_masked", "employer__name", "top_grade", "status")
@@ -33,7 +33,8 @@ def _list_queryset(request: HttpRequest):
 def worker_list(request: HttpRequest) -> HttpResponse:
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
     qs = _list_queryset(request).only(*LIST_COLUMNS).prefetch_related("occupations")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = newest_in_reach(qs, request.scope, request.GET.dict())
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "nav": "workers", "params": request.GET}
     if is_htmx(request):
         return render(request, "people/worker_list.html#table", context)
