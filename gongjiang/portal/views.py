@@ -11,7 +11,6 @@ from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
-from gongjiang.people.queries import workers_for_user
 from gongjiang.stats.models import Count, FillState, Grain
 
 # The home page's counts: (key, the stock indicator in the rollups, the capability whose reach it counts).
@@ -61,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     fresh = None
     if scope.has(VIEW_WORKERS):
         counts, fresh = scope_counts(scope)
-    own_worker = workers_for_user(scope).filter(user=request.user).first()
+    # the user's own record (any user sees their own), read with the user by portal.auth.Backend
+    own_worker = getattr(request.user, "worker", None)
     # each app's todos.py: what waits for this user, counted within their scope, shown only when some does
     todos = [(todo, n) for todo in cached_contributions("todos", "TODOS") if (n := todo.count(request))]
     return render(
