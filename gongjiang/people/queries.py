@@ -63,6 +63,10 @@ def search_workers(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
     )
     if employers and len(employers) <= EMPLOYER_MATCHES:
         names |= Q(employer_id__in=employers)
+    if len(text) == 1:
+        # a surname: no name is one character, so nothing matches exactly, and newest first lets
+        # PostgreSQL stop after a page instead of sorting every worker of that surname
+        return qs.filter(names).order_by("-id")
     exact_first = Case(When(name=text, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.filter(names).order_by(exact_first, "-id")
 
