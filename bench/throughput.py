@@ -11,6 +11,10 @@ threads requesting it for ``--seconds`` (HTTP/1.0, a new connection each time, a
 workers serve it). It prints requests/s, median and p95 latency and the non-200 answers. Run the
 server and the client on the same machine; the figures are the server's capacity on its workers
 only while the client's threads leave them CPU (note the load average).
+
+``--in-process N`` measures instead, without a server, the CPU time of N requests of each path in
+this process (Django's test client, ``DEBUG`` off, ``time.process_time``) and the queries of one:
+a figure the other processes on the machine barely move, unlike requests/s.
 """
 
 import argparse
@@ -82,6 +86,39 @@ def hammer(base: str, path: str, cookie: str, seconds: float, threads: int) -> d
     }
 
 
+def in_process(paths: list[str], username: str, n: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from gongjiang.core.models import User
+
+    settings.DEBUG = False
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print("| page | CPU ms / request | wall ms / request | queries |")
+    print("|---|---:|---:|---:|")
+    for path in paths:
+        for _ in range(3):
+            client.get(path)
+        seen: list[str] = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest, seen=seen: (seen.append(sql), execute(sql, *rest))[1]
+        ):
+            client.get(path)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            client.get(path)
+        cpu, wall = (time.process_time() - cpu) / n * 1000, (time.perf_counter() - wall) / n * 1000
+        print(f"| {path} | {cpu:.1f} | {wall:.1f} | {len(seen)} |", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+")
@@ -89,7 +126,11 @@ def main() -> None:
     parser.add_argument("--user", default="sheng")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--in-process", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.in_process:
+        in_process(args.paths, args.user, args.in_process)
+        return
     cookie = session_cookie(args.user)
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     print("| page | requests | requests/s | median (ms) | p95 (ms) | errors |")
