@@ -32,16 +32,43 @@ ORDER BY {order} w.id DESC LIMIT 50"""
 
 SLOW = 5.0  # seconds
 
+IN_SCOPE = "IN (SELECT descendant_id FROM orgs_unionancestor WHERE ancestor_id = %(root)s)"
+
 # (label, user, url, hand-written SQL or None); {placeholders} are filled from the data.
 PAGES = (
-    ("home page", "sheng", "/", None),
+    (
+        "home page",
+        "sheng",
+        "/",
+        "SELECT indicator, value FROM stats_count WHERE union_id = %(root)s AND grain = 'Y' "
+        "AND dimension = '' AND indicator IN ('unions', 'employers', 'workers') ORDER BY period DESC LIMIT 3",
+    ),
+    (
+        "home page, city admin",
+        "haerbin",
+        "/",
+        "SELECT indicator, value FROM stats_count WHERE union_id = %(root)s "
+        "AND grain = 'Y' AND dimension = '' AND indicator IN ('unions', 'employers', 'workers') ORDER BY period DESC LIMIT 3",
+    ),
     ("worker list", "sheng", "/people/workers/", ROWS.format(extra="", order="")),
     ("worker list, city admin", "haerbin", "/people/workers/", ROWS.format(extra="", order="")),
+    (
+        "worker list, city admin, page 5",
+        "haerbin",
+        "/people/workers/?page=5",
+        ROWS.format(extra="", order="") + " OFFSET 200",
+    ),
     (
         "worker list, one employer",
         "sheng",
         "/people/workers/?employer={employer_id}",
         ROWS.format(extra="AND w.employer_id = %(employer_id)s", order=""),
+    ),
+    (
+        "search: surname (1 character)",
+        "sheng",
+        "/people/workers/?q={name1}",
+        ROWS.format(extra="AND w.name LIKE %(name1_prefix)s", order="w.name <> %(name1)s,"),
     ),
     (
         "search: 2-character name",
@@ -75,16 +102,60 @@ PAGES = (
         "/people/workers/?q={name2}",
         ROWS.format(extra="AND w.name LIKE %(name2_prefix)s", order="w.name <> %(name2)s,"),
     ),
-    ("employer list", "sheng", "/orgs/employers/", None),
+    (
+        "employer list",
+        "sheng",
+        "/orgs/employers/",
+        f"SELECT e.id, e.name, e.uscc FROM orgs_employer e WHERE e.union_id {IN_SCOPE} ORDER BY e.name LIMIT 50",  # noqa: S608
+    ),
+    (
+        "employer list, city admin",
+        "haerbin",
+        "/orgs/employers/",
+        f"SELECT e.id, e.name, e.uscc FROM orgs_employer e WHERE e.union_id {IN_SCOPE} ORDER BY e.name LIMIT 50",  # noqa: S608
+    ),
     ("union list", "sheng", "/orgs/unions/", None),
-    ("competition list", "sheng", "/competitions/", None),
+    ("accounts", "sheng", "/orgs/accounts/", None),
+    (
+        "competition list",
+        "sheng",
+        "/competitions/",
+        f"SELECT c.id, c.name, c.starts_on FROM competitions_competition c WHERE c.organiser_id {IN_SCOPE} "  # noqa: S608
+        "ORDER BY c.starts_on DESC, c.id DESC LIMIT 50",
+    ),
+    (
+        "competition list, city admin",
+        "haerbin",
+        "/competitions/",
+        f"SELECT c.id, c.name, c.starts_on FROM competitions_competition c WHERE c.organiser_id {IN_SCOPE} "  # noqa: S608
+        "ORDER BY c.starts_on DESC, c.id DESC LIMIT 50",
+    ),
+    ("competition page", "sheng", "/competitions/{competition_id}/", None),
+    (
+        "event entries",
+        "sheng",
+        "/competitions/events/{event_id}/",
+        "SELECT n.id, w.name, n.state, n.competitor_no FROM competitions_entry n JOIN people_worker w "
+        "ON w.id = n.worker_id WHERE n.event_id = %(event_id)s ORDER BY n.state, n.competitor_no, n.id LIMIT 50",
+    ),
+    ("judge pool", "sheng", "/competitions/judges/", None),
     ("studio list", "sheng", "/studios/", None),
     ("alliance list", "sheng", "/studios/alliances/", None),
+    ("problem board", "sheng", "/studios/problems/", None),
     ("award decisions", "sheng", "/awards/decisions/", None),
-    ("payout ledger", "sheng", "/awards/ledger/", None),
+    (
+        "payout ledger",
+        "sheng",
+        "/awards/ledger/",
+        "SELECT l.id, l.payee, l.amount, l.state FROM awards_ledgerline l ORDER BY l.id DESC LIMIT 50",
+    ),
+    ("honours", "sheng", "/awards/honours/", None),
+    ("colleges", "sheng", "/colleges/", None),
     ("college classes", "sheng", "/colleges/classes/", None),
     ("policy documents", "sheng", "/policy/documents/", None),
-    ("participant-times figures", "sheng", "/competitions/figures/", None),
+    ("policy rules", "sheng", "/policy/rules/", None),
+    ("statistics cockpit", "sheng", "/stats/", None),
+    ("statistics figures", "sheng", "/stats/figures/", None),
 )
 
 
@@ -114,13 +185,31 @@ def terms() -> dict[str, str]:
             "(SELECT max(id) - 5000 FROM people_worker) ORDER BY id DESC LIMIT 1"
         )
         name3 = cur.fetchone()[0]
+        cur.execute(
+            "SELECT name FROM people_worker WHERE char_length(name) = 3 AND id > "
+            "(SELECT max(id) - 5000 FROM people_worker) ORDER BY id DESC LIMIT 1"
+        )
+        name1 = cur.fetchone()[0][0]  # a surname
+        cur.execute("SELECT event_id FROM competitions_entry ORDER BY id DESC LIMIT 1")
+        event_id = cur.fetchone()[0]
+        cur.execute("SELECT competition_id FROM competitions_event WHERE id = %s", [event_id])
+        competition_id = cur.fetchone()[0]
         cur.execute("SELECT id_last4 FROM people_worker ORDER BY id DESC LIMIT 1")
         last4 = cur.fetchone()[0]
         cur.execute("SELECT id, name FROM orgs_employer ORDER BY id DESC LIMIT 1")
         employer_id, employer = cur.fetchone()
     # Two words of the newest employer's name after the city (e.g. 宏达华信 in 哈尔滨宏达华信…).
     word = employer[3:7] if len(employer) > 8 else employer[:4]
-    return {"name2": name2, "name3": name3, "last4": last4, "employer": word, "employer_id": str(employer_id)}
+    return {
+        "name1": name1,
+        "name2": name2,
+        "name3": name3,
+        "last4": last4,
+        "employer": word,
+        "employer_id": str(employer_id),
+        "event_id": str(event_id),
+        "competition_id": str(competition_id),
+    }
 
 
 def measure_one(url: str, requests: int) -> dict:
@@ -134,6 +223,7 @@ def measure_one(url: str, requests: int) -> dict:
     found = terms()
     params = {
         **found,
+        "name1_prefix": found["name1"] + "%",
         "name2_prefix": found["name2"] + "%",
         "name3_any": "%" + found["name3"] + "%",
         "employer_any": "%" + found["employer"] + "%",

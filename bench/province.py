@@ -343,10 +343,9 @@ class Province:
         return {crypto.decrypt(t) for (t,) in self.db.execute("SELECT id_number_enc FROM people_worker")}
 
     def worker_lines(self) -> Iterator[str]:  # noqa: PLR0915
-        from gongjiang.people.samples import GIVEN, SURNAMES
-
         from gongjiang.core import crypto
         from gongjiang.core.validators import id_check_char
+        from gongjiang.people.samples import GIVEN, SURNAMES
 
         rng = self.rng
         taken = self.taken  # read before the COPY: the connection is busy during it

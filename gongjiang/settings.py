@@ -160,6 +160,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+# Django's backend; the per-request user comes with its worker record and judge entry (portal/auth.py).
+AUTHENTICATION_BACKENDS = ["gongjiang.portal.auth.Backend"]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

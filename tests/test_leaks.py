@@ -389,6 +389,9 @@ def test_pages(leaky, as_user, who, name):
 
 
 def test_home_counts_exclude_other_cities(leaky, as_user):
+    from gongjiang.stats.fill import update_stats
+
+    update_stats()
     assert as_user(leaky.users.bob).get("/").context["counts"] == {"unions": 3, "employers": 1, "workers": 1}
     assert as_user(leaky.users.charlie).get("/").context["counts"] == {}
 

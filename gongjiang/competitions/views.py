@@ -12,7 +12,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_WORKERS
 from gongjiang.people.queries import search_workers, workers_for_user
 
 from . import readiness, services
@@ -107,10 +107,15 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
     scope = request.scope
     is_manager = manages(scope, competition)
-    visible_entries = entries_for_user(scope).filter(state=EntryState.REGISTERED)
-    events = competition.events.select_related("occupation").annotate(
-        entry_count=Count("entries", filter=Q(entries__in=visible_entries))
-    )
+    # The entries the user sees (queries.entries_for_user), said of this competition's own entries:
+    # all of them for its organisers, else those of the user's workers. Not "entry IN (every entry
+    # the user sees)", which made PostgreSQL read every entry in reach (19 million for the province).
+    seen = Q(entries__state=EntryState.REGISTERED)
+    if not is_manager:
+        seen &= Q(entries__union__in=scope.union_ids(VIEW_WORKERS)) | Q(
+            entries__union__in=scope.union_ids(ENTER_COMPETITIONS)
+        )
+    events = competition.events.select_related("occupation").annotate(entry_count=Count("entries", filter=seen))
     guarded = [s for s in TRANSITIONS[competition.state] if s in readiness.GUARDED] if is_manager else []
     facts = services.readiness_facts(competition) if guarded else []
     # what a move would be refused for, named before the official presses the button

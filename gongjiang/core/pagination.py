@@ -39,6 +39,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The exact number of rows up to ``cap``; ``cap + 1`` means "more than cap"."""
+        if hasattr(self.object_list, "capped_count"):  # a list that knows how to count itself cheaply
+            return self.object_list.capped_count(self.cap)
         if hasattr(self.object_list, "query"):
             qs: Any = self.object_list
             qs = qs.order_by()

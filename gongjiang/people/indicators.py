@@ -31,6 +31,22 @@ def _employed_graded():  # type: ignore[no-untyped-def]
 
 INDICATORS = [
     Indicator(
+        code="workers",
+        name=_("Registered workers"),
+        definition=_(
+            "Workers in the registry whose enterprise union lies in the union's subtree, whatever their status, "
+            "as registered on the day of the fill."
+        ),
+        unit=_("persons"),
+        rows=Worker.objects.all,
+        union="union_id",
+        date=None,
+        label="name",
+        link=_worker_url,
+        headline=False,
+        order=7,
+    ),
+    Indicator(
         code="grade_rises",
         name=_("Workers raised a grade"),
         definition=_(

@@ -1,13 +1,15 @@
 """Reads of the worker registry; every one starts from :func:`workers_for_user`."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from gongjiang.core import crypto
 from gongjiang.core.validators import validate_id_number
-from gongjiang.orgs.models import Employer
+from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
@@ -61,6 +63,10 @@ def search_workers(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
     )
     if employers and len(employers) <= EMPLOYER_MATCHES:
         names |= Q(employer_id__in=employers)
+    if len(text) == 1:
+        # a surname: no name is one character, so nothing matches exactly, and newest first lets
+        # PostgreSQL stop after a page instead of sorting every worker of that surname
+        return qs.filter(names).order_by("-id")
     exact_first = Case(When(name=text, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.filter(names).order_by(exact_first, "-id")
 
@@ -80,3 +86,88 @@ def filter_workers(qs: QuerySet[Worker], params: dict[str, str]) -> QuerySet[Wor
     if (employer := params.get("employer", "")).isdigit():
         qs = qs.filter(employer_id=int(employer))
     return qs if qs.query.order_by else qs.order_by("-id")
+
+
+# Rows up to this one are read union by union (``NewestInReach``); deeper pages take the plain query.
+LATERAL_ROWS = 1000
+# The list filters on a worker column that the union-by-union read applies in both of its steps.
+_COLUMN_FILTERS = {"status": "status", "sex": "sex", "grade": "top_grade"}
+_OTHER_FILTERS = ("q", "occupation", "employer")
+
+
+def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) -> "QuerySet[Worker] | NewestInReach":
+    """What a worker list pages through: ``qs`` itself, or, for an official whose reach is part of
+    the province, :class:`NewestInReach` over the same rows.
+
+    "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
+    the primary key backwards past every newer worker of the other cities (1.5 million rows at
+    province scale). Read per union instead, the cost follows the number of unions in reach. The
+    province's own officials keep the plain query: every newest row is theirs. SQLite, searches and
+    the occupation and employer filters (which have their own indexes) keep it too.
+    """
+    if connection.vendor != "postgresql" or any(params.get(k) for k in _OTHER_FILTERS):
+        return qs
+    roots = scope.roots(VIEW_WORKERS)
+    if not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots):
+        return qs
+    where = {}
+    for param, column in _COLUMN_FILTERS.items():
+        value = params.get(param, "")
+        if value and (column != "top_grade" or value.isdigit()):
+            where[column] = int(value) if column == "top_grade" else value
+    return NewestInReach(qs, sorted(roots), where)
+
+
+class NewestInReach:
+    """A sliceable, countable list of workers, newest first, for :class:`CappedPaginator`.
+
+    A page ending at row ``n`` (at most ``LATERAL_ROWS``) takes, among the unions in reach, the
+    ``n`` whose newest worker is newest (one probe of the ``(union_id, id DESC)`` index each; a
+    union outside them has ``n`` newer rows above its newest), then each one's ``n`` newest
+    workers, and keeps rows ``start`` to ``n`` of the merge. The page's rows are then read by
+    primary key through ``qs`` (its scope filter, columns and prefetches).
+    """
+
+    ordered = True
+
+    def __init__(self, qs: QuerySet[Worker], roots: list[int], where: dict[str, Any]) -> None:
+        self.qs = qs
+        self.roots = roots
+        self.where = where
+
+    def capped_count(self, cap: int) -> int:
+        return self.qs.order_by().values("pk")[: cap + 1].count()
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Worker]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("NewestInReach supports plain slices only")
+        start, stop = key.start or 0, key.stop
+        if stop is None or stop > LATERAL_ROWS:
+            return list(self.qs[key])
+        ids = self.ids(start, stop)
+        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def ids(self, start: int, stop: int) -> list[int]:
+        worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
+        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        values = list(self.where.values())
+        sql = (
+            f"WITH reach AS MATERIALIZED (SELECT DISTINCT descendant_id AS union_id FROM {closure} "  # noqa: S608
+            f"WHERE ancestor_id = ANY(%s)), "
+            f"tops AS (SELECT r.union_id, top.id FROM reach r CROSS JOIN LATERAL (SELECT w.id FROM {worker} w "
+            f"WHERE w.union_id = r.union_id{conditions} ORDER BY w.id DESC LIMIT 1) top "
+            f"ORDER BY top.id DESC LIMIT %s) "
+            f"SELECT x.id FROM tops t CROSS JOIN LATERAL (SELECT w.id FROM {worker} w "
+            f"WHERE w.union_id = t.union_id{conditions} ORDER BY w.id DESC LIMIT %s) x "
+            f"ORDER BY x.id DESC OFFSET %s LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.roots, *values, stop, *values, stop, start, stop - start])
+            return [row[0] for row in cursor.fetchall()]

@@ -42,6 +42,13 @@ def test_exact_name_first_then_prefix(named):
     assert _names(org, org.users.prov, "张霞") == ["张霞", "张霞光"]
 
 
+def test_a_surname_lists_its_workers_newest_first(named):
+    org, _ = named
+    assert _names(org, org.users.prov, "张") == ["张霞光", "张霞"]
+    assert "ORDER BY" in str(search_workers(Worker.objects.all(), "张").query)
+    assert "CASE" not in str(search_workers(Worker.objects.all(), "张").query)
+
+
 def test_a_short_term_matches_names_by_prefix_only(named):
     org, _ = named
     assert _names(org, org.users.prov, "霞光") == []

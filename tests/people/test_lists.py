@@ -1,0 +1,83 @@
+"""The worker list, newest first, read union by union for an official below the province (issue 17)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from gongjiang.core.fakeids import make_id_number, make_uscc
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.scope import Scope
+from gongjiang.people import services as people_services
+from gongjiang.people.queries import LATERAL_ROWS, NewestInReach, filter_workers, newest_in_reach, workers_for_user
+
+
+@pytest.fixture
+def crowd(org):
+    """Workers registered alternately in three Harbin and two Qiqihar employers, so that the
+    newest rows of either city interleave with the other's."""
+    employers = []
+    for n in range(5):
+        county = org.daoli if n < 3 else org.longsha
+        employers.append(
+            org_services.create_employer(
+                actor=None,
+                name=f"列表企业{n}",
+                uscc=make_uscc(county.region.code, 300 + n),
+                region=county.region,
+                parent_union=county,
+            )
+        )
+    scope = Scope(org.users.prov)
+    for i in range(40):
+        employer = employers[(i * 7) % 5]
+        people_services.create_worker(
+            actor=org.users.prov,
+            scope=scope,
+            data=people_services.WorkerData(
+                name=f"列表{i}",
+                id_number=make_id_number(employer.region.code, dt.date(1980, 1, 1 + i % 28), 100 + i, male=i % 3 > 0),
+                employer=employer,
+                status="retired" if i % 4 == 0 else "employed",
+            ),
+        )
+    return org
+
+
+PARAMS = [{}, {"status": "retired"}, {"sex": "F"}, {"grade": "x"}, {"status": "employed", "sex": "M"}]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
+@pytest.mark.parametrize("params", PARAMS)
+def test_city_list_reads_union_by_union_and_matches_the_plain_query(crowd, params):
+    scope = Scope(crowd.users.alice)
+    qs = filter_workers(workers_for_user(scope, own=False), params)
+    rows = newest_in_reach(qs, scope, params)
+    assert isinstance(rows, NewestInReach)
+    plain = list(qs.values_list("pk", flat=True))
+    assert rows.capped_count(10_000) == len(plain) > 0
+    for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (40, 80)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+    # past the rows read union by union, the plain query answers
+    assert [w.pk for w in rows[LATERAL_ROWS : LATERAL_ROWS + 5]] == plain[LATERAL_ROWS : LATERAL_ROWS + 5]
+
+
+def test_province_search_and_sqlite_keep_the_plain_query(crowd):
+    prov, alice = Scope(crowd.users.prov), Scope(crowd.users.alice)
+    qs = workers_for_user(prov, own=False)
+    assert newest_in_reach(qs, prov, {}) is qs  # the province's newest rows are all the province's
+    qs = workers_for_user(alice, own=False)
+    assert newest_in_reach(qs, alice, {"q": "列表"}) is qs
+    assert newest_in_reach(qs, alice, {"employer": str(crowd.harbin_employer.pk)}) is qs
+    if connection.vendor != "postgresql":
+        assert newest_in_reach(qs, alice, {}) is qs
+
+
+def test_city_admin_sees_only_their_city_newest_first(crowd, as_user):
+    response = as_user(crowd.users.alice).get("/people/workers/")
+    names = [w.name for w in response.context["page"].object_list]
+    expected = [w.name for w in workers_for_user(Scope(crowd.users.alice), own=False).order_by("-id")[: len(names)]]
+    assert names == expected
+    assert response.context["page"].paginator.count == len(expected) == 1 + sum(1 for i in range(40) if (i * 7) % 5 < 3)
+    assert "列表" in response.content.decode()
+    assert crowd.qiqihar_worker.name not in response.content.decode()
