@@ -48,6 +48,8 @@ INDICATORS = [
         label="worker__name",
         link_path="worker_id",
         link=_worker_url,
+        listing="people:worker_list",
+        listing_path="worker_id",
         order=40,
     ),
     Indicator(
@@ -63,6 +65,7 @@ INDICATORS = [
         dimensions=(Dimension("grade", _("grade"), "top_grade", _grades),),
         label="name",
         link=_worker_url,
+        listing="people:worker_list",
         order=50,
     ),
     Indicator(
@@ -78,6 +81,7 @@ INDICATORS = [
         date=None,
         label="name",
         link=_worker_url,
+        listing="people:worker_list",
         order=55,
     ),
 ]

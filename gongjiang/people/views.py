@@ -9,6 +9,7 @@ from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.indicators import narrow
 from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 
@@ -26,7 +27,8 @@ LIST_COLUMNS = ("name", "id_number_masked", "employer__name", "top_grade", "stat
 def _list_queryset(request: HttpRequest):
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    return filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
+    qs = filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
+    return narrow(request, qs)[0]  # the people behind a statistical figure
 
 
 @login_required
@@ -34,7 +36,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
     qs = _list_queryset(request).only(*LIST_COLUMNS).prefetch_related("occupations")
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "nav": "workers", "params": request.GET}
+    context = {"page": page, "nav": "workers", "params": request.GET, "figure": narrow(request, qs)[1]}
     if is_htmx(request):
         return render(request, "people/worker_list.html#table", context)
     employer_id = request.GET.get("employer", "")

@@ -20,12 +20,12 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import BigIntegerField, DateField, ExpressionWrapper, F, Value
-from django.db.models.functions import Cast, Round, TruncDate, TruncMonth, TruncYear
+from django.db.models.functions import Cast, Round, TruncMonth, TruncYear
 from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
-from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.indicators import date_expr, province_ids, source
+from gongjiang.orgs.models import UnionAncestor
 
 from . import registry
 from .models import Count, FillState, Grain, RunLock
@@ -67,34 +67,6 @@ def tree_fingerprint() -> str:
     return hashlib.sha256(repr(tuple(int(v or 0) for v in row)).encode()).hexdigest()[:32]
 
 
-def province_ids() -> list[int]:
-    return list(Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True).values_list("pk", flat=True))
-
-
-def _date_expr(indicator: Indicator, model: type[models.Model]) -> models.Expression | F:
-    if indicator.date is None:
-        raise ValueError(indicator.code)
-    field: models.Field = model._meta.get_field(indicator.date.split("__")[0])  # type: ignore[assignment]
-    for part in indicator.date.split("__")[1:]:
-        field = field.related_model._meta.get_field(part)  # type: ignore[union-attr,assignment]
-    if isinstance(field, models.DateTimeField):
-        return TruncDate(indicator.date)
-    return F(indicator.date)
-
-
-def source(indicator: Indicator, *, since: date | None = None, until: date | None = None) -> models.QuerySet:
-    """The indicator's rows with ``_day`` (its date) annotated, restricted to ``[since, until)``."""
-    qs = indicator.rows().order_by()
-    if indicator.date is None:
-        return qs
-    qs = qs.annotate(_day=_date_expr(indicator, qs.model)).filter(_day__isnull=False)
-    if since is not None:
-        qs = qs.filter(_day__gte=since)
-    if until is not None:
-        qs = qs.filter(_day__lt=until)
-    return qs
-
-
 class _IsoPeriodStart(models.Func):
     """The first day of a date's year or month, on SQLite by slicing its ISO text (Django's
     ``Trunc`` calls a Python function per row there, several times slower)."""
@@ -126,7 +98,7 @@ def _inner_sql(indicator: Indicator, grain: str, dimension: str, since: date, to
             output_field=DateField(),
         )
     else:
-        period = _period(_date_expr(indicator, qs.model), grain)
+        period = _period(date_expr(indicator, qs.model), grain)
     if indicator.union is None:
         roots = province_ids()
         union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())

@@ -26,26 +26,71 @@ def _figures(union_id):
     }
 
 
-def test_every_figure_links_to_exactly_its_rows(filled, as_user):
-    """For every indicator, union, year and key the rollup holds, the rows page lists exactly the figure."""
-    client = as_user(filled.users.prov)
+def _rows_on_page(response, indicator):
+    """What the page a figure links to shows: the pager's total, or for money the sum of the rows."""
+    context = response.context
+    if indicator.measure == "sum" and "totals" in context:  # the ledger: the paid lines' total
+        return int((Decimal(context["totals"].get("paid") or 0) * 100).to_integral_value())
+    if indicator.measure == "sum":  # the statistics' rows page lists the amounts
+        return sum(int((Decimal(str(a)) * 100).to_integral_value()) for _pk, _l, a, _u in context["rows"])
+    if "total" in context:  # the statistics' rows page
+        return context["total"]
+    assert not context["page"].paginator.capped
+    return context["page"].paginator.count
+
+
+@pytest.mark.parametrize(
+    "who,unions",
+    [
+        ("prov", ("province", "harbin", "qiqihar", "daoli", "machinery")),
+        ("alice", ("harbin", "daoli", "harbin_enterprise")),
+    ],
+)
+def test_every_figure_links_to_exactly_its_rows(filled, as_user, who, unions):
+    """For every indicator, union, year and key the rollup holds, the page the figure links to (the owning
+    app's list, filtered) shows exactly the figure: for a province admin and a city admin."""
+    from gongjiang.stats.queries import figure_url
+
+    filled.harbin_enterprise = filled.harbin_employer.union
+    client = as_user(getattr(filled.users, who))
     indicators = registry.by_code()
-    checked = set()
-    for union in (filled.province, filled.harbin, filled.qiqihar, filled.daoli, filled.machinery):
+    checked, listed = set(), set()
+    for name in unions:
+        union = getattr(filled, name)
         for (code, year, dimension, key), value in _figures(union.pk).items():
             indicator = indicators[code]
-            url = f"/stats/u/{union.pk}/rows/{code}/?year={year}&dim={dimension}&key={key}"
+            url = figure_url(indicator, union.pk, year, dimension, key)
             response = client.get(url)
-            assert response.status_code == 200
-            if indicator.measure == "sum":
-                listed = sum(
-                    int((Decimal(str(a)) * 100).to_integral_value()) for _pk, _l, a, _u in response.context["rows"]
-                )
-                assert listed == value, url
-            else:
-                assert response.context["total"] == value, url
+            assert response.status_code == 200, url
+            assert _rows_on_page(response, indicator) == value, url
             checked.add(code)
-    assert checked == set(indicators)  # the random world gives every indicator a figure
+            if not url.startswith("/stats/"):
+                listed.add(code)
+                assert response.context["figure"].indicator.code == code
+    if who == "prov":
+        assert checked == set(indicators)  # the random world gives every indicator a figure
+        # the figures whose rows have no list page of their own keep the statistics' rows page
+        assert set(indicators) - listed == {
+            "participant_times",
+            "honours_conferred",
+            "economic_benefit",
+            "trainees_enrolled",
+            "trainees_completed",
+        }
+
+
+def test_a_figure_of_a_union_out_of_reach_lists_nothing(filled, as_user):
+    bob = as_user(filled.users.bob)
+    year = timezone.localdate().year
+    for path in ("/people/workers/", "/competitions/"):
+        response = bob.get(f"{path}?figure=participants&figure_union={filled.harbin.pk}&figure_year={year}")
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 0
+        assert response.context["figure"] is None  # no banner naming Harbin
+    # a figure of another app's rows selects nothing either
+    prov = as_user(filled.users.prov)
+    response = prov.get(f"/studios/?figure=participants&figure_union={filled.province.pk}&figure_year={year}")
+    assert response.context["page"].paginator.count == 0
 
 
 def test_the_headline_figure_links_to_its_rows(filled, as_user):
@@ -57,6 +102,12 @@ def test_the_headline_figure_links_to_its_rows(filled, as_user):
     rows = client.get(f"/stats/u/{filled.harbin.pk}/rows/participant_times/?year={card['year']}")
     assert rows.context["total"] == card["raw"]
     assert f"/stats/u/{filled.harbin.pk}/rows/participant_times/?year={card['year']}" in response.content.decode()
+    card = cards["competitions_held"]
+    link = f"/competitions/?figure=competitions_held&amp;figure_union={filled.harbin.pk}&amp;figure_year={year}"
+    assert link in response.content.decode()
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.context["page"].paginator.count == card["raw"]
+    assert "figure-filter" in listing.content.decode()
 
 
 def test_a_city_admin_starts_at_their_city_and_cannot_reach_outside(filled, as_user):
