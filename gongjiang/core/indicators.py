@@ -34,11 +34,21 @@ class Dimension:
 @dataclass(frozen=True)
 class Target:
     """A target from policy data: the figure to reach, the document it comes from, and whether
-    it is counted up to the end of the year (cumulative) or within the year."""
+    it is counted up to the end of the year (cumulative) or within the year, or is a goal for a
+    later year."""
 
     value: int
     document: str
     cumulative: bool = False
+    # a goal for a later year (``by``), set in ``start``: on track while the figure keeps pace
+    by: int | None = None
+    start: int | None = None
+
+    def expected_share(self, year: int, share_of_year: float) -> float:
+        """The part of the value a figure of ``year`` should have reached to be on track."""
+        if self.by is not None and self.start is not None and self.by > self.start:
+            return min(1.0, max(0.0, (year - self.start) / (self.by - self.start)))
+        return share_of_year
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,8 @@ def _targets(
                     "target": target,
                     "actual": actual,
                     "percent": round(actual * 100 / target.value) if target.value else None,
-                    "on_track": actual >= target.value * share,
+                    "on_track": actual
+                    >= target.value * target.expected_share(queries.figure_year(ind, year, today), share),
                 }
             )
     return targets

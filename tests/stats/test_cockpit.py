@@ -261,3 +261,45 @@ def test_participant_figures_from_rollups_equal_the_raw_count(filled, as_user, w
         )
     page = as_user(getattr(filled.users, who)).get("/competitions/figures/?fmt=csv", follow=True)
     assert page.status_code == 200
+
+
+def test_targets_are_policy_data_citing_their_documents(filled, as_user):
+    """The province's 2035 craftsman goals, the alliance targets (cumulative and yearly) and the honour
+    quotas come from data with their documents, and are shown against the actual figures."""
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.people.models import Honour
+    from gongjiang.studios import policy_targets
+
+    policy_targets.load(actor=filled.users.prov, scope=Scope(filled.users.prov), through=2026)
+    fill.update_stats(since=fill.EPOCH)
+    client = as_user(filled.users.prov)
+    year = timezone.localdate().year
+    page = client.get(f"/stats/u/{filled.province.pk}/?year={year}")
+    own = {t["indicator"].code: t for t in page.context["targets"] if t["union"] == filled.province}
+    national = Honour.objects.filter(kind="craftsman", level=4).values("worker_id").distinct().count()
+    goal = own["craftsmen_national"]
+    assert (goal["target"].value, goal["target"].by) == (50, 2035)
+    assert goal["target"].document == "演示〔2022〕9号 第五条"
+    assert goal["actual"] == national
+    assert (own["craftsmen_provincial"]["target"].value, own["craftsmen_city"]["target"].value) == (1000, 2000)
+    body = page.content.decode()
+    assert "演示〔2022〕9号 第五条" in body and "2035" in body
+    # alliances: the province's cumulative 50 by 2025, and each city's yearly one
+    page = client.get(f"/stats/u/{filled.province.pk}/?year=2025")
+    alliances = [t for t in page.context["targets"] if t["indicator"].code == "alliances_formed"]
+    province = next(t for t in alliances if t["union"] == filled.province)
+    assert (province["target"].value, province["target"].cumulative) == (50, True)
+    assert province["target"].document == "演示〔2021〕12号 第三条"
+    assert province["actual"] == sum(
+        Count.objects.filter(
+            indicator="alliances_formed", union=filled.province, grain="Y", dimension="", period__year__lte=2025
+        ).values_list("value", flat=True)
+    )
+    harbin = next(t for t in alliances if t["union"] == filled.harbin)
+    assert (harbin["target"].value, harbin["target"].document) == (1, "演示〔2021〕12号 第四条")
+    # the honour quotas of the year's cycles
+    for cycle_year in {
+        c.year for c in __import__("gongjiang.awards.models", fromlist=["HonourCycle"]).HonourCycle.objects.all()
+    }:
+        page = client.get(f"/stats/u/{filled.province.pk}/?year={cycle_year}")
+        assert any(t["indicator"].code == "honours_conferred" for t in page.context["targets"])

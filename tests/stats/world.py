@@ -16,7 +16,7 @@ from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrol
 from gongjiang.competitions.models import Competition, Entry, Event
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
-from gongjiang.people.models import SkillGrade, Worker
+from gongjiang.people.models import Honour, SkillGrade, Worker
 from gongjiang.policy.models import Programme, Rule
 from gongjiang.studios.models import Alliance, Project, Studio, Target
 from tests.imports.test_worker_import import _id
@@ -59,7 +59,7 @@ def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple = (2022, 
         )
         w.refresh_from_db()
     unions = [org.province, org.harbin, org.qiqihar, org.machinery, org.daoli]
-    for part in (_competitions, _grades, _ledger, _honours, _studios, _colleges):
+    for part in (_competitions, _grades, _craftsmen, _ledger, _honours, _studios, _colleges):
         part(rng, org, workers, unions, seed, size, years)
 
 
@@ -107,6 +107,19 @@ def _grades(
             source=rng.choice(["evaluation", "competition", "college"]),
             certificate_no=f"RND-{seed}-{n}",
             awarded_on=_day(rng, years),
+        )
+
+
+def _craftsmen(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
+) -> None:
+    """Craftsman honours of every level (and an honour of another kind, which the craftsmen figures skip)."""
+    for n, w in enumerate(rng.sample(workers, min(len(workers), size))):
+        Honour.objects.get_or_create(
+            worker=w,
+            title=f"随机工匠{seed}-{n}",
+            year=_day(rng, years).year,
+            defaults={"kind": "model_worker" if n == 3 else "craftsman", "level": 4 - n % 3},
         )
 
 
