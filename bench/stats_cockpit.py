@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/stats_cockpit.py [--workers 3000] [--entries 30000] [--requests 30]
                                              [--database-url URL] [--json]
+    .venv/bin/python bench/stats_cockpit.py --existing --database-url URL [--no-nightly]
 
 Builds a fresh database (SQLite under var/bench/, or drops and recreates the PostgreSQL
 database in --database-url) with the demo province, then writes synthetic history over five
@@ -13,8 +14,13 @@ enterprises, ``--entries`` participations. Then it measures:
 - a one-day fill: a day's worth of new participations, then ``update_stats --recent`` (sums
   rewritten from last month, people counted once from the year start) and the nightly
   ``update_stats`` (the current and the previous year);
-- the cockpit: ``--requests`` GETs each of the province's cockpit, a city's and its JSON,
-  server time through Django's test client (no network), p50 and p95.
+- the cockpit: ``--requests`` GETs each of the province's cockpit, its JSON and the drill-down
+  (a city's, a county's and an enterprise union's cockpit), server time through Django's test client
+  (no network), p50 and p95.
+
+``--existing`` measures the database in ``--database-url`` as it is, migrated (e.g. a copy of the
+province ``bench/province.py`` generates): nothing is generated or dropped; the day's participations
+are added to it. ``--no-nightly`` skips the nightly run (two years rewritten) after the day's fill.
 """
 
 import argparse
@@ -65,27 +71,50 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--existing", action="store_true", help="measure the database as it is (no generation)")
+    parser.add_argument("--no-nightly", action="store_true", help="skip the nightly run after the day's fill")
     args = parser.parse_args()
-
-    fresh_database(args.database_url, "stats.sqlite3")
-    from django.db import connection
 
     rng = random.Random(14)
     started = time.perf_counter()
-    made = generate(rng, args.workers, args.entries)
+    if args.existing:
+        if not args.database_url:
+            raise SystemExit("--existing needs --database-url")
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
+        import django
+
+        django.setup()
+        made = existing()
+    else:
+        fresh_database(args.database_url, "stats.sqlite3")
+        made = generate(rng, args.workers, args.entries)
+    from django.db import connection
+
     setup = time.perf_counter() - started
     result: dict[str, object] = {
         "database": f"{connection.vendor} ({connection.settings_dict['NAME']})",
         "setup_s": round(setup, 1),
         **made,
     }
-    result.update(measure_fills(rng))
+    result.update(measure_fills(rng, nightly=not args.no_nightly))
     result.update(measure_cockpit(args.requests))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         for key, value in result.items():
             print(f"{key:<28} {value}")
+
+
+def existing() -> dict[str, int]:
+    from gongjiang.competitions.models import Competition, Entry
+    from gongjiang.people.models import Worker
+
+    return {
+        "workers": Worker.objects.count(),
+        "competitions": Competition.objects.count(),
+        "entries": Entry.objects.count(),
+    }
 
 
 def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, int]:
@@ -167,7 +196,7 @@ def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, in
     return {"workers": len(workers), "competitions": n_competitions, "entries": entries}
 
 
-def measure_fills(rng: random.Random) -> dict[str, object]:
+def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, object]:
     from django.utils import timezone
 
     from gongjiang.competitions.models import Competition, Entry, Event
@@ -199,23 +228,39 @@ def measure_fills(rng: random.Random) -> dict[str, object]:
     )
     event = Event.objects.create(competition=comp, name="赛项", occupation=Occupation.objects.first())
     day = max(1, Entry.objects.count() // 1800)
-    for w in Worker.objects.values_list("pk", "employer_id", "union_id", "region_code")[:day]:
-        Entry.objects.create(
-            event=event, worker_id=w[0], employer_id=w[1], union_id=w[2], region_code=w[3], registered_by_id=admin_id
-        )
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                event=event,
+                worker_id=w[0],
+                employer_id=w[1],
+                union_id=w[2],
+                region_code=w[3],
+                registered_by_id=admin_id,
+            )
+            for w in Worker.objects.order_by("-pk").values_list("pk", "employer_id", "union_id", "region_code")[:day]
+        ],
+        batch_size=5000,
+    )
     started = time.perf_counter()
     fill.update_stats(since=fill.recent_since(today))  # the frequent run (update_stats --recent)
     one_day_recent = time.perf_counter() - started
     started = time.perf_counter()
-    fill.update_stats()  # the nightly run: this year and last
-    one_day = time.perf_counter() - started
+    fill.update_stats(since=today)  # a fill from the day itself (update_stats --since today)
+    one_day_since_today = time.perf_counter() - started
+    one_day: float | None = None
+    if nightly:
+        started = time.perf_counter()
+        fill.update_stats()  # the nightly run: this year and last
+        one_day = time.perf_counter() - started
     return {
         "backfill_s": round(backfill, 2),
         "backfill_peak_rss_mb": round(memory.peak / 2**20),
         "rollup_rows": rows,
         "one_day_entries": day,
         "one_day_fill_recent_s": round(one_day_recent, 2),
-        "one_day_fill_s": round(one_day, 2),
+        "one_day_fill_since_today_s": round(one_day_since_today, 2),
+        "one_day_fill_nightly_s": None if one_day is None else round(one_day, 2),
     }
 
 
@@ -229,13 +274,18 @@ def measure_cockpit(n: int) -> dict[str, object]:
     client = Client()
     client.force_login(User.objects.get(username="sheng"))
     province = Union.objects.get(parent__isnull=True)
-    city = Union.objects.filter(kind="city").order_by("pk").first()
-    out: dict[str, object] = {}
+    # the drill-down of the browser test: Harbin, one of its counties, one of that county's enterprises
+    city = Union.objects.filter(kind="city", region_id="230100").first() or Union.objects.filter(kind="city").first()
+    county = Union.objects.filter(parent=city, kind="county").order_by("pk").first()
+    enterprise = Union.objects.filter(parent=county, kind="grassroots").order_by("pk").first()
+    out: dict[str, object] = {"drill_down": f"{city.name} > {county.name} > {enterprise.name}"}
     with override_settings(ALLOWED_HOSTS=["*"]):
         for label, url in (
             ("cockpit_province", f"/stats/u/{province.pk}/"),
-            ("cockpit_city", f"/stats/u/{city.pk}/"),
             ("cockpit_json", f"/stats/u/{province.pk}/data.json"),
+            ("cockpit_city", f"/stats/u/{city.pk}/"),
+            ("cockpit_county", f"/stats/u/{county.pk}/"),
+            ("cockpit_enterprise", f"/stats/u/{enterprise.pk}/"),
         ):
             client.get(url)  # warm
             times = []

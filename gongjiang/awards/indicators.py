@@ -87,6 +87,7 @@ INDICATORS = [
         dimensions=(_PROGRAMME,),
         label="payee",
         link=_line_url,
+        listing="awards:ledger",
         order=60,
     ),
     Indicator(
@@ -106,6 +107,8 @@ INDICATORS = [
         label="worker__name",
         link_path="worker_id",
         link=_worker_url,
+        listing="people:worker_list",
+        listing_path="worker_id",
         order=61,
     ),
     Indicator(

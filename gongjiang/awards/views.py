@@ -21,6 +21,7 @@ from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.validators import mask_names
 from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.people.queries import workers_for_user
@@ -164,6 +165,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(payee__contains=q) | Q(payment_ref__contains=q))
+    qs, figure = narrow(request, qs)  # the lines behind a statistical figure
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return LedgerExporter().response(qs, request.GET["fmt"])
     totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
@@ -174,6 +176,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "states": LineState.choices,
         "programmes": Programme.objects.all(),
         "totals": totals,
+        "figure": figure,
         "nav": "ledger",
     }
     template = "awards/ledger.html#table" if is_htmx(request) else "awards/ledger.html"

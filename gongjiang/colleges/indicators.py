@@ -49,6 +49,7 @@ INDICATORS = [
         date=None,
         label="name",
         link=lambda pk: reverse("colleges:detail", args=[pk]),
+        listing="colleges:list",
         order=100,
     ),
     Indicator(
@@ -65,6 +66,7 @@ INDICATORS = [
         label="name",
         link=_cohort_url,
         target=_class_plans,
+        listing="colleges:cohort_list",
         order=101,
     ),
     Indicator(

@@ -74,6 +74,7 @@ INDICATORS = [
         ),
         label="name",
         link=_competition_url,
+        listing="competitions:list",
         order=10,
     ),
     Indicator(
@@ -112,6 +113,8 @@ INDICATORS = [
         label="worker__name",
         link_path="worker_id",
         link=_worker_url,
+        listing="people:worker_list",
+        listing_path="worker_id",
         order=30,
     ),
 ]

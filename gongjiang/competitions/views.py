@@ -12,6 +12,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_WORKERS
 from gongjiang.people.queries import search_workers, workers_for_user
 
@@ -56,6 +57,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(tier=tier)
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
+    qs, figure = narrow(request, qs)  # the rows behind a statistical figure
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Events are counted for the competitions on this page only, not grouped over every event.
     shown = {competition.pk: competition for competition in page.object_list}
@@ -63,6 +65,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     for pk, competition in shown.items():
         competition.event_count = counts.get(pk, 0)
     context = {"page": page, "q": q, "tiers": Tier.choices, "states": State.choices, "nav": "competitions"}
+    context["figure"] = figure
     template = "competitions/competition_list.html#table" if is_htmx(request) else "competitions/competition_list.html"
     return render(request, template, context)
 

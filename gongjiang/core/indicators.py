@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.functional import Promise
 
 Measure = Literal["count", "distinct", "sum"]
@@ -32,11 +34,21 @@ class Dimension:
 @dataclass(frozen=True)
 class Target:
     """A target from policy data: the figure to reach, the document it comes from, and whether
-    it is counted up to the end of the year (cumulative) or within the year."""
+    it is counted up to the end of the year (cumulative) or within the year, or is a goal for a
+    later year."""
 
     value: int
     document: str
     cumulative: bool = False
+    # a goal for a later year (``by``), set in ``start``: on track while the figure keeps pace
+    by: int | None = None
+    start: int | None = None
+
+    def expected_share(self, year: int, share_of_year: float) -> float:
+        """The part of the value a figure of ``year`` should have reached to be on track."""
+        if self.by is not None and self.start is not None and self.by > self.start:
+            return min(1.0, max(0.0, (year - self.start) / (self.by - self.start)))
+        return share_of_year
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,11 @@ class Indicator:
     link_path: str = "pk"  # the id the detail URL takes
     link: Callable[[int], str] | None = None  # detail URL of a row (or of the subject, for distinct)
     target: Callable[[list[int], int], dict[int, Target]] | None = None
+    # The list page of the owning app that shows the rows behind a figure (a URL name whose view
+    # narrows its list through ``orgs.figures.narrow``), and the path from a counted row to the
+    # listed object's id: ``pk`` for the rows themselves, the subject for a count of people.
+    listing: str | None = None
+    listing_path: str = "pk"
     headline: bool = True
     order: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
@@ -79,3 +96,14 @@ class Indicator:
     @property
     def stock(self) -> bool:
         return self.date is None
+
+    def list_url(self, union_id: int, year: int | None, dimension: str = "", key: str = "") -> str | None:
+        """The owning app's list page filtered to the rows behind one figure (``None``: no list page)."""
+        if self.listing is None:
+            return None
+        params: dict[str, str | int] = {"figure": self.code, "figure_union": union_id}
+        if year is not None and not self.stock:
+            params["figure_year"] = year
+        if dimension:
+            params["figure_dim"], params["figure_key"] = dimension, key
+        return f"{reverse(self.listing)}?{urlencode(params)}"

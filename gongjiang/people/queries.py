@@ -92,7 +92,9 @@ def filter_workers(qs: QuerySet[Worker], params: dict[str, str]) -> QuerySet[Wor
 LATERAL_ROWS = 1000
 # The list filters on a worker column that the union-by-union read applies in both of its steps.
 _COLUMN_FILTERS = {"status": "status", "sex": "sex", "grade": "top_grade"}
-_OTHER_FILTERS = ("q", "occupation", "employer")
+# Any other narrowing (a search, an occupation or employer, a statistical figure, a to-do) has its
+# own index or its own small set of rows: the plain query serves it.
+_PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 
 def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) -> "QuerySet[Worker] | NewestInReach":
@@ -103,9 +105,9 @@ def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) 
     the primary key backwards past every newer worker of the other cities (1.5 million rows at
     province scale). Read per union instead, the cost follows the number of unions in reach. The
     province's own officials keep the plain query: every newest row is theirs. SQLite, searches and
-    the occupation and employer filters (which have their own indexes) keep it too.
+    any other filter (a search, an occupation, an employer, a figure: each has its own index or few rows) keep it too.
     """
-    if connection.vendor != "postgresql" or any(params.get(k) for k in _OTHER_FILTERS):
+    if connection.vendor != "postgresql" or {k for k, v in params.items() if v} - _PLAIN_PARAMS:
         return qs
     roots = scope.roots(VIEW_WORKERS)
     if not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots):

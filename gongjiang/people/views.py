@@ -12,6 +12,7 @@ from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 
@@ -29,7 +30,8 @@ LIST_COLUMNS = ("name", "id_number_masked", "employer__name", "top_grade", "stat
 def _list_queryset(request: HttpRequest):
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    return filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
+    qs = filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
+    return narrow(request, qs)[0]  # the people behind a statistical figure
 
 
 @login_required
@@ -38,7 +40,13 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     qs = _list_queryset(request).only(*LIST_COLUMNS).prefetch_related("occupations")
     rows = newest_in_reach(qs, request.scope, request.GET.dict())
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": _table_rows(page), "nav": "workers", "params": request.GET}
+    context = {
+        "page": page,
+        "rows": _table_rows(page),
+        "nav": "workers",
+        "params": request.GET,
+        "figure": narrow(request, qs)[1],
+    }
     if is_htmx(request):
         return render(request, "people/worker_list.html#table", context)
     employer_id = request.GET.get("employer", "")

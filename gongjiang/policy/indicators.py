@@ -33,6 +33,7 @@ INDICATORS = [
         dimensions=(_KIND,),
         label="title",
         link=_document_url,
+        listing="policy:documents",
         order=80,
     ),
     Indicator(
@@ -47,6 +48,7 @@ INDICATORS = [
         label="title",
         link=_document_url,
         headline=False,
+        listing="policy:documents",
         order=81,
     ),
 ]

@@ -13,6 +13,7 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import MANAGE_POLICY
 
 from . import services
@@ -34,12 +35,14 @@ def document_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     q = request.GET.get("q", "").strip()
     rows = search_documents(qs, q) if q else qs
+    rows, figure = narrow(request, rows)  # the documents behind a statistical figure
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,
         "kinds": DocumentKind.choices,
         "statuses": DocumentStatus.choices,
+        "figure": figure,
         "nav": "policy",
     }
     template = "policy/document_list.html#table" if is_htmx(request) else "policy/document_list.html"

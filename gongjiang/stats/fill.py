@@ -20,15 +20,15 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import BigIntegerField, DateField, ExpressionWrapper, F, Value
-from django.db.models.functions import Cast, Round, TruncDate, TruncMonth, TruncYear
+from django.db.models.functions import Cast, Round, TruncMonth, TruncYear
 from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
-from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.figures import date_expr, province_ids, source
+from gongjiang.orgs.models import UnionAncestor
 
 from . import registry
-from .models import Count, FillState, Grain, RunLock
+from .models import Count, FillState, Grain, RunLock, Seen
 
 EPOCH = date(1990, 1, 1)
 LOCK_NAME = "update_stats"
@@ -67,34 +67,6 @@ def tree_fingerprint() -> str:
     return hashlib.sha256(repr(tuple(int(v or 0) for v in row)).encode()).hexdigest()[:32]
 
 
-def province_ids() -> list[int]:
-    return list(Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True).values_list("pk", flat=True))
-
-
-def _date_expr(indicator: Indicator, model: type[models.Model]) -> models.Expression | F:
-    if indicator.date is None:
-        raise ValueError(indicator.code)
-    field: models.Field = model._meta.get_field(indicator.date.split("__")[0])  # type: ignore[assignment]
-    for part in indicator.date.split("__")[1:]:
-        field = field.related_model._meta.get_field(part)  # type: ignore[union-attr,assignment]
-    if isinstance(field, models.DateTimeField):
-        return TruncDate(indicator.date)
-    return F(indicator.date)
-
-
-def source(indicator: Indicator, *, since: date | None = None, until: date | None = None) -> models.QuerySet:
-    """The indicator's rows with ``_day`` (its date) annotated, restricted to ``[since, until)``."""
-    qs = indicator.rows().order_by()
-    if indicator.date is None:
-        return qs
-    qs = qs.annotate(_day=_date_expr(indicator, qs.model)).filter(_day__isnull=False)
-    if since is not None:
-        qs = qs.filter(_day__gte=since)
-    if until is not None:
-        qs = qs.filter(_day__lt=until)
-    return qs
-
-
 class _IsoPeriodStart(models.Func):
     """The first day of a date's year or month, on SQLite by slicing its ISO text (Django's
     ``Trunc`` calls a Python function per row there, several times slower)."""
@@ -118,15 +90,17 @@ def _period(day: models.Expression | F, grain: str) -> models.Expression:
     return TruncMonth("_day", output_field=DateField())
 
 
-def _inner_sql(indicator: Indicator, grain: str, dimension: str, since: date, today: date) -> tuple[str, tuple]:
-    qs = source(indicator, since=since)
+def _inner_sql(
+    indicator: Indicator, grain: str, dimension: str, since: date, today: date, *, until: date | None = None
+) -> tuple[str, tuple]:
+    qs = source(indicator, since=since, until=until)
     if indicator.date is None:
         period: models.Expression = Value(
             date(today.year, 1, 1) if grain == Grain.YEAR else date(today.year, today.month, 1),
             output_field=DateField(),
         )
     else:
-        period = _period(_date_expr(indicator, qs.model), grain)
+        period = _period(date_expr(indicator, qs.model), grain)
     if indicator.union is None:
         roots = province_ids()
         union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
@@ -144,13 +118,16 @@ def _inner_sql(indicator: Indicator, grain: str, dimension: str, since: date, to
         )
     else:
         subject = F(indicator.subject)
-    inner = qs.values(_u=union, _p=period, _k=key, _s=subject)
+    day = {"_d": F("_day")} if indicator.date is not None else {}
+    inner = qs.values(_u=union, _p=period, _k=key, _s=subject, **day)
     sql, params = inner.query.sql_with_params()
     return sql, params
 
 
-def _insert(indicator: Indicator, grain: str, dimension: str, since: date, today: date) -> None:
-    sql, params = _inner_sql(indicator, grain, dimension, since, today)
+def _insert(
+    indicator: Indicator, grain: str, dimension: str, since: date, today: date, *, until: date | None = None
+) -> None:
+    sql, params = _inner_sql(indicator, grain, dimension, since, today, until=until)
     aggregate = {
         "count": "COUNT(*)",
         "distinct": "COUNT(DISTINCT src._s)",
@@ -169,9 +146,10 @@ def _insert(indicator: Indicator, grain: str, dimension: str, since: date, today
         cursor.execute(statement, (indicator.code, grain, dimension, *params))
 
 
-def _years_from_months(indicator: Indicator, dimension: str, since: date) -> None:
+def _years_from_months(indicator: Indicator, dimension: str, since: date, grain: str = Grain.MONTH) -> None:
     """An additive indicator's year rows are the sums of its month rows: one pass over the small
-    rollup instead of a second pass over the raw rows."""
+    rollup instead of a second pass over the raw rows. (A distinct-person indicator's year rows are
+    the sums of its people first counted in each month, ``grain=Grain.FIRST``.)"""
     qn = connection.ops.quote_name
     table = qn(Count._meta.db_table)
     if connection.vendor == "sqlite":
@@ -185,7 +163,7 @@ def _years_from_months(indicator: Indicator, dimension: str, since: date) -> Non
         f"GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, (Grain.YEAR, indicator.code, Grain.MONTH, dimension, since))
+        cursor.execute(statement, (Grain.YEAR, indicator.code, grain, dimension, since))
 
 
 def _delete(indicator: Indicator, since: date, today: date) -> None:
@@ -201,6 +179,84 @@ def _delete(indicator: Indicator, since: date, today: date) -> None:
         ).delete()
 
 
+def _month_of(column: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"SUBSTR({column}, 1, 8) || '01'"
+    return f"CAST(DATE_TRUNC('month', {column}) AS DATE)"
+
+
+def _insert_seen(indicator: Indicator, dimension: str, since: date, today: date) -> None:
+    """Record each person's first day from ``since`` on, per ancestor union, year and key; a person
+    already seen earlier in the year keeps the earlier day."""
+    sql, params = _inner_sql(indicator, Grain.YEAR, dimension, since, today)
+    qn = connection.ops.quote_name
+    fields = "indicator, period, union_id, dimension, " + qn("key") + ", subject"
+    statement = (
+        f"INSERT INTO {qn(Seen._meta.db_table)} ({fields}, day) "  # noqa: S608
+        f"SELECT %s, src._p, ua.ancestor_id, %s, COALESCE(src._k, ''), src._s, MIN(src._d) "
+        f"FROM ({sql}) src JOIN {qn(UnionAncestor._meta.db_table)} ua ON ua.descendant_id = src._u "
+        f"WHERE src._s IS NOT NULL "
+        f"GROUP BY src._p, ua.ancestor_id, COALESCE(src._k, ''), src._s "
+        f"ON CONFLICT ({fields}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (indicator.code, dimension, *params))
+
+
+def _insert_first(indicator: Indicator, dimension: str, since: date) -> None:
+    """People first counted in each month from ``since`` on (``Grain.FIRST``), from ``Seen``."""
+    qn = connection.ops.quote_name
+    month = _month_of("day")
+    statement = (
+        f"INSERT INTO {qn(Count._meta.db_table)} (indicator, union_id, grain, period, dimension, {qn('key')}, value) "  # noqa: S608
+        f"SELECT %s, union_id, %s, {month}, %s, {qn('key')}, COUNT(*) FROM {qn(Seen._meta.db_table)} "
+        f"WHERE indicator = %s AND dimension = %s AND day >= %s "
+        f"GROUP BY union_id, {month}, {qn('key')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (indicator.code, Grain.FIRST, dimension, indicator.code, dimension, since))
+
+
+def seen_start(today: date) -> date:
+    """The first year ``Seen`` keeps: the frequent fills rewrite the current and the previous year."""
+    return date(today.year - 1, 1, 1)
+
+
+def _fill_distinct(indicator: Indicator, state: FillState, since: date, today: date) -> None:
+    """Rewrite a distinct-person indicator from ``since`` (the first of a month).
+
+    Years before the kept ones are counted anew (``COUNT(DISTINCT …)`` over their rows). In the kept
+    years, the months from ``since`` on are counted from their own rows, the people first seen from
+    ``since`` on are recorded again in ``Seen`` (the earlier ones stay), and each year is the sum of its
+    people first counted per month, so a fill from a recent day reads only the rows from that day on.
+    """
+    keep = seen_start(today)
+    rows = Count.objects.filter(indicator=indicator.code)
+    dimensions = ("", *(d.name for d in indicator.dimensions))
+    if since < keep:
+        start = year_start(since)
+        rows.filter(grain__in=[Grain.MONTH, Grain.YEAR], period__gte=start, period__lt=keep).delete()
+        rows.filter(grain=Grain.FIRST, period__lt=keep).delete()
+        for dimension in dimensions:
+            _insert(indicator, Grain.MONTH, dimension, start, today, until=keep)
+            _insert(indicator, Grain.YEAR, dimension, start, today, until=keep)
+    complete = state.seen_from is not None and state.seen_from <= keep
+    window = max(since, keep) if complete else keep
+    Seen.objects.filter(indicator=indicator.code).filter(models.Q(period__lt=keep) | models.Q(day__gte=window)).delete()
+    rows.filter(
+        models.Q(grain__in=[Grain.MONTH, Grain.FIRST], period__gte=window)
+        | models.Q(grain=Grain.YEAR, period__gte=year_start(window))
+    ).delete()
+    if _between is not None:
+        _between(indicator)
+    for dimension in dimensions:
+        _insert(indicator, Grain.MONTH, dimension, window, today)
+        _insert_seen(indicator, dimension, window, today)
+        _insert_first(indicator, dimension, window)
+        _years_from_months(indicator, dimension, year_start(window), grain=Grain.FIRST)
+    state.seen_from = keep
+
+
 # A test hook: called between the delete and the inserts of each indicator's rewrite.
 _between: Callable[[Indicator], None] | None = None
 
@@ -209,7 +265,8 @@ def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str)
     """Rewrite the indicator's periods from ``since`` on, in one transaction.
 
     An additive indicator rewrites its month rows from ``since``'s month and sums its year rows
-    from the month rows; a distinct-person one (or a stock) is counted anew from the year start.
+    from the month rows; a distinct-person one rewrites from ``since``'s month through ``Seen``
+    (``_fill_distinct``); a stock is counted anew for the day of the fill.
     """
     state, _created = FillState.objects.get_or_create(
         indicator=indicator.code, defaults={"state": FillState.DONE, "since": since, "tree": ""}
@@ -218,17 +275,22 @@ def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str)
         since = min(since, state.since)  # the crashed fill's periods are rewritten again
     if state.tree != tree:
         since = EPOCH  # the tree changed: every period is attributed anew
-    monthly = indicator.additive and not indicator.stock
+    monthly = not indicator.stock  # sums and people counted once rewrite from a month
     since = date(since.year, since.month, 1) if monthly else year_start(since)
     state.state, state.since = FillState.STARTED, since
     state.save(update_fields=["state", "since", "last_modified"])
     with transaction.atomic():
+        if indicator.measure == "distinct" and not indicator.stock:
+            _fill_distinct(indicator, state, since, today)
+            state.state, state.tree, state.done_at = FillState.DONE, tree, timezone.now()
+            state.save(update_fields=["state", "tree", "done_at", "seen_from", "last_modified"])
+            return
         _delete(indicator, since, today)
         if _between is not None:
             _between(indicator)
         for dimension in ("", *(d.name for d in indicator.dimensions)):
             _insert(indicator, Grain.MONTH, dimension, since, today)
-            if monthly:
+            if indicator.additive and not indicator.stock:
                 _years_from_months(indicator, dimension, year_start(since))
             else:  # distinct people (and stocks) are counted anew for the year
                 _insert(indicator, Grain.YEAR, dimension, since, today)

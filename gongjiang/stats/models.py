@@ -14,6 +14,8 @@ from gongjiang.orgs.models import Union
 class Grain(models.TextChoices):
     YEAR = "Y", _("year")
     MONTH = "M", _("month")
+    # people counted once: how many were first counted in the month (their year figure is the sum)
+    FIRST = "F", _("first counted in the month")
 
 
 class Count(models.Model):
@@ -40,6 +42,37 @@ class Count(models.Model):
         return f"{self.indicator} {self.union_id} {self.grain}{self.period} {self.dimension}={self.key}: {self.value}"
 
 
+class Seen(models.Model):
+    """A person a distinct-person indicator counts: the first day they count, per union (with its
+    subtree), year and dimension key.
+
+    Kept for the years the frequent fills rewrite (the current and the previous one): a fill from a
+    day in the year then reads only the rows from that day on; a person already seen earlier in the
+    year is not counted again, and the year's figure is the sum of the people first counted in each
+    month (``Grain.FIRST``), so the year is never recounted from all its rows.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    indicator = models.CharField(max_length=40)
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    period = models.DateField()  # the first day of the year
+    dimension = models.CharField(max_length=20, default="", blank=True)
+    key = models.CharField(max_length=40, default="", blank=True)
+    subject = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "union", "dimension", "key", "subject"], name="stats_seen_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "day"], name="stats_seen_day")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.union_id} {self.period:%Y} {self.dimension}={self.key}: {self.subject}"
+
+
 class FillState(models.Model):
     """How far one indicator's rollup is filled (Zulip's FillState).
 
@@ -57,6 +90,8 @@ class FillState(models.Model):
     state = models.CharField(max_length=8, choices=[(STARTED, STARTED), (DONE, DONE)])
     since = models.DateField()
     tree = models.CharField(max_length=64, blank=True)
+    # for a distinct-person indicator: the first year from which ``Seen`` holds every person
+    seen_from = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     last_modified = models.DateTimeField(auto_now=True)
 

@@ -10,9 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count as DbCount
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
@@ -20,7 +22,6 @@ from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
-from .fill import province_ids, source
 from .models import Count, Grain
 
 CAPABILITY = VIEW_WORKERS
@@ -135,27 +136,6 @@ def figure_year(indicator: Indicator, year: int, today: date) -> int:
     return today.year if indicator.stock else year
 
 
-def rows_behind(indicator: Indicator, union: Union, year: int | None, dimension: str = "", key: str = "") -> QuerySet:
-    """The raw rows a figure counts: the indicator's rows in ``union``'s subtree, in ``year``."""
-    if indicator.date is not None and year is not None:
-        qs = source(indicator, since=date(year, 1, 1), until=date(year + 1, 1, 1))
-    else:
-        qs = source(indicator)
-    if indicator.union is None:
-        if union.pk not in province_ids():
-            return qs.none()
-    else:
-        qs = qs.filter(
-            **{f"{indicator.union}__in": UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")}
-        )
-    if dimension:
-        dim = next((d for d in indicator.dimensions if d.name == dimension), None)
-        if dim is None:
-            return qs.none()
-        qs = qs.filter(**({f"{dim.path}__isnull": True} if key == "" else {dim.path: key}))
-    return qs
-
-
 def rows_count(indicator: Indicator, qs: QuerySet) -> int:
     if indicator.measure == "distinct":
         return qs.values(indicator.subject).distinct().count()
@@ -171,3 +151,16 @@ def group_by_union(values: dict[tuple[str, int, int], int]) -> dict[int, dict[st
     for (code, union_id, _year), value in values.items():
         out[union_id][code] = value
     return out
+
+
+def figure_url(indicator: Indicator, union_id: int, year: int, dimension: str = "", key: str = "") -> str:
+    """Where a figure leads: the owning app's list filtered to its rows, else the statistics' own rows page
+    (the indicators whose rows have no list page of their own: entries, nominations, projects, enrolments,
+    completions)."""
+    found = indicator.list_url(union_id, year, dimension, key)
+    if found is not None:
+        return found
+    params: dict[str, str | int] = {"year": year}
+    if dimension:
+        params["dim"], params["key"] = dimension, key
+    return f"{reverse('stats:rows', args=[union_id, indicator.code])}?{urlencode(params)}"

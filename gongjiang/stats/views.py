@@ -18,6 +18,7 @@ from gongjiang.competitions.models import Competition
 from gongjiang.core.indicators import Indicator
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.figures import rows_behind
 from gongjiang.orgs.models import Region, Union, UnionAncestor
 from gongjiang.people.models import Honour
 
@@ -122,7 +123,8 @@ def _targets(
                     "target": target,
                     "actual": actual,
                     "percent": round(actual * 100 / target.value) if target.value else None,
-                    "on_track": actual >= target.value * share,
+                    "on_track": actual
+                    >= target.value * target.expected_share(queries.figure_year(ind, year, today), share),
                 }
             )
     return targets
@@ -317,7 +319,7 @@ def rows(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
     year = None if indicator.stock else chosen_year(request)
     dimension = request.GET.get("dim", "")
     key = request.GET.get("key", "")
-    qs = queries.rows_behind(indicator, union, year, dimension, key)
+    qs = rows_behind(indicator, union.pk, year, dimension, key)
     total = queries.rows_count(indicator, qs)
     if indicator.measure == "distinct":
         listing = qs.values_list(indicator.link_path, indicator.label).distinct().order_by(indicator.label)

@@ -47,6 +47,7 @@ INDICATORS = [
         dimensions=(_LEVEL,),
         label="name",
         link=lambda pk: reverse("studios:detail", args=[pk]),
+        listing="studios:list",
         order=90,
     ),
     Indicator(
@@ -65,6 +66,7 @@ INDICATORS = [
         label="name",
         link=lambda pk: reverse("studios:alliance_detail", args=[pk]),
         target=_alliance_targets,
+        listing="studios:alliance_list",
         order=95,
     ),
     Indicator(

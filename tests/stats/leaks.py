@@ -15,4 +15,11 @@ PAGES = {
     "stats:yearly_report": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:bulletin": ("object", lambda o: {"union_id": o.harbin.pk, "pk": o.harbin_bulletin.pk}),
 }
-API: dict = {}
+API = {
+    ("GET", "/api/stats/indicators"): ("list", lambda o: {}),
+    ("GET", "/api/stats/unions/{union_id}"): ("object", lambda o: {"union_id": o.harbin.pk}),
+    ("GET", "/api/stats/unions/{union_id}/indicators/{code}"): (
+        "object",
+        lambda o: {"union_id": o.harbin.pk, "code": "participant_times"},
+    ),
+}

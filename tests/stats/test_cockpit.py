@@ -26,26 +26,71 @@ def _figures(union_id):
     }
 
 
-def test_every_figure_links_to_exactly_its_rows(filled, as_user):
-    """For every indicator, union, year and key the rollup holds, the rows page lists exactly the figure."""
-    client = as_user(filled.users.prov)
+def _rows_on_page(response, indicator):
+    """What the page a figure links to shows: the pager's total, or for money the sum of the rows."""
+    context = response.context
+    if indicator.measure == "sum" and "totals" in context:  # the ledger: the paid lines' total
+        return int((Decimal(context["totals"].get("paid") or 0) * 100).to_integral_value())
+    if indicator.measure == "sum":  # the statistics' rows page lists the amounts
+        return sum(int((Decimal(str(a)) * 100).to_integral_value()) for _pk, _l, a, _u in context["rows"])
+    if "total" in context:  # the statistics' rows page
+        return context["total"]
+    assert not context["page"].paginator.capped
+    return context["page"].paginator.count
+
+
+@pytest.mark.parametrize(
+    "who,unions",
+    [
+        ("prov", ("province", "harbin", "qiqihar", "daoli", "machinery")),
+        ("alice", ("harbin", "daoli", "harbin_enterprise")),
+    ],
+)
+def test_every_figure_links_to_exactly_its_rows(filled, as_user, who, unions):
+    """For every indicator, union, year and key the rollup holds, the page the figure links to (the owning
+    app's list, filtered) shows exactly the figure: for a province admin and a city admin."""
+    from gongjiang.stats.queries import figure_url
+
+    filled.harbin_enterprise = filled.harbin_employer.union
+    client = as_user(getattr(filled.users, who))
     indicators = registry.by_code()
-    checked = set()
-    for union in (filled.province, filled.harbin, filled.qiqihar, filled.daoli, filled.machinery):
+    checked, listed = set(), set()
+    for name in unions:
+        union = getattr(filled, name)
         for (code, year, dimension, key), value in _figures(union.pk).items():
             indicator = indicators[code]
-            url = f"/stats/u/{union.pk}/rows/{code}/?year={year}&dim={dimension}&key={key}"
+            url = figure_url(indicator, union.pk, year, dimension, key)
             response = client.get(url)
-            assert response.status_code == 200
-            if indicator.measure == "sum":
-                listed = sum(
-                    int((Decimal(str(a)) * 100).to_integral_value()) for _pk, _l, a, _u in response.context["rows"]
-                )
-                assert listed == value, url
-            else:
-                assert response.context["total"] == value, url
+            assert response.status_code == 200, url
+            assert _rows_on_page(response, indicator) == value, url
             checked.add(code)
-    assert checked == set(indicators)  # the random world gives every indicator a figure
+            if not url.startswith("/stats/"):
+                listed.add(code)
+                assert response.context["figure"].indicator.code == code
+    if who == "prov":
+        assert checked == set(indicators)  # the random world gives every indicator a figure
+        # the figures whose rows have no list page of their own keep the statistics' rows page
+        assert set(indicators) - listed == {
+            "participant_times",
+            "honours_conferred",
+            "economic_benefit",
+            "trainees_enrolled",
+            "trainees_completed",
+        }
+
+
+def test_a_figure_of_a_union_out_of_reach_lists_nothing(filled, as_user):
+    bob = as_user(filled.users.bob)
+    year = timezone.localdate().year
+    for path in ("/people/workers/", "/competitions/"):
+        response = bob.get(f"{path}?figure=participants&figure_union={filled.harbin.pk}&figure_year={year}")
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 0
+        assert response.context["figure"] is None  # no banner naming Harbin
+    # a figure of another app's rows selects nothing either
+    prov = as_user(filled.users.prov)
+    response = prov.get(f"/studios/?figure=participants&figure_union={filled.province.pk}&figure_year={year}")
+    assert response.context["page"].paginator.count == 0
 
 
 def test_the_headline_figure_links_to_its_rows(filled, as_user):
@@ -57,6 +102,12 @@ def test_the_headline_figure_links_to_its_rows(filled, as_user):
     rows = client.get(f"/stats/u/{filled.harbin.pk}/rows/participant_times/?year={card['year']}")
     assert rows.context["total"] == card["raw"]
     assert f"/stats/u/{filled.harbin.pk}/rows/participant_times/?year={card['year']}" in response.content.decode()
+    card = cards["competitions_held"]
+    link = f"/competitions/?figure=competitions_held&amp;figure_union={filled.harbin.pk}&amp;figure_year={year}"
+    assert link in response.content.decode()
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.context["page"].paginator.count == card["raw"]
+    assert "figure-filter" in listing.content.decode()
 
 
 def test_a_city_admin_starts_at_their_city_and_cannot_reach_outside(filled, as_user):
@@ -210,3 +261,45 @@ def test_participant_figures_from_rollups_equal_the_raw_count(filled, as_user, w
         )
     page = as_user(getattr(filled.users, who)).get("/competitions/figures/?fmt=csv", follow=True)
     assert page.status_code == 200
+
+
+def test_targets_are_policy_data_citing_their_documents(filled, as_user):
+    """The province's 2035 craftsman goals, the alliance targets (cumulative and yearly) and the honour
+    quotas come from data with their documents, and are shown against the actual figures."""
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.people.models import Honour
+    from gongjiang.studios import policy_targets
+
+    policy_targets.load(actor=filled.users.prov, scope=Scope(filled.users.prov), through=2026)
+    fill.update_stats(since=fill.EPOCH)
+    client = as_user(filled.users.prov)
+    year = timezone.localdate().year
+    page = client.get(f"/stats/u/{filled.province.pk}/?year={year}")
+    own = {t["indicator"].code: t for t in page.context["targets"] if t["union"] == filled.province}
+    national = Honour.objects.filter(kind="craftsman", level=4).values("worker_id").distinct().count()
+    goal = own["craftsmen_national"]
+    assert (goal["target"].value, goal["target"].by) == (50, 2035)
+    assert goal["target"].document == "演示〔2022〕9号 第五条"
+    assert goal["actual"] == national
+    assert (own["craftsmen_provincial"]["target"].value, own["craftsmen_city"]["target"].value) == (1000, 2000)
+    body = page.content.decode()
+    assert "演示〔2022〕9号 第五条" in body and "2035" in body
+    # alliances: the province's cumulative 50 by 2025, and each city's yearly one
+    page = client.get(f"/stats/u/{filled.province.pk}/?year=2025")
+    alliances = [t for t in page.context["targets"] if t["indicator"].code == "alliances_formed"]
+    province = next(t for t in alliances if t["union"] == filled.province)
+    assert (province["target"].value, province["target"].cumulative) == (50, True)
+    assert province["target"].document == "演示〔2021〕12号 第三条"
+    assert province["actual"] == sum(
+        Count.objects.filter(
+            indicator="alliances_formed", union=filled.province, grain="Y", dimension="", period__year__lte=2025
+        ).values_list("value", flat=True)
+    )
+    harbin = next(t for t in alliances if t["union"] == filled.harbin)
+    assert (harbin["target"].value, harbin["target"].document) == (1, "演示〔2021〕12号 第四条")
+    # the honour quotas of the year's cycles
+    for cycle_year in {
+        c.year for c in __import__("gongjiang.awards.models", fromlist=["HonourCycle"]).HonourCycle.objects.all()
+    }:
+        page = client.get(f"/stats/u/{filled.province.pk}/?year={cycle_year}")
+        assert any(t["indicator"].code == "honours_conferred" for t in page.context["targets"])

@@ -16,7 +16,7 @@ from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrol
 from gongjiang.competitions.models import Competition, Entry, Event
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
-from gongjiang.people.models import SkillGrade, Worker
+from gongjiang.people.models import Honour, SkillGrade, Worker
 from gongjiang.policy.models import Programme, Rule
 from gongjiang.studios.models import Alliance, Project, Studio, Target
 from tests.imports.test_worker_import import _id
@@ -25,11 +25,18 @@ COMP_STATES = ["final", "final", "archived", "draft", "notice"]
 TIERS = ["provincial_1", "city", "enterprise", "national_2"]
 
 
-def _day(rng: random.Random, years: tuple[int, int]) -> dt.date:
+def _day(rng: random.Random, years: tuple) -> dt.date:
+    """A day in the years ``(first, last)``, or between two days ``(date, date)``."""
+    if isinstance(years[0], dt.date):
+        return years[0] + dt.timedelta(days=rng.randint(0, (years[1] - years[0]).days))
     return dt.date(rng.randint(*years), rng.randint(1, 12), rng.randint(1, 28))
 
 
-def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple[int, int] = (2022, 2026)) -> None:
+def _last_year(years: tuple) -> int:
+    return years[1].year if isinstance(years[1], dt.date) else years[1]
+
+
+def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple = (2022, 2026)) -> None:
     """Write ``size``-ish rows of every kind, drawn from ``seed``."""
     rng = random.Random(seed)
     prov = org.users.prov
@@ -52,12 +59,12 @@ def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple[int, int]
         )
         w.refresh_from_db()
     unions = [org.province, org.harbin, org.qiqihar, org.machinery, org.daoli]
-    for part in (_competitions, _grades, _ledger, _honours, _studios, _colleges):
+    for part in (_competitions, _grades, _craftsmen, _ledger, _honours, _studios, _colleges):
         part(rng, org, workers, unions, seed, size, years)
 
 
 def _competitions(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     prov = org.users.prov
     for n in range(size):
@@ -90,7 +97,7 @@ def _competitions(
 
 
 def _grades(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     for n in range(size * 2):
         SkillGrade.objects.create(
@@ -103,8 +110,21 @@ def _grades(
         )
 
 
+def _craftsmen(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
+) -> None:
+    """Craftsman honours of every level (and an honour of another kind, which the craftsmen figures skip)."""
+    for n, w in enumerate(rng.sample(workers, min(len(workers), size))):
+        Honour.objects.get_or_create(
+            worker=w,
+            title=f"随机工匠{seed}-{n}",
+            year=_day(rng, years).year,
+            defaults={"kind": "model_worker" if n == 3 else "craftsman", "level": 4 - n % 3},
+        )
+
+
 def _ledger(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     """Paid, unpaid, and paid reversals."""
     prov, alice, bob = org.users.prov, org.users.alice, org.users.bob
@@ -152,11 +172,11 @@ def _ledger(
 
 
 def _honours(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     prov = org.users.prov
     rule = Rule.objects.filter(kind="honour").first()
-    cycle = HonourCycle.objects.create(rule=rule, year=rng.randint(*years), title=f"随机荣誉{seed}", quota=5)
+    cycle = HonourCycle.objects.create(rule=rule, year=_day(rng, years).year, title=f"随机荣誉{seed}", quota=5)
     allocations = {
         u.pk: Allocation.objects.create(cycle=cycle, union=u, quota=rng.randint(1, 3))
         for u in (org.harbin, org.qiqihar)
@@ -176,7 +196,7 @@ def _honours(
 
 
 def _studios(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     employers = [org.harbin_employer, org.qiqihar_employer]
     studios = []
@@ -206,7 +226,10 @@ def _studios(
             founding_document="随机〔2025〕1号",
         )
     Target.objects.get_or_create(
-        union=org.harbin, year=years[1], cumulative=False, defaults={"alliances": 2, "document": "随机目标〔2025〕1号"}
+        union=org.harbin,
+        year=_last_year(years),
+        cumulative=False,
+        defaults={"alliances": 2, "document": "随机目标〔2025〕1号"},
     )
     for n in range(size):
         closed = rng.random() < 0.7
@@ -221,14 +244,14 @@ def _studios(
 
 
 def _colleges(
-    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple[int, int]
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
 ) -> None:
     prov = org.users.prov
     college = College.objects.create(
         name=f"随机工匠学院{seed}",
         industry="装备",
         union=rng.choice([org.harbin, org.machinery, org.qiqihar]),
-        plan_year=years[1],
+        plan_year=_last_year(years),
         plan_classes=3,
     )
     course = Course.objects.create(college=college, title="数控车削", occupation=org.lathe)

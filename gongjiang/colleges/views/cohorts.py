@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES
 from gongjiang.people.models import Worker
 from gongjiang.people.queries import search_workers
@@ -52,8 +53,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__contains=q) | Q(course__title__contains=q) | Q(college__name__contains=q))
     if (state := request.GET.get("state", "")) in CohortState.values:
         qs = qs.filter(state=state)
+    qs, figure = narrow(request, qs)  # the classes behind a statistical figure
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "nav": NAV}
+    context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "figure": figure, "nav": NAV}
     return render(request, "colleges/cohort_list.html", context)
 
 

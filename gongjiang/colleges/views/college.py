@@ -15,6 +15,7 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.models import User
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_COLLEGES
 
@@ -48,8 +49,9 @@ def college_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(industry__contains=q))
+    qs, figure = narrow(request, qs)  # the colleges behind a statistical figure
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "colleges/college_list.html", {"page": page, "q": q, "nav": NAV})
+    return render(request, "colleges/college_list.html", {"page": page, "q": q, "figure": figure, "nav": NAV})
 
 
 def _college_form(request: HttpRequest, college=None) -> HttpResponse:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.policy.models import Programme
@@ -58,8 +59,10 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
+    qs, figure = narrow(request, qs)  # the alliances behind a statistical figure
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "studios/alliance_list.html", {"page": page, "q": q, "nav": "alliances"})
+    context = {"page": page, "q": q, "figure": figure, "nav": "alliances"}
+    return render(request, "studios/alliance_list.html", context)
 
 
 @login_required

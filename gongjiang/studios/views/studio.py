@@ -16,6 +16,7 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.people.models import Honour
 
@@ -57,6 +58,7 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     if request.GET.get("attention"):
         qs = needs_new_lead(qs)
+    qs, figure = narrow(request, qs)  # the studios behind a statistical figure
     if fmt := request.GET.get("fmt"):
         return StudioExporter().response(qs.prefetch_related("occupations"), fmt)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -65,6 +67,7 @@ def studio_list(request: HttpRequest) -> HttpResponse:
         "q": q,
         "levels": Level.choices,
         "states": StudioState.choices,
+        "figure": figure,
         "nav": "studios",
     }
     template = "studios/studio_list.html#table" if is_htmx(request) else "studios/studio_list.html"
