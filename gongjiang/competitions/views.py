@@ -12,6 +12,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.todolist import narrow
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
 from gongjiang.people.queries import search_workers, workers_for_user
 
@@ -20,6 +21,7 @@ from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
 from .models import Competition, OrganisingRight
+from .todos import TODOS
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -56,6 +58,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(tier=tier)
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
+    qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Events are counted for the competitions on this page only, not grouped over every event.
     shown = {competition.pk: competition for competition in page.object_list}
@@ -353,7 +356,9 @@ def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
 def judging(request: HttpRequest) -> HttpResponse:
     """A judge's own assignments (marking arrives with the marking part)."""
     assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
-    return render(request, "competitions/judging.html", {"assignments": assignments, "nav": "judging"})
+    page = CappedPaginator(narrow(request, assignments, TODOS), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"assignments": page.object_list, "page": page, "nav": "judging"}
+    return render(request, "competitions/judging.html", context)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.todolist import first_things_first
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.people.queries import workers_for_user
@@ -21,8 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "workers": workers_for_user(scope, own=False).count(),
         }
     own_worker = workers_for_user(scope).filter(user=request.user).first()
-    # each app's todos.py: what waits for this user, counted within their scope, shown only when some does
-    todos = [(todo, n) for todo in cached_contributions("todos", "TODOS") if (n := todo.count(request))]
+    # each app's todos.py: what waits for this user, counted within their scope, shown only when some does;
+    # what is due soonest comes first
+    todos = first_things_first(
+        [waiting for todo in cached_contributions("todos", "TODOS") if (waiting := todo.for_request(request))]
+    )
     return render(
         request,
         "portal/home.html",
@@ -31,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "own_worker": own_worker,
             "roles": scope.roles,
             "todos": todos,
-            "items": [(todo.key, n) for todo, n in todos],
+            "items": [(waiting.key, waiting.count) for waiting in todos],
         },
     )
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES
 from gongjiang.people.models import Worker
 from gongjiang.people.queries import search_workers
@@ -32,6 +33,7 @@ from ..queries import (
     manages,
     own_worker,
 )
+from ..todos import TODOS
 from .base import NAV, PAGE_SIZE, _cohort, _course, _may_use, _next_or
 
 
@@ -52,6 +54,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__contains=q) | Q(course__title__contains=q) | Q(college__name__contains=q))
     if (state := request.GET.get("state", "")) in CohortState.values:
         qs = qs.filter(state=state)
+    qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "nav": NAV}
     return render(request, "colleges/cohort_list.html", context)
@@ -153,7 +156,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_trainees": is_manager or scope.has(ENROL_COLLEGES),
             "worker": worker,
             "mine": mine,
-            "can_enrol_me": worker is not None and mine is None and cohort.state == CohortState.OPEN,
+            "can_enrol_me": worker is not None
+            and mine is None
+            and cohort.state == CohortState.OPEN
+            and not cohort.teachers.filter(worker=worker).exists(),  # a teacher takes no place in their class
             "may_grade": {r["e"].pk for r in enrolled if scope.covers(CHANGE_WORKERS, r["e"].worker.union_id)},
             "teachers": cohort.teachers.all(),
             "history": history(cohort)[:30] if is_manager else [],

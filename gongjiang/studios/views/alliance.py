@@ -18,6 +18,7 @@ from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.policy.models import Programme
@@ -43,6 +44,7 @@ from ..queries import (
     target_rows,
     target_summary,
 )
+from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 
 
@@ -58,6 +60,7 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
+    qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "studios/alliance_list.html", {"page": page, "q": q, "nav": "alliances"})
 

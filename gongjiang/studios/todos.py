@@ -1,0 +1,100 @@
+"""What waits in the studios, on the home page. A union that manages studios: applications to name,
+alliance members to evaluate for last year. A studio lead: last year's self-report, and open problems
+on the boards of their alliances that their studio has not posted or claimed. Each to-do's rows are
+what its list shows under ``?todo=<key>``."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from gongjiang.core.todolist import Todo
+from gongjiang.orgs.rules import MANAGE_STUDIOS
+
+from .enums import CURRENT_MEMBER_STATES, ProblemState, StudioState
+from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport
+from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _to_name(request: Any) -> QuerySet[Studio]:
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Studio.objects.none()
+    return studios_for_user(scope).filter(state=StudioState.APPLIED, union_id__in=scope.union_ids(MANAGE_STUDIOS))
+
+
+def _to_evaluate(request: Any) -> QuerySet[Alliance]:
+    """Alliances the user's unions lead with a current member not evaluated for last year."""
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Alliance.objects.none()
+    year = _last_year()
+    unevaluated = Membership.objects.filter(
+        alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES, joined_on__year__lte=year
+    ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
+    return alliances_for_user(scope).filter(
+        lead_union_id__in=scope.union_ids(MANAGE_STUDIOS), founded_on__year__lte=year
+    ).filter(Exists(unevaluated))
+
+
+def _report_due(request: Any) -> QuerySet[Studio]:
+    """The user's own named studios without last year's self-report."""
+    year = _last_year()
+    return (
+        led_studios(request.scope)
+        .filter(state=StudioState.NAMED, named_on__year__lte=year)
+        .exclude(Exists(StudioReport.objects.filter(studio=OuterRef("pk"), year=year)))
+    )
+
+
+def _problems(request: Any) -> QuerySet[Problem]:
+    """Open problems on the boards of the alliances the user's studios belong to, not theirs, not yet claimed."""
+    own = led_studios(request.scope).filter(state=StudioState.NAMED)
+    boards = Membership.objects.filter(studio__in=own, state__in=CURRENT_MEMBER_STATES).values("alliance_id")
+    return (
+        problems_for_user(request.scope)
+        .filter(state=ProblemState.OPEN, alliance_id__in=boards)
+        .exclude(studio__in=own)
+        .exclude(claims__studio__in=own)
+    )
+
+
+TODOS = [
+    Todo(
+        "name_studios",
+        gettext_lazy("Studio applications to name"),
+        "lightbulb",
+        "studios:list",
+        "state=applied&todo=name_studios",
+        rows=_to_name,
+    ),
+    Todo(
+        "evaluate",
+        gettext_lazy("Alliances with members to evaluate for last year"),
+        "clipboard2-pulse",
+        "studios:alliance_list",
+        "todo=evaluate",
+        rows=_to_evaluate,
+    ),
+    Todo(
+        "self_report",
+        gettext_lazy("Studios whose self-report for last year is due"),
+        "journal-text",
+        "studios:list",
+        "todo=self_report",
+        rows=_report_due,
+    ),
+    Todo(
+        "problems",
+        gettext_lazy("Open problems on your alliances' boards"),
+        "puzzle",
+        "studios:problem_list",
+        "state=open&todo=problems",
+        rows=_problems,
+    ),
+]
