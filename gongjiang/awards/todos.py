@@ -35,13 +35,14 @@ def _pay(request: Any) -> QuerySet[LedgerLine]:
 
 def _score(request: Any) -> QuerySet[HonourCycle]:
     """Cycles in expert review where this reviewer has nominations still to score."""
-    unscored = (
-        Nomination.objects.filter(cycle=OuterRef("pk"), state=NominationState.SUBMITTED)
-        .exclude(reviews__reviewer=request.user)
+    unscored = Nomination.objects.filter(cycle=OuterRef("pk"), state=NominationState.SUBMITTED).exclude(
+        reviews__reviewer=request.user
     )
-    return cycles_for(request.scope, request.user.pk).filter(
-        reviewers=request.user, state=CycleState.REVIEWING
-    ).filter(Exists(unscored))
+    return (
+        cycles_for(request.scope, request.user.pk)
+        .filter(reviewers=request.user, state=CycleState.REVIEWING)
+        .filter(Exists(unscored))
+    )
 
 
 def _cycles_to_approve(request: Any) -> QuerySet[HonourCycle]:
@@ -64,9 +65,7 @@ def _open_allocations(request: Any) -> QuerySet[Allocation]:
 
 
 def _nominate(request: Any) -> QuerySet[HonourCycle]:
-    return cycles_for(request.scope, request.user.pk).filter(
-        pk__in=_open_allocations(request).values("cycle_id")
-    )
+    return cycles_for(request.scope, request.user.pk).filter(pk__in=_open_allocations(request).values("cycle_id"))
 
 
 def _places_note(request: Any) -> str:
@@ -117,5 +116,12 @@ TODOS = [
         rows=_nominate,
         note=_places_note,
     ),
-    Todo("score", gettext_lazy("Honour cycles with nominations to score"), "star", "awards:cycles", "todo=score", rows=_score),
+    Todo(
+        "score",
+        gettext_lazy("Honour cycles with nominations to score"),
+        "star",
+        "awards:cycles",
+        "todo=score",
+        rows=_score,
+    ),
 ]

@@ -32,8 +32,8 @@ from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
-from .todos import TODOS
 from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for
+from .todos import TODOS
 
 PAGE_SIZE = 50
 
@@ -314,7 +314,9 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         return redirect("awards:cycles")
     today = timezone.localdate()
     rules = [r for r in Rule.objects.filter(kind="honour").select_related("document") if rule_view(r).in_force(today)]
-    page = CappedPaginator(narrow(request, cycles.order_by("-year", "title", "pk"), TODOS), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(narrow(request, cycles.order_by("-year", "title", "pk"), TODOS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "awards/cycle_list.html",

@@ -42,9 +42,7 @@ def _no_attendance(request: Any) -> QuerySet[Cohort]:
 
 def _to_certify(request: Any) -> QuerySet[Cohort]:
     valid = CompletionCertificate.objects.filter(completion=OuterRef("completion"), revoked_at__isnull=True)
-    uncertified = Enrolment.objects.filter(
-        cohort=OuterRef("pk"), completion__isnull=False
-    ).exclude(Exists(valid))
+    uncertified = Enrolment.objects.filter(cohort=OuterRef("pk"), completion__isnull=False).exclude(Exists(valid))
     return _run(request).filter(Exists(uncertified))
 
 

@@ -146,9 +146,11 @@ def my_entries(request: Any) -> QuerySet[Entry]:
 
 
 def _my_next_start(request: Any) -> dt.date | None:
-    return my_entries(request).filter(event__competition__starts_on__gte=timezone.localdate()).aggregate(
-        day=Min("event__competition__starts_on")
-    )["day"]
+    return (
+        my_entries(request)
+        .filter(event__competition__starts_on__gte=timezone.localdate())
+        .aggregate(day=Min("event__competition__starts_on"))["day"]
+    )
 
 
 def _my_notice(request: Any) -> QuerySet[Result]:

@@ -21,7 +21,6 @@ from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
 from .models import Competition, OrganisingRight
-from .todos import TODOS
 from .queries import (
     assignments_for_user,
     competitions_for_user,
@@ -31,6 +30,7 @@ from .queries import (
     manages,
     own_assignments,
 )
+from .todos import TODOS
 
 PAGE_SIZE = 50
 

@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+CLOSING = gettext_lazy("closing %(day)s")
+
 
 @dataclass(frozen=True)
 class Todo:
@@ -34,7 +36,7 @@ class Todo:
     # the nearest day by which the work is due (registration closes, a cycle's nominations close)
     deadline: Callable[[Any], dt.date | None] | None = None
     # how the deadline reads, with %(day)s: "closing 12月20日" unless the item says otherwise
-    deadline_label: Promise | str = gettext_lazy("closing %(day)s")
+    deadline_label: Promise | str = CLOSING
     # a line for this user under the label, e.g. "12 nomination places open"
     note: Callable[[Any], str] | None = None
 

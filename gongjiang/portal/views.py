@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from gongjiang.colleges.models import CompletionCertificate
+from gongjiang.competitions.models import Certificate
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import first_things_first
 from gongjiang.orgs.queries import employers_for_user, unions_for_user
@@ -56,3 +58,23 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
                 context |= {"card": template, **card_context}
                 break
     return render(request, "portal/verify.html", context)
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    """A worker's own valid certificates, competition and college alike, on a phone."""
+    competition = (
+        Certificate.objects.filter(result__entry__worker__user=request.user, revoked_at__isnull=True)
+        .select_related("result__event__competition")
+        .order_by("-issued_at")
+    )
+    college = (
+        CompletionCertificate.objects.filter(completion__worker__user=request.user, revoked_at__isnull=True)
+        .select_related("completion__enrolment__cohort__college")
+        .order_by("-issued_at")
+    )
+    return render(
+        request,
+        "portal/my_certificates.html",
+        {"competition": competition, "college": college, "nav": "my_certificates"},
+    )

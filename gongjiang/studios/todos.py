@@ -37,9 +37,11 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
     unevaluated = Membership.objects.filter(
         alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES, joined_on__year__lte=year
     ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
-    return alliances_for_user(scope).filter(
-        lead_union_id__in=scope.union_ids(MANAGE_STUDIOS), founded_on__year__lte=year
-    ).filter(Exists(unevaluated))
+    return (
+        alliances_for_user(scope)
+        .filter(lead_union_id__in=scope.union_ids(MANAGE_STUDIOS), founded_on__year__lte=year)
+        .filter(Exists(unevaluated))
+    )
 
 
 def _report_due(request: Any) -> QuerySet[Studio]:

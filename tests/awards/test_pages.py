@@ -251,4 +251,4 @@ def test_the_home_page_says_what_waits_for_each_official(awarded, as_user):
     assert todo(prov) == {"review": 3, "pay": 1}
     assert todo(prov2) == {"review": 3}
     page = as_user(prov).get("/").content.decode()
-    assert "已审批待支付" in page and 'href="/awards/ledger/?state=approved"' in page
+    assert "已审批待支付" in page and 'href="/awards/ledger/?state=approved&amp;todo=pay"' in page

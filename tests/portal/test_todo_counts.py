@@ -14,8 +14,20 @@ from django.test import Client
 from gongjiang.core.models import User
 from gongjiang.core.plugins import contributions
 
-DEMO_USERS = ("sheng", "caiwu", "haerbin", "qiqihaer", "jixie", "hafei", "xueyuan", "caipan", "caipan2", "caipan3",
-              "gongzuoshi", "qinshijun")
+DEMO_USERS = (
+    "sheng",
+    "caiwu",
+    "haerbin",
+    "qiqihaer",
+    "jixie",
+    "hafei",
+    "xueyuan",
+    "caipan",
+    "caipan2",
+    "caipan3",
+    "gongzuoshi",
+    "qinshijun",
+)
 TODO = re.compile(
     r'<a class="[^"]*\btodo\b[^"]*" id="todo-(?P<key>[\w-]+)" href="(?P<href>[^"]+)">.*?'
     r'<span class="[^"]*todo-count[^"]*">(?P<n>\d+)</span>',
