@@ -53,12 +53,13 @@ def _cycles_to_approve(request: Any) -> QuerySet[HonourCycle]:
 
 
 def _open_allocations(request: Any) -> QuerySet[Allocation]:
-    """The user's unions' allocations in cycles still taking nominations, with places left."""
+    """Allocations to the user's own unions (not the subtree's) in cycles still taking nominations, with
+    places left: the city nominates, the province watches."""
     scope = request.scope
     if not scope.has(REVIEW_AWARDS):
         return Allocation.objects.none()
     return (
-        Allocation.objects.filter(cycle__state=CycleState.NOMINATING, union_id__in=scope.union_ids(REVIEW_AWARDS))
+        Allocation.objects.filter(cycle__state=CycleState.NOMINATING, union_id__in=scope.roots(REVIEW_AWARDS))
         .annotate(used=Count("nominations", filter=~Q(nominations__state=NominationState.WITHDRAWN)))
         .filter(used__lt=F("quota"))
     )

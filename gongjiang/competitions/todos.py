@@ -1,7 +1,8 @@
 """What waits in the competitions, on the home page.
 
-Organisers: competitions in draft, competitions not ready to start (an event without a chief judge, a
-marking scheme or enough judges), registrations closing within 14 days. An enterprise clerk:
+Organisers: their own unions' competitions in draft or not ready to start (an event without a chief
+judge, a marking scheme or enough judges), and registrations closing within 14 days (their own
+competitions and those above that their workers may enter). An enterprise clerk:
 competitions open to its workers with their closing dates. A judge: events to mark, with progress,
 and the sign-off waiting for the chief judge. A worker: their registrations and results under public
 notice. Each to-do's rows are what its list shows under ``?todo=<key>``.
@@ -28,8 +29,9 @@ CLOSING_DAYS = 14
 
 
 def _organised(request: Any) -> QuerySet[Competition]:
+    """Competitions the user's own unions organise (a county's drafts are the county's work, not the city's)."""
     scope = request.scope
-    return competitions_for_user(scope).filter(organiser_id__in=scope.union_ids(MANAGE_COMPETITIONS))
+    return competitions_for_user(scope).filter(organiser_id__in=scope.roots(MANAGE_COMPETITIONS))
 
 
 def _drafts(request: Any) -> QuerySet[Competition]:
@@ -55,8 +57,11 @@ def _not_ready(request: Any) -> QuerySet[Competition]:
 
 
 def _closing(request: Any) -> QuerySet[Competition]:
+    """Competitions the user organises or whose events their workers may enter, closing soon."""
     today = timezone.localdate()
-    return _organised(request).filter(
+    if not request.scope.has(MANAGE_COMPETITIONS):
+        return Competition.objects.none()  # an enterprise clerk has "open to your workers" with its dates
+    return competitions_for_user(request.scope).filter(
         state=State.REGISTRATION,
         registration_closes_on__gte=today,
         registration_closes_on__lte=today + dt.timedelta(days=CLOSING_DAYS),

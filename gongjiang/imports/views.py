@@ -5,12 +5,15 @@ from django.shortcuts import get_object_or_404, render
 
 from gongjiang.core.actions import submit
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 
 from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
 from .models import ImportJob
 from .registry import importer, may_import
 from .tasks import start_import
+from .todos import TODOS
 
 
 def _importer(request: HttpRequest, kind: str) -> type:
@@ -43,6 +46,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
         field="file",
     ):
         return done
+    jobs = narrow(request, _jobs(request).filter(kind=kind), TODOS)
+    page = CappedPaginator(jobs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "imports/import_list.html",
@@ -50,7 +55,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "form": form,
             "kind": kind,
             "importer": importer_cls,
-            "jobs": _jobs(request).filter(kind=kind)[:20],
+            "jobs": page.object_list,
+            "page": page,
             "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
             "nav": "imports",
         },

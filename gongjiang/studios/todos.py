@@ -29,7 +29,8 @@ def _to_name(request: Any) -> QuerySet[Studio]:
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
-    """Alliances the user's unions lead with a current member not evaluated for last year."""
+    """Alliances the user's own unions lead (each lead union evaluates its own) with a current member
+    not evaluated for last year."""
     scope = request.scope
     if not scope.has(MANAGE_STUDIOS):
         return Alliance.objects.none()
@@ -39,7 +40,7 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
     ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
     return (
         alliances_for_user(scope)
-        .filter(lead_union_id__in=scope.union_ids(MANAGE_STUDIOS), founded_on__year__lte=year)
+        .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
         .filter(Exists(unevaluated))
     )
 
