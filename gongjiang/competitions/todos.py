@@ -85,21 +85,6 @@ def _first_closing(rows: QuerySet[Competition]) -> dt.date | None:
 # ---------------------------------------------------------------- judges
 
 
-def _progress(assignment: Assignment) -> tuple[int, int]:
-    """(marks entered, marks due) for one judge in one event; competitors the judge must avoid are left out."""
-    event = assignment.event
-    entries = [
-        e
-        for e in event.entries.filter(state=EntryState.REGISTERED).select_related("worker", "employer")
-        if marking.may_mark(assignment, e)
-    ]
-    aspects = Aspect.objects.filter(criterion__event=event).count()
-    marked = Mark.objects.filter(
-        judge_id=assignment.judge_id, entry__in=[e.pk for e in entries], aspect__criterion__event=event
-    ).count()
-    return marked, len(entries) * aspects
-
-
 def _open_assignments(request: Any) -> QuerySet[Assignment]:
     return own_assignments(request.user).filter(
         event__competition__state=State.MARKING, event__signed_off_at__isnull=True
@@ -107,11 +92,39 @@ def _open_assignments(request: Any) -> QuerySet[Assignment]:
 
 
 def _to_mark_progress(request: Any) -> list[tuple[Assignment, int, int]]:
+    """(assignment, marks entered, marks due) for each open event of this judge, in four queries
+    whatever the number of events; competitors the judge must avoid (回避) are not due."""
     cache = getattr(request, "_todo_marking", None)
-    if cache is None:
-        assignments = _open_assignments(request).select_related("judge", "event__competition")
-        cache = [(a, *_progress(a)) for a in assignments]
-        request._todo_marking = cache
+    if cache is not None:
+        return cache
+    assignments = list(_open_assignments(request).select_related("judge", "event__competition"))
+    events = [a.event_id for a in assignments]
+    entries: dict[int, list[Entry]] = {}
+    for entry in Entry.objects.filter(event_id__in=events, state=EntryState.REGISTERED).select_related(
+        "worker", "employer"
+    ):
+        entries.setdefault(entry.event_id, []).append(entry)
+    aspects = dict(
+        Aspect.objects.filter(criterion__event_id__in=events)
+        .values("criterion__event_id")
+        .annotate(n=Count("pk"))
+        .values_list("criterion__event_id", "n")
+    )
+    marks = {
+        (judge, entry): n
+        for judge, entry, n in Mark.objects.filter(
+            judge_id__in=[a.judge_id for a in assignments], aspect__criterion__event_id__in=events
+        )
+        .values("judge_id", "entry_id")
+        .annotate(n=Count("pk"))
+        .values_list("judge_id", "entry_id", "n")
+    }
+    cache = []
+    for a in assignments:
+        due_entries = [e for e in entries.get(a.event_id, []) if marking.may_mark(a, e)]
+        done = sum(marks.get((a.judge_id, e.pk), 0) for e in due_entries)
+        cache.append((a, done, len(due_entries) * aspects.get(a.event_id, 0)))
+    request._todo_marking = cache
     return cache
 
 

@@ -126,3 +126,39 @@ def test_the_home_page_shows_no_judges_note_to_others(org) -> None:
     college_admin = make_user("xy", org.harbin, RoleKind.COLLEGE_ADMIN)
     page = login(college_admin).get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "我的评判" not in page and "裁判" not in page
+
+
+def test_the_home_page_costs_the_same_queries_for_one_waiting_row_as_for_three(org) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alice = org.users.alice
+    client = login(alice)
+
+    def draft(n: int) -> None:
+        comp_services.create_competition(
+            actor=alice,
+            scope=Scope(alice),
+            data=comp_services.CompetitionData(
+                name=f"哈尔滨市技能竞赛{n}",
+                tier="city",
+                kind="skills",
+                organiser=org.harbin,
+                registration_closes_on=dt.date(2027, 5, 1),
+                starts_on=dt.date(2027, 5, 10),
+                ends_on=dt.date(2027, 5, 12),
+            ),
+        )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            todos = waiting(client)
+        assert {"drafts", "not_ready"} <= set(todos)
+        return len(ctx.captured_queries)
+
+    draft(1)
+    one = queries()
+    draft(2)
+    draft(3)
+    assert queries() == one
+    assert waiting(client)["drafts"][0] == 3
