@@ -5,16 +5,18 @@ what its list shows under ``?todo=<key>``."""
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gongjiang.core.todolist import Todo
-from gongjiang.orgs.rules import MANAGE_STUDIOS
+from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
 
-from .enums import CURRENT_MEMBER_STATES, ProblemState, StudioState
+from .enums import CURRENT_MEMBER_STATES, MemberState, ProblemState, StudioState
 from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport
 from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user
+from .services import NAMING_UNIONS
 
 
 def _last_year() -> int:
@@ -22,10 +24,17 @@ def _last_year() -> int:
 
 
 def _to_name(request: Any) -> QuerySet[Studio]:
+    """Applications the user's unions may name: of a level their kind names, below them (the province
+    names provincial studios, a city its city-level ones)."""
     scope = request.scope
-    if not scope.has(MANAGE_STUDIOS):
-        return Studio.objects.none()
-    return studios_for_user(scope).filter(state=StudioState.APPLIED, union_id__in=scope.union_ids(MANAGE_STUDIOS))
+    reach = Q(pk__in=[])
+    for role in scope.roles:
+        if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
+            continue
+        levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
+        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
+        reach |= Q(level__in=levels, union_id__in=below)
+    return studios_for_user(scope).filter(reach, state=StudioState.APPLIED)
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
@@ -43,6 +52,15 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
         .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
         .filter(Exists(unevaluated))
     )
+
+
+def _to_admit(request: Any) -> QuerySet[Alliance]:
+    """Alliances the user's own unions lead with studios that applied to join."""
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Alliance.objects.none()
+    applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
+    return alliances_for_user(scope).filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS)).filter(Exists(applied))
 
 
 def _report_due(request: Any) -> QuerySet[Studio]:
@@ -83,6 +101,14 @@ TODOS = [
         "studios:alliance_list",
         "todo=evaluate",
         rows=_to_evaluate,
+    ),
+    Todo(
+        "admit",
+        gettext_lazy("Alliances with studios applying to join"),
+        "door-open",
+        "studios:alliance_list",
+        "todo=admit",
+        rows=_to_admit,
     ),
     Todo(
         "self_report",
