@@ -11,6 +11,7 @@ from gongjiang.portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("me/certificates/", portal_views.my_certificates, name="my_certificates"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,57 +1,128 @@
-"""What waits for this official in the awards, on the home page: proposals to review, payments to
-approve or to pay (never one's own), nominations to score."""
+"""What waits for an official in the awards, on the home page: proposals to review, payments to
+approve or to pay (never one's own), honour cycles to approve, nomination places still open,
+nominations to score. Each to-do's rows are what its list shows under ``?todo=<key>``."""
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongjiang.core.todolist import Todo
-from gongjiang.orgs.rules import REVIEW_AWARDS
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS
 
 from .enums import CycleState, DecisionState, LineState, NominationState
-from .models import Decision, LedgerLine, Nomination
-from .queries import programmes_for
+from .models import Allocation, Decision, HonourCycle, LedgerLine, Nomination
+from .queries import cycles_for, decisions_for, lines_for, programmes_for
 
 
-def _review(request: Any) -> int:
+def _review(request: Any) -> QuerySet[Decision]:
+    scope = request.scope
+    return decisions_for(scope).filter(state=DecisionState.PROPOSED, owner_id__in=scope.union_ids(REVIEW_AWARDS))
+
+
+def _lines(request: Any) -> QuerySet[LedgerLine]:
+    return lines_for(request.scope).filter(programme__in=programmes_for(request.scope))
+
+
+def _approve(request: Any) -> QuerySet[LedgerLine]:
+    return _lines(request).filter(state=LineState.PROPOSED).exclude(proposed_by=request.user)
+
+
+def _pay(request: Any) -> QuerySet[LedgerLine]:
+    return _lines(request).filter(state=LineState.APPROVED).exclude(approved_by=request.user)
+
+
+def _score(request: Any) -> QuerySet[HonourCycle]:
+    """Cycles in expert review where this reviewer has nominations still to score."""
+    unscored = Nomination.objects.filter(cycle=OuterRef("pk"), state=NominationState.SUBMITTED).exclude(
+        reviews__reviewer=request.user
+    )
+    return (
+        cycles_for(request.scope, request.user.pk)
+        .filter(reviewers=request.user, state=CycleState.REVIEWING)
+        .filter(Exists(unscored))
+    )
+
+
+def _cycles_to_approve(request: Any) -> QuerySet[HonourCycle]:
+    """Cycles in public notice: the province approves their nominees."""
+    if not request.scope.has(APPROVE_PAYMENTS):
+        return HonourCycle.objects.none()
+    return cycles_for(request.scope, request.user.pk).filter(state=CycleState.NOTICE)
+
+
+def _open_allocations(request: Any) -> QuerySet[Allocation]:
+    """Allocations to the user's own unions (not the subtree's) in cycles still taking nominations, with
+    places left: the city nominates, the province watches."""
     scope = request.scope
     if not scope.has(REVIEW_AWARDS):
-        return 0
-    return Decision.objects.filter(state=DecisionState.PROPOSED, owner_id__in=scope.union_ids(REVIEW_AWARDS)).count()
-
-
-def _lines(request: Any) -> Any:
-    return LedgerLine.objects.filter(programme__in=programmes_for(request.scope))
-
-
-def _approve(request: Any) -> int:
-    return _lines(request).filter(state=LineState.PROPOSED).exclude(proposed_by=request.user).count()
-
-
-def _pay(request: Any) -> int:
-    return _lines(request).filter(state=LineState.APPROVED).exclude(approved_by=request.user).count()
-
-
-def _score(request: Any) -> int:
+        return Allocation.objects.none()
     return (
-        Nomination.objects.filter(
-            cycle__reviewers=request.user, cycle__state=CycleState.REVIEWING, state=NominationState.SUBMITTED
-        )
-        .exclude(reviews__reviewer=request.user)
-        .count()
+        Allocation.objects.filter(cycle__state=CycleState.NOMINATING, union_id__in=scope.roots(REVIEW_AWARDS))
+        .annotate(used=Count("nominations", filter=~Q(nominations__state=NominationState.WITHDRAWN)))
+        .filter(used__lt=F("quota"))
     )
+
+
+def _nominate(request: Any) -> QuerySet[HonourCycle]:
+    return cycles_for(request.scope, request.user.pk).filter(pk__in=_open_allocations(request).values("cycle_id"))
+
+
+def _places_note(request: Any) -> str:
+    places = _open_allocations(request).aggregate(q=Sum("quota"), u=Sum("used"))
+    n = (places["q"] or 0) - (places["u"] or 0)
+    return _("%(n)s nomination places open") % {"n": n}
 
 
 TODOS = [
     Todo(
         "review",
-        _("Reward and promotion proposals to review"),
+        gettext_lazy("Reward and promotion proposals to review"),
         "clipboard-check",
         "awards:decisions",
-        "state=proposed",
-        _review,
+        "state=proposed&todo=review",
+        rows=_review,
     ),
-    Todo("approve", _("Payments to approve"), "check2-square", "awards:ledger", "state=proposed", _approve),
-    Todo("pay", _("Approved payments to pay"), "cash-coin", "awards:ledger", "state=approved", _pay),
-    Todo("score", _("Nominations to score"), "star", "awards:cycles", "", _score),
+    Todo(
+        "approve",
+        gettext_lazy("Payments to approve"),
+        "check2-square",
+        "awards:ledger",
+        "state=proposed&todo=approve",
+        rows=_approve,
+    ),
+    Todo(
+        "pay",
+        gettext_lazy("Approved payments to pay"),
+        "cash-coin",
+        "awards:ledger",
+        "state=approved&todo=pay",
+        rows=_pay,
+    ),
+    Todo(
+        "honours_approve",
+        gettext_lazy("Honour cycles in public notice, to approve"),
+        "award",
+        "awards:cycles",
+        "todo=honours_approve",
+        rows=_cycles_to_approve,
+    ),
+    Todo(
+        "nominate",
+        gettext_lazy("Honour cycles with nomination places open"),
+        "person-plus",
+        "awards:cycles",
+        "todo=nominate",
+        rows=_nominate,
+        note=_places_note,
+    ),
+    Todo(
+        "score",
+        gettext_lazy("Honour cycles with nominations to score"),
+        "star",
+        "awards:cycles",
+        "todo=score",
+        rows=_score,
+    ),
 ]

@@ -19,6 +19,7 @@ from gongjiang.core.actions import act
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.core.validators import mask_names
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.figures import narrow
@@ -33,6 +34,7 @@ from .enums import CycleState, DecisionKind, DecisionState, LineState, Nominatio
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
 from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for
+from .todos import TODOS
 
 PAGE_SIZE = 50
 
@@ -66,6 +68,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(worker__name__contains=q) | Q(result__event__competition__name__contains=q))
+    qs = narrow_todo(request, qs, TODOS)
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
     context = {"page": CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
@@ -166,6 +169,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(payee__contains=q) | Q(payment_ref__contains=q))
     qs, figure = narrow(request, qs)  # the lines behind a statistical figure
+    qs = narrow_todo(request, qs, TODOS)
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return LedgerExporter().response(qs, request.GET["fmt"])
     totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
@@ -313,10 +317,13 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         return redirect("awards:cycles")
     today = timezone.localdate()
     rules = [r for r in Rule.objects.filter(kind="honour").select_related("document") if rule_view(r).in_force(today)]
+    page = CappedPaginator(narrow_todo(request, cycles.order_by("-year", "title", "pk"), TODOS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "awards/cycle_list.html",
-        {"cycles": cycles, "rules": rules, "this_year": today.year, "nav": "honours"},
+        {"cycles": page.object_list, "page": page, "rules": rules, "this_year": today.year, "nav": "honours"},
     )
 
 

@@ -86,6 +86,7 @@ def add_demo_event(
 
 def seed(ctx: DemoContext) -> None:
     build_competitions(ctx.rng, ctx.admin)
+    enter_demo_worker(ctx.admin)
     build_past_competitions(ctx.rng, ctx.admin)
 
 
@@ -155,6 +156,17 @@ def build_competitions(rng: random.Random, admin: User) -> None:
             for event in competition.events.all():
                 prepare_judging(user, event, demo_judges(admin))
             comp_services.transition(actor=user, scope=scope, competition=competition, to=state)
+
+
+def enter_demo_worker(admin: User) -> None:
+    """秦世俊, the demo's worker log-in, enters the provincial competition's CNC milling event, so a
+    worker's home page and 我的竞赛 have a registration to show."""
+    competition = Competition.objects.get(name="2026年黑龙江省职工职业技能大赛")
+    worker = Worker.objects.filter(user__username="qinshijun").first()
+    if worker is None:
+        return
+    event = add_demo_event(admin, competition, worker.occupations.get(), 3, None, capacity=60)
+    comp_services.register_entry(actor=admin, scope=Scope(admin), event=event, worker=worker)
 
 
 def build_past_competitions(rng: random.Random, admin: User) -> None:

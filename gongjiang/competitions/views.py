@@ -12,6 +12,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_WORKERS
 from gongjiang.people.queries import search_workers, workers_for_user
@@ -30,6 +31,7 @@ from .queries import (
     manages,
     own_assignments,
 )
+from .todos import TODOS
 
 PAGE_SIZE = 50
 
@@ -58,6 +60,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
     qs, figure = narrow(request, qs)  # the rows behind a statistical figure
+    qs = narrow_todo(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Events are counted for the competitions on this page only, not grouped over every event.
     shown = {competition.pk: competition for competition in page.object_list}
@@ -361,7 +364,9 @@ def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
 def judging(request: HttpRequest) -> HttpResponse:
     """A judge's own assignments (marking arrives with the marking part)."""
     assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
-    return render(request, "competitions/judging.html", {"assignments": assignments, "nav": "judging"})
+    page = CappedPaginator(narrow_todo(request, assignments, TODOS), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"assignments": page.object_list, "page": page, "nav": "judging"}
+    return render(request, "competitions/judging.html", context)
 
 
 @login_required

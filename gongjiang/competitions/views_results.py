@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_WORKERS
 
 from . import certificates, marking, results, scoring, services
@@ -28,6 +29,7 @@ from .queries import (
     manages,
     own_assignments,
 )
+from .todos import TODOS, my_entries
 from .views import PAGE_SIZE, visible_competition, visible_event
 
 
@@ -339,15 +341,34 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_results(request: HttpRequest) -> HttpResponse:
-    """A worker's own final results and certificates."""
-    own = (
-        results.final_results()
-        .filter(entry__worker__user=request.user)
+    """A worker's competitions, on a phone: registrations with their dates and what to bring, then
+    results under public notice and final results with certificates. ``?todo=`` shows one part only."""
+    show = request.GET.get("todo", "")
+    entries = (
+        narrow(request, my_entries(request), TODOS)
+        .select_related("event__competition", "event__occupation")
+        .order_by("event__competition__starts_on", "event__name")
+    )
+    published = (
+        Result.objects.filter(entry__worker__user=request.user)
+        .filter(event__competition__state__in=[State.NOTICE, State.FINAL, State.ARCHIVED])
         .select_related("event__competition")
         .prefetch_related("certificates")
-        .order_by("-event__competition__starts_on")
+        .order_by("-event__competition__starts_on", "event__name")
     )
-    return render(request, "competitions/my_results.html", {"results": own})
+    page = None
+    if show == "my_entries":
+        page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
+    elif show == "my_notice":
+        page = CappedPaginator(narrow(request, published, TODOS), 50).get_page(request.GET.get("page"))
+    context = {
+        "show": show if page is not None else "",
+        "page": page,
+        "entries": page.object_list if show == "my_entries" and page else ([] if page else entries),
+        "results": page.object_list if show == "my_notice" and page else ([] if page else published),
+        "nav": "mine",
+    }
+    return render(request, "competitions/my_results.html", context)
 
 
 @login_required

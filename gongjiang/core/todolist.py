@@ -1,14 +1,25 @@
 """What a to-do on the home page is. Each app declares its own in ``<app>/todos.py`` as
-``TODOS = [Todo(...), ...]``; the home page (portal) shows those with something waiting."""
+``TODOS = [Todo(...), ...]``; the home page (portal) shows those with something waiting.
+
+A to-do links to exactly the rows it counts: ``url_name`` + ``query`` is the app's own list,
+filtered by the same selector and filter the count uses (tests/portal/test_todo_counts.py follows
+every link of every demo role and compares the pager's total with the count).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+CLOSING = gettext_lazy("closing %(day)s")
 
 
 @dataclass(frozen=True)
@@ -18,8 +29,86 @@ class Todo:
     icon: str  # a Bootstrap Icons name
     url_name: str  # the list that shows the waiting rows …
     query: str  # … filtered to them, e.g. "state=proposed"
-    count: Callable[[Any], int]  # how many wait for this request's user, within their scope
+    # how many wait for this request's user, within their scope; by default, how many ``rows`` gives
+    count: Callable[[Any], int] | None = None
+    # the rows themselves: the linked list, given ``todo=<key>``, shows exactly these (see ``narrow``)
+    rows: Callable[[Any], QuerySet[Any]] | None = None
+    # the nearest day by which the work is due (registration closes, a cycle's nominations close)
+    deadline: Callable[[Any], dt.date | None] | None = None
+    # how the deadline reads, with %(day)s: "closing 12月20日" unless the item says otherwise
+    deadline_label: Promise | str = CLOSING
+    # a line for this user under the label, e.g. "12 nomination places open"
+    note: Callable[[Any], str] | None = None
 
     @property
     def href(self) -> str:
         return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
+
+    def for_request(self, request: Any) -> Waiting | None:
+        """What this to-do shows the request's user, or None when nothing waits."""
+        if self.count is not None:
+            n = self.count(request)
+        elif self.rows is not None:
+            n = self.rows(request).count()
+        else:
+            raise TypeError(f"to-do {self.key!r} has neither count nor rows")
+        if not n:
+            return None
+        return Waiting(
+            todo=self,
+            count=n,
+            deadline=self.deadline(request) if self.deadline else None,
+            note=self.note(request) if self.note else "",
+        )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A to-do with something waiting, as one user sees it."""
+
+    todo: Todo
+    count: int
+    deadline: dt.date | None
+    note: str
+
+    @property
+    def key(self) -> str:
+        return self.todo.key
+
+    @property
+    def label(self) -> Promise | str:
+        return self.todo.label
+
+    @property
+    def icon(self) -> str:
+        return self.todo.icon
+
+    @property
+    def href(self) -> str:
+        return self.todo.href
+
+    @property
+    def due(self) -> str:
+        """The deadline as the reader says it, e.g. "closing 12月20日"."""
+        if self.deadline is None:
+            return ""
+        return str(self.todo.deadline_label) % {"day": date_format(self.deadline, "MONTH_DAY_FORMAT")}
+
+
+def first_things_first(waiting: list[Waiting]) -> list[Waiting]:
+    """Those with a deadline first, soonest first; then the rest in the order the apps declared them."""
+    dated = sorted((w for w in waiting if w.deadline), key=lambda w: w.deadline or dt.date.max)
+    return dated + [w for w in waiting if not w.deadline]
+
+
+def narrow(request: Any, qs: QuerySet[Any], todos: list[Todo]) -> QuerySet[Any]:
+    """A list view's rows, narrowed to the to-do named by ``?todo=<key>`` when it is one of ``todos``.
+
+    The list keeps its own selector and filters; the to-do's rows are intersected with them, so the
+    page shows what the home page counted and never a row the list would not show.
+    """
+    key = request.GET.get("todo")
+    for todo in todos:
+        if todo.key == key and todo.rows is not None:
+            return qs.filter(pk__in=todo.rows(request).values("pk"))
+    return qs

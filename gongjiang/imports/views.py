@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from gongjiang.core.actions import submit
 from gongjiang.core.http import is_htmx
+from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 
 from .exports import ImportErrorExporter, TemplateExporter
 from .forms import UploadForm
@@ -12,6 +14,7 @@ from .models import ImportJob
 from .registry import importer, may_import
 from .services import expire_lapsed_jobs
 from .tasks import start_import
+from .todos import TODOS
 
 
 def _importer(request: HttpRequest, kind: str) -> type:
@@ -45,6 +48,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
         field="file",
     ):
         return done
+    jobs = narrow(request, _jobs(request).filter(kind=kind), TODOS)
+    page = CappedPaginator(jobs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "imports/import_list.html",
@@ -52,7 +57,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "form": form,
             "kind": kind,
             "importer": importer_cls,
-            "jobs": _jobs(request).filter(kind=kind)[:20],
+            "jobs": page.object_list,
+            "page": page,
             "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
             "nav": "imports",
         },

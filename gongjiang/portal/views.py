@@ -7,7 +7,10 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from gongjiang.colleges.models import CompletionCertificate
+from gongjiang.competitions.models import Certificate
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.todolist import first_things_first
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
@@ -62,8 +65,11 @@ def home(request: HttpRequest) -> HttpResponse:
         counts, fresh = scope_counts(scope)
     # the user's own record (any user sees their own), read with the user by portal.auth.Backend
     own_worker = getattr(request.user, "worker", None)
-    # each app's todos.py: what waits for this user, counted within their scope, shown only when some does
-    todos = [(todo, n) for todo in cached_contributions("todos", "TODOS") if (n := todo.count(request))]
+    # each app's todos.py: what waits for this user, counted within their scope, shown only when some does;
+    # what is due soonest comes first
+    todos = first_things_first(
+        [waiting for todo in cached_contributions("todos", "TODOS") if (waiting := todo.for_request(request))]
+    )
     return render(
         request,
         "portal/home.html",
@@ -73,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "own_worker": own_worker,
             "roles": scope.roles,
             "todos": todos,
-            "items": [(todo.key, n) for todo, n in todos],
+            "items": [(waiting.key, waiting.count) for waiting in todos],
         },
     )
 
@@ -94,3 +100,23 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
                 context |= {"card": template, **card_context}
                 break
     return render(request, "portal/verify.html", context)
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    """A worker's own valid certificates, competition and college alike, on a phone."""
+    competition = (
+        Certificate.objects.filter(result__entry__worker__user=request.user, revoked_at__isnull=True)
+        .select_related("result__event__competition")
+        .order_by("-issued_at")
+    )
+    college = (
+        CompletionCertificate.objects.filter(completion__worker__user=request.user, revoked_at__isnull=True)
+        .select_related("completion__enrolment__cohort__college")
+        .order_by("-issued_at")
+    )
+    return render(
+        request,
+        "portal/my_certificates.html",
+        {"competition": competition, "college": college, "nav": "my_certificates"},
+    )

@@ -3,6 +3,8 @@ against Harbin's objects built by its ``leaky`` fixture. See test_leaks.py for w
 
 PAGES = {
     "home": ("list", lambda o: {}),
+    # one's own certificates only: an outsider sees none of Harbin's
+    "my_certificates": ("list", lambda o: {}),
     # anyone verifies a certificate by its code and sees masked data (tests/competitions)
     "verify_form": ("public", lambda o: {}),
     "verify": ("public", lambda o: {"code": o.harbin_certificate.code}),

@@ -36,6 +36,8 @@ def _enrol_locked(actor: User, cohort: Cohort, worker: Worker) -> Enrolment:
         raise CollegeError(_("This class is not open for enrolment."))
     if not open_to_worker(cohort, worker):
         raise CollegeError(_("%(name)s: this class is not open to workers of that union.") % {"name": worker.name})
+    if cohort.teachers.filter(worker=worker).exists():
+        raise CollegeError(_("%(name)s teaches this class and cannot take a place in it.") % {"name": worker.name})
     active = cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN)
     if active.filter(worker=worker).exists():
         raise CollegeError(_("%(name)s is already enrolled or waiting.") % {"name": worker.name})

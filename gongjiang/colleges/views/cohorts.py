@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import CHANGE_WORKERS, ENROL_COLLEGES
 from gongjiang.people.models import Worker
@@ -33,6 +34,7 @@ from ..queries import (
     manages,
     own_worker,
 )
+from ..todos import TODOS
 from .base import NAV, PAGE_SIZE, _cohort, _course, _may_use, _next_or
 
 
@@ -54,6 +56,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     if (state := request.GET.get("state", "")) in CohortState.values:
         qs = qs.filter(state=state)
     qs, figure = narrow(request, qs)  # the classes behind a statistical figure
+    qs = narrow_todo(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "state": state, "states": CohortState.choices, "figure": figure, "nav": NAV}
     return render(request, "colleges/cohort_list.html", context)
@@ -155,7 +158,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_trainees": is_manager or scope.has(ENROL_COLLEGES),
             "worker": worker,
             "mine": mine,
-            "can_enrol_me": worker is not None and mine is None and cohort.state == CohortState.OPEN,
+            "can_enrol_me": worker is not None
+            and mine is None
+            and cohort.state == CohortState.OPEN
+            and not cohort.teachers.filter(worker=worker).exists(),  # a teacher takes no place in their class
             "may_grade": {r["e"].pk for r in enrolled if scope.covers(CHANGE_WORKERS, r["e"].worker.union_id)},
             "teachers": cohort.teachers.all(),
             "history": history(cohort)[:30] if is_manager else [],

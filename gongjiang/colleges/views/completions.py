@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import act, submit
+from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 from gongjiang.orgs.rules import CHANGE_WORKERS
 
 from .. import certificates, services
@@ -26,6 +28,7 @@ from ..queries import (
     managed_cohorts,
     own_worker,
 )
+from ..todos import TODOS
 from .base import NAV, _cohort
 
 
@@ -154,6 +157,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-cohort__starts_on")
     )
+    enrolments = narrow(request, enrolments, TODOS)
+    page = CappedPaginator(enrolments, 50).get_page(request.GET.get("page")) if request.GET.get("todo") else None
     enrolments = list(services.with_hours(enrolments))
     for e in enrolments:
         if e.status == EnrolmentStatus.WAITING:
@@ -163,6 +168,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         cohorts_for_user(request.scope)
         .filter(state=CohortState.OPEN)
         .exclude(pk__in=taken)
+        .exclude(teachers__worker=worker)  # a teacher is not offered a place in their own class
         .select_related("college", "course")
         .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
         .order_by("starts_on")[:20]
@@ -173,6 +179,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "worker": worker,
             "enrolments": enrolments,
+            "page": page,
             "open_classes": open_classes,
             "grades": worker.grades.select_related("occupation").order_by("-awarded_on"),
             "nav": "mine",

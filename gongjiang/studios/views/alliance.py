@@ -18,6 +18,7 @@ from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
@@ -44,6 +45,7 @@ from ..queries import (
     target_rows,
     target_summary,
 )
+from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 
 
@@ -60,6 +62,7 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
     qs, figure = narrow(request, qs)  # the alliances behind a statistical figure
+    qs = narrow_todo(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "figure": figure, "nav": "alliances"}
     return render(request, "studios/alliance_list.html", context)

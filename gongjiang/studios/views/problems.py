@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow
 
 from .. import services
 from ..enums import ProblemState, ProjectState, StudioState
@@ -32,6 +33,7 @@ from ..queries import (
     problems_for_user,
     suggest_studios,
 )
+from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _problem, _project
 
 
@@ -44,6 +46,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(title__contains=q) | Q(field__contains=q) | Q(description__contains=q))
     if state := request.GET.get("state"):
         qs = qs.filter(state=state)
+    qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "states": ProblemState.choices, "nav": "problems"}
     template = "studios/problem_list.html#table" if is_htmx(request) else "studios/problem_list.html"

@@ -16,6 +16,7 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.people.models import Honour
@@ -42,6 +43,7 @@ from ..queries import (
     studio_totals,
     studios_for_user,
 )
+from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _studio
 
 
@@ -59,6 +61,7 @@ def studio_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("attention"):
         qs = needs_new_lead(qs)
     qs, figure = narrow(request, qs)  # the studios behind a statistical figure
+    qs = narrow_todo(request, qs, TODOS)
     if fmt := request.GET.get("fmt"):
         return StudioExporter().response(qs.prefetch_related("occupations"), fmt)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,129 @@
+"""What waits in the studios, on the home page. A union that manages studios: applications to name,
+alliance members to evaluate for last year. A studio lead: last year's self-report, and open problems
+on the boards of their alliances that their studio has not posted or claimed. Each to-do's rows are
+what its list shows under ``?todo=<key>``."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from gongjiang.core.todolist import Todo
+from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
+
+from .enums import CURRENT_MEMBER_STATES, MemberState, ProblemState, StudioState
+from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport
+from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user
+from .services import NAMING_UNIONS
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _to_name(request: Any) -> QuerySet[Studio]:
+    """Applications the user's unions may name: of a level their kind names, below them (the province
+    names provincial studios, a city its city-level ones)."""
+    scope = request.scope
+    reach = Q(pk__in=[])
+    for role in scope.roles:
+        if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
+            continue
+        levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
+        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
+        reach |= Q(level__in=levels, union_id__in=below)
+    return studios_for_user(scope).filter(reach, state=StudioState.APPLIED)
+
+
+def _to_evaluate(request: Any) -> QuerySet[Alliance]:
+    """Alliances the user's own unions lead (each lead union evaluates its own) with a current member
+    not evaluated for last year."""
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Alliance.objects.none()
+    year = _last_year()
+    unevaluated = Membership.objects.filter(
+        alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES, joined_on__year__lte=year
+    ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
+    return (
+        alliances_for_user(scope)
+        .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
+        .filter(Exists(unevaluated))
+    )
+
+
+def _to_admit(request: Any) -> QuerySet[Alliance]:
+    """Alliances the user's own unions lead with studios that applied to join."""
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Alliance.objects.none()
+    applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
+    return alliances_for_user(scope).filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS)).filter(Exists(applied))
+
+
+def _report_due(request: Any) -> QuerySet[Studio]:
+    """The user's own named studios without last year's self-report."""
+    year = _last_year()
+    return (
+        led_studios(request.scope)
+        .filter(state=StudioState.NAMED, named_on__year__lte=year)
+        .exclude(Exists(StudioReport.objects.filter(studio=OuterRef("pk"), year=year)))
+    )
+
+
+def _problems(request: Any) -> QuerySet[Problem]:
+    """Open problems on the boards of the alliances the user's studios belong to, not theirs, not yet claimed."""
+    own = led_studios(request.scope).filter(state=StudioState.NAMED)
+    boards = Membership.objects.filter(studio__in=own, state__in=CURRENT_MEMBER_STATES).values("alliance_id")
+    return (
+        problems_for_user(request.scope)
+        .filter(state=ProblemState.OPEN, alliance_id__in=boards)
+        .exclude(studio__in=own)
+        .exclude(claims__studio__in=own)
+    )
+
+
+TODOS = [
+    Todo(
+        "name_studios",
+        gettext_lazy("Studio applications to name"),
+        "lightbulb",
+        "studios:list",
+        "state=applied&todo=name_studios",
+        rows=_to_name,
+    ),
+    Todo(
+        "evaluate",
+        gettext_lazy("Alliances with members to evaluate for last year"),
+        "clipboard2-pulse",
+        "studios:alliance_list",
+        "todo=evaluate",
+        rows=_to_evaluate,
+    ),
+    Todo(
+        "admit",
+        gettext_lazy("Alliances with studios applying to join"),
+        "door-open",
+        "studios:alliance_list",
+        "todo=admit",
+        rows=_to_admit,
+    ),
+    Todo(
+        "self_report",
+        gettext_lazy("Studios whose self-report for last year is due"),
+        "journal-text",
+        "studios:list",
+        "todo=self_report",
+        rows=_report_due,
+    ),
+    Todo(
+        "problems",
+        gettext_lazy("Open problems on your alliances' boards"),
+        "puzzle",
+        "studios:problem_list",
+        "state=open&todo=problems",
+        rows=_problems,
+    ),
+]
