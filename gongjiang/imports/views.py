@@ -52,6 +52,7 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "importer": importer_cls,
             "jobs": _jobs(request).filter(kind=kind)[:20],
             "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
+            "target": importer_cls(actor=request.user, scope=request.scope, context=context).target(),
             "nav": "imports",
         },
     )
