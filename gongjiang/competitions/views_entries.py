@@ -24,7 +24,7 @@ MAX_BATCH = 200  # workers entered in one request
 
 @login_required
 def event_candidates(request: HttpRequest, pk: int) -> HttpResponse:
-    """A page of the user's own workers not yet entered (by default those of the event's occupation),
+    """A page of the user's own workers not yet entered (without a search, those of the event's occupation),
     eligible ones to tick, the others with every reason; an htmx partial of the event's page."""
     event = visible_event(request, pk)
     scope = request.scope
@@ -35,7 +35,7 @@ def event_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     qs = registration.own_workers(scope).exclude(
         pk__in=event.entries.filter(state=EntryState.REGISTERED).values("worker_id")
     )
-    if not every_trade:
+    if not (every_trade or q):  # a search looks for a person, whatever their trade
         qs = qs.filter(occupations=event.occupation_id)
     qs = search_workers(qs, q) if q else qs.order_by("-id")
     columns = ("name", "id_number_masked", "birth_date", "status", "union_id", "employer__name")

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.audit import history
 from gongjiang.core.plugins import cached_contributions
@@ -80,7 +81,7 @@ def honours(scope: Scope, worker: Worker) -> Section:
         [h.year, h.title, h.get_kind_display(), h.get_level_display(), h.conferred_by or "—"]
         for h in worker.honours.order_by("-year", "-level")[:ROWS]
     ]
-    headers = [_("Year"), _("Title"), _("Kind"), _("Level"), _("Conferred by")]
+    headers = [_("Year"), pgettext_lazy("honour", "Title"), _("Kind"), _("Level"), _("Conferred by")]
     return Section("record-honours", _("Honours"), headers, rows)
 
 
