@@ -10,6 +10,7 @@ The change history comes last, collapsed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from gongjiang.orgs.scope import Scope
 from .models import Worker
 from .queries import workers_for_user
 
-ROWS = 200  # rows shown per section; a record longer than that links to the full list
+ROWS = 200  # rows shown per section, the newest first
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ class Link:
 class Section:
     id: str  # the HTML id of its table
     title: Promise | str
-    headers: list[Promise | str]
-    rows: list[list[Any]] = field(default_factory=list)  # cells: text, a number, or a Link
+    headers: Sequence[Promise | str]
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)  # cells: text, a number, or a Link
     empty: Promise | str = ""  # the template says "Nothing recorded." when empty
 
 
@@ -95,7 +96,7 @@ def sections(scope: Scope, worker: Worker) -> list[Section]:
 
 @login_required
 def worker_record(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope
+    scope: Scope = request.scope  # type: ignore[attr-defined]  # set by the scope middleware
     if not scope.has(VIEW_WORKERS):
         raise PermissionDenied
     worker = get_object_or_404(workers_for_user(scope).select_related("employer"), pk=pk)

@@ -10,8 +10,8 @@ from gongjiang.people.models import Worker
 from gongjiang.people.record import ROWS, Link, Section
 
 from .enums import CURRENT_MEMBER_STATES
-from .models import Membership, Project, Studio, StudioMember
-from .queries import studios_for_user
+from .models import Membership, Studio, StudioMember
+from .queries import projects_for_user, studios_for_user
 
 
 def _studios(scope: Scope, worker: Worker) -> Q:
@@ -53,7 +53,8 @@ def projects(scope: Scope, worker: Worker) -> Section:
     """Joint projects the worker's studios lead or take part in, or that took on a problem they posted."""
     theirs = Studio.objects.filter(_studios(scope, worker))
     qs = (
-        Project.objects.filter(Q(studio__in=theirs) | Q(participants__in=theirs) | Q(problem__studio__in=theirs))
+        projects_for_user(scope)  # every row links to its page: only projects the user may open
+        .filter(Q(studio__in=theirs) | Q(participants__in=theirs) | Q(problem__studio__in=theirs))
         .distinct()
         .select_related("studio", "alliance")
         .order_by("-started_on", "-pk")[:ROWS]

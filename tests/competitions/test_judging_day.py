@@ -2,7 +2,6 @@
 the next unmarked competitor and says when the event is complete; blind throughout. And the
 competition page's medal table once results are out."""
 
-
 from gongjiang.competitions import judging, marking
 from gongjiang.competitions.medals import medal_table
 from tests.competitions.conftest import final, marked  # noqa: F401  (fixtures)
@@ -55,7 +54,10 @@ def test_saving_moves_to_the_next_unmarked_competitor_and_says_when_complete(mar
 def test_medal_table_by_event_and_city(final, as_user):  # noqa: F811
     table = medal_table(final.province_comp)
     assert [(r.label, r.cells) for r in table.events] == [("数控车工", [1, 1, 0, 0])]
-    assert sorted((r.label, r.cells) for r in table.cities) == [("哈尔滨市", [0, 1, 0, 0]), ("齐齐哈尔市", [1, 0, 0, 0])]
+    assert sorted((r.label, r.cells) for r in table.cities) == [
+        ("哈尔滨市", [0, 1, 0, 0]),
+        ("齐齐哈尔市", [1, 0, 0, 0]),
+    ]
     assert table.total.cells == [1, 1, 0, 0]
     body = as_user(final.users.prov).get(f"/competitions/{final.province_comp.pk}/").content.decode()
     assert 'id="medals-by-city"' in body and "齐齐哈尔市" in body

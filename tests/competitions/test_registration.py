@@ -14,7 +14,7 @@ from gongjiang.people import services as people_services
 
 def add_worker(org, n, *, occupation=None, status="employed", born=dt.date(1990, 1, 1), employer=None):
     prov = org.users.prov
-    worker = people_services.create_worker(
+    return people_services.create_worker(
         actor=prov,
         scope=Scope(prov),
         data=people_services.WorkerData(
@@ -25,7 +25,6 @@ def add_worker(org, n, *, occupation=None, status="employed", born=dt.date(1990,
             status=status,
         ),
     )
-    return worker
 
 
 @pytest.fixture
@@ -92,9 +91,7 @@ def test_candidates_cost_the_same_queries_for_one_or_three_workers(staffed, as_u
 
 def test_only_own_workers_are_listed_and_entered(staffed):
     scope = Scope(staffed.users.staff)
-    assert set(registration.own_workers(scope).values_list("employer_id", flat=True)) == {
-        staffed.harbin_employer.pk
-    }
+    assert set(registration.own_workers(scope).values_list("employer_id", flat=True)) == {staffed.harbin_employer.pk}
 
 
 def test_import_page_names_the_event_and_links_back(staffed, as_user):

@@ -61,7 +61,9 @@ def test_clerk_enters_two_eligible_workers_in_one_go(contest, open_tab):
     for worker in ready:
         eligible.filter(has_text=worker.name).locator("input[type=checkbox]").check()
     submit(page, page.locator("#enter-ticked"), tap=True)
-    expect(page.locator("main > .alert-info")).to_have_text(zh("%(done)s entered, %(refused)s refused.", done=2, refused=0))
+    expect(page.locator("main > .alert-info")).to_have_text(
+        zh("%(done)s entered, %(refused)s refused.", done=2, refused=0)
+    )
     expect(page.locator("main > .alert-success")).to_have_text(
         [zh("%(name)s is entered.", name=w.name) for w in reversed(ready)]  # in the list's order, newest first
     )

@@ -16,7 +16,11 @@ def test_name_three_at_once_one_short_of_a_team(org, as_user):
     ids = [s.pk for s in [*ready, short]]
     response = client.post("/studios/decide/", {"ids": ids, "verdict": "accept", "note": "2026年第一批"})
     outcomes = response.context["outcomes"]
-    assert [(o.label, o.done) for o in outcomes] == [("申报工作室0", True), ("申报工作室1", True), ("人手不足工作室", False)]
+    assert [(o.label, o.done) for o in outcomes] == [
+        ("申报工作室0", True),
+        ("申报工作室1", True),
+        ("人手不足工作室", False),
+    ]
     assert outcomes[2].reason == "工作室不能命名：有团队：现有2人，至少需要3人。"
     assert dict(Studio.objects.filter(pk__in=ids).values_list("name", "state")) == {
         "申报工作室0": "named",
