@@ -27,6 +27,8 @@ from gongjiang.imports.models import ImportJob
 # kind "list": expect 200 (or 403) and none of Harbin's markers in the body.
 # kind "own": the user's own things only (tokens, imports, own record) — checked separately.
 # kind "public": no data (login, language switch).
+# kind "bulk": a POST naming Harbin's rows (``{"objects": [...], "kwargs": {...}}``): refused or
+# every item refused, nothing changes.
 PROJECT_PAGES = {
     "login": ("public", lambda o: {}),
     "logout": ("public", lambda o: {}),
@@ -349,6 +351,21 @@ def test_pages(leaky, as_user, who, name):
     if kind == "public":
         return
     client = as_user(getattr(leaky.users, who))
+    if kind == "bulk":
+        # a bulk action naming Harbin's rows: refused, or every item refused; nothing changes
+        spec = kwargs(leaky)
+        objects = spec["objects"]
+        states = [o.state for o in objects]
+        url = reverse(name, kwargs=spec.get("kwargs", {}))
+        response = client.post(url, {"ids": [o.pk for o in objects], "verdict": "accept", "note": "x"})
+        assert response.status_code in {200, 302, 403, 404}, (url, response.status_code)
+        for obj, state in zip(objects, states, strict=True):
+            obj.refresh_from_db()
+            assert obj.state == state, (url, obj)
+        if response.status_code == 200:
+            body = _body(response)
+            assert all(marker not in body for marker in _markers(leaky)), url
+        return
     url = reverse(name, kwargs=kwargs(leaky))
     if kind == "object":
         for method in ("get", "post"):

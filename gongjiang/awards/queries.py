@@ -1,11 +1,15 @@
 """Reads for awards, always from the user's scope."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
 
+from .enums import DecisionState
 from .models import Decision, HonourCycle, LedgerLine, Nomination
 
 
@@ -53,3 +57,16 @@ def programmes_for(scope: Scope) -> QuerySet[Programme]:
     if scope.has(APPROVE_PAYMENTS):
         own |= Q(owner__isnull=True)
     return Programme.objects.filter(own).select_related("owner")
+
+
+def reviewable_ids(scope: Scope, decisions: Iterable[Decision]) -> set[int]:
+    """The proposals among ``decisions`` (a page) the user may still review, in one query."""
+    waiting = [d for d in decisions if d.state == DecisionState.PROPOSED]
+    if not waiting or not scope.has(REVIEW_AWARDS):
+        return set()
+    owners = set(
+        UnionAncestor.objects.filter(
+            descendant_id__in={d.owner_id for d in waiting}, ancestor_id__in=scope.roots(REVIEW_AWARDS)
+        ).values_list("descendant_id", flat=True)
+    )
+    return {d.pk for d in waiting if d.owner_id in owners}

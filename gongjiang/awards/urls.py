@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 app_name = "awards"
 urlpatterns = [
     path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/bulk/", views_bulk.decisions_bulk, name="decisions_bulk"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("competitions/<int:pk>/propose/", views.propose, name="propose"),
     path("ledger/", views.ledger, name="ledger"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("honours/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
     path("honours/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("honours/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("honours/<int:pk>/decide/", views_bulk.nominations_bulk, name="nominations_bulk"),
     path("honours/<int:pk>/notice/", views.public_notice, name="notice"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination"),
     path("nominations/<int:pk>/action/", views.nomination_action, name="nomination_action"),

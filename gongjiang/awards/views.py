@@ -33,7 +33,7 @@ from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
-from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for
+from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for, reviewable_ids
 from .todos import TODOS
 
 PAGE_SIZE = 50
@@ -71,7 +71,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     qs = narrow_todo(request, qs, TODOS)
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return DecisionExporter().response(qs, request.GET["fmt"])
-    context = {"page": CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "q": q, "state": state}
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "state": state, "reviewable": reviewable_ids(request.scope, page)}
     if is_htmx(request):  # the search swaps in the table only
         return render(request, "awards/decision_list.html#table", context)
     context |= {
@@ -352,6 +353,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocatable": allocatable,
             "is_reviewer": cycle.reviewers.filter(pk=request.user.pk).exists(),
             "next_state": _next_stage(cycle.state),
+            "bulk_decide": request.scope.has(APPROVE_PAYMENTS) and cycle.state == CycleState.NOTICE,
             "nav": "honours",
         },
     )

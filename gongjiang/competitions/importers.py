@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,18 @@ from .models import Entry, Event
 from .queries import events_for_user
 
 
+def _event_target(importer: Importer, url_name: str) -> tuple[str, str] | None:
+    """The event named by the import's context, when the user may see it, and its page."""
+    event = (
+        events_for_user(importer.scope).select_related("competition").filter(pk=importer.context.get("event")).first()
+        if importer.context.get("event")
+        else None
+    )
+    if event is None:
+        return None
+    return f"{event.competition.name} · {event.name}", reverse(url_name, args=[event.pk])
+
+
 class EntryImporter(Importer):
     kind = "entries"
     capability = ENTER_COMPETITIONS
@@ -37,6 +50,9 @@ class EntryImporter(Importer):
         Column("id_number", gettext_lazy("ID number"), validate_id_number, sensitive=True),
         Column("team", gettext_lazy("Team"), required=False),
     )
+
+    def target(self) -> tuple[str, str] | None:
+        return _event_target(self, "competitions:event")
 
     def event(self) -> Event:
         event = (
@@ -123,6 +139,9 @@ class TheoryImporter(Importer):
         Column("theory", gettext_lazy("Theory score"), clean_score),
         Column("time_used", gettext_lazy("Time used (seconds)"), clean_seconds, required=False),
     )
+
+    def target(self) -> tuple[str, str] | None:
+        return _event_target(self, "competitions:event_results")
 
     def event(self) -> Event:
         event = Event.objects.select_related("competition").filter(pk=self.context.get("event")).first()

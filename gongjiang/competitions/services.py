@@ -260,7 +260,7 @@ def save_event(
     return event
 
 
-def _age_on(birth: dt.date, day: dt.date) -> int:
+def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
@@ -279,7 +279,7 @@ def entry_facts(*, event: Event, worker: Worker) -> EntryFacts:
             descendant_id=worker.union_id, ancestor_id=competition.organiser_id
         ).exists(),
         worker_status=worker.status,
-        age_at_start=_age_on(worker.birth_date, competition.starts_on),
+        age_at_start=age_on(worker.birth_date, competition.starts_on),
         grade_in_occupation=grade,
         occupation=event.occupation.name,
         audience=event.audience,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_results
+from . import views, views_entries, views_results
 
 app_name = "competitions"
 urlpatterns = [
@@ -14,8 +14,8 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/export/", views.event_entries_export, name="event_export"),
-    path("events/<int:pk>/candidates/", views.event_candidates, name="event_candidates"),
-    path("events/<int:pk>/register/", views.entry_register, name="entry_register"),
+    path("events/<int:pk>/candidates/", views_entries.event_candidates, name="event_candidates"),
+    path("events/<int:pk>/register/", views_entries.entry_register, name="entry_register"),
     path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("judges/", views.judge_list, name="judges"),
     path("events/<int:pk>/judges/", views.event_assign, name="event_assign"),

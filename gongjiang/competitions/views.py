@@ -15,9 +15,9 @@ from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_WORKERS
-from gongjiang.people.queries import search_workers, workers_for_user
 
-from . import readiness, services
+from . import judging as judging_module
+from . import medals, readiness, services
 from .enums import TRANSITIONS, EntryState, State, Tier
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
@@ -29,7 +29,6 @@ from .queries import (
     events_for_user,
     judges_for_user,
     manages,
-    own_assignments,
 )
 from .todos import TODOS
 
@@ -135,6 +134,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": is_manager,
             "next_states": [(s, State(s).label) for s in TRANSITIONS[competition.state]] if is_manager else [],
             "not_ready": not_ready,
+            "medals": medals.medal_table(competition),
             "history": history(competition)[:50] if is_manager else [],
             "nav": "competitions",
         },
@@ -238,46 +238,6 @@ def event_entries_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_candidates(request: HttpRequest, pk: int) -> HttpResponse:
-    """Workers of the user's own unions matching a search, to enter with one click (an htmx partial)."""
-    event = visible_event(request, pk)
-    scope = request.scope
-    if not scope.has(ENTER_COMPETITIONS):
-        raise PermissionDenied
-    q = request.GET.get("q", "").strip()
-    workers = []
-    if q:
-        own = workers_for_user(scope).filter(scope.union_filter(ENTER_COMPETITIONS))
-        entered = event.entries.filter(state=EntryState.REGISTERED).values("worker_id")
-        workers = list(search_workers(own, q).exclude(pk__in=entered).select_related("employer").order_by("name")[:20])
-    return render(request, "competitions/candidates.html", {"event": event, "workers": workers, "q": q})
-
-
-@login_required
-@require_POST
-def entry_register(request: HttpRequest, pk: int) -> HttpResponse:
-    event = visible_event(request, pk)
-    worker_id = request.POST.get("worker", "")
-    worker = get_object_or_404(workers_for_user(request.scope), pk=worker_id) if worker_id.isdigit() else None
-    if worker is None:
-        messages.error(request, _("Choose a worker."))
-        return redirect(event)
-    try:
-        services.register_entry(
-            actor=request.user,
-            scope=request.scope,
-            event=event,
-            worker=worker,
-            team=request.POST.get("team", "").strip(),
-        )
-    except services.CompetitionError as exc:
-        messages.error(request, _("%(name)s cannot be entered: %(reasons)s") % {"name": worker.name, "reasons": exc})
-    else:
-        messages.success(request, _("%(name)s is entered.") % {"name": worker.name})
-    return redirect(event)
-
-
-@login_required
 @require_POST
 def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(entries_for_user(request.scope).select_related("event__competition", "worker"), pk=pk)
@@ -362,10 +322,14 @@ def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def judging(request: HttpRequest) -> HttpResponse:
-    """A judge's own assignments (marking arrives with the marking part)."""
-    assignments = own_assignments(request.user).select_related("event__competition", "event__occupation")
-    page = CappedPaginator(narrow_todo(request, assignments, TODOS), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"assignments": page.object_list, "page": page, "nav": "judging"}
+    """A judge's own events: those to mark first, with progress (marked / total), then those whose
+    sign-off waits for the chief judge, then those not yet in marking, then the history. A to-do
+    (``?todo=``) narrows them to the events it counts."""
+    rows = narrow_todo(request, judging_module.ordered_assignments(request.user), TODOS)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = judging_module.judge_progress(request.user, page.object_list)
+    groups = {stage: [p for p in progress if p.stage == stage] for stage in ("to_mark", "sign_off", "upcoming", "done")}
+    context = {"assignments": [p.assignment for p in progress], "groups": groups, "page": page, "nav": "judging"}
     return render(request, "competitions/judging.html", context)
 
 

@@ -119,7 +119,8 @@ def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
             typed = {k: _as_number(v) for k, v in values.items() if v != ""}  # show what was typed, not lose it
         else:
             messages.success(request, _("Marks saved for competitor %(no)s.") % {"no": current.competitor_no})
-            return redirect(f"{request.path}?entry={current.pk}")
+            after = _next_unmarked(entries, current, aspects, assignment)
+            return redirect(f"{request.path}?entry={(after or current).pk}")
     done = {e.pk: sum((e.pk, a.pk) in own for a in aspects) for e in entries}
     rows = [(a, typed.get(a.pk, own.get((current.pk, a.pk)))) if current else (a, None) for a in aspects]
     return render(
@@ -134,9 +135,22 @@ def event_mark(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "locked": event.signed_off_at is not None or event.competition.state != State.MARKING,
             "reason": request.POST.get("reason", "") if typed else "",
+            "complete": bool(entries and aspects) and all(n == len(aspects) for n in done.values()),
+            "marked_count": sum(1 for n in done.values() if aspects and n == len(aspects)),
             "nav": "judging",
         },
     )
+
+
+def _next_unmarked(entries: list[Any], current: Any, aspects: list[Aspect], assignment: Any) -> Any:
+    """The next competitor (by number, after the current one, then from the start) that this judge
+    has not marked on every aspect; None when every competitor is marked."""
+    own = set(Mark.objects.filter(judge=assignment.judge, aspect__in=aspects).values_list("entry_id", "aspect_id"))
+    i = entries.index(current)
+    for entry in entries[i + 1 :] + entries[:i]:
+        if any((entry.pk, a.pk) not in own for a in aspects):
+            return entry
+    return None
 
 
 def _results_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]

@@ -173,6 +173,11 @@ class Importer:
         self.errors: list[RowError] = []
 
     # hooks -------------------------------------------------------------
+    def target(self) -> tuple[str, str] | None:
+        """What the file is imported into, as (label, URL of its page), when the import belongs to one
+        record (an event, a training class) the user may see; None otherwise."""
+        return None
+
     def clean_row(self, rowno: int, values: dict[str, Any]) -> Any:
         """Turn one row of cleaned cell values into a record; add errors with :meth:`error`."""
         return values

@@ -60,6 +60,7 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "jobs": page.object_list,
             "page": page,
             "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
+            "target": importer_cls(actor=request.user, scope=request.scope, context=context).target(),
             "nav": "imports",
         },
     )

@@ -6,6 +6,7 @@ app_name = "studios"
 urlpatterns = [
     path("", views.studio_list, name="list"),
     path("new/", views.studio_create, name="create"),
+    path("decide/", views.studios_bulk, name="decide_many"),
     path("<int:pk>/", views.studio_detail, name="detail"),
     path("<int:pk>/edit/", views.studio_edit, name="edit"),
     path("<int:pk>/decide/", views.studio_decide, name="decide"),

@@ -4,6 +4,11 @@ against Harbin's objects built by its ``leaky`` fixture. See test_leaks.py for w
 PAGES = {
     "awards:decisions": ("list", lambda o: {}),
     "awards:decision": ("object", lambda o: {"pk": o.harbin_decision.pk}),
+    "awards:decisions_bulk": ("bulk", lambda o: {"objects": [o.harbin_decision]}),
+    "awards:nominations_bulk": (
+        "bulk",
+        lambda o: {"objects": [o.harbin_nomination], "kwargs": {"pk": o.harbin_nomination.cycle_id}},
+    ),
     "awards:propose": ("object", lambda o: {"pk": o.harbin_comp.pk}),
     "awards:ledger": ("list", lambda o: {}),
     "awards:line": ("object", lambda o: {"pk": o.harbin_line.pk}),

@@ -6,6 +6,7 @@ PAGES = {
     "people:worker_export": ("list", lambda o: {}),
     "people:worker_create": ("form", lambda o: {}),
     "people:worker_detail": ("object", lambda o: {"pk": o.harbin_worker.pk}),
+    "people:worker_record": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:worker_edit": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:grade_create": ("object", lambda o: {"pk": o.harbin_worker.pk}),
     "people:honour_create": ("object", lambda o: {"pk": o.harbin_worker.pk}),

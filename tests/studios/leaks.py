@@ -15,6 +15,7 @@ PAGES = {
     "studios:detail": ("object", lambda o: {"pk": o.harbin_studio.pk}),
     "studios:edit": ("object", lambda o: {"pk": o.harbin_studio.pk}),
     "studios:decide": ("object", lambda o: {"pk": o.harbin_studio.pk}),
+    "studios:decide_many": ("bulk", lambda o: {"objects": [o.harbin_studio]}),
     "studios:close": ("object", lambda o: {"pk": o.harbin_studio.pk}),
     "studios:lead": ("object", lambda o: {"pk": o.harbin_studio.pk}),
     "studios:member_add": ("object", lambda o: {"pk": o.harbin_studio.pk}),

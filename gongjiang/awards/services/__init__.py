@@ -9,6 +9,10 @@ from ..models import LedgerLine  # awards.demo reads it from here
 from .base import (
     AwardError,
 )
+from .bulk import (
+    decide_nominations,
+    review_decisions,
+)
 from .decisions import (
     promoted_years,
     propose_for_competition,
@@ -54,6 +58,7 @@ __all__ = [
     "committed",
     "create_programme",
     "decide_nomination_objection",
+    "decide_nominations",
     "may_move_money",
     "nominate",
     "open_cycle",
@@ -67,6 +72,7 @@ __all__ = [
     "reject_nomination",
     "reverse_line",
     "review_decision",
+    "review_decisions",
     "review_nomination",
     "set_budget",
 ]

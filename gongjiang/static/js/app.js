@@ -13,3 +13,11 @@ function applyProgress(root) {
 }
 document.addEventListener("DOMContentLoaded", () => applyProgress(document));
 document.addEventListener("htmx:afterSwap", (event) => applyProgress(event.target));
+// A "select all" box ticks every row box of its form (bulk actions).
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]:not(:disabled)`).forEach((box) => {
+    box.checked = all.checked;
+  });
+});

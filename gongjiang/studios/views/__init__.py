@@ -20,6 +20,7 @@ from .alliance import (
 from .base import (
     PAGE_SIZE,
 )
+from .bulk import studios_bulk
 from .problems import (
     claim_accept,
     claim_decline,
@@ -88,5 +89,6 @@ __all__ = [
     "studio_project_create",
     "studio_report",
     "studio_result_create",
+    "studios_bulk",
     "targets",
 ]
