@@ -73,6 +73,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--existing", action="store_true", help="measure the database as it is (no generation)")
     parser.add_argument("--no-nightly", action="store_true", help="skip the nightly run after the day's fill")
+    parser.add_argument(
+        "--links-only", action="store_true", help="with --existing: time only the list pages the figures link to"
+    )
     args = parser.parse_args()
 
     rng = random.Random(14)
@@ -86,6 +89,9 @@ def main() -> None:
 
         django.setup()
         made = existing()
+        if args.links_only:
+            print(json.dumps(measure_links(args.requests), ensure_ascii=False))
+            return
     else:
         fresh_database(args.database_url, "stats.sqlite3")
         made = generate(rng, args.workers, args.entries)
@@ -262,6 +268,49 @@ def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, obje
         "one_day_fill_since_today_s": round(one_day_since_today, 2),
         "one_day_fill_nightly_s": None if one_day is None else round(one_day, 2),
     }
+
+
+def _timed(client, url: str, n: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    client.get(url)  # warm
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+    times.sort()
+    count = response.context["page"].paginator.count if response.context and "page" in response.context else -1
+    return round(statistics.median(times), 1), round(times[max(0, int(len(times) * 0.95) - 1)], 1), count
+
+
+def measure_links(n: int) -> dict[str, object]:
+    """The list pages the figures link to (narrowed by ``orgs.indicators.narrow``), read from the raw
+    tables: p50 / p95 server time and the rows the pager counted, for Harbin and one of its enterprises."""
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from gongjiang.core.models import User
+    from gongjiang.orgs.models import Union
+    from gongjiang.stats import registry
+
+    client = Client()
+    client.force_login(User.objects.get(username="sheng"))
+    city = Union.objects.get(kind="city", region_id="230100")
+    county = Union.objects.filter(parent=city, kind="county").order_by("pk").first()
+    enterprise = Union.objects.filter(parent=county, kind="grassroots").order_by("pk").first()
+    year = timezone.localdate().year - 1
+    out: dict[str, object] = {"year": year}
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for union in (city, enterprise):
+            for indicator in registry.indicators():
+                url = indicator.list_url(union.pk, year)
+                if url is None:
+                    continue
+                p50, p95, count = _timed(client, url, n)
+                out[f"{indicator.code}@{union.kind}"] = {"p50_ms": p50, "p95_ms": p95, "rows": count}
+    return out
 
 
 def measure_cockpit(n: int) -> dict[str, object]:
