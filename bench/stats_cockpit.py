@@ -285,7 +285,7 @@ def _timed(client, url: str, n: int) -> tuple[float, float, int]:  # type: ignor
 
 
 def measure_links(n: int) -> dict[str, object]:
-    """The list pages the figures link to (narrowed by ``orgs.indicators.narrow``), read from the raw
+    """The list pages the figures link to (narrowed by ``orgs.figures.narrow``), read from the raw
     tables: p50 / p95 server time and the rows the pager counted, for Harbin and one of its enterprises."""
     from django.test import Client
     from django.test.utils import override_settings
