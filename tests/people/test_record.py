@@ -45,7 +45,7 @@ def test_every_section_of_the_harbin_workers_record(leaky, as_user):  # noqa: F8
     assert {row[0].text for row in sections["record-projects"].rows} == {leaky.harbin_project.title, "锅炉集箱焊接攻关"}
     assert f'href="/awards/decisions/{leaky.harbin_decision.pk}/"' in body
     assert f'href="/awards/ledger/{leaky.harbin_line.pk}/"' in body
-    assert '<details class="mt-4" id="record-history">' in body  # the change history, collapsed
+    assert '<details class="mt-4 history-section" id="history-section">' in body  # the change history, collapsed
 
 
 def test_others_and_roles_without_the_registry_cannot_open_it(leaky, as_user):  # noqa: F811
