@@ -328,22 +328,46 @@ def _restore_sqlite(workdir: Path) -> None:
 
 
 def _restore_postgres(workdir: Path) -> None:
+    """The current schema is renamed aside, not dropped, until ``pg_restore`` has succeeded: a
+    failed restore puts it back as it was. Extensions (pg_trgm) move to the new schema, since the
+    dump's ``CREATE EXTENSION IF NOT EXISTS`` would otherwise find them aside and do nothing."""
     args, env = _pg_env()
+    aside = f"public_before_restore_{timezone.now():%Y%m%d%H%M%S}"
     with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE")
+        cursor.execute(
+            "SELECT e.extname, e.extrelocatable FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE n.nspname = 'public'"
+        )
+        extensions = cursor.fetchall()
+        fixed = [name for name, relocatable in extensions if not relocatable]
+        if fixed:
+            raise BackupError(f"extensions that cannot move schema: {', '.join(fixed)}; restore into an empty database")
+        cursor.execute(f"ALTER SCHEMA public RENAME TO {aside}")
         cursor.execute("CREATE SCHEMA public")
-    _run(
-        [
-            "pg_restore",
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
-            "--single-transaction",
-            *args,
-            str(workdir / DB_POSTGRES),
-        ],
-        env,
-    )
+        for name, _ in extensions:
+            cursor.execute(f'ALTER EXTENSION "{name}" SET SCHEMA public')
+    try:
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                *args,
+                str(workdir / DB_POSTGRES),
+            ],
+            env,
+        )
+    except BackupError:
+        with connection.cursor() as cursor:  # the failed restore rolled back: public holds the extensions only
+            for name, _ in extensions:
+                cursor.execute(f'ALTER EXTENSION "{name}" SET SCHEMA {aside}')
+            cursor.execute("DROP SCHEMA public")
+            cursor.execute(f"ALTER SCHEMA {aside} RENAME TO public")
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA {aside} CASCADE")
 
 
 def _restore_uploads(workdir: Path) -> None:

@@ -125,3 +125,23 @@ def test_the_commands_back_up_and_restore(world, tmp_path, capsys):
     with pytest.raises(CommandError, match="no backup at"):
         call_command("restore", str(tmp_path / "missing.tar"), "--noinput")
     assert os.path.exists(archive)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_restore runs on PostgreSQL only")
+def test_a_failed_pg_restore_puts_the_database_back(world, tmp_path, monkeypatch):
+    from gongjiang.core import backup
+
+    path = make_backup(tmp_path).path
+    Worker.objects.filter(pk=Worker.objects.first().pk).update(name="恢复前")
+
+    def failing(argv, env):
+        if argv[0] == "pg_restore":
+            raise BackupError("pg_restore failed: disk full")
+
+    monkeypatch.setattr(backup, "_run", failing)
+    with pytest.raises(BackupError, match="disk full"):
+        restore(path, progress=lambda _: None)
+    assert Worker.objects.filter(name="恢复前").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'public_before_restore_%'")
+        assert cursor.fetchall() == []

@@ -27,6 +27,7 @@ def _get() -> tuple[int, dict, object]:
     return response.status_code, json.loads(response.content), response
 
 
+@pytest.mark.django_db(transaction=True)  # the worker loop closes connections, as in production
 def test_the_worker_command_beats_and_health_answers_200_without_log_in(org, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
