@@ -65,13 +65,13 @@ class Worker(models.Model):
         # (employer, -id) an employer's workers (a plain employer index made PostgreSQL walk the
         # primary key backwards past millions of rows for a small employer);
         # names are found exactly or by prefix through the pattern-ops btree, substrings through a
-        # trigram index that a PostgreSQL-only migration adds (people 0005).
+        # trigram index that a PostgreSQL-only migration adds (people 0005). The region code has no
+        # index: no query looks workers up by it (people 0008 dropped the one left; 26 MB at province scale).
         indexes = [
             models.Index(fields=["union", "-id"]),
             models.Index(fields=["employer", "-id"], name="worker_employer_newest"),
             models.Index(fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["id_last4"], name="worker_id_last4"),
-            models.Index(fields=["region_code"], name="worker_region_code"),
         ]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="worker_id_number_hash_unique")]
 
