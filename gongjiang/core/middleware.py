@@ -69,8 +69,11 @@ class RejectNulMiddleware:
                 body = request.body
             except Exception:
                 return False
-            # a raw NUL, or one escaped in JSON (\u0000) or in a urlencoded form (%00)
-            return b"\x00" in body or b"\\u0000" in body.lower() or b"%00" in body
+            if b"\x00" in body:
+                return True
+            if content_type.startswith("application/x-www-form-urlencoded"):
+                return b"%00" in body
+            return b"\\u0000" in body.lower()  # escaped in JSON
         return False
 
 
