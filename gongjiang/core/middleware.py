@@ -58,20 +58,16 @@ class RejectNulMiddleware:
         if "\x00" in request.path or _has_nul(request.META.get("QUERY_STRING", "")):
             return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith("multipart/"):
-            # File contents may hold any byte; only the ordinary fields are text.
-            try:
+        try:
+            if content_type.startswith("multipart/"):
+                # File contents may hold any byte; only the ordinary fields are text.
                 return any("\x00" in v for values in request.POST.lists() for v in values[1])
-            except Exception:  # a malformed body is the view's business (Django answers 400 there)
-                return False
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-            try:
-                body = request.body
-            except Exception:
-                return False
-            # a raw NUL, or one escaped in JSON (\u0000) or in a urlencoded form (%00)
-            return b"\x00" in body or b"\\u0000" in body.lower() or b"%00" in body
-        return False
+            body = request.body if request.method in {"POST", "PUT", "PATCH", "DELETE"} else b""
+        except Exception:  # a malformed or oversized body is the view's business (Django answers 400)
+            return False
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"\x00" in body or b"%00" in body
+        return b"\x00" in body or b"\\u0000" in body.lower()  # raw, or escaped in JSON
 
 
 def conflict_message() -> str:

@@ -139,3 +139,13 @@ def test_the_schema_declares_enums_and_the_api_holds_to_them(org, api_as):
     assert response.status_code == 422 and "employed" in response.json()["detail"]
     assert alice.get("/api/workers?status=sleeping").status_code == 422
     assert alice.get("/api/workers?status=").status_code == 200
+
+
+def test_percent_zero_zero_as_text_in_json_is_not_a_nul(org, api_as):
+    body = {
+        "name": "百分%00",
+        "id_number": make_id_number("230102", dt.date(1992, 2, 2), 5, male=True),
+        "employer_id": org.harbin_employer.pk,
+    }
+    response = api_as(org.users.alice).post("/api/workers", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["name"] == "百分%00"
