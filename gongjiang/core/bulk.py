@@ -70,12 +70,12 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     meta = model._meta
-    pk = _concrete(meta.pk)
+    column = _concrete(meta.pk).column or "id"  # _concrete refuses a field without a column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, pk.column, count],
+                [meta.db_table, column, count],
             )
             return [row[0] for row in cursor.fetchall()]
         if not connection.in_atomic_block:
@@ -83,7 +83,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         table = connection.ops.quote_name(meta.db_table)
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
         known = cursor.fetchone()
-        cursor.execute(f"SELECT max({connection.ops.quote_name(pk.column)}) FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT max({connection.ops.quote_name(column)}) FROM {table}")  # noqa: S608
         top = max(known[0] if known else 0, cursor.fetchone()[0] or 0)
         if known:
             cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [top + count, meta.db_table])
