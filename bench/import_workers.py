@@ -11,7 +11,7 @@ contender then runs in its own child process on its own copy of that database (a
 memory is its own:
 
 - ``ours``: the app's import as the province admin ``sheng`` through ``start_import`` (in-process:
-  the immediate task backend and a huge IMPORT_INLINE_MAX_ROWS): every row validated (ID number
+  the immediate task backend runs the worker's part here): every row validated (ID number
   checksum, region and birth date; phone; credit code; grade, date, source), ID number and phone
   Fernet-encrypted, the ID number keyed-hashed, one audit row per created worker and certificate,
   certificates and occupation links written too. Then the same file again, which must write nothing.
@@ -201,7 +201,6 @@ def configure_environment(database_url: str) -> None:
             "DEBUG": "0",
             "PUBLIC_BASE_URL": "https://gongjiang.example.org",
             "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "IMPORT_INLINE_MAX_ROWS": str(10**9),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         }
     )

@@ -80,7 +80,6 @@ def test_reserved_ids_are_new_and_never_handed_out_twice(org):
 
 
 def test_progress_is_reported_while_the_rows_are_checked(org, monkeypatch, settings):
-    settings.IMPORT_INLINE_MAX_ROWS = 5000
     uscc = org.harbin_employer.uscc
     rows = [[f"测试{n}", _id(n), "", uscc, "", "", "", "", "", ""] for n in range(2100)]
     reported: list[int] = []
