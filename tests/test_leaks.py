@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gongjiang.api.api import api
 from gongjiang.api.models import ApiToken
 from gongjiang.imports.models import ImportJob
+from tests.conftest import HARBIN_ID
 
 # Pages: route name -> (kind, how to build its kwargs from the fixture).
 # kind "object": Harbin's object, expect 403/404 for outsiders (GET and POST).
@@ -31,6 +32,12 @@ PROJECT_PAGES = {
     "login": ("public", lambda o: {}),
     "logout": ("public", lambda o: {}),
     "set_language": ("public", lambda o: {}),
+    # The user's own sign-in settings: nobody else's data on them.
+    "password_change": ("own", lambda o: {}),
+    "account_security": ("own", lambda o: {}),
+    # The second-factor steps answer with a redirect when there is nothing to do: no data either.
+    "two_factor_setup": ("public", lambda o: {}),
+    "two_factor_verify": ("public", lambda o: {}),
 }
 
 
@@ -88,6 +95,12 @@ def leaky(contest, as_user, policy):
         errors=[{"row": 2, "column": "姓名", "value": "王铁军", "message": "x"}],
     )
     org.harbin_token, _raw = ApiToken.issue(user=org.users.alice, name="harbin")
+    # Qiqihar's finance officer and its read-only leadership: outsiders to Harbin like Bob.
+    from gongjiang.orgs.enums import RoleKind
+    from tests.conftest import make_user
+
+    org.users.qfinance = make_user("qfinance", org.qiqihar, RoleKind.FINANCE)
+    org.users.qleader = make_user("qleader", org.qiqihar, RoleKind.LEADERSHIP)
     from gongjiang.competitions import services as comp
     from gongjiang.orgs.scope import Scope
 
@@ -336,7 +349,7 @@ def _body(response) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-OUTSIDERS = ("bob", "charlie", "judge")
+OUTSIDERS = ("bob", "charlie", "judge", "qfinance", "qleader")
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -392,13 +405,17 @@ def test_home_counts_exclude_other_cities(leaky, as_user):
     assert as_user(leaky.users.charlie).get("/").context["counts"] == {}
 
 
-def test_full_id_search_does_not_cross_cities(leaky, as_user):
-    from tests.conftest import HARBIN_ID
-
-    response = as_user(leaky.users.bob).get(f"/people/workers/?q={HARBIN_ID}")
+@pytest.mark.parametrize("who", ["bob", "qleader"])
+def test_full_id_search_does_not_cross_cities(leaky, as_user, who):
+    response = as_user(getattr(leaky.users, who)).post("/people/workers/", {"q": HARBIN_ID})
     assert response.context["page"].paginator.count == 0
-    response = as_user(leaky.users.alice).get(f"/people/workers/?q={HARBIN_ID}")
+    response = as_user(leaky.users.alice).post("/people/workers/", {"q": HARBIN_ID})
     assert [w.pk for w in response.context["page"]] == [leaky.harbin_worker.pk]
+    body = {"q": HARBIN_ID}
+    outsider = _api_client(getattr(leaky.users, who)).post("/api/workers/search", body, content_type="application/json")
+    assert outsider.json()["count"] == 0
+    insider = _api_client(leaky.users.alice).post("/api/workers/search", body, content_type="application/json")
+    assert [w["id"] for w in insider.json()["items"]] == [leaky.harbin_worker.pk]
 
 
 def test_admin_site_is_for_staff_only(leaky, as_user):
@@ -463,6 +480,20 @@ def test_api(leaky, who, operation):
         response = client.post(path, payload, content_type="application/json")
         assert response.status_code in {403, 422}
         assert "越权" not in str(list(leaky.harbin_employer.workers.values_list("name", flat=True)))
+    elif kind == "search":  # the filters in a POST body
+        w = leaky.harbin_worker
+        for body in (
+            {},
+            {"q": w.name},
+            {"q": w.id_number_masked[-4:]},
+            {"q": HARBIN_ID},
+            {"employer": str(leaky.harbin_employer.pk)},
+        ):
+            response = client.post(path, body, content_type="application/json")
+            assert response.status_code in {200, 403}
+            if response.status_code == 200:
+                for marker in (m for m in _markers(leaky) if m not in body.values()):
+                    assert marker not in response.content.decode(), (path, body, marker)
     else:
         w = leaky.harbin_worker
         for query in ("", f"?q={w.name}", f"?q={w.id_number_masked[-4:]}", f"?employer={leaky.harbin_employer.pk}"):

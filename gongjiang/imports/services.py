@@ -43,6 +43,7 @@ def create_job(
         raise FileError(_("The file is larger than 50 MB; split it into several files."))
     path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
     digest = hashlib.sha256()
+    path.touch(mode=0o600, exist_ok=False)  # readable by the service's user only: it holds plaintext IDs
     with path.open("wb") as fh:
         for chunk in upload.chunks():
             digest.update(chunk)

@@ -71,6 +71,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             ENROL_COLLEGES,
         }
     ),
+    # Finance approves and pays ledger lines (and honours' money) and reads the decisions, budgets
+    # and reports behind them; it changes no register, grants nothing and sets no policy.
+    RoleKind.FINANCE: frozenset({APPROVE_PAYMENTS, VIEW_AWARDS}),
+    # Leadership reads the lists, figures and reports of its subtree and writes nothing: no
+    # change_*, manage_*, import, enrol or approve capability, and no unmasked personal data.
+    RoleKind.LEADERSHIP: frozenset({VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, VIEW_STUDIOS, VIEW_AWARDS}),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset({STAFF_COLLEGES}),
     RoleKind.JUDGE: frozenset(),
@@ -84,3 +90,19 @@ GRANTABLE_BY: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: frozenset(RoleKind.values),
     RoleKind.UNION_ADMIN: frozenset(RoleKind.values) - {RoleKind.PROVINCE_ADMIN},
 }
+
+# Roles whose every log-in needs a second factor (TOTP or a recovery code): administrators of the
+# province and of the cities (and the province-level industrial unions), whose reach is widest.
+# Operations staff (the /ops/admin/ site) need it too; any other user may opt in.
+TWO_FACTOR_UNION_KINDS = frozenset({"province", "city", "industry"})
+
+
+def two_factor_required(user: object, roles: list) -> bool:  # roles: the user's orgs.Role rows
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    for role in roles:
+        if role.kind == RoleKind.PROVINCE_ADMIN:
+            return True
+        if role.kind == RoleKind.UNION_ADMIN and role.union.kind in TWO_FACTOR_UNION_KINDS:
+            return True
+    return False
