@@ -95,12 +95,12 @@ def leaky(contest, as_user, policy):
         errors=[{"row": 2, "column": "姓名", "value": "王铁军", "message": "x"}],
     )
     org.harbin_token, _raw = ApiToken.issue(user=org.users.alice, name="harbin")
-    # Qiqihar's finance officer and its read-only leadership: outsiders to Harbin like Bob.
+    # Qiqihar's read-only leadership, an outsider to Harbin like Bob; the province's finance officer.
     from gongjiang.orgs.enums import RoleKind
     from tests.conftest import make_user
 
-    org.users.qfinance = make_user("qfinance", org.qiqihar, RoleKind.FINANCE)
     org.users.qleader = make_user("qleader", org.qiqihar, RoleKind.LEADERSHIP)
+    org.users.finance = make_user("finance", org.province, RoleKind.FINANCE)
     from gongjiang.competitions import services as comp
     from gongjiang.orgs.scope import Scope
 
@@ -349,12 +349,25 @@ def _body(response) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-OUTSIDERS = ("bob", "charlie", "judge", "qfinance", "qleader")
+OUTSIDERS = ("bob", "charlie", "judge", "qleader")
+# The finance officer works at the province and so sees every ledger line, decision, budget and
+# honour; everything else (the registers, competitions, colleges, studios, imports, accounts) is
+# as closed to them as to an outsider.
+FINANCE_READS = ("awards:", "policy:", "portal:")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PAGES if not n.startswith(FINANCE_READS)))
+def test_finance_reaches_only_money(leaky, as_user, name):
+    _check_page(leaky, as_user, "finance", name)
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_pages(leaky, as_user, who, name):
+    _check_page(leaky, as_user, who, name)
+
+
+def _check_page(leaky, as_user, who, name):
     from django.urls import reverse
 
     kind, kwargs = PAGES[name]

@@ -107,3 +107,12 @@ def test_leadership_sees_no_unmasked_identifier(finance_and_leaders, as_user):
     worker = org.harbin_worker
     assert client.post(f"/people/workers/{worker.pk}/reveal/id_number/").status_code == 403
     assert client.get(f"/people/workers/{worker.pk}/edit/").status_code == 403
+
+
+def test_finance_exists_only_at_the_province(org):
+    from gongjiang.orgs import services
+    from gongjiang.orgs.services import OrgError
+
+    with pytest.raises(OrgError):
+        services.grant_role(actor=None, scope=None, user=org.users.charlie, union=org.harbin, kind=RoleKind.FINANCE)
+    services.grant_role(actor=None, scope=None, user=org.users.charlie, union=org.province, kind=RoleKind.FINANCE)
