@@ -12,7 +12,7 @@ from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_COMPETITIONS
 from gongjiang.people.queries import search_workers, workers_for_user
 
 from . import readiness, services
@@ -46,7 +46,7 @@ def visible_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def
 @login_required
 def competition_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
-    if not (scope.has(MANAGE_COMPETITIONS) or scope.has(ENTER_COMPETITIONS)):
+    if not any(scope.has(c) for c in (MANAGE_COMPETITIONS, ENTER_COMPETITIONS, VIEW_COMPETITIONS)):
         raise PermissionDenied
     qs = competitions_for_user(scope).select_related("organiser").order_by("-starts_on", "-id")
     q = request.GET.get("q", "").strip()

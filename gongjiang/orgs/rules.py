@@ -16,6 +16,8 @@ ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
 VIEW_STUDIOS = "view_studios"  # innovation studios and the alliances their union leads or joins
 APPLY_STUDIOS = "apply_studios"  # apply for a studio of the union's employers
 MANAGE_STUDIOS = "manage_studios"  # name and close studios, form alliances, evaluate and delist, targets
+VIEW_COMPETITIONS = "view_competitions"  # read the subtree's competitions (leadership)
+VIEW_COLLEGES = "view_colleges"  # read the subtree's colleges and classes (leadership)
 VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about the subtree's workers
 REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
 MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
@@ -76,7 +78,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.FINANCE: frozenset({APPROVE_PAYMENTS, VIEW_AWARDS}),
     # Leadership reads the lists, figures and reports of its subtree and writes nothing: no
     # change_*, manage_*, import, enrol or approve capability, and no unmasked personal data.
-    RoleKind.LEADERSHIP: frozenset({VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, VIEW_STUDIOS, VIEW_AWARDS}),
+    RoleKind.LEADERSHIP: frozenset(
+        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, VIEW_STUDIOS, VIEW_AWARDS, VIEW_COMPETITIONS, VIEW_COLLEGES}
+    ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset({STAFF_COLLEGES}),
     RoleKind.JUDGE: frozenset(),
