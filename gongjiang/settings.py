@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "gongjiang.orgs",
     "gongjiang.imports",  # the import framework: importers live in the apps above (importers.py)
     "gongjiang.people",
@@ -114,11 +117,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongjiang.orgs.middleware.ScopeMiddleware",
     "gongjiang.core.middleware.ConflictMiddleware",
+    "gongjiang.orgs.middleware.AccountGateMiddleware",
 ]
 
 ROOT_URLCONF = "gongjiang.urls"
@@ -176,11 +181,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Lock-out: this many failures for one account (or LOGIN_MAX_FAILURES_PER_IP from one
-# address) inside the window block further attempts until the window has passed.
+# Lock-out (core.lockout), for every log-in form: the (account, address) pair that failed
+# LOGIN_MAX_FAILURES times in the window is locked for LOGIN_LOCK_SECONDS; past
+# LOGIN_SLOWDOWN_AFTER failures from anywhere an account is slowed down, each attempt waiting
+# twice as long as the last (LOGIN_BASE_DELAY_SECONDS, at most LOGIN_MAX_DELAY_SECONDS), never
+# shut; an address is slowed down the same way past LOGIN_ADDRESS_SLOWDOWN_AFTER failures.
 LOGIN_MAX_FAILURES = 5
-LOGIN_MAX_FAILURES_PER_IP = 20
+LOGIN_LOCK_SECONDS = 15 * 60
+LOGIN_SLOWDOWN_AFTER = 5
+LOGIN_ADDRESS_SLOWDOWN_AFTER = 50
+LOGIN_BASE_DELAY_SECONDS = 2
+LOGIN_MAX_DELAY_SECONDS = 60
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# Reverse proxies (comma-separated addresses) whose X-Forwarded-For is believed; from any other
+# peer the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Two factors (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "工匠平台"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -234,6 +251,9 @@ STATICFILES_DIRS = [
 # Serve straight from the finders too, so runserver and tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "var" / "uploads"  # never served: uploads are private
+# Uploaded files (attachments, materials) readable by the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 TASKS = {
     "default": {
@@ -258,13 +278,34 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Every record through every handler passes the personal-data mask (core.logmask): ID numbers
+# and mobile numbers never reach a log in clear, the web server's access log included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_pii": {"()": "gongjiang.core.logmask.MaskPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
+        # runserver's request log ("GET /people/?q=… 200") is written by django.server
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_pii"],
+        },
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every step of every PDF at INFO
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # gunicorn's access and error logs, when gunicorn serves with this configuration
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every step of every PDF at INFO
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 FORM_RENDERER = "gongjiang.core.renderers.BootstrapRenderer"
 

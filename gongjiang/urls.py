@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gongjiang.api.api import api
+from gongjiang.core import account as account_views
 from gongjiang.core import views as core_views
 from gongjiang.core.health import healthz
 from gongjiang.portal import views as portal_views
@@ -13,6 +14,10 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("me/certificates/", portal_views.my_certificates, name="my_certificates"),
     path("login/", core_views.LoginView.as_view(), name="login"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("account/security/", account_views.security, name="account_security"),
+    path("account/2fa/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/", account_views.two_factor_verify, name="two_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("gongjiang.orgs.urls")),

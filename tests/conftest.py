@@ -193,9 +193,33 @@ def pdf_text(pdf: bytes) -> str:
     return subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
 
 
+def finish_sign_in(client: Client, user: User) -> None:
+    """What the log-in pages leave in a session after the password: administrators who must have
+    two factors are verified with a TOTP device (made here if they have none), as after entering
+    its code; others are marked as having been asked (orgs.middleware.AccountGateMiddleware)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gongjiang.orgs.middleware import AccountGateMiddleware
+    from gongjiang.orgs.models import Role
+    from gongjiang.orgs.rules import two_factor_required
+
+    session = client.session
+    roles = list(Role.objects.filter(user=user).select_related("union"))
+    if two_factor_required(user, roles) or TOTPDevice.objects.filter(user=user).exists():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    else:
+        session[AccountGateMiddleware.NO_DEVICE_KEY] = True
+    session.save()
+
+
 def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
+    finish_sign_in(client, user)
     return client
 
 

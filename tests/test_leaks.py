@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gongjiang.api.api import api
 from gongjiang.api.models import ApiToken
 from gongjiang.imports.models import ImportJob
+from tests.conftest import HARBIN_ID
 
 # Pages: route name -> (kind, how to build its kwargs from the fixture).
 # kind "object": Harbin's object, expect 403/404 for outsiders (GET and POST).
@@ -34,6 +35,12 @@ PROJECT_PAGES = {
     "logout": ("public", lambda o: {}),
     "set_language": ("public", lambda o: {}),
     "healthz": ("public", lambda o: {}),
+    # The user's own sign-in settings: nobody else's data on them.
+    "password_change": ("own", lambda o: {}),
+    "account_security": ("own", lambda o: {}),
+    # The second-factor steps answer with a redirect when there is nothing to do: no data either.
+    "two_factor_setup": ("public", lambda o: {}),
+    "two_factor_verify": ("public", lambda o: {}),
 }
 
 
@@ -91,6 +98,12 @@ def leaky(contest, as_user, policy):
         errors=[{"row": 2, "column": "姓名", "value": "王铁军", "message": "x"}],
     )
     org.harbin_token, _raw = ApiToken.issue(user=org.users.alice, name="harbin")
+    # Qiqihar's read-only leadership, an outsider to Harbin like Bob; the province's finance officer.
+    from gongjiang.orgs.enums import RoleKind
+    from tests.conftest import make_user
+
+    org.users.qleader = make_user("qleader", org.qiqihar, RoleKind.LEADERSHIP)
+    org.users.finance = make_user("finance", org.province, RoleKind.FINANCE)
     from gongjiang.competitions import services as comp
     from gongjiang.orgs.scope import Scope
 
@@ -339,12 +352,25 @@ def _body(response) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-OUTSIDERS = ("bob", "charlie", "judge")
+OUTSIDERS = ("bob", "charlie", "judge", "qleader")
+# The finance officer works at the province and so sees every ledger line, decision, budget and
+# honour; everything else (the registers, competitions, colleges, studios, imports, accounts) is
+# as closed to them as to an outsider.
+FINANCE_READS = ("awards:", "policy:", "portal:")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PAGES if not n.startswith(FINANCE_READS)))
+def test_finance_reaches_only_money(leaky, as_user, name):
+    _check_page(leaky, as_user, "finance", name)
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_pages(leaky, as_user, who, name):
+    _check_page(leaky, as_user, who, name)
+
+
+def _check_page(leaky, as_user, who, name):
     from django.urls import reverse
 
     kind, kwargs = PAGES[name]
@@ -413,13 +439,17 @@ def test_home_counts_exclude_other_cities(leaky, as_user):
     assert as_user(leaky.users.charlie).get("/").context["counts"] == {}
 
 
-def test_full_id_search_does_not_cross_cities(leaky, as_user):
-    from tests.conftest import HARBIN_ID
-
-    response = as_user(leaky.users.bob).get(f"/people/workers/?q={HARBIN_ID}")
+@pytest.mark.parametrize("who", ["bob", "qleader"])
+def test_full_id_search_does_not_cross_cities(leaky, as_user, who):
+    response = as_user(getattr(leaky.users, who)).post("/people/workers/", {"q": HARBIN_ID})
     assert response.context["page"].paginator.count == 0
-    response = as_user(leaky.users.alice).get(f"/people/workers/?q={HARBIN_ID}")
+    response = as_user(leaky.users.alice).post("/people/workers/", {"q": HARBIN_ID})
     assert [w.pk for w in response.context["page"]] == [leaky.harbin_worker.pk]
+    body = {"q": HARBIN_ID}
+    outsider = _api_client(getattr(leaky.users, who)).post("/api/workers/search", body, content_type="application/json")
+    assert outsider.json()["count"] == 0
+    insider = _api_client(leaky.users.alice).post("/api/workers/search", body, content_type="application/json")
+    assert [w["id"] for w in insider.json()["items"]] == [leaky.harbin_worker.pk]
 
 
 def test_admin_site_is_for_staff_only(leaky, as_user):
@@ -484,6 +514,20 @@ def test_api(leaky, who, operation):
         response = client.post(path, payload, content_type="application/json")
         assert response.status_code in {403, 422}
         assert "越权" not in str(list(leaky.harbin_employer.workers.values_list("name", flat=True)))
+    elif kind == "search":  # the filters in a POST body
+        w = leaky.harbin_worker
+        for body in (
+            {},
+            {"q": w.name},
+            {"q": w.id_number_masked[-4:]},
+            {"q": HARBIN_ID},
+            {"employer": str(leaky.harbin_employer.pk)},
+        ):
+            response = client.post(path, body, content_type="application/json")
+            assert response.status_code in {200, 403}
+            if response.status_code == 200:
+                for marker in (m for m in _markers(leaky) if m not in body.values()):
+                    assert marker not in response.content.decode(), (path, body, marker)
     else:
         w = leaky.harbin_worker
         for query in ("", f"?q={w.name}", f"?q={w.id_number_masked[-4:]}", f"?employer={leaky.harbin_employer.pk}"):

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Event
 from gongjiang.orgs.models import UnionAncestor
-from gongjiang.orgs.rules import ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES
+from gongjiang.orgs.rules import ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES, VIEW_COLLEGES
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 
@@ -61,7 +61,8 @@ def colleges_for_user(scope: Scope) -> QuerySet[College]:
     if worker is not None:
         below.add(worker.union_id)
     above = Q(union_id__in=UnionAncestor.objects.filter(descendant_id__in=below).values("ancestor_id"))
-    return College.objects.filter(scope.union_filter(MANAGE_COLLEGES) | _staffed(scope) | above)
+    read = scope.union_filter(VIEW_COLLEGES)  # leadership reads its subtree's
+    return College.objects.filter(scope.union_filter(MANAGE_COLLEGES) | _staffed(scope) | above | read)
 
 
 def cohorts_for_user(scope: Scope) -> QuerySet[Cohort]:

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from gongjiang.orgs.models import UnionAncestor
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, VIEW_WORKERS
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, VIEW_COMPETITIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
 from .enums import State
@@ -19,7 +19,8 @@ def competitions_for_user(scope: Scope) -> QuerySet[Competition]:
     announced_above = (
         Q(organiser_id__in=above) & ~Q(state=State.DRAFT) if scope.has(ENTER_COMPETITIONS) else Q(pk__in=[])
     )
-    return Competition.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "organiser") | announced_above)
+    read = scope.union_filter(VIEW_COMPETITIONS, "organiser")  # leadership reads its subtree's
+    return Competition.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "organiser") | read | announced_above)
 
 
 def events_for_user(scope: Scope) -> QuerySet[Event]:

@@ -14,7 +14,7 @@ from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
-from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_WORKERS
+from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY, VIEW_COMPETITIONS, VIEW_WORKERS
 
 from . import judging as judging_module
 from . import medals, readiness, services
@@ -48,7 +48,7 @@ def visible_event(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def
 @login_required
 def competition_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
-    if not (scope.has(MANAGE_COMPETITIONS) or scope.has(ENTER_COMPETITIONS)):
+    if not any(scope.has(c) for c in (MANAGE_COMPETITIONS, ENTER_COMPETITIONS, VIEW_COMPETITIONS)):
         raise PermissionDenied
     qs = competitions_for_user(scope).select_related("organiser").order_by("-starts_on", "-id")
     q = request.GET.get("q", "").strip()

@@ -1,33 +1,42 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest
 
 from . import lockout
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    """The standard log-in form, refusing accounts and addresses with too many recent failures."""
+class LockoutMixin:
+    """Refuse attempts while the (account, address) pair is locked or the account slowed down
+    (core.lockout); record failures. Shared by the site's and the operations admin's log-in."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _("Too many failed attempts. Try again in 15 minutes."),
-    }
+    request: HttpRequest | None
+    cleaned_data: dict
+    user_cache: object
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
-        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if username and lockout.is_locked(username, ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        ip = lockout.client_ip(self.request)
+        if username and (wait := lockout.seconds_to_wait(username, ip)):
+            raise forms.ValidationError(lockout.locked_message(wait), code="locked")
         if username and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
                 lockout.record_failure(username, ip)
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-            lockout.clear_failures(username)
+                raise self.get_invalid_login_error()  # type: ignore[attr-defined]
+            self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]
+            lockout.clear_failures(username, ip)
         return self.cleaned_data
+
+
+class LockoutAuthenticationForm(LockoutMixin, AuthenticationForm):
+    """The site's log-in form."""
+
+
+class AdminLockoutAuthenticationForm(LockoutMixin, AdminAuthenticationForm):
+    """The operations admin's log-in form (staff only), under the same lock-out."""
 
 
 class BootstrapMixin:

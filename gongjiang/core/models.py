@@ -1,16 +1,32 @@
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class UserManager(DjangoUserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
+        """create_user and create_superuser (and so createsuperuser) judge the password too."""
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        if password is not None:
+            validate_password(password, user)
+        return user
+
+
 class User(AbstractUser):
     """A person who logs in. What they may see and do comes from their roles at unions."""
 
+    objects = UserManager()
+
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    # Set when an administrator resets the password: the next log-in must choose a new one.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -18,6 +34,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Every path that sets a password (forms, the admin, management commands, services, the
+        demo) goes through AUTH_PASSWORD_VALIDATORS here; refused with a ValidationError."""
+        if raw_password is not None:
+            validate_password(raw_password, self)
+        super().set_password(raw_password)
+
+    def check_password(self, raw_password: str) -> bool:
+        """As Django's, but a rehash on log-in (a hasher upgrade) stores the password already held
+        without judging it again."""
+
+        def setter(raw: str) -> None:
+            AbstractUser.set_password(self, raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, setter)
 
 
 class AuditAction(models.TextChoices):

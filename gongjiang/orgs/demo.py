@@ -4,10 +4,14 @@ Adds to the demo context: ``province``, ``cities``, ``counties``, ``industries``
 code or key), ``employers`` (a list), ``admin`` (the provincial admin ``sheng``), ``password``.
 """
 
+import hashlib
 import random
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gongjiang.core.account import DEMO_DEVICE_NAME
 from gongjiang.core.fakeids import make_uscc
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
@@ -15,6 +19,7 @@ from gongjiang.core.seeding import DemoContext
 from . import services as org_services
 from .enums import RegionLevel, RoleKind, UnionKind
 from .models import Employer, Region, Union
+from .rules import two_factor_required
 
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
@@ -136,12 +141,24 @@ def build_employers(
     return employers
 
 
+def demo_totp_key(username: str) -> str:
+    """A demo administrator's TOTP secret (hex): known, derived from the name, demo mode only."""
+    return hashlib.sha256(f"gongjiang-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def seed_demo_device(user: User) -> None:
+    """Demo mode: the administrator's second factor, whose current code the demo's code page
+    shows (core.account.demo_code), so the demo goes through two-factor sign-in as production does."""
+    TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=demo_totp_key(user.username), confirmed=True)
+
+
 def build_users(
     province: Union, cities: dict[str, Union], industries: dict[str, Union], employers: list[Employer]
 ) -> User:
     by_name = {e.name: e for e in employers}
     plan = (
-        ("caiwu", "省总 财务处 审核员", province, RoleKind.PROVINCE_ADMIN),
+        ("caiwu", "省总 财务处 审核员", province, RoleKind.FINANCE),
+        ("lingdao", "省总 领导", province, RoleKind.LEADERSHIP),
         ("sheng", "省总 管理员", province, RoleKind.PROVINCE_ADMIN),
         ("haerbin", "哈尔滨市总 管理员", cities["230100"], RoleKind.UNION_ADMIN),
         ("qiqihaer", "齐齐哈尔市总 管理员", cities["230200"], RoleKind.UNION_ADMIN),
@@ -158,8 +175,10 @@ def build_users(
     for username, display, union, kind in plan:
         user = User.objects.create_user(username=username, password=DEMO_PASSWORD, display_name=display)
         org_services.grant_role(actor=None, scope=None, user=user, union=union, kind=kind)
-        if kind == RoleKind.PROVINCE_ADMIN:
+        if kind == RoleKind.PROVINCE_ADMIN and admin is None:
             admin = user
+        if (settings.DEMO or settings.DEBUG) and two_factor_required(user, list(user.roles.select_related("union"))):
+            seed_demo_device(user)
     if admin is None:
         raise ValueError("the demo plan has no provincial admin")
     return admin

@@ -20,6 +20,8 @@ class UnionKind(models.TextChoices):
 class RoleKind(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Provincial admin")
     UNION_ADMIN = "union_admin", _("Union admin")
+    FINANCE = "finance", _("Finance officer")
+    LEADERSHIP = "leadership", _("Leadership (read-only)")
     ENTERPRISE_STAFF = "enterprise_staff", _("Enterprise union staff")
     COLLEGE_ADMIN = "college_admin", _("College admin")
     JUDGE = "judge", _("Judge")

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.forms import BootstrapMixin
@@ -66,6 +67,13 @@ class AccountForm(BootstrapMixin, forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This username is taken."))
         return username
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(
+            password, User(username=self.data.get("username", ""), display_name=self.data.get("display_name", ""))
+        )
+        return password
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -16,6 +16,8 @@ ENTER_COMPETITIONS = "enter_competitions"  # register the union's own workers
 VIEW_STUDIOS = "view_studios"  # innovation studios and the alliances their union leads or joins
 APPLY_STUDIOS = "apply_studios"  # apply for a studio of the union's employers
 MANAGE_STUDIOS = "manage_studios"  # name and close studios, form alliances, evaluate and delist, targets
+VIEW_COMPETITIONS = "view_competitions"  # read the subtree's competitions (leadership)
+VIEW_COLLEGES = "view_colleges"  # read the subtree's colleges and classes (leadership)
 VIEW_AWARDS = "view_awards"  # see decisions, ledger lines and nominations about the subtree's workers
 REVIEW_AWARDS = "review_awards"  # accept, adjust or reject proposals; propose lines; nominate for honours
 MANAGE_POLICY = "manage_policy"  # documents, rule versions, programmes, budgets, honour cycles
@@ -71,6 +73,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             ENROL_COLLEGES,
         }
     ),
+    # Finance approves and pays ledger lines (and honours' money) and reads the decisions, budgets
+    # and reports behind them; it changes no register, grants nothing and sets no policy.
+    RoleKind.FINANCE: frozenset({APPROVE_PAYMENTS, VIEW_AWARDS}),
+    # Leadership reads the lists, figures and reports of its subtree and writes nothing: no
+    # change_*, manage_*, import, enrol or approve capability, and no unmasked personal data.
+    RoleKind.LEADERSHIP: frozenset(
+        {VIEW_UNIONS, VIEW_EMPLOYERS, VIEW_WORKERS, VIEW_STUDIOS, VIEW_AWARDS, VIEW_COMPETITIONS, VIEW_COLLEGES}
+    ),
     # These roles work on competitions, studios and colleges; they see no worker registry.
     RoleKind.COLLEGE_ADMIN: frozenset({STAFF_COLLEGES}),
     RoleKind.JUDGE: frozenset(),
@@ -84,3 +94,19 @@ GRANTABLE_BY: dict[str, frozenset[str]] = {
     RoleKind.PROVINCE_ADMIN: frozenset(RoleKind.values),
     RoleKind.UNION_ADMIN: frozenset(RoleKind.values) - {RoleKind.PROVINCE_ADMIN},
 }
+
+# Roles whose every log-in needs a second factor (TOTP or a recovery code): administrators of the
+# province and of the cities (and the province-level industrial unions), whose reach is widest.
+# Operations staff (the /ops/admin/ site) need it too; any other user may opt in.
+TWO_FACTOR_UNION_KINDS = frozenset({"province", "city", "industry"})
+
+
+def two_factor_required(user: object, roles: list) -> bool:  # roles: the user's orgs.Role rows
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    for role in roles:
+        if role.kind == RoleKind.PROVINCE_ADMIN:
+            return True
+        if role.kind == RoleKind.UNION_ADMIN and role.union.kind in TWO_FACTOR_UNION_KINDS:
+            return True
+    return False

@@ -7,7 +7,7 @@ from gongjiang.core import audit
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
 
-from .enums import UnionKind
+from .enums import RoleKind, UnionKind
 from .models import Employer, Region, Role, Union, UnionAncestor
 from .scope import Scope
 
@@ -108,6 +108,10 @@ def grant_role(*, actor: User | None, scope: Scope | None, user: User, union: Un
     """Give ``user`` a role at ``union``. With a ``scope``, the actor must be allowed to grant it there."""
     if scope is not None and kind not in scope.grantable_kinds(union):
         raise OrgError(_("You may not grant this role at this union."))
+    # The money is the province's: the awards code reads APPROVE_PAYMENTS held anywhere as the
+    # province's finance (scope.has), so the finance role exists at the provincial federation only.
+    if kind == RoleKind.FINANCE and union.kind != UnionKind.PROVINCE:
+        raise OrgError(_("The finance role exists only at the provincial federation."))
     role, created = Role.objects.get_or_create(user=user, union=union, kind=kind)
     if created:
         audit.record(

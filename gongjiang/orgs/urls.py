@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accounts, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,5 +12,7 @@ urlpatterns = [
     path("employers/<int:pk>/", views.employer_detail, name="employer_detail"),
     path("employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
     path("accounts/", views.account_list, name="account_list"),
+    path("accounts/<int:user_id>/password/", accounts.reset_password, name="account_password"),
+    path("accounts/<int:user_id>/active/", accounts.set_active, name="account_active"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
 ]

@@ -1,6 +1,7 @@
 """The worker registry part of the REST API: workers and their grades, within the token's scope."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -114,9 +115,25 @@ class WorkerFilters(Schema):
     employer: str = ""
 
 
+WHOLE_ID = re.compile(r"^\s*[0-9]{17}[0-9Xx]\s*$")
+
+
 @router.get("/workers", response=list[WorkerOut])
 @paginate(ApiPagination)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
+    """The workers in scope. A whole ID number is never taken from a URL (it would land in access
+    logs): ``q`` shaped like one is refused here; POST it to /workers/search instead."""
+    need(request, VIEW_WORKERS)
+    if WHOLE_ID.match(filters.q):
+        raise HttpError(422, _("Search by a whole ID number with POST /api/workers/search, in the body."))
+    qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())
+    return qs.prefetch_related("occupations")
+
+
+@router.post("/workers/search", response=list[WorkerOut])
+@paginate(ApiPagination)
+def search_workers(request: HttpRequest, filters: WorkerFilters):
+    """The same filters as GET /workers, sent in the JSON body: the way to search by a whole ID number."""
     need(request, VIEW_WORKERS)
     qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())
     return qs.prefetch_related("occupations")

@@ -1,11 +1,14 @@
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import submit
@@ -27,29 +30,60 @@ PAGE_SIZE = 50
 LIST_COLUMNS = ("name", "id_number_masked", "employer__name", "top_grade", "status")
 
 
-def _list_queryset(request: HttpRequest):
+WHOLE_ID = re.compile(r"^\s*[0-9]{17}[0-9Xx]\s*$")
+
+
+def _search_params(request: HttpRequest) -> dict[str, str]:
+    """The list's filters. A whole ID number arrives only in a POST body (the search form posts);
+    in a URL it is ignored, so it never lands in an access log or the browser's history."""
+    if request.method == "POST":
+        return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    params = request.GET.dict()
+    if WHOLE_ID.match(params.get("q", "")):
+        params.pop("q")
+    return params
+
+
+def _list_queryset(request: HttpRequest, params: dict[str, str]):
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    qs = filter_workers(workers_for_user(request.scope, own=False), request.GET.dict()).select_related("employer")
+    qs = filter_workers(workers_for_user(request.scope, own=False), params).select_related("employer")
     return narrow(request, qs)[0]  # the people behind a statistical figure
 
 
 @login_required
 def worker_list(request: HttpRequest) -> HttpResponse:
+    params = _search_params(request)
+    by_whole_id = bool(WHOLE_ID.match(params.get("q", "")))
+    if request.method == "POST" and not by_whole_id:  # any other search stays a bookmarkable URL
+        target = f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}"
+        if not is_htmx(request):
+            see_other = redirect(target)
+            see_other.status_code = 303  # the browser follows with a GET
+            return see_other
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
-    qs = _list_queryset(request).only(*LIST_COLUMNS).prefetch_related("occupations")
-    rows = newest_in_reach(qs, request.scope, request.GET.dict())
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Links (pages, exports) never carry a whole ID number.
+    link_params = QueryDict(mutable=True)
+    link_params.update({k: v for k, v in params.items() if not (k == "q" and by_whole_id)})
+    request.GET = link_params  # what {% querystring %} builds the page's links from, and a figure is read from
+    qs = _list_queryset(request, params).only(*LIST_COLUMNS).prefetch_related("occupations")
+    rows = newest_in_reach(qs, request.scope, params)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,
         "rows": _table_rows(page),
         "nav": "workers",
-        "params": request.GET,
+        "params": params,
+        "link_params": link_params,
+        "by_whole_id": by_whole_id,
         "figure": narrow(request, qs)[1],
     }
     if is_htmx(request):
-        return render(request, "people/worker_list.html#table", context)
-    employer_id = request.GET.get("employer", "")
+        response = render(request, "people/worker_list.html#table", context)
+        if request.method == "POST":
+            response["HX-Push-Url"] = "false" if by_whole_id else target
+        return response
+    employer_id = params.get("employer", "")
     context.update(
         # The drop-downs as (value, label) strings: no model instances, no filter per option.
         occupations=[(str(pk), name) for pk, name in Occupation.objects.values_list("pk", "name")],
@@ -87,7 +121,7 @@ def _table_rows(page: Iterable[Worker]) -> list[dict[str, str]]:
 
 @login_required
 def worker_export(request: HttpRequest) -> HttpResponse:
-    qs = _list_queryset(request).prefetch_related("occupations")
+    qs = _list_queryset(request, _search_params(request)).prefetch_related("occupations")
     return WorkerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
 
 
@@ -114,6 +148,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache  # Cache-Control: no-store: the unmasked value stays out of every cache
 @login_required
 @require_POST
 def worker_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
@@ -126,6 +161,7 @@ def worker_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     return render(request, "people/reveal.html", {"value": value, "element_id": element_id})
 
 
+@never_cache  # a refused form shows back the ID number typed in
 @login_required
 def worker_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(CHANGE_WORKERS):
@@ -142,6 +178,7 @@ def worker_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/worker_form.html", {"form": form, "nav": "workers"})
 
 
+@never_cache  # the form shows the unmasked ID number and phone
 @login_required
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _visible_worker(request, pk)

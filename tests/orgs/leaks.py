@@ -10,6 +10,8 @@ PAGES = {
     "orgs:employer_detail": ("object", lambda o: {"pk": o.harbin_employer.pk}),
     "orgs:employer_edit": ("object", lambda o: {"pk": o.harbin_employer.pk}),
     "orgs:account_list": ("list", lambda o: {}),
+    "orgs:account_password": ("object", lambda o: {"user_id": o.users.staff.pk}),
+    "orgs:account_active": ("object", lambda o: {"user_id": o.users.staff.pk}),
     "orgs:role_revoke": ("object", lambda o: {"pk": o.users.alice.roles.get().pk}),
 }
 

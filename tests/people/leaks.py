@@ -16,6 +16,7 @@ PAGES = {
 
 API = {
     ("GET", "/api/workers"): ("list", lambda o: {}),
+    ("POST", "/api/workers/search"): ("search", lambda o: {}),
     ("POST", "/api/workers"): ("create", lambda o: {}),
     ("GET", "/api/workers/{worker_id}"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),
     ("GET", "/api/workers/{worker_id}/grades"): ("object", lambda o: {"worker_id": o.harbin_worker.pk}),

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from gongjiang.orgs.rules import ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES
+from gongjiang.orgs.rules import ENROL_COLLEGES, MANAGE_COLLEGES, STAFF_COLLEGES, VIEW_COLLEGES
 
 from ..queries import (
     cohorts_for_user,
@@ -22,7 +22,10 @@ NAV = "colleges"
 
 def _may_use(request: HttpRequest) -> None:
     scope = request.scope
-    if not any(scope.has(c) for c in (MANAGE_COLLEGES, STAFF_COLLEGES, ENROL_COLLEGES)) and own_worker(scope) is None:
+    if (
+        not any(scope.has(c) for c in (MANAGE_COLLEGES, STAFF_COLLEGES, ENROL_COLLEGES, VIEW_COLLEGES))
+        and own_worker(scope) is None
+    ):
         raise PermissionDenied
 
 
