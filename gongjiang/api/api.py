@@ -55,7 +55,10 @@ class Api(NinjaAPI):
         schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
         for path, methods in schema.get("paths", {}).items():
             for method, operation in methods.items():
-                responses = operation.setdefault("responses", {})
+                # ninja keys its declared responses by int: one key per code, as strings, so the
+                # JSON never holds a code twice (Swagger's parser refuses duplicate keys)
+                responses = {str(code): body for code, body in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 codes = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "422": "Invalid input"}
                 if "{" in path:
                     codes["404"] = "Not found"

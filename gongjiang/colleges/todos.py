@@ -6,7 +6,7 @@ to-do's rows are what its list shows under ``?todo=<key>``."""
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,8 +59,9 @@ def _with_places(request: Any) -> QuerySet[Cohort]:
 
 
 def _places_note(request: Any) -> str:
-    totals = _with_places(request).aggregate(capacity=Sum("capacity"), taken=Sum("taken"))
-    return _("%(n)s places left") % {"n": (totals["capacity"] or 0) - (totals["taken"] or 0)}
+    # summed here: an aggregate over the per-class count is refused by PostgreSQL; open classes are few
+    left = sum(capacity - taken for capacity, taken in _with_places(request).values_list("capacity", "taken"))
+    return _("%(n)s places left") % {"n": left}
 
 
 def my_classes(request: Any) -> QuerySet[Enrolment]:

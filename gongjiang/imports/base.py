@@ -148,7 +148,11 @@ def count_data_rows(path: Path) -> int:
         except Exception as exc:
             raise FileError(_("The file is not a readable Excel workbook.")) from exc
     if path.suffix.lower() == ".csv":  # parse the records (a quoted cell may span lines), strip no cell
-        return max(sum(1 for _row in csv.reader(io.StringIO(_decode(path.read_bytes())))) - 1, 0)
+        reader = csv.reader(io.StringIO(_decode(path.read_bytes())))
+        try:
+            return max(sum(1 for _row in reader) - 1, 0)
+        except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+            raise FileError(_("The CSV file cannot be read near row %(row)s.") % {"row": reader.line_num}) from exc
     return max(sum(1 for _row in read_table(path)) - 1, 0)
 
 

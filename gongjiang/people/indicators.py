@@ -104,6 +104,7 @@ INDICATORS = [
         date=None,
         label="name",
         link=_worker_url,
+        listing="people:worker_list",
         headline=False,
         order=7,
     ),

@@ -33,7 +33,7 @@ class IndicatorOut(Schema):
     dimensions: list[str]
 
 
-class UnionOut(Schema):
+class StatsUnionOut(Schema):
     id: int
     name: str
     kind: str
@@ -49,12 +49,12 @@ class FigureOut(Schema):
     rows_url: str
 
 
-class ChildOut(UnionOut):
+class ChildOut(StatsUnionOut):
     figures: dict[str, str]
 
 
 class FiguresOut(Schema):
-    union: UnionOut
+    union: StatsUnionOut
     year: int
     as_of: str | None
     figures: list[FigureOut]
@@ -69,7 +69,7 @@ class SliceOut(Schema):
 
 
 class IndicatorFiguresOut(Schema):
-    union: UnionOut
+    union: StatsUnionOut
     code: str
     year: int
     dimension: str

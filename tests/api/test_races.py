@@ -15,7 +15,7 @@ from gongjiang.core.fakeids import make_id_number
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 from gongjiang.policy.models import Rule
-from tests.conftest import race, reload_reference_data
+from tests.conftest import login, race, reload_reference_data
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite serialises every writer: no race to lose"
@@ -37,9 +37,7 @@ def _cycle(org):
 
 
 def _page(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return login(user)  # with the second factor administrators need
 
 
 @on_postgresql

@@ -269,7 +269,7 @@ def mark_everyone(tab: Tab, j: int, event: Event, entry_of: dict[str, Entry], a1
     mark_url = tab.url(f"/competitions/events/{event.pk}/mark/")
     if j == 0:  # the chief judge finds the event through the menu; the others follow the address
         page.locator(".navbar-toggler").tap()
-        page.get_by_role("link", name=zh("My judging")).tap()
+        page.get_by_role("link", name=zh("My judging"), exact=True).first.tap()
         page.wait_for_url(tab.url("/competitions/judging/"))
         assignment = page.locator("main .list-group-item", has_text=f"{COMPETITION} · {EVENT}")
         expect(assignment.locator(".badge")).to_have_text(zh("Chief judge"))

@@ -6,9 +6,13 @@
   unmarked competitor by itself, then says the event is complete; 我的评判 then shows the sign-off
   that waits for the chief judge;
 - a province official accepts three proposals in one bulk action and sees what happened to each.
+
+Each starts where the day starts, at the to-dos on the home page, follows one to the work, and the
+judge and the province official see the to-do's count fall once the work is done.
 """
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -92,7 +96,10 @@ def test_judge_marks_an_event_to_completion_with_auto_advance(marked, open_tab):
     tab = open_tab(**PHONE)
     page = tab.page
     tab.login(marked.judges[1].username)
-    tab.goto("/competitions/judging/")
+    tab.goto("/")
+    expect(page.locator("#todo-mark .todo-count")).to_have_text("1")
+    page.locator("#todo-mark").tap()
+    page.wait_for_url(re.compile(r"/competitions/judging/\?(.*&)?todo=mark"))
     item = page.locator("#to-mark li")
     expect(item.locator(".progress-figure")).to_contain_text("0 / 2")
     tab.shot("batch-04-judge-to-mark")
@@ -124,6 +131,8 @@ def test_judge_marks_an_event_to_completion_with_auto_advance(marked, open_tab):
         zh("Your marks are complete; the chief judge has not signed off yet.")
     )
     tab.shot("batch-07-judge-waits-for-sign-off")
+    tab.goto("/")
+    expect(page.locator("#todo-mark")).to_have_count(0)  # nothing left to mark
     tab.assert_clean()
 
 
@@ -135,7 +144,10 @@ def test_province_accepts_three_proposals_in_one_bulk_action(policy, final, open
     page = tab.page
     page.on("dialog", lambda dialog: dialog.accept())
     tab.login("prov")
-    tab.goto("/awards/decisions/")
+    tab.goto("/")
+    expect(page.locator("#todo-review .todo-count")).to_have_text("4")
+    page.locator("#todo-review").click()
+    page.wait_for_url(re.compile(r"/awards/decisions/\?(.*&)?todo=review"))
     boxes = page.locator("#decision-table input[name=ids]")
     expect(boxes).to_have_count(4)
     for decision in chosen:
@@ -152,4 +164,6 @@ def test_province_accepts_three_proposals_in_one_bulk_action(policy, final, open
     page.locator("#batch-back").click()
     expect(page.locator("#decision-table input[name=ids]")).to_have_count(1)
     tab.shot("batch-10-province-one-left")
+    tab.goto("/")
+    expect(page.locator("#todo-review .todo-count")).to_have_text("1")  # three fewer to review
     tab.assert_clean()

@@ -130,7 +130,8 @@ def test_a_killed_db_worker_leaves_a_failed_job_no_file_and_a_page_that_stops_po
     check = (
         "import json; from django.test import Client; from gongjiang.core.models import User;"
         "from gongjiang.imports.models import ImportJob; from pathlib import Path;"
-        "c = Client(); c.force_login(User.objects.get(username='alice'));"
+        "from tests.conftest import finish_sign_in;"
+        "c = Client(); u = User.objects.get(username='alice'); c.force_login(u); finish_sign_in(c, u);"
         f"page = c.get('/imports/jobs/{job.pk}/').content.decode(); j = ImportJob.objects.get(pk={job.pk});"
         "print(json.dumps([j.status, j.message, 'hx-trigger' in page, j.message in page, Path(j.path).exists()]))"
     )

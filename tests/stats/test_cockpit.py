@@ -76,6 +76,8 @@ def test_every_figure_links_to_exactly_its_rows(filled, as_user, who, unions):
             "economic_benefit",
             "trainees_enrolled",
             "trainees_completed",
+            "unions",  # the home page's stock counts of unions and employers
+            "employers",
         }
 
 
