@@ -61,11 +61,11 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             see_other = redirect(target)
             see_other.status_code = 303  # the browser follows with a GET
             return see_other
-    # Only the columns the table shows: the encrypted ID number and phone are never read here.
     # Links (pages, exports) never carry a whole ID number.
     link_params = QueryDict(mutable=True)
     link_params.update({k: v for k, v in params.items() if not (k == "q" and by_whole_id)})
     request.GET = link_params  # what {% querystring %} builds the page's links from, and a figure is read from
+    # Only the columns the table shows: the encrypted ID number and phone are never read here.
     qs = _list_queryset(request, params).only(*LIST_COLUMNS).prefetch_related("occupations")
     rows = newest_in_reach(qs, request.scope, params)
     page = CappedPaginator(rows, PAGE_SIZE).get_page(params.get("page"))
