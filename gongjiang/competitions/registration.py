@@ -5,7 +5,7 @@ the batch that enters the ticked ones, one transaction each.
 Eligibility is decided only for the workers on the page shown, from a fixed number of queries.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,8 +21,8 @@ from gongjiang.people.models import SkillGrade, Worker
 from gongjiang.people.queries import workers_for_user
 
 from . import services
-from .eligibility import EntryFacts, refusals
-from .enums import EntryState, State
+from .eligibility import refusals
+from .enums import EntryState
 from .models import Event
 
 
@@ -61,32 +61,17 @@ def candidates(event: Event, workers: list[Worker]) -> list[Candidate]:
             descendant_id__in={w.union_id for w in workers}, ancestor_id=competition.organiser_id
         ).values_list("descendant_id", flat=True)
     )
-    common = EntryFacts(
-        registration_open=competition.state == State.REGISTRATION,
-        already_entered=False,
-        event_full=event.capacity is not None and taken >= event.capacity,
-        employer_in_organiser_scope=True,
-        worker_status="",
-        age_at_start=0,
-        grade_in_occupation=None,
-        occupation=event.occupation.name,
-        audience=event.audience,
-        grade_min=event.grade_min,
-        grade_max=event.grade_max,
-        min_age=event.min_age,
-        max_age=event.max_age,
-    )
     return [
         Candidate(
             w,
             refusals(
-                replace(
-                    common,
-                    already_entered=w.pk in entered,
-                    employer_in_organiser_scope=w.union_id in inside,
-                    worker_status=w.status,
-                    age_at_start=services.age_on(w.birth_date, competition.starts_on),
-                    grade_in_occupation=grades.get(w.pk),
+                services.facts_of(
+                    event,
+                    w,
+                    taken=taken,
+                    entered=w.pk in entered,
+                    inside=w.union_id in inside,
+                    grade=grades.get(w.pk),
                 )
             ),
         )

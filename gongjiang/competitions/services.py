@@ -266,18 +266,29 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 def entry_facts(*, event: Event, worker: Worker) -> EntryFacts:
     """Gather from the database what :func:`eligibility.refusals` decides on."""
-    competition = event.competition
     grade = SkillGrade.objects.filter(worker=worker, occupation_id=event.occupation_id).aggregate(top=Max("grade"))[
         "top"
     ]
-    taken = event.entries.filter(state=EntryState.REGISTERED).count()
+    return facts_of(
+        event,
+        worker,
+        taken=event.entries.filter(state=EntryState.REGISTERED).count(),
+        entered=event.entries.filter(worker=worker, state=EntryState.REGISTERED).exists(),
+        inside=UnionAncestor.objects.filter(
+            descendant_id=worker.union_id, ancestor_id=event.competition.organiser_id
+        ).exists(),
+        grade=grade,
+    )
+
+
+def facts_of(event: Event, worker: Worker, *, taken: int, entered: bool, inside: bool, grade: int | None) -> EntryFacts:
+    """The facts of one worker and one event, from what the caller read (one worker, or a page of them)."""
+    competition = event.competition
     return EntryFacts(
         registration_open=competition.state == State.REGISTRATION,
-        already_entered=event.entries.filter(worker=worker, state=EntryState.REGISTERED).exists(),
+        already_entered=entered,
         event_full=event.capacity is not None and taken >= event.capacity,
-        employer_in_organiser_scope=UnionAncestor.objects.filter(
-            descendant_id=worker.union_id, ancestor_id=competition.organiser_id
-        ).exists(),
+        employer_in_organiser_scope=inside,
         worker_status=worker.status,
         age_at_start=age_on(worker.birth_date, competition.starts_on),
         grade_in_occupation=grade,
