@@ -3,6 +3,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
-from gongjiang.orgs.figures import narrow
+from gongjiang.orgs.figures import Figure, narrow
 from gongjiang.orgs.queries import employers_for_user
 from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_PII, VIEW_WORKERS
 
@@ -44,11 +45,11 @@ def _search_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _list_queryset(request: HttpRequest, params: dict[str, str]):
+def _list_queryset(request: HttpRequest, params: dict[str, str]) -> tuple[QuerySet[Worker], Figure | None]:
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
     qs = filter_workers(workers_for_user(request.scope, own=False), params).select_related("employer")
-    return narrow(request, qs)[0]  # the people behind a statistical figure
+    return narrow(request, qs)  # the people behind a statistical figure, and that figure
 
 
 @login_required
@@ -66,7 +67,8 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     link_params.update({k: v for k, v in params.items() if not (k == "q" and by_whole_id)})
     request.GET = link_params  # what {% querystring %} builds the page's links from, and a figure is read from
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
-    qs = _list_queryset(request, params).only(*LIST_COLUMNS).prefetch_related("occupations")
+    qs, figure = _list_queryset(request, params)
+    qs = qs.only(*LIST_COLUMNS).prefetch_related("occupations")
     rows = newest_in_reach(qs, request.scope, params)
     page = CappedPaginator(rows, PAGE_SIZE).get_page(params.get("page"))
     context = {
@@ -76,7 +78,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "link_params": link_params,
         "by_whole_id": by_whole_id,
-        "figure": narrow(request, qs)[1],
+        "figure": figure,
     }
     if is_htmx(request):
         response = render(request, "people/worker_list.html#table", context)
@@ -121,7 +123,7 @@ def _table_rows(page: Iterable[Worker]) -> list[dict[str, str]]:
 
 @login_required
 def worker_export(request: HttpRequest) -> HttpResponse:
-    qs = _list_queryset(request, _search_params(request)).prefetch_related("occupations")
+    qs = _list_queryset(request, _search_params(request))[0].prefetch_related("occupations")
     return WorkerExporter().response(qs.iterator(chunk_size=2000), request.GET.get("fmt", "csv"))
 
 
