@@ -53,7 +53,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -154,37 +154,42 @@ def sqlite_path(url: str) -> Path:
 
 def fresh_database(url: str | None, fmt: str) -> tuple[str, str]:
     """Create an empty database; return (DATABASE_URL, a short name for the report)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)  # the generated file and uploads go there, whatever the database
     if url is None:
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{BENCH_DIR / f'bench-{fmt}.sqlite3'}"
     parts = urlsplit(url)
     if parts.scheme.startswith("sqlite"):
         path = sqlite_path(url)
         if path.resolve().parent != BENCH_DIR.resolve():
             sys.exit(f"refusing to delete {path}: a benchmark SQLite file must live in {BENCH_DIR}")
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return url, "sqlite"
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        import psycopg
         from psycopg import sql
 
         name = parts.path.lstrip("/")
         if not name or name in {"postgres", "template0", "template1"}:
             sys.exit(f"refusing to drop database {name!r}")
-        with psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=unquote(parts.username or "postgres"),
-            password=unquote(parts.password) if parts.password else None,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
+        with _maintenance(parts) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return url, "postgresql"
     sys.exit(f"unsupported database URL scheme {parts.scheme!r}")
+
+
+def _maintenance(parts: SplitResult):
+    """An autocommit connection to the server's ``postgres`` database, to drop and create others."""
+    import psycopg
+
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password) if parts.password else None,
+        dbname="postgres",
+        autocommit=True,
+    )
 
 
 def configure_environment(database_url: str) -> None:
@@ -218,19 +223,11 @@ def clone_database(url: str, vendor: str, suffix: str) -> str:
             Path(f"{target}{extra}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
         return f"sqlite:///{target}"
-    import psycopg
     from psycopg import sql
 
     name = parts.path.lstrip("/")
     copy = f"{name}_{suffix.replace('-', '_')}"
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=unquote(parts.username or "postgres"),
-        password=unquote(parts.password) if parts.password else None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
+    with _maintenance(parts) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy), sql.Identifier(name)))
     return parts._replace(path="/" + copy).geturl()
