@@ -15,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 
+from signin import signed_in  # bench/signin.py, beside this script
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages import PAGES, setup, terms
@@ -35,9 +37,6 @@ def main() -> int:
     args = parser.parse_args()
     setup(args.database_url)
     from django.db import connection
-    from django.test import Client
-
-    from gongjiang.core.models import User
 
     with connection.cursor() as cur:
         cur.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND reltuples > %s", [args.limit])
@@ -45,8 +44,7 @@ def main() -> int:
     found = terms()
     clients = {}
     for username in ("sheng", "haerbin"):
-        clients[username] = Client()
-        clients[username].force_login(User.objects.get(username=username))
+        clients[username] = signed_in(username)
     failures = 0
     for label, username, path, _sql in PAGES:
         target = path.format(**found)

@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from signin import signed_in  # bench/signin.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -215,7 +217,6 @@ def terms() -> dict[str, str]:
 def measure_one(url: str, requests: int) -> dict:
     setup(url)
     from django.db import connection
-    from django.test import Client
 
     from gongjiang.core.models import User
     from gongjiang.orgs.models import Role
@@ -232,8 +233,7 @@ def measure_one(url: str, requests: int) -> dict:
     roots = {}
     for username in ("sheng", "haerbin"):
         user = User.objects.get(username=username)
-        clients[username] = Client()
-        clients[username].force_login(user)
+        clients[username] = signed_in(username)
         roots[username] = Role.objects.filter(user=user).values_list("union_id", flat=True).first()
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM people_worker")

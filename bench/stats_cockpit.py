@@ -31,9 +31,11 @@ import random
 import statistics
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from fresh import fresh_database  # bench/fresh.py, beside this script
+from signin import signed_in  # bench/signin.py, beside this script
 
 
 class PeakRss:
@@ -128,7 +130,7 @@ def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, in
     from django.db import transaction
     from django.utils import timezone
 
-    from gongjiang.competitions.models import Competition, Entry, Event
+    from gongjiang.competitions.models import Competition, Event
     from gongjiang.orgs.enums import UnionKind
     from gongjiang.orgs.models import Employer, Union
     from gongjiang.people.models import Occupation, Worker
@@ -184,22 +186,29 @@ def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, in
             )
             event = Event.objects.create(competition=comp, name="赛项", occupation=rng.choice(occupations))
             chosen = rng.sample(pool, min(len(pool), per_event))
-            Entry.objects.bulk_create(
-                [
-                    Entry(
-                        event=event,
-                        worker_id=w[0],
-                        employer_id=w[1],
-                        union_id=w[2],
-                        region_code=w[3],
-                        registered_by=admin,
-                    )
-                    for w in chosen
-                ],
-                batch_size=5000,
-            )
+            enter(event, chosen, admin.pk)
             entries += len(chosen)
     return {"workers": len(workers), "competitions": n_competitions, "entries": entries}
+
+
+def enter(event: object, workers: Iterable[tuple[int, int, int, str]], registered_by_id: int) -> None:
+    """Entries for ``(worker, employer, union, region)`` rows, written in batches."""
+    from gongjiang.competitions.models import Entry
+
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                event=event,
+                worker_id=worker,
+                employer_id=employer,
+                union_id=union,
+                region_code=region,
+                registered_by_id=registered_by_id,
+            )
+            for worker, employer, union, region in workers
+        ],
+        batch_size=5000,
+    )
 
 
 def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, object]:
@@ -234,19 +243,10 @@ def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, obje
     )
     event = Event.objects.create(competition=comp, name="赛项", occupation=Occupation.objects.first())
     day = max(1, Entry.objects.count() // 1800)
-    Entry.objects.bulk_create(
-        [
-            Entry(
-                event=event,
-                worker_id=w[0],
-                employer_id=w[1],
-                union_id=w[2],
-                region_code=w[3],
-                registered_by_id=admin_id,
-            )
-            for w in Worker.objects.order_by("-pk").values_list("pk", "employer_id", "union_id", "region_code")[:day]
-        ],
-        batch_size=5000,
+    enter(
+        event,
+        Worker.objects.order_by("-pk").values_list("pk", "employer_id", "union_id", "region_code")[:day],
+        admin_id,
     )
     started = time.perf_counter()
     fill.update_stats(since=fill.recent_since(today))  # the frequent run (update_stats --recent)
@@ -287,16 +287,13 @@ def _timed(client, url: str, n: int) -> tuple[float, float, int]:  # type: ignor
 def measure_links(n: int) -> dict[str, object]:
     """The list pages the figures link to (narrowed by ``orgs.figures.narrow``), read from the raw
     tables: p50 / p95 server time and the rows the pager counted, for Harbin and one of its enterprises."""
-    from django.test import Client
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from gongjiang.core.models import User
     from gongjiang.orgs.models import Union
     from gongjiang.stats import registry
 
-    client = Client()
-    client.force_login(User.objects.get(username="sheng"))
+    client = signed_in("sheng")
     city = Union.objects.get(kind="city", region_id="230100")
     county = Union.objects.filter(parent=city, kind="county").order_by("pk").first()
     enterprise = Union.objects.filter(parent=county, kind="grassroots").order_by("pk").first()
@@ -314,14 +311,11 @@ def measure_links(n: int) -> dict[str, object]:
 
 
 def measure_cockpit(n: int) -> dict[str, object]:
-    from django.test import Client
     from django.test.utils import override_settings
 
-    from gongjiang.core.models import User
     from gongjiang.orgs.models import Union
 
-    client = Client()
-    client.force_login(User.objects.get(username="sheng"))
+    client = signed_in("sheng")
     province = Union.objects.get(parent__isnull=True)
     # the drill-down of the browser test: Harbin, one of its counties, one of that county's enterprises
     city = Union.objects.filter(kind="city", region_id="230100").first() or Union.objects.filter(kind="city").first()

@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from signin import signed_in  # bench/signin.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -37,12 +39,8 @@ def session_cookie(username: str) -> str:
 
     django.setup()
     from django.conf import settings
-    from django.test import Client
 
-    from gongjiang.core.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
+    client = signed_in(username)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
@@ -93,13 +91,9 @@ def in_process(paths: list[str], username: str, n: int) -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
-
-    from gongjiang.core.models import User
 
     settings.DEBUG = False
-    client = Client()
-    client.force_login(User.objects.get(username=username))
+    client = signed_in(username)
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     print("| page | CPU ms / request | wall ms / request | queries |")
     print("|---|---:|---:|---:|")
