@@ -23,7 +23,7 @@ from gongjiang.people.queries import workers_for_user
 from . import services
 from .eligibility import refusals
 from .enums import EntryState
-from .models import Event
+from .models import Entry, Event
 
 
 def own_workers(scope: Scope) -> QuerySet[Worker]:
@@ -96,3 +96,62 @@ def register_many(*, actor: User, scope: Scope, event: Event, worker_ids: list[i
         lambda pair: enter(pair[1]),
         label=lambda pair: pair[1].name if pair[1] is not None else _("Worker %(id)s") % {"id": pair[0]},
     )
+
+
+def eligible_workers(scope: Scope, events: QuerySet[Event]) -> dict[int, set[int]]:
+    """For each competition of ``events``, the ids of the user's own workers who may enter at least
+    one of its events, decided by the same :func:`eligibility.refusals` as the registration page.
+
+    Five queries whatever the number of workers and events: the events, the workers (only the fields
+    the rules read), their top grades in the events' occupations, the registered entries, and which
+    of the workers' unions lie inside each organiser."""
+    events_list = list(events.select_related("competition", "occupation"))
+    if not events_list:
+        return {}
+    workers = list(own_workers(scope).only("pk", "status", "birth_date", "union_id").order_by())
+    if not workers:
+        return {}
+    own = own_workers(scope).values("pk")
+    event_ids = [e.pk for e in events_list]
+    grades: dict[tuple[int, int], int] = {
+        (worker, occupation): top
+        for worker, occupation, top in SkillGrade.objects.filter(
+            worker_id__in=own, occupation_id__in={e.occupation_id for e in events_list}
+        )
+        .order_by()
+        .values_list("worker_id", "occupation_id")
+        .annotate(top=Max("grade"))
+    }
+    taken: dict[int, int] = {}
+    entered: set[tuple[int, int]] = set()
+    own_ids = {w.pk for w in workers}
+    for event_id, worker_id in Entry.objects.filter(event_id__in=event_ids, state=EntryState.REGISTERED).values_list(
+        "event_id", "worker_id"
+    ):
+        taken[event_id] = taken.get(event_id, 0) + 1
+        if worker_id in own_ids:
+            entered.add((event_id, worker_id))
+    inside = set(
+        UnionAncestor.objects.filter(
+            descendant_id__in={w.union_id for w in workers},
+            ancestor_id__in={e.competition.organiser_id for e in events_list},
+        ).values_list("ancestor_id", "descendant_id")
+    )
+    found: dict[int, set[int]] = {}
+    for event in events_list:
+        organiser = event.competition.organiser_id
+        eligible = found.setdefault(event.competition_id, set())
+        for w in workers:
+            if w.pk in eligible:
+                continue
+            facts = services.facts_of(
+                event,
+                w,
+                taken=taken.get(event.pk, 0),
+                entered=(event.pk, w.pk) in entered,
+                inside=(organiser, w.union_id) in inside,
+                grade=grades.get((w.pk, event.occupation_id)),
+            )
+            if not refusals(facts):
+                eligible.add(w.pk)
+    return found

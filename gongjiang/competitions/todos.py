@@ -3,7 +3,7 @@
 Organisers: their own unions' competitions in draft or not ready to start (an event without a chief
 judge, a marking scheme or enough judges), and registrations closing within 14 days (their own
 competitions and those above that their workers may enter). An enterprise clerk:
-competitions open to its workers with their closing dates. A judge: events to mark, with progress,
+competitions open to its workers with their closing dates and how many of its workers may enter. A judge: events to mark, with progress,
 and the sign-off waiting for the chief judge. A worker: their registrations and results under public
 notice. Each to-do's rows are what its list shows under ``?todo=<key>``.
 """
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from gongjiang.core.todolist import Todo
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 
-from . import marking
+from . import marking, registration
 from .enums import AspectKind, EntryState, State
 from .models import Aspect, Assignment, Competition, Entry, Event, Mark, Result
 from .queries import competitions_for_user, own_assignments
@@ -76,6 +76,15 @@ def _open_to_enter(request: Any) -> QuerySet[Competition]:
     return competitions_for_user(scope).filter(
         state=State.REGISTRATION, registration_closes_on__gte=timezone.localdate()
     )
+
+
+def _eligible_note(request: Any) -> str:
+    """How many of the clerk's own workers may enter at least one event of the open competitions, by
+    the registration page's own rules (a fixed number of queries, see :func:`eligible_workers`)."""
+    competitions = _open_to_enter(request)
+    events = Event.objects.filter(competition__in=competitions)
+    eligible = set().union(*registration.eligible_workers(request.scope, events).values())
+    return _("%(n)s of your workers may enter") % {"n": len(eligible)}
 
 
 def _first_closing(rows: QuerySet[Competition]) -> dt.date | None:
@@ -195,6 +204,7 @@ TODOS = [
         "state=registration&todo=enter",
         rows=_open_to_enter,
         deadline=lambda request: _first_closing(_open_to_enter(request)),
+        note=_eligible_note,
     ),
     Todo(
         "not_ready",

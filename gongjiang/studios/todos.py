@@ -1,8 +1,10 @@
 """What waits in the studios, on the home page. A union that manages studios: applications to name,
-alliance members to evaluate for last year. A studio lead: last year's self-report, and open problems
+alliance members to evaluate for last year, a city or industrial union's alliance target for this year
+not yet met. A studio lead: last year's self-report, and open problems
 on the boards of their alliances that their studio has not posted or claimed. Each to-do's rows are
 what its list shows under ``?todo=<key>``."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gongjiang.core.todolist import Todo
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
 
 from .enums import CURRENT_MEMBER_STATES, MemberState, ProblemState, StudioState
-from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport
-from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user
+from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport, Target
+from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user, target_rows
 from .services import NAMING_UNIONS
 
 
@@ -61,6 +64,32 @@ def _to_admit(request: Any) -> QuerySet[Alliance]:
         return Alliance.objects.none()
     applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
     return alliances_for_user(scope).filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS)).filter(Exists(applied))
+
+
+def _targets_behind(request: Any) -> QuerySet[Target]:
+    """This year's alliance targets of the user's own city or industrial unions that their subtree has not
+    yet met (fewer alliances formed this year than the target), counted as the targets page counts them."""
+    scope = request.scope
+    if not scope.has(MANAGE_STUDIOS):
+        return Target.objects.none()
+    cache = getattr(request, "_todo_targets_behind", None)
+    if cache is None:
+        own = set(scope.roots(MANAGE_STUDIOS))
+        today = timezone.localdate()
+        cache = [
+            row.target.pk
+            for row in target_rows(scope, today.year, today=today)
+            if not row.target.cumulative
+            and row.target.union_id in own
+            and row.target.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
+            and not row.met
+        ]
+        request._todo_targets_behind = cache
+    return Target.objects.filter(pk__in=cache)
+
+
+def _end_of_year(request: Any) -> dt.date | None:
+    return dt.date(timezone.localdate().year, 12, 31) if _targets_behind(request).exists() else None
 
 
 def _report_due(request: Any) -> QuerySet[Studio]:
@@ -109,6 +138,16 @@ TODOS = [
         "studios:alliance_list",
         "todo=admit",
         rows=_to_admit,
+    ),
+    Todo(
+        "targets_behind",
+        gettext_lazy("Alliance targets not yet met this year"),
+        "bullseye",
+        "studios:targets",
+        "todo=targets_behind",
+        rows=_targets_behind,
+        deadline=_end_of_year,
+        deadline_label=gettext_lazy("due %(day)s"),
     ),
     Todo(
         "self_report",

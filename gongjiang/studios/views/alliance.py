@@ -44,6 +44,7 @@ from ..queries import (
     studios_for_user,
     target_rows,
     target_summary,
+    targets_for_user,
 )
 from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
@@ -391,6 +392,9 @@ def targets(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     rows = target_rows(scope, year, today=timezone.localdate())
+    if request.GET.get("todo"):  # the targets a to-do on the home page counts, and only those
+        keep = set(narrow_todo(request, targets_for_user(scope), TODOS).values_list("pk", flat=True))
+        rows = [r for r in rows if r.target.pk in keep]
     context = {
         "rows": rows,
         "year": year,
