@@ -17,8 +17,8 @@ from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
 
 from . import services as award_services
-from .enums import DecisionKind, DecisionState, LineState, NominationState
-from .queries import decisions_for, lines_for, nominations_for
+from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
+from .queries import cycles_for, decisions_for, lines_for, nominations_for
 
 # The published operation ids were made from the module that first held these operations.
 OPERATION_ID_PREFIX = "gongjiang_api_awards"
@@ -111,6 +111,16 @@ class LineActionIn(Schema):
     action: str  # approve | pay | reject | reverse
     payment_ref: str = ""
     reason: str = ""
+
+
+class CycleOut(Schema):
+    id: int
+    year: int
+    title: str
+    quota: int
+    state: one_of(CycleState)
+    nominations_close_on: dt.date | None
+    notice_ends_on: dt.date | None
 
 
 class NominationOut(Schema):
@@ -232,6 +242,14 @@ def line_action(request: HttpRequest, line_id: int, payload: LineActionIn):
     except award_services.AwardError as exc:
         raise HttpError(422, str(exc)) from exc
     raise HttpError(422, "approve | pay | reject | reverse")
+
+
+@router.get("/cycles", response=list[CycleOut])
+@paginate(ApiPagination)
+def list_cycles(request: HttpRequest, state: str = ""):
+    """Honour cycles the user may see, with the last day of nominations."""
+    qs = cycles_for(request.scope, request.user.pk).order_by("-year", "title", "pk")
+    return qs.filter(state=state) if state else qs
 
 
 @router.get("/nominations", response=list[NominationOut])

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
@@ -23,6 +24,9 @@ from gongjiang.policy.models import Programme, Rule
 from . import services
 from .enums import CycleState, DecisionState
 from .models import Budget, Decision, HonourCycle
+
+# this year's open cycle takes nominations for three more weeks from the day the demo is seeded
+NOMINATION_DAYS_LEFT = 21
 
 BUDGETS = {
     "competition-rewards": Decimal("2000000.00"),
@@ -103,7 +107,10 @@ def _honours(sheng: User, caiwu: User, reviewers: list[User]) -> None:
         for n, reviewer in enumerate(reviewers):
             services.review_nomination(actor=reviewer, nomination=nomination, score=Decimal(90 + n))
     services.advance_cycle(actor=sheng, scope=s, cycle=cycle, to=CycleState.NOTICE)
-    HonourCycle.objects.filter(pk=cycle.pk).update(notice_ends_on=dt.date(2025, 4, 20))
+    # the history of a closed cycle: nominations closed in March, the notice ended in April
+    HonourCycle.objects.filter(pk=cycle.pk).update(
+        nominations_close_on=dt.date(2025, 3, 31), notice_ends_on=dt.date(2025, 4, 20)
+    )
     for nomination in cycle.nominations.all():
         services.approve_nomination(actor=sheng, scope=s, nomination=nomination, note="经省政府批准")
     for line in services.LedgerLine.objects.filter(nomination__cycle=cycle):
@@ -111,7 +118,13 @@ def _honours(sheng: User, caiwu: User, reviewers: list[User]) -> None:
     services.advance_cycle(actor=sheng, scope=s, cycle=cycle, to=CycleState.CLOSED)
     # this year's 龙江技术能手: open, with places for every city and industrial union
     expert = Rule.objects.get(code="honour-technical-expert")
-    current = services.open_cycle(actor=sheng, scope=s, rule=expert, year=2026)
+    current = services.open_cycle(
+        actor=sheng,
+        scope=s,
+        rule=expert,
+        year=2026,
+        nominations_close_on=timezone.localdate() + dt.timedelta(days=NOMINATION_DAYS_LEFT),
+    )
     current.reviewers.set(reviewers)
     for union in Union.objects.filter(kind__in=[UnionKind.CITY, UnionKind.INDUSTRY]).order_by("pk"):
         services.allocate(

@@ -188,6 +188,8 @@ class HonourCycle(models.Model):
     quota = models.PositiveIntegerField(_("quota"))
     state = models.CharField(_("state"), max_length=12, choices=CycleState.choices, default=CycleState.NOMINATING)
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+    # the last day unions may nominate; none for cycles opened before cycles had one
+    nominations_close_on = models.DateField(_("nominations close on"), null=True, blank=True)
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("expert reviewers"), blank=True, related_name="+"
     )

@@ -1,10 +1,12 @@
 """What waits for an official in the awards, on the home page: proposals to review, payments to
-approve or to pay (never one's own), honour cycles to approve, nomination places still open,
+approve or to pay (never one's own), honour cycles to approve, nomination places still open (with the soonest closing date),
 nominations to score. Each to-do's rows are what its list shows under ``?todo=<key>``."""
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,8 +60,11 @@ def _open_allocations(request: Any) -> QuerySet[Allocation]:
     scope = request.scope
     if not scope.has(REVIEW_AWARDS):
         return Allocation.objects.none()
+    open_until = Q(cycle__nominations_close_on__isnull=True) | Q(cycle__nominations_close_on__gte=timezone.localdate())
     return (
-        Allocation.objects.filter(cycle__state=CycleState.NOMINATING, union_id__in=scope.roots(REVIEW_AWARDS))
+        Allocation.objects.filter(
+            open_until, cycle__state=CycleState.NOMINATING, union_id__in=scope.roots(REVIEW_AWARDS)
+        )
         .annotate(used=Count("nominations", filter=~Q(nominations__state=NominationState.WITHDRAWN)))
         .filter(used__lt=F("quota"))
     )
@@ -67,6 +72,11 @@ def _open_allocations(request: Any) -> QuerySet[Allocation]:
 
 def _nominate(request: Any) -> QuerySet[HonourCycle]:
     return cycles_for(request.scope, request.user.pk).filter(pk__in=_open_allocations(request).values("cycle_id"))
+
+
+def _nominations_close(request: Any) -> dt.date | None:
+    """The soonest closing date of the cycles with places open to the user's unions."""
+    return _nominate(request).aggregate(day=Min("nominations_close_on"))["day"]
 
 
 def _places_note(request: Any) -> str:
@@ -115,6 +125,7 @@ TODOS = [
         "awards:cycles",
         "todo=nominate",
         rows=_nominate,
+        deadline=_nominations_close,
         note=_places_note,
     ),
     Todo(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk
+from . import views, views_bulk, views_deadline
 
 app_name = "awards"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("honours/", views.cycle_list, name="cycles"),
     path("honours/<int:pk>/", views.cycle_detail, name="cycle"),
     path("honours/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
+    path("honours/<int:pk>/deadline/", views_deadline.cycle_deadline, name="cycle_deadline"),
     path("honours/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("honours/<int:pk>/nominate/", views.nominate, name="nominate"),
     path("honours/<int:pk>/decide/", views_bulk.nominations_bulk, name="nominations_bulk"),

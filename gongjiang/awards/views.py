@@ -35,6 +35,7 @@ from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
 from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for, reviewable_ids
 from .todos import TODOS
+from .views_deadline import closing_day
 
 PAGE_SIZE = 50
 
@@ -308,11 +309,18 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
         _need(request, MANAGE_POLICY)
         rule = get_object_or_404(Rule, pk=request.POST.get("rule") or 0, kind="honour")
         try:
+            year = _to_int(request.POST.get("year"))
+            if year is None:
+                raise ValueError(_("Enter a year."))
             cycle = services.open_cycle(
-                actor=request.user, scope=request.scope, rule=rule, year=int(request.POST.get("year", "0"))
+                actor=request.user,
+                scope=request.scope,
+                rule=rule,
+                year=year,
+                nominations_close_on=closing_day(request.POST.get("nominations_close_on")),
             )
         except (services.AwardError, ValueError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, services.AwardError) else _("Enter a year."))
+            messages.error(request, str(exc))
         else:
             return redirect(cycle)
         return redirect("awards:cycles")
@@ -429,7 +437,15 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "awards/nominate.html",
-        {"cycle": cycle, "mine": mine, "candidates": candidates, "q": q, "error": error, "nav": "honours"},
+        {
+            "cycle": cycle,
+            "mine": mine,
+            "candidates": candidates,
+            "q": q,
+            "error": error,
+            "closed": services.nominations_closed(cycle),
+            "nav": "honours",
+        },
     )
 
 

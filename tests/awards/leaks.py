@@ -18,6 +18,7 @@ PAGES = {
     "awards:cycles": ("list", lambda o: {}),
     "awards:cycle": ("list", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:cycle_advance": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    "awards:cycle_deadline": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:allocate": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:nominate": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:nomination": ("object", lambda o: {"pk": o.harbin_nomination.pk}),
@@ -41,6 +42,7 @@ API = {
     ("GET", "/api/ledger"): ("list", lambda o: {}),
     ("GET", "/api/ledger/{line_id}"): ("object", lambda o: {"line_id": o.harbin_line.pk}),
     ("POST", "/api/ledger/{line_id}/actions"): ("object", lambda o: {"line_id": o.harbin_line.pk}),
+    ("GET", "/api/cycles"): ("list", lambda o: {}),
     ("GET", "/api/nominations"): ("list", lambda o: {}),
     ("GET", "/api/nominations/{nomination_id}"): ("object", lambda o: {"nomination_id": o.harbin_nomination.pk}),
 }

@@ -151,7 +151,11 @@ def test_ledger_export_report_and_pdf(awarded, as_user):
 def test_honour_pages_notice_and_showcase(awarded, as_user):
     prov, alice = awarded.users.prov, awarded.users.alice
     rule = Rule.objects.get(code="honour-technical-expert")
-    response = as_user(prov).post("/awards/honours/", {"rule": rule.pk, "year": timezone.localdate().year})
+    closes = timezone.localdate() + dt.timedelta(days=10)
+    response = as_user(prov).post(
+        "/awards/honours/",
+        {"rule": rule.pk, "year": timezone.localdate().year, "nominations_close_on": closes.isoformat()},
+    )
     cycle = HonourCycle.objects.get(rule=rule)
     assert response["Location"] == f"/awards/honours/{cycle.pk}/"
     as_user(prov).post(f"/awards/honours/{cycle.pk}/allocate/", {"union": awarded.harbin.pk, "quota": 3})

@@ -26,10 +26,12 @@ from .honours import (
     can_object,
     decide_nomination_objection,
     nominate,
+    nominations_closed,
     open_cycle,
     raise_nomination_objection,
     reject_nomination,
     review_nomination,
+    set_nomination_deadline,
 )
 from .ledger import (
     LINE_FIELDS,
@@ -61,6 +63,7 @@ __all__ = [
     "decide_nominations",
     "may_move_money",
     "nominate",
+    "nominations_closed",
     "open_cycle",
     "pay_line",
     "promoted_years",
@@ -75,4 +78,5 @@ __all__ = [
     "review_decisions",
     "review_nomination",
     "set_budget",
+    "set_nomination_deadline",
 ]

@@ -1,5 +1,6 @@
 """Honour cycles: quotas, nominations, expert review, public notice, objections, approval."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,9 +38,13 @@ NOTICE_WORKING_DAYS = 5
 
 
 @transaction.atomic
-def open_cycle(*, actor: User, scope: Scope, rule: Rule, year: int) -> HonourCycle:
+def open_cycle(
+    *, actor: User, scope: Scope, rule: Rule, year: int, nominations_close_on: dt.date | None = None
+) -> HonourCycle:
+    """Open a cycle of an honour rule in force, with the last day unions may nominate."""
     if not scope.has(MANAGE_POLICY):
         raise PermissionDenied
+    _check_closing_day(nominations_close_on)
     if rule.kind != "honour":
         raise AwardError(_("Choose an honour programme rule."))
     if not rule_view(rule).in_force(timezone.localdate()):
@@ -47,11 +52,51 @@ def open_cycle(*, actor: User, scope: Scope, rule: Rule, year: int) -> HonourCyc
     title = rule.terms["title"]
     if HonourCycle.objects.filter(title=title, year=year).exists():
         raise AwardError(_("%(title)s %(year)s is already open.") % {"title": title, "year": year})
-    cycle = HonourCycle.objects.create(rule=rule, year=year, title=title, quota=rule.terms["quota"])
+    cycle = HonourCycle.objects.create(
+        rule=rule, year=year, title=title, quota=rule.terms["quota"], nominations_close_on=nominations_close_on
+    )
     audit.record(
-        actor=actor, action=AuditAction.CREATE, obj=cycle, after=audit.snapshot(cycle, ("title", "year", "quota"))
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=cycle,
+        after=audit.snapshot(cycle, ("title", "year", "quota", "nominations_close_on")),
     )
     return cycle
+
+
+def _check_closing_day(day: dt.date | None) -> None:
+    if day is not None and day < timezone.localdate():
+        raise AwardError(
+            _("The nomination closing date %(day)s has passed; choose today or a later day.") % {"day": day}
+        )
+
+
+@transaction.atomic
+def set_nomination_deadline(*, actor: User, scope: Scope, cycle: HonourCycle, day: dt.date) -> HonourCycle:
+    """Set or move the last day of nominations while the cycle takes them."""
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    cycle = HonourCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != CycleState.NOMINATING:
+        raise AwardError(_("The nomination closing date can only change while nominations are open."))
+    _check_closing_day(day)
+    before = audit.snapshot(cycle, ("nominations_close_on",))
+    cycle.nominations_close_on = day
+    cycle.save(update_fields=["nominations_close_on"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=cycle,
+        before=before,
+        after=audit.snapshot(cycle, ("nominations_close_on",)),
+    )
+    return cycle
+
+
+def nominations_closed(cycle: HonourCycle, today: dt.date | None = None) -> bool:
+    """Whether the cycle's nomination closing date is behind ``today``."""
+    day = cycle.nominations_close_on
+    return day is not None and (today or timezone.localdate()) > day
 
 
 @transaction.atomic
@@ -92,6 +137,11 @@ def nominate(
     cycle = allocation.cycle
     if cycle.state != CycleState.NOMINATING:
         raise AwardError(_("Nominations for this cycle are closed."))
+    if nominations_closed(cycle):
+        raise AwardError(
+            _("Nominations for %(cycle)s closed on %(day)s; no nomination can be made after that day.")
+            % {"cycle": cycle, "day": cycle.nominations_close_on}
+        )
     if not UnionAncestor.objects.filter(ancestor_id=allocation.union_id, descendant_id=worker.union_id).exists():
         raise AwardError(_("A union nominates only workers of its own unions."))
     if not statement.strip():
