@@ -173,6 +173,18 @@ def _harbin_studios(org):
         ),
         studios=[org.harbin_studio, second],
     )
+    # a provincial alliance Harbin proposes, for the province to name (命名)
+    org.harbin_proposed_alliance = studio_services.create_alliance(
+        actor=alice,
+        scope=scope,
+        data=studio_services.AllianceData(
+            name="哈尔滨市申报省级创新工作室联盟",
+            level="provincial",
+            lead_union=org.harbin,
+            founded_on=dt.date(2025, 5, 1),
+            founding_document="哈工发〔2025〕9号",
+        ),
+    )
     org.harbin_membership = Membership.objects.get(alliance=org.harbin_alliance, studio=org.harbin_studio)
     org.harbin_problem = studio_services.post_problem(
         actor=alice,

@@ -23,8 +23,8 @@ from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs import services as org_services
-from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Employer, Union
+from gongjiang.orgs.enums import RoleKind, UnionKind
+from gongjiang.orgs.models import Employer, Union, UnionAncestor
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import demo_data as people_demo
 from gongjiang.people import services as people_services
@@ -32,6 +32,7 @@ from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Honour, Occupation, Worker
 
 from . import demo_data, policy_targets, services
+from .enums import StudioState
 from .models import Alliance, Membership, Problem, Project, Studio
 
 # Two forestry employers the base demo lacks: (name, county code, serial).
@@ -453,6 +454,7 @@ def build(admin: User, gongzuoshi: User | None = None) -> dict[str, Any]:
     _jixi(admin, ids, counter, employers["龙煤鸡西矿业有限责任公司"])
     _harbin(admin, ids, counter, made)
     _targets(admin)
+    _proposed()
     return {"studios": Studio.objects.count(), "alliances": Alliance.objects.count()}
 
 
@@ -741,3 +743,24 @@ def _targets(admin: User) -> None:
             document=document.format(year=today.year),
             studios=list(Studio.objects.filter(name__in=members).order_by("pk")),
         )
+
+
+def _proposed() -> None:
+    """Qiqihar proposes a provincial alliance of its named studios this year: the province names it
+    (its to-do "alliances to name"); until then it counts toward no target."""
+    qiqihar = Union.objects.get(kind=UnionKind.CITY, region_id="230200")
+    proposer = User.objects.filter(roles__union=qiqihar, roles__kind=RoleKind.UNION_ADMIN).order_by("pk").first()
+    if proposer is None:
+        return
+    below = UnionAncestor.objects.filter(ancestor=qiqihar).values("descendant_id")
+    studios = list(Studio.objects.filter(union_id__in=below, state=StudioState.NAMED).order_by("pk")[:2])
+    today = timezone.localdate()
+    _alliance(
+        proposer,
+        name="齐齐哈尔装备制造省级创新工作室联盟",
+        level="provincial",
+        lead_union=qiqihar,
+        founded=today - dt.timedelta(days=10),
+        document=f"齐工发〔{today.year}〕21号",
+        studios=studios,
+    )

@@ -27,6 +27,14 @@ STUDIO_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class AllianceState(models.TextChoices):
+    """An alliance its lead union proposes waits to be named by the union entitled to name its level."""
+
+    PROPOSED = "proposed", pgettext_lazy("alliance state", "Proposed")
+    NAMED = "named", _("Named")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ClosureReason(models.TextChoices):
     EMPLOYER_CLOSED = "employer_closed", _("The employer closed")
     LEAD_RETIRED = "lead_retired", _("The lead retired and no successor was named")

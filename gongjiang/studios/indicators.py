@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.indicators import Dimension, Indicator, Target
 
-from .enums import Level, ProjectState, StudioState
+from .enums import AllianceState, Level, ProjectState, StudioState
 from .models import Alliance, Project, Studio
 from .models import Target as AllianceTarget
 
@@ -54,12 +54,12 @@ INDICATORS = [
         code="alliances_formed",
         name=_("Alliances formed"),
         definition=_(
-            "Studio alliances by the year they were founded, counted for the lead union and its ancestors; "
+            "Named studio alliances by the year they were founded, counted for the lead union and its ancestors; "
             "the target is the union's alliance target for the year (cumulative targets compare with every "
             "alliance founded up to the end of the year)."
         ),
         unit=_("alliances"),
-        rows=Alliance.objects.all,
+        rows=lambda: Alliance.objects.filter(state=AllianceState.NAMED),
         union="lead_union_id",
         date="founded_on",
         dimensions=(_LEVEL,),

@@ -16,6 +16,7 @@ from gongjiang.people.models import Occupation, Worker
 
 from .enums import (
     ActivityKind,
+    AllianceState,
     ClaimState,
     ClosureReason,
     EvaluationOutcome,
@@ -180,6 +181,15 @@ class Alliance(models.Model):
         related_name="+",
     )
     bar = models.DecimalField(_("pass mark"), max_digits=5, decimal_places=2, default=Decimal(60))
+    # proposed by the lead union, then named (命名) by a union entitled to name the level, as studios are
+    state = models.CharField(
+        _("state"), max_length=10, choices=AllianceState.choices, default=AllianceState.NAMED, db_index=True
+    )
+    named_on = models.DateField(_("named on"), null=True, blank=True)
+    named_by = models.ForeignKey(
+        Union, verbose_name=_("named by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
     inactive_months = models.PositiveSmallIntegerField(_("inactive after (months)"), default=12)
     waiting_months = models.PositiveSmallIntegerField(_("waiting period before reapplying (months)"), default=12)
     created_at = models.DateTimeField(auto_now_add=True)

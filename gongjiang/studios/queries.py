@@ -23,7 +23,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 from gongjiang.policy.models import PolicyDocument
 
-from .enums import CURRENT_MEMBER_STATES, ProjectState, StudioState
+from .enums import CURRENT_MEMBER_STATES, AllianceState, ProjectState, StudioState
 from .matching import Doc, rank
 from .models import Alliance, Membership, Problem, Project, Studio, StudioResult, Target
 
@@ -215,7 +215,7 @@ def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[T
     """The yearly targets of ``year`` the user may see and the cumulative goals standing in it, each with
     the alliances formed toward it.
 
-    A union's count is the alliances led by a union in its subtree (geographic and industrial), founded
+    A union's count is the named alliances led by a union in its subtree (geographic and industrial), founded
     in the year; for a cumulative goal, founded up to the end of the year viewed or of the goal's year,
     whichever is earlier. One query for the counts, one for the cited documents.
     """
@@ -232,9 +232,9 @@ def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[T
     for ancestor, descendant in links:
         below.setdefault(ancestor, set()).add(descendant)
     alliances = list(
-        Alliance.objects.filter(founded_on__lte=end, lead_union_id__in=set().union(*below.values())).values_list(
-            "lead_union_id", "founded_on"
-        )
+        Alliance.objects.filter(
+            founded_on__lte=end, lead_union_id__in=set().union(*below.values()), state=AllianceState.NAMED
+        ).values_list("lead_union_id", "founded_on")
     )
     cited = {t.document.split(" ", 1)[0] for t in targets if t.document}
     sources = {d.doc_no: d for d in PolicyDocument.objects.filter(doc_no__in=cited)} if cited else {}

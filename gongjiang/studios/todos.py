@@ -1,4 +1,5 @@
-"""What waits in the studios, on the home page. A union that manages studios: applications to name,
+"""What waits in the studios, on the home page. A union that manages studios: applications to name, alliances
+proposed by a lead union to name,
 alliance members to evaluate for last year, a city or industrial union's alliance target for this year
 not yet met. A studio lead: last year's self-report, and open problems
 on the boards of their alliances that their studio has not posted or claimed. Each to-do's rows are
@@ -16,7 +17,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
 
-from .enums import CURRENT_MEMBER_STATES, MemberState, ProblemState, StudioState
+from .enums import CURRENT_MEMBER_STATES, AllianceState, MemberState, ProblemState, StudioState
 from .models import Alliance, Evaluation, Membership, Problem, Studio, StudioReport, Target
 from .queries import alliances_for_user, led_studios, problems_for_user, studios_for_user, target_rows
 from .services import NAMING_UNIONS
@@ -38,6 +39,20 @@ def _to_name(request: Any) -> QuerySet[Studio]:
         below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
         reach |= Q(level__in=levels, union_id__in=below)
     return studios_for_user(scope).filter(reach, state=StudioState.APPLIED)
+
+
+def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
+    """Alliances proposed by a lead union below the user's, of a level the user's union kind names (the
+    province names provincial alliances, a city its city-level ones), as studios are named."""
+    scope = request.scope
+    reach = Q(pk__in=[])
+    for role in scope.roles:
+        if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
+            continue
+        levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
+        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
+        reach |= Q(level__in=levels, lead_union_id__in=below)
+    return alliances_for_user(scope).filter(reach, state=AllianceState.PROPOSED)
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
@@ -122,6 +137,14 @@ TODOS = [
         "studios:list",
         "state=applied&todo=name_studios",
         rows=_to_name,
+    ),
+    Todo(
+        "name_alliances",
+        gettext_lazy("Alliances to name"),
+        "diagram-3",
+        "studios:alliance_list",
+        "state=proposed&todo=name_alliances",
+        rows=_alliances_to_name,
     ),
     Todo(
         "evaluate",

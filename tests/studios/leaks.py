@@ -26,6 +26,8 @@ PAGES = {
     "studios:alliance_list": ("list", lambda o: {}),
     "studios:alliance_create": ("form", lambda o: {}),
     "studios:alliance_detail": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
+    "studios:alliance_decide": ("object", lambda o: {"pk": o.harbin_proposed_alliance.pk}),
+    "studios:alliances_decide_many": ("bulk", lambda o: {"objects": [o.harbin_proposed_alliance]}),
     "studios:alliance_member_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_external_add": ("object", lambda o: {"pk": o.harbin_alliance.pk}),
     "studios:alliance_chair": ("object", lambda o: {"pk": o.harbin_alliance.pk}),

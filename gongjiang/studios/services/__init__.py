@@ -10,12 +10,15 @@ from .alliance import (
     admit_member,
     apply_to_join,
     create_alliance,
+    decide_alliance,
     delist_member,
     record_activity,
     set_chair,
 )
 from .base import (
+    NAMING_UNIONS,
     StudiosError,
+    naming_union,
 )
 from .evaluation import (
     check_inactivity,
@@ -38,7 +41,6 @@ from .problems import (
     record_progress,
 )
 from .studio import (
-    NAMING_UNIONS,
     STUDIO_FIELDS,
     Check,
     StudioData,
@@ -90,6 +92,7 @@ __all__ = [
     "close_project",
     "close_studio",
     "create_alliance",
+    "decide_alliance",
     "decide_studio",
     "decline_claim",
     "delist_member",
@@ -99,6 +102,7 @@ __all__ = [
     "may_claim",
     "may_work_on",
     "naming_refusals",
+    "naming_union",
     "post_problem",
     "propose_activity_funds",
     "propose_subsidy",

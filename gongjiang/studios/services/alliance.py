@@ -19,6 +19,7 @@ from gongjiang.orgs.scope import Scope
 from ..enums import (
     CURRENT_MEMBER_STATES,
     MEMBER_TRANSITIONS,
+    AllianceState,
     MemberState,
     StudioState,
 )
@@ -30,7 +31,7 @@ from ..models import (
     Studio,
 )
 from ..queries import alliances_for_user
-from .base import StudiosError, _add_months, _require_studio, _today
+from .base import StudiosError, _add_months, _require_studio, _today, naming_union
 from .targets import propose_subsidy
 
 MEMBER_FIELDS = ("state", "warning_reason", "delisting_reason")
@@ -54,7 +55,14 @@ def create_alliance(*, actor: User, scope: Scope, data: AllianceData, studios: S
     """Form an alliance led by a union in the user's reach, with its first member studios; the
     default evaluation criteria are copied so the lead union can adjust its own."""
     scope.require(MANAGE_STUDIOS, data.lead_union.pk)
-    alliance = Alliance.objects.create(**data.__dict__, region_code=data.lead_union.region_id)
+    # formed by a union entitled to name the level: named at once; else proposed, for that union to name
+    namer = naming_union(scope, data.level, data.lead_union.pk)
+    naming = (
+        {"state": AllianceState.NAMED, "named_on": data.founded_on, "named_by": namer}
+        if namer is not None
+        else {"state": AllianceState.PROPOSED}
+    )
+    alliance = Alliance.objects.create(**data.__dict__, **naming, region_code=data.lead_union.region_id)
     Criterion.objects.bulk_create(
         Criterion(alliance=alliance, name=c.name, weight=c.weight, position=c.position)
         for c in Criterion.objects.filter(alliance__isnull=True)
@@ -63,12 +71,55 @@ def create_alliance(*, actor: User, scope: Scope, data: AllianceData, studios: S
         actor=actor,
         action=AuditAction.CREATE,
         obj=alliance,
-        after=audit.snapshot(alliance, ("name", "level", "lead_union", "founded_on", "founding_document")),
+        after=audit.snapshot(alliance, ("name", "level", "lead_union", "founded_on", "founding_document", "state")),
         union_id=alliance.lead_union_id,
     )
     for studio in studios:
         add_member(actor=actor, scope=scope, alliance=alliance, studio=studio, on=data.founded_on)
-    propose_subsidy(actor=actor, scope=scope, alliance=alliance)
+    if alliance.state == AllianceState.NAMED:
+        propose_subsidy(actor=actor, scope=scope, alliance=alliance)
+    return alliance
+
+
+ALLIANCE_NAMING_FIELDS = ("state", "named_on", "named_by", "decision_note")
+
+
+@transaction.atomic
+def decide_alliance(
+    *, actor: User, scope: Scope, alliance: Alliance, approve: bool, note: str = "", on: dt.date | None = None
+) -> Alliance:
+    """Name (命名) an alliance its lead union proposed, or reject it with a reason. Only a union of a kind
+    entitled to name the alliance's level, at or above the lead union, decides; naming proposes the
+    alliance's subsidy where a rule covers its level."""
+    on = on or _today()
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    namer = naming_union(scope, alliance.level, alliance.lead_union_id)
+    if namer is None:
+        if scope.covers(MANAGE_STUDIOS, alliance.lead_union_id):
+            raise StudiosError(_("An alliance of this level is named by a higher union."))
+        raise PermissionDenied
+    if alliance.state != AllianceState.PROPOSED:
+        raise StudiosError(_("This alliance has already been decided."))
+    note = note.strip()
+    if not approve and not note:
+        raise StudiosError(_("Give the reason for not naming the alliance."))
+    before = audit.snapshot(alliance, ALLIANCE_NAMING_FIELDS)
+    alliance.state = AllianceState.NAMED if approve else AllianceState.REJECTED
+    alliance.decision_note = note
+    if approve:
+        alliance.named_on, alliance.named_by = on, namer
+    alliance.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=alliance,
+        before=before,
+        after=audit.snapshot(alliance, ALLIANCE_NAMING_FIELDS),
+        union_id=alliance.lead_union_id,
+        note=note,
+    )
+    if approve:
+        propose_subsidy(actor=actor, scope=scope, alliance=alliance)
     return alliance
 
 

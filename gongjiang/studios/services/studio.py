@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
 from gongjiang.core.models import AuditAction, User
-from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Employer, Union, UnionAncestor
-from gongjiang.orgs.rules import APPLY_STUDIOS, CAPABILITIES, MANAGE_STUDIOS
+from gongjiang.orgs.models import Employer, Union
+from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import HonourKind, HonourLevel, WorkerStatus
 from gongjiang.people.models import Honour, Occupation, Worker
@@ -38,18 +37,9 @@ from ..models import (
     StudioResult,
 )
 from .alliance import _move_member
-from .base import StudiosError, _require_studio, _today
+from .base import StudiosError, _require_studio, _today, naming_union
 
 STUDIO_FIELDS = ("name", "level", "state", "employer", "lead", "field", "has_place_and_funds", "has_rules")
-
-
-# Which union may name a studio of each level: the kinds of union a naming role must sit at.
-NAMING_UNIONS: dict[str, frozenset[str]] = {
-    Level.NATIONAL: frozenset({UnionKind.PROVINCE}),  # recorded by the province for the national body
-    Level.PROVINCIAL: frozenset({UnionKind.PROVINCE}),
-    Level.CITY: frozenset({UnionKind.PROVINCE, UnionKind.CITY, UnionKind.INDUSTRY}),
-    Level.ENTERPRISE: frozenset({UnionKind.PROVINCE, UnionKind.CITY, UnionKind.INDUSTRY, UnionKind.COUNTY}),
-}
 
 
 @dataclass(frozen=True)
@@ -194,15 +184,7 @@ def update_profile(
 
 def _naming_union(scope: Scope, studio: Studio) -> Union | None:
     """The union, of a kind allowed to name this level, from which the user's role reaches the studio."""
-    allowed = NAMING_UNIONS[studio.level]
-    for role in scope.roles:
-        if (
-            MANAGE_STUDIOS in CAPABILITIES.get(role.kind, ())
-            and role.union.kind in allowed
-            and UnionAncestor.objects.filter(ancestor_id=role.union_id, descendant_id=studio.union_id).exists()
-        ):
-            return role.union
-    return None
+    return naming_union(scope, studio.level, studio.union_id)
 
 
 def naming_refusals(studio: Studio, on: dt.date) -> list[str]:

@@ -6,6 +6,7 @@ from .alliance import (
     alliance_chair,
     alliance_create,
     alliance_criteria,
+    alliance_decide,
     alliance_detail,
     alliance_evaluate,
     alliance_external_add,
@@ -20,7 +21,7 @@ from .alliance import (
 from .base import (
     PAGE_SIZE,
 )
-from .bulk import studios_bulk
+from .bulk import alliances_bulk, studios_bulk
 from .problems import (
     claim_accept,
     claim_decline,
@@ -56,6 +57,7 @@ __all__ = [
     "alliance_chair",
     "alliance_create",
     "alliance_criteria",
+    "alliance_decide",
     "alliance_detail",
     "alliance_evaluate",
     "alliance_external_add",
@@ -63,6 +65,7 @@ __all__ = [
     "alliance_inactivity",
     "alliance_list",
     "alliance_member_add",
+    "alliances_bulk",
     "claim_accept",
     "claim_decline",
     "member_admit",

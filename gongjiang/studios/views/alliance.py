@@ -25,7 +25,7 @@ from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.policy.models import Programme
 
 from .. import services
-from ..enums import CURRENT_MEMBER_STATES, MemberState, StudioState
+from ..enums import CURRENT_MEMBER_STATES, AllianceState, MemberState, StudioState
 from ..forms import (
     ActivityForm,
     AllianceForm,
@@ -62,10 +62,20 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(lead_union__name__contains=q))
+    state = request.GET.get("state", "")
+    if state in AllianceState.values:
+        qs = qs.filter(state=state)
     qs, figure = narrow(request, qs)  # the alliances behind a statistical figure
     qs = narrow_todo(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "figure": figure, "nav": "alliances"}
+    context = {
+        "page": page,
+        "q": q,
+        "state": state,
+        "states": AllianceState.choices,
+        "figure": figure,
+        "nav": "alliances",
+    }
     return render(request, "studios/alliance_list.html", context)
 
 
@@ -131,6 +141,8 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-year", "membership__pk")
         ),
         "manages": manages,
+        "may_name": alliance.state == AllianceState.PROPOSED
+        and services.naming_union(scope, alliance.level, alliance.lead_union_id) is not None,
         "addable": addable,
         "can_post": own_acting.exists(),
         "external_form": ExternalMemberForm(),
@@ -138,6 +150,26 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "alliances",
     }
     return render(request, "studios/alliance_detail.html", context)
+
+
+@login_required
+@require_POST
+def alliance_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name (命名) a proposed alliance, or decline with a reason; the service checks the naming union."""
+    alliance = _alliance(request, pk)
+    approve = request.POST.get("decision") == "name"
+    act(
+        request,
+        lambda: services.decide_alliance(
+            actor=request.user,
+            scope=request.scope,
+            alliance=alliance,
+            approve=approve,
+            note=request.POST.get("note", "")[:300],
+        ),
+        _("The alliance is named.") if approve else _("The alliance is not named."),
+    )
+    return redirect(alliance)
 
 
 def _managed_alliance(request: HttpRequest, pk: int) -> Alliance:
