@@ -120,3 +120,29 @@ def test_a_proposed_alliance_counts_toward_no_target_until_named(org) -> None:
     services.decide_alliance(actor=prov, scope=Scope(prov), alliance=alliance, approve=True)
     assert harbin_row().achieved == 1
     assert "targets_behind" not in waiting(login(org.users.alice))
+
+
+def test_the_next_page_of_alliances_to_name_keeps_the_todo(org) -> None:
+    from gongjiang.studios.models import Alliance
+
+    Alliance.objects.bulk_create(
+        Alliance(
+            name=f"哈尔滨市省级联盟{n:02d}",
+            level="provincial",
+            lead_union=org.harbin,
+            region_code=org.harbin.region_id,
+            founded_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            founding_document="哈工发〔2026〕1号",
+            state=AllianceState.PROPOSED,
+        )
+        for n in range(55)
+    )
+    province = login(org.users.prov)
+    todo = waiting(province)["name_alliances"]
+    assert todo.count == 55
+    first = province.get(todo.href, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert int(TOTAL.search(first)["n"]) == 55
+    nxt = re.search(r'<a class="page-link" href="([^"]+)">下一页</a>', first)[1].replace("&amp;", "&")
+    assert "todo=name_alliances" in nxt and "state=proposed" in nxt and "page=2" in nxt
+    second = province.get("/studios/alliances/" + nxt, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert second.count('name="ids"') == 5
