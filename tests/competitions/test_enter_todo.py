@@ -87,3 +87,22 @@ def test_the_count_costs_the_same_queries_for_two_workers_as_for_six(contest) ->
         hire(contest, i)
     assert queries() == (two, 6)
     assert two <= 5
+
+
+def test_the_clerks_home_page_costs_the_same_queries_for_two_workers_as_for_six(contest) -> None:
+    open_until_next_week(contest)
+    clerk = login(contest.users.staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = clerk.get("/")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    hire(contest, 1)
+    hire(contest, 2)
+    two = queries()
+    for i in range(3, 7):
+        hire(contest, i)
+    assert queries() == two
+    assert note(clerk) == "6名职工可报名"
