@@ -21,6 +21,9 @@ from gongjiang.core.fakeids import make_uscc
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Region
+from gongjiang.orgs.scope import Scope
+from gongjiang.studios import services as studio_services
+from gongjiang.studios.enums import AllianceState
 from gongjiang.studios.models import Alliance, LevelRequirement, Problem, Project
 from tests.conftest import make_user
 from tests.studios import factories as f
@@ -128,6 +131,10 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
         expect(page.locator("#members")).to_contain_text(employer)
     tab.shot("alliance-02-formed")
     tab.assert_clean()
+    # a provincial alliance is named (命名) by the province: the forestry union's proposal waits for it
+    assert alliance.state == AllianceState.PROPOSED
+    prov = _org.users.prov
+    studio_services.decide_alliance(actor=prov, scope=Scope(prov), alliance=alliance, approve=True)
 
     # 2. The patrol studio's lead posts a 红松种植 problem; the matcher ranks the pine studio first.
     lead = open_tab()
