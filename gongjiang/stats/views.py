@@ -263,13 +263,40 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SMALL_SUBTREE = 200  # unions: below this the workers are found through their union's index
+
+
+def latest_honours(union_id: int, n: int = 6, batch: int = 60, batches: int = 20) -> list[Honour]:
+    """The newest honours of workers in the union's subtree.
+
+    A small subtree reads its workers through the union index; a large one (a city, the province)
+    reads the newest honours by the honour's own (year, id) index and each worker by primary key,
+    keeping those in the subtree, so no plan scans the worker table.
+    """
+    descendants = UnionAncestor.objects.filter(ancestor_id=union_id)
+    if descendants.count() <= SMALL_SUBTREE:
+        subtree = descendants.values("descendant_id")
+        return list(
+            Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:n]
+        )
+    found: list[Honour] = []
+    for start in range(0, batch * batches, batch):
+        chunk = list(Honour.objects.select_related("worker").order_by("-year", "-id")[start : start + batch])
+        unions = {h.worker.union_id for h in chunk}
+        inside = set(descendants.filter(descendant_id__in=unions).values_list("descendant_id", flat=True))
+        found += [h for h in chunk if h.worker.union_id in inside]
+        if len(found) >= n or len(chunk) < batch:
+            break
+    return found[:n]
+
+
 @login_required
 def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
     data = build_for(request, union, year)
     subtree = UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")
-    honours = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:6]
+    honours = latest_honours(union.pk)
     notices = Competition.objects.filter(organiser_id__in=subtree, state=State.NOTICE).order_by("-notice_ends_on")[:6]
     context = {
         **data,
