@@ -94,17 +94,23 @@ def _insert(
         "distinct": "COUNT(DISTINCT src._s)",
         "sum": "SUM(src._s)",
     }[indicator.measure]
-    rows = aggregate if indicator.measure == "distinct" else "COUNT(*)"
     qn = connection.ops.quote_name
     count_table = qn(Count._meta.db_table)
     closure = qn(UnionAncestor._meta.db_table)
-    statement = (
-        f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "  # noqa: S608
-        f"SELECT %s, ua.ancestor_id, %s, src._p, %s, COALESCE(src._k, ''), {aggregate}, {rows} "
-        f"FROM ({sql}) src JOIN {closure} ua ON ua.descendant_id = src._u "
-        f"{'WHERE src._s IS NOT NULL ' if indicator.measure == 'distinct' else ''}"
-        f"GROUP BY ua.ancestor_id, src._p, COALESCE(src._k, '')"
-    )
+    fields = f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "
+    if indicator.measure == "distinct":  # people: counted per ancestor, never summed
+        statement = (
+            f"{fields}SELECT %s, ua.ancestor_id, %s, src._p, %s, COALESCE(src._k, ''), {aggregate}, {aggregate} "  # noqa: S608
+            f"FROM ({sql}) src JOIN {closure} ua ON ua.descendant_id = src._u WHERE src._s IS NOT NULL "
+            f"GROUP BY ua.ancestor_id, src._p, COALESCE(src._k, '')"
+        )
+    else:  # sums and counts: per union first, then up the tree (the closure multiplies far fewer rows)
+        statement = (
+            f"{fields}SELECT %s, ua.ancestor_id, %s, g._p, %s, g._k, SUM(g.v), SUM(g.n) FROM ("  # noqa: S608
+            f"SELECT src._u AS _u, src._p AS _p, COALESCE(src._k, '') AS _k, {aggregate} AS v, COUNT(*) AS n "
+            f"FROM ({sql}) src GROUP BY src._u, src._p, COALESCE(src._k, '')) g "
+            f"JOIN {closure} ua ON ua.descendant_id = g._u GROUP BY ua.ancestor_id, g._p, g._k"
+        )
     with connection.cursor() as cursor:
         cursor.execute(statement, (indicator.code, grain, dimension, *params))
 

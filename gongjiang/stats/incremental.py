@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
 
@@ -33,6 +33,9 @@ def _year(day: date) -> date:
 
 
 def _as_date(value: object) -> date:
+    """A period as the cursor returns it: a date, a datetime (PostgreSQL's ``DATE_TRUNC``) or ISO text."""
+    if isinstance(value, datetime):
+        return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
