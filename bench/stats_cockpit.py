@@ -230,6 +230,7 @@ def measure_fills(rng: random.Random, *, nightly: bool = True, backfill: bool = 
     from gongjiang.stats.models import Count, Dirty, Pending
 
     out: dict[str, object] = {}
+    fill.progress = lambda code, s: print(f"{time.strftime('%H:%M:%S')} {code} {s:.2f}s", file=sys.stderr, flush=True)
     if backfill:
         with PeakRss() as memory:
             started = time.perf_counter()

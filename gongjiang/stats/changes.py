@@ -166,7 +166,11 @@ def _announced(sender: type[models.Model], pks: list[Any], instances: list[model
 
 
 def connect() -> None:
-    pre_save.connect(_pre_save, dispatch_uid="stats_pre_save")
-    post_save.connect(_post_save, dispatch_uid="stats_post_save")
-    pre_delete.connect(_pre_delete, dispatch_uid="stats_pre_delete")
+    """Listen to the watched models only: a listener for every sender would stop Django's fast
+    ``QuerySet.delete()`` (it collects each row to send the signal) on every table, the rollups' too."""
+    for model in watchers():
+        uid = f"stats_{model._meta.label_lower}"
+        pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
+        post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}_post_save")
+        pre_delete.connect(_pre_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
     rows_changing.connect(_announced, dispatch_uid="stats_rows_changing")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
@@ -97,7 +98,9 @@ def _insert(
     qn = connection.ops.quote_name
     count_table = qn(Count._meta.db_table)
     closure = qn(UnionAncestor._meta.db_table)
-    fields = f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "
+    fields = (
+        f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "
+    )
     if indicator.measure == "distinct":  # people: counted per ancestor, never summed
         statement = (
             f"{fields}SELECT %s, ua.ancestor_id, %s, src._p, %s, COALESCE(src._k, ''), {aggregate}, {aggregate} "  # noqa: S608
@@ -188,6 +191,9 @@ def _rewrite(indicator: Indicator, since: date, today: date) -> None:
             _insert_seen(indicator, dimension, window, today)
 
 
+# Called after each indicator with its code and seconds taken (the benchmark's progress lines).
+progress: Callable[[str, float], None] | None = None
+
 # A test hook: called between the delete and the inserts of each indicator's rewrite, and before
 # the incremental fill applies its differences.
 _between: Callable[[Indicator], None] | None = None
@@ -258,8 +264,11 @@ def update_stats(
         for indicator in registry.indicators():
             if wanted is not None and indicator.code not in wanted:
                 continue
+            started = time.perf_counter()
             fill_indicator(indicator, since=since, today=today, tree=tree)
             filled.append(indicator.code)
+            if progress is not None:
+                progress(indicator.code, time.perf_counter() - started)
         return filled
     finally:
         release_lock(lock)
