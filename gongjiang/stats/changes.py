@@ -28,7 +28,7 @@ from gongjiang.core.indicators import Indicator
 
 from . import registry
 from .models import Dirty, Pending
-from .sql import anchor_path, contributions_sql
+from .sql import anchor_path, contributions_sql, lock_key
 
 UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
 CHUNK = 500
@@ -108,6 +108,8 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
     today = timezone.localdate()
     dimensions = ("", *(d.name for d in indicator.dimensions))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # held until the writer commits; the fill waits for it
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key(indicator.code)])
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             values = ", ".join(["(%s, %s)"] * len(chunk))

@@ -38,8 +38,8 @@ from gongjiang.orgs.models import Union, UnionAncestor
 
 from . import registry
 from .incremental import drain
-from .models import Count, Dirty, FillState, Grain, RunLock, Seen
-from .sql import inner_sql
+from .models import Count, FillState, Grain, RunLock, Seen
+from .sql import inner_sql, lock_key
 
 __all__ = ["freshness", "province_ids", "source", "update_stats"]
 
@@ -199,11 +199,13 @@ progress: Callable[[str, float], None] | None = None
 _between: Callable[[Indicator], None] | None = None
 
 
-def _lock_dirty() -> None:
-    """Writers wait while the fill reads the dirty anchors (they mark them before they write)."""
+def _lock_dirty(indicator: Indicator) -> None:
+    """Writers of the indicator's rows wait while its fill runs (they mark their anchors under the
+    shared form of this lock, ``stats.changes.mark``, and hold it until they commit), so no mark
+    made during the fill is lost or counted twice. Other indicators' writers are not held."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Dirty._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(indicator.code)])
 
 
 def fill_indicator(indicator: Indicator, *, since: date | None, today: date, tree: str) -> None:
@@ -226,7 +228,7 @@ def fill_indicator(indicator: Indicator, *, since: date | None, today: date, tre
         state.state, state.since = FillState.STARTED, since
         state.save()
     with transaction.atomic():
-        _lock_dirty()
+        _lock_dirty(indicator)
         # the differences first: a rewrite below then sums its years from corrected months
         drain(indicator, today=today, stock_period=state.since, between=_between)
         if since is not None:

@@ -3,6 +3,7 @@ period, key, subject, day), built through the ORM so one code path serves SQLite
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection
 from datetime import date
 
@@ -17,6 +18,11 @@ from .models import Grain
 
 # the period of a stock's contribution (a stock counts for the year and month of the fill)
 STOCK = date(1900, 1, 1)
+
+
+def lock_key(code: str) -> int:
+    """The PostgreSQL advisory lock of one indicator's fill (a stable 32-bit number)."""
+    return 0x5747_0000_0000 + zlib.crc32(code.encode())
 
 
 def anchor_path(indicator: Indicator) -> str:

@@ -4,6 +4,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def goals_from_the_demo_document(apps, schema_editor):
+    """A database seeded before goals were rows holds their demo document (演示〔2022〕9号, recorded by the
+    statistics demo): its three goals become rows citing it. Elsewhere the province enters its goals."""
+    document = apps.get_model("policy", "PolicyDocument").objects.filter(doc_no="演示〔2022〕9号").first()
+    if document is None:
+        return
+    goal = apps.get_model("policy", "Goal")
+    for level, title, persons in ((4, "大国工匠", 50), (3, "龙江工匠", 1000), (2, "市级工匠", 2000)):
+        goal.objects.get_or_create(
+            honour_level=level,
+            defaults={"title": title, "persons": persons, "by_year": 2035, "document": document, "clause": "第五条"},
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,4 +42,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-honour_level'],
             },
         ),
+        migrations.RunPython(goals_from_the_demo_document, migrations.RunPython.noop),
     ]
