@@ -38,7 +38,7 @@ from gongjiang.orgs.models import Union, UnionAncestor
 
 from . import registry
 from .incremental import drain
-from .models import Count, FillState, Grain, RunLock, Seen
+from .models import Count, Dirty, FillState, Grain, RunLock, Seen
 from .sql import inner_sql, lock_key
 
 __all__ = ["freshness", "province_ids", "source", "update_stats"]
@@ -262,16 +262,30 @@ def update_stats(
     lock = acquire_lock()
     try:
         tree = tree_fingerprint()
-        filled = []
+        filled, quiet = [], []
+        states = {s.indicator: s for s in FillState.objects.all()}
+        dirty = set(Dirty.objects.values_list("indicator", flat=True).distinct())
+        month = date(today.year, today.month, 1)
         for indicator in registry.indicators():
             if wanted is not None and indicator.code not in wanted:
+                continue
+            state = states.get(indicator.code)
+            if (
+                since is None
+                and state is not None
+                and (state.state, state.tree) == (FillState.DONE, tree)
+                and indicator.code not in dirty
+                and (not indicator.stock or state.since == month)
+            ):
+                quiet.append(indicator.code)  # nothing written since its last fill: up to date
                 continue
             started = time.perf_counter()
             fill_indicator(indicator, since=since, today=today, tree=tree)
             filled.append(indicator.code)
             if progress is not None:
                 progress(indicator.code, time.perf_counter() - started)
-        return filled
+        FillState.objects.filter(indicator__in=quiet).update(done_at=timezone.now())
+        return filled + quiet
     finally:
         release_lock(lock)
 
