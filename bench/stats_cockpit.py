@@ -355,6 +355,8 @@ def measure_cockpit(n: int) -> dict[str, object]:
             ("cockpit_province", f"/stats/u/{province.pk}/"),
             ("cockpit_json", f"/stats/u/{province.pk}/data.json"),
             ("cockpit_city", f"/stats/u/{city.pk}/"),
+            ("city_json", f"/stats/u/{city.pk}/data.json"),
+            ("people_city", f"/stats/u/{city.pk}/people/participants/?year={time.localtime().tm_year}"),
             ("cockpit_county", f"/stats/u/{county.pk}/"),
             ("cockpit_enterprise", f"/stats/u/{enterprise.pk}/"),
         ):

@@ -39,7 +39,12 @@ class Count(models.Model):
                 fields=["indicator", "grain", "period", "union", "dimension", "key"], name="stats_count_unique"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union")]
+        indexes = [
+            models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union"),
+            # a cockpit reads every indicator's year totals of a union and its children (a county may have
+            # over a thousand): union before period, so each (indicator, union) is one index probe
+            models.Index(fields=["indicator", "grain", "dimension", "union", "period"], name="stats_count_figure"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.union_id} {self.grain}{self.period} {self.dimension}={self.key}: {self.value}"

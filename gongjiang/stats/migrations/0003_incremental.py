@@ -52,5 +52,9 @@ class Migration(migrations.Migration):
             model_name='dirty',
             constraint=models.UniqueConstraint(fields=('indicator', 'anchor'), name='stats_dirty_unique'),
         ),
+        migrations.AddIndex(
+            model_name="count",
+            index=models.Index(fields=["indicator", "grain", "dimension", "union", "period"], name="stats_count_figure"),
+        ),
         migrations.RunPython(forget_fills, migrations.RunPython.noop),
     ]
