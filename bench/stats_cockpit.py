@@ -29,6 +29,7 @@ import json
 import os
 import random
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -74,7 +75,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--existing", action="store_true", help="measure the database as it is (no generation)")
-    parser.add_argument("--no-nightly", action="store_true", help="skip the nightly run after the day's fill")
+    parser.add_argument("--no-nightly", action="store_true", help="skip the --recent rewrite after the day's fill")
+    parser.add_argument("--no-backfill", action="store_true", help="with --existing: the rollups are filled already")
+    parser.add_argument("--cockpit-only", action="store_true", help="with --existing: time only the cockpit")
     parser.add_argument(
         "--links-only", action="store_true", help="with --existing: time only the list pages the figures link to"
     )
@@ -105,7 +108,9 @@ def main() -> None:
         "setup_s": round(setup, 1),
         **made,
     }
-    result.update(measure_fills(rng, nightly=not args.no_nightly))
+    if not args.cockpit_only:
+        result.update(measure_fills(rng, nightly=not args.no_nightly, backfill=not args.no_backfill))
+        print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)  # before the cockpit's timings
     result.update(measure_cockpit(args.requests))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -211,21 +216,28 @@ def enter(event: object, workers: Iterable[tuple[int, int, int, str]], registere
     )
 
 
-def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, object]:
+def measure_fills(rng: random.Random, *, nightly: bool = True, backfill: bool = True) -> dict[str, object]:
+    """The full backfill, then one day: a competition with a day's share of the entries (1/1800 of
+    five years) is finalised, a payment reversed, a worker moved; then the periodic fill (the
+    default ``update_stats``: the dirty anchors only) and, with ``nightly``, ``--recent`` for comparison."""
     from django.utils import timezone
 
+    from gongjiang.awards.models import LedgerLine
     from gongjiang.competitions.models import Competition, Entry, Event
     from gongjiang.orgs.models import Union
     from gongjiang.people.models import Occupation, Worker
     from gongjiang.stats import fill
-    from gongjiang.stats.models import Count
+    from gongjiang.stats.models import Count, Dirty, Pending
 
-    with PeakRss() as memory:
-        started = time.perf_counter()
-        fill.update_stats(since=fill.EPOCH)
-        backfill = time.perf_counter() - started
-    rows = Count.objects.count()
-    # one day's new participations (1/1800 of five years), then the periodic fill
+    out: dict[str, object] = {}
+    fill.progress = lambda code, s: print(f"{time.strftime('%H:%M:%S')} {code} {s:.2f}s", file=sys.stderr, flush=True)
+    if backfill:
+        with PeakRss() as memory:
+            started = time.perf_counter()
+            fill.update_stats(since=fill.EPOCH)
+            out["backfill_s"] = round(time.perf_counter() - started, 2)
+        out["backfill_peak_rss_mb"] = round(memory.peak / 2**20)
+    out["rollup_rows"] = Count.objects.count()
     today = timezone.localdate()
     admin_id = Entry.objects.values_list("registered_by_id", flat=True).first()
     organiser = Union.objects.filter(kind="city").first()
@@ -237,8 +249,7 @@ def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, obje
         registration_closes_on=today,
         starts_on=today,
         ends_on=today,
-        state="final",
-        finalised_on=today,
+        state="notice",
         region_code=organiser.region_id,
     )
     event = Event.objects.create(competition=comp, name="赛项", occupation=Occupation.objects.first())
@@ -249,25 +260,42 @@ def measure_fills(rng: random.Random, *, nightly: bool = True) -> dict[str, obje
         admin_id,
     )
     started = time.perf_counter()
-    fill.update_stats(since=fill.recent_since(today))  # the frequent run (update_stats --recent)
-    one_day_recent = time.perf_counter() - started
+    comp.state, comp.finalised_on = "final", today  # the results become final: the entries count
+    comp.save()
+    line = LedgerLine.objects.filter(state="paid", amount__gt=0, worker__isnull=False, reversal__isnull=True).first()
+    if line is not None:  # a payment reversed
+        LedgerLine.objects.create(
+            programme=line.programme,
+            year=line.year,
+            union=line.union,
+            worker=line.worker,
+            payee=line.payee,
+            amount=-line.amount,
+            reason="冲销",
+            proposed_by=line.proposed_by,
+            approved_by=line.approved_by,
+            paid_by=line.paid_by,
+            state="paid",
+            paid_at=timezone.now(),
+            reverses=line,
+            source=f"bench-rev:{line.pk}",
+        )
+    mover = Worker.objects.exclude(union_id=organiser.pk).order_by("pk").first()
+    other = Worker.objects.exclude(employer_id=mover.employer_id).order_by("-pk").first()
+    mover.employer_id, mover.union_id = other.employer_id, other.union_id  # a worker moves enterprise
+    mover.save()
+    out["one_day_writes_marking_s"] = round(time.perf_counter() - started, 2)
+    out["one_day_entries"] = day
+    out["one_day_dirty_anchors"] = Dirty.objects.count()
+    out["one_day_pending_rows"] = Pending.objects.count()
     started = time.perf_counter()
-    fill.update_stats(since=today)  # a fill from the day itself (update_stats --since today)
-    one_day_since_today = time.perf_counter() - started
-    one_day: float | None = None
+    fill.update_stats()  # the periodic fill: the dirty anchors only
+    out["one_day_fill_s"] = round(time.perf_counter() - started, 2)
     if nightly:
         started = time.perf_counter()
-        fill.update_stats()  # the nightly run: this year and last
-        one_day = time.perf_counter() - started
-    return {
-        "backfill_s": round(backfill, 2),
-        "backfill_peak_rss_mb": round(memory.peak / 2**20),
-        "rollup_rows": rows,
-        "one_day_entries": day,
-        "one_day_fill_recent_s": round(one_day_recent, 2),
-        "one_day_fill_since_today_s": round(one_day_since_today, 2),
-        "one_day_fill_nightly_s": None if one_day is None else round(one_day, 2),
-    }
+        fill.update_stats(since=fill.recent_since(today))  # a rewrite from last month, for comparison
+        out["recent_rewrite_s"] = round(time.perf_counter() - started, 2)
+    return out
 
 
 def _timed(client, url: str, n: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
@@ -327,6 +355,8 @@ def measure_cockpit(n: int) -> dict[str, object]:
             ("cockpit_province", f"/stats/u/{province.pk}/"),
             ("cockpit_json", f"/stats/u/{province.pk}/data.json"),
             ("cockpit_city", f"/stats/u/{city.pk}/"),
+            ("city_json", f"/stats/u/{city.pk}/data.json"),
+            ("people_city", f"/stats/u/{city.pk}/people/participants/?year={time.localtime().tm_year}"),
             ("cockpit_county", f"/stats/u/{county.pk}/"),
             ("cockpit_enterprise", f"/stats/u/{enterprise.pk}/"),
         ):

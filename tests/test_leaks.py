@@ -218,6 +218,9 @@ def _awards(org, harbin_result):
 
     alice, prov = org.users.alice, org.users.prov
     org.policy_doc = PolicyDocument.objects.get(doc_no="演示〔2023〕1号")
+    from gongjiang.policy.models import Goal
+
+    org.policy_goal = Goal.objects.first()
     org.policy_attachment = Attachment.objects.create(
         document=org.policy_doc, name="附件.txt", file=ContentFile(b"policy text", name="a.txt"), uploaded_by=prov
     )

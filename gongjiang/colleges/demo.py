@@ -16,6 +16,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Occupation, Worker
+from gongjiang.policy.models import PolicyDocument
 
 from . import certificates, services
 from .enums import CohortState
@@ -128,6 +129,8 @@ def _colleges_and_teachers(admin: User) -> tuple[dict[str, College], dict[str, T
     province = Union.objects.get(kind=UnionKind.PROVINCE)
     year = timezone.localdate().year
     colleges: dict[str, College] = {}
+    # the plans cite the demo's document on high-skill workers (a 演示 placeholder, policy/data/seed.json)
+    plan_document = PolicyDocument.objects.filter(doc_no="演示〔2023〕1号").first()
     for name, industry, universities, partners in COLLEGES:
         colleges[name] = services.save_college(
             actor=admin,
@@ -142,6 +145,7 @@ def _colleges_and_teachers(admin: User) -> tuple[dict[str, College], dict[str, T
                 "plan_classes": 9,
                 "plan_days": 5,
                 "plan_places": 1000,
+                "plan_document": plan_document,
             },
         )
     services.add_staff(

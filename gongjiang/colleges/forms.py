@@ -12,6 +12,7 @@ from gongjiang.orgs.rules import MANAGE_COLLEGES
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Occupation
+from gongjiang.policy.models import PolicyDocument
 
 from .enums import TeacherKind
 from .models import College, Course, Teacher, Unit
@@ -36,6 +37,12 @@ class CollegeForm(BootstrapMixin, forms.Form):
     plan_classes = forms.IntegerField(label=_("Classes planned"), min_value=0, max_value=1000, initial=0)
     plan_days = forms.IntegerField(label=_("Days per class"), min_value=0, max_value=365, initial=0)
     plan_places = forms.IntegerField(label=_("Trainee places planned"), min_value=0, max_value=1000000, initial=0)
+    plan_document = forms.ModelChoiceField(
+        label=_("Plan document"),
+        queryset=PolicyDocument.objects.all(),
+        required=False,
+        help_text=_("The policy document the plan comes from; a plan is measured against only when it cites one."),
+    )
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +52,15 @@ class CollegeForm(BootstrapMixin, forms.Form):
         self.fields["employers"].queryset = Employer.objects.filter(scope.union_filter(MANAGE_COLLEGES)).order_by(
             "name"
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        planned = data.get("plan_classes") or data.get("plan_places")
+        if planned and not data.get("plan_document"):
+            self.add_error("plan_document", _("A plan cites the policy document it comes from."))
+        if planned and not data.get("plan_year"):
+            self.add_error("plan_year", _("A plan names its year."))
+        return data
 
 
 class TeacherForm(BootstrapMixin, forms.Form):

@@ -1,6 +1,5 @@
 """Craftsman college figures for the statistics app (see ``core.indicators``)."""
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,20 +11,23 @@ from .models import Cohort, College, Completion, Enrolment
 
 
 def _class_plans(union_ids: list[int], year: int) -> dict[int, Target]:
-    """Classes the colleges run by each union's subtree planned for the year."""
-    plans = dict(
-        College.objects.filter(plan_year=year, plan_classes__gt=0)
-        .values_list("union_id")
-        .annotate(n=Sum("plan_classes"))
-    )
+    """Classes the colleges run by each union's subtree planned for the year, citing the plans' documents."""
+    plans: dict[int, int] = {}
+    documents: dict[int, set[str]] = {}
+    for union_id, classes, doc_no in College.objects.filter(
+        plan_year=year, plan_classes__gt=0, plan_document__isnull=False
+    ).values_list("union_id", "plan_classes", "plan_document__doc_no"):
+        plans[union_id] = plans.get(union_id, 0) + classes
+        documents.setdefault(union_id, set()).add(doc_no)
     if not plans:
         return {}
     totals: dict[int, int] = {}
+    cited: dict[int, set[str]] = {}
     links = UnionAncestor.objects.filter(descendant_id__in=list(plans), ancestor_id__in=union_ids)
     for descendant, ancestor in links.values_list("descendant_id", "ancestor_id"):
         totals[ancestor] = totals.get(ancestor, 0) + plans[descendant]
-    document = str(_("college yearly plans"))
-    return {u: Target(value=n, document=document) for u, n in totals.items()}
+        cited.setdefault(ancestor, set()).update(documents[descendant])
+    return {u: Target(value=n, document="、".join(sorted(cited[u]))) for u, n in totals.items()}
 
 
 def _cohort_url(pk: int) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from gongjiang.competitions.models import Criterion, Event
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Occupation, SkillGrade, Worker
+from gongjiang.policy.models import PolicyDocument
 
 from .enums import CohortState, EnrolmentStatus, TeacherKind
 
@@ -32,6 +33,15 @@ class College(models.Model):
     plan_classes = models.PositiveSmallIntegerField(_("classes planned"), default=0)
     plan_days = models.PositiveSmallIntegerField(_("days per class"), default=0)
     plan_places = models.PositiveIntegerField(_("trainee places planned"), default=0)
+    # the document the plan comes from: a plan's figures are a target only when it cites one
+    plan_document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("plan document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from gongjiang.core import audit, bulk, crypto
+from gongjiang.core import audit, bulk, changes, crypto
 from gongjiang.core.models import AuditAction, AuditEntry
 from gongjiang.core.validators import (
     id_birth_date,
@@ -357,6 +357,7 @@ class WorkerImporter(Importer):
                     union_id=worker.union_id,
                     changes=changes,
                 )
+            changes.announce(Worker, instances=changed)  # old and new unions, for the statistics
             Worker.objects.bulk_update(
                 changed, ["name", "employer", "union", "region_code", "phone_enc", "phone_masked", "updated_at"]
             )
@@ -435,6 +436,7 @@ class WorkerImporter(Importer):
             for row in tops:
                 by_top.setdefault(row["top"], []).append(row["worker_id"])
             for top, ids in by_top.items():
+                changes.announce(Worker, pks=ids)
                 Worker.objects.filter(pk__in=ids).update(top_grade=top)
 
 

@@ -1,22 +1,12 @@
 """Worker and skill-grade figures for the statistics app (see ``core.indicators``)."""
 
-import datetime as dt
-import json
-from functools import cache
-from pathlib import Path
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.core.indicators import Dimension, Indicator, Target
-from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union
+from gongjiang.core.indicators import Dimension, Indicator
 
-from .enums import Grade, GradeSource, HonourKind, HonourLevel, WorkerStatus
-from .models import Honour, SkillGrade, Worker
-
-GOALS = Path(__file__).parent / "data" / "craftsman_goals.json"
+from .enums import Grade, GradeSource, WorkerStatus
+from .models import SkillGrade, Worker
 
 HIGH_SKILL = Grade.SENIOR  # 高级工 and above
 
@@ -33,57 +23,6 @@ def _grades(keys: list[str]) -> dict[str, str]:
 def _sources(keys: list[str]) -> dict[str, str]:
     labels = dict(GradeSource.choices)
     return {k: str(labels.get(k, k)) for k in keys}
-
-
-@cache
-def goals() -> dict[str, Any]:
-    """The province's craftsman goals with the document they come from (``data/craftsman_goals.json``)."""
-    return json.loads(GOALS.read_text(encoding="utf-8"))
-
-
-def _goal(level: int):  # type: ignore[no-untyped-def]
-    """The province's goal for craftsmen of ``level``, as a target of the province's figure."""
-
-    def target(union_ids: list[int], year: int) -> dict[int, Target]:
-        data = goals()
-        goal = next((g for g in data["goals"] if g["level"] == level), None)
-        if goal is None:
-            return {}
-        provinces = Union.objects.filter(pk__in=union_ids, kind=UnionKind.PROVINCE, parent__isnull=True)
-        cited = f"{data['document']['doc_no']} {goal['clause']}"
-        start = dt.date.fromisoformat(data["document"]["issued_on"]).year
-        return {
-            pk: Target(value=goal["persons"], document=cited, by=goal["by"], start=start)
-            for pk in provinces.values_list("pk", flat=True)
-        }
-
-    return target
-
-
-def _craftsmen(level: HonourLevel, code: str, name: Any, order: int) -> Indicator:
-    return Indicator(
-        code=code,
-        name=name,
-        definition=_(
-            "Workers holding a craftsman honour (kind: craftsman) of this level, in any year, as registered on the "
-            "day of the fill, counted for the worker's current union; each worker counted once. The target is the "
-            "province's goal for 2035."
-        ),
-        unit=_("persons"),
-        rows=lambda: Honour.objects.filter(kind=HonourKind.CRAFTSMAN, level=level),
-        union="worker__union_id",
-        date=None,
-        measure="distinct",
-        subject="worker_id",
-        label="worker__name",
-        link_path="worker_id",
-        link=_worker_url,
-        listing="people:worker_list",
-        listing_path="worker_id",
-        target=_goal(level),
-        headline=False,
-        order=order,
-    )
 
 
 def _employed_graded():  # type: ignore[no-untyped-def]
@@ -162,7 +101,5 @@ INDICATORS = [
         listing="people:worker_list",
         order=55,
     ),
-    _craftsmen(HonourLevel.NATIONAL, "craftsmen_national", _("National-level craftsmen"), 56),
-    _craftsmen(HonourLevel.PROVINCIAL, "craftsmen_provincial", _("Provincial-level craftsmen"), 57),
-    _craftsmen(HonourLevel.CITY, "craftsmen_city", _("City-level craftsmen"), 58),
+    # the craftsmen of each honour level are counted in policy/indicators.py, beside their goals
 ]

@@ -127,6 +127,8 @@ class Honour(models.Model):
         verbose_name_plural = _("honours")
         ordering = ["-year", "-level"]
         constraints = [models.UniqueConstraint(fields=["worker", "title", "year"], name="honour_unique_per_year")]
+        # the cockpit's latest honours read the newest first
+        indexes = [models.Index(fields=["-year", "-id"], name="honour_newest")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongjiang.core import audit, crypto
+from gongjiang.core import audit, changes, crypto
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, PiiAccess, User
 from gongjiang.core.validators import id_birth_date, id_sex, mask_id_number, mask_phone
@@ -141,6 +141,7 @@ def add_grade(
     )
     worker.occupations.add(occupation)
     if worker.top_grade is None or grade > worker.top_grade:
+        changes.announce(Worker, pks=[worker.pk])  # the statistics record what the worker counted
         Worker.objects.filter(pk=worker.pk).update(top_grade=grade)
         worker.top_grade = grade
     audit.record(

@@ -28,6 +28,15 @@ class DocumentForm(BootstrapMixin, forms.Form):
         return DocumentData(**{k: (v.strip() if isinstance(v, str) else v) for k, v in self.cleaned_data.items()})
 
 
+class GoalForm(BootstrapMixin, forms.Form):
+    honour_level = forms.TypedChoiceField(label=_("Level of honour"), choices=HonourLevel.choices, coerce=int)
+    title = forms.CharField(label=pgettext_lazy("honour", "Title"), max_length=50)
+    persons = forms.IntegerField(label=_("Persons"), min_value=1, max_value=1000000)
+    by_year = forms.IntegerField(label=_("By the year"), min_value=2000, max_value=2100)
+    document = forms.ModelChoiceField(label=_("Policy document"), queryset=PolicyDocument.objects.all())
+    clause = forms.CharField(label=_("Clause"), max_length=60, required=False)
+
+
 class AttachmentForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("Attachment"))
 

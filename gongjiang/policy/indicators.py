@@ -1,13 +1,67 @@
 """Policy figures for the statistics app (see ``core.indicators``). Policy documents are the
 province's own, so they count for the provincial federation only."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.core.indicators import Dimension, Indicator
+from gongjiang.core.indicators import Dimension, Indicator, Target
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Union
+from gongjiang.people.enums import HonourKind, HonourLevel
+from gongjiang.people.models import Honour
 
 from .enums import DocumentKind, DocumentStatus
-from .models import PolicyDocument
+from .models import Goal, PolicyDocument
+
+
+def _worker_url(pk: int) -> str:
+    return reverse("people:worker_detail", args=[pk])
+
+
+def _goal(level: int):  # type: ignore[no-untyped-def]
+    """The province's goal for craftsmen of ``level`` (a ``Goal`` row citing its document), as the
+    target of the province's figure: on track while the figure keeps pace from the document's year."""
+
+    def target(union_ids: list[int], year: int) -> dict[int, Target]:
+        goal = Goal.objects.filter(honour_level=level).select_related("document").first()
+        if goal is None:
+            return {}
+        provinces = Union.objects.filter(pk__in=union_ids, kind=UnionKind.PROVINCE, parent__isnull=True)
+        start = goal.document.issued_on.year
+        return {
+            pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start)
+            for pk in provinces.values_list("pk", flat=True)
+        }
+
+    return target
+
+
+def _craftsmen(level: HonourLevel, code: str, name: Any, order: int) -> Indicator:
+    return Indicator(
+        code=code,
+        name=name,
+        definition=_(
+            "Workers holding a craftsman honour (kind: craftsman) of this level, in any year, as registered on the "
+            "day of the fill, counted for the worker's current union; each worker counted once. The target is the "
+            "province's goal for 2035."
+        ),
+        unit=_("persons"),
+        rows=lambda: Honour.objects.filter(kind=HonourKind.CRAFTSMAN, level=level),
+        union="worker__union_id",
+        date=None,
+        measure="distinct",
+        subject="worker_id",
+        label="worker__name",
+        link_path="worker_id",
+        link=_worker_url,
+        listing="people:worker_list",
+        listing_path="worker_id",
+        target=_goal(level),
+        headline=False,
+        order=order,
+    )
 
 
 def _document_url(pk: int) -> str:
@@ -51,4 +105,7 @@ INDICATORS = [
         listing="policy:documents",
         order=81,
     ),
+    _craftsmen(HonourLevel.NATIONAL, "craftsmen_national", _("National-level craftsmen"), 56),
+    _craftsmen(HonourLevel.PROVINCIAL, "craftsmen_provincial", _("Provincial-level craftsmen"), 57),
+    _craftsmen(HonourLevel.CITY, "craftsmen_city", _("City-level craftsmen"), 58),
 ]

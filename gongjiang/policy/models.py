@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.orgs.models import Union
+from gongjiang.people.enums import HonourLevel
 
 from .enums import DocumentKind, DocumentStatus, ProgrammeKind, RuleKind
 
@@ -139,3 +140,30 @@ class Rule(models.Model):
 
             return "；".join(f"{label}：{text}" for label, text in describe_terms(value))
         return value
+
+
+class Goal(models.Model):
+    """A goal the province set for a later year in a policy document: how many craftsmen of one
+    honour level (大国工匠, 龙江工匠, 市级工匠) by ``by_year``. The statistics' craftsmen figures read
+    their targets here, so target against actual is computed from rows citing their document."""
+
+    honour_level = models.PositiveSmallIntegerField(_("level of honour"), choices=HonourLevel.choices, unique=True)
+    title = models.CharField(pgettext_lazy("honour", "title"), max_length=50)
+    persons = models.PositiveIntegerField(_("persons"))
+    by_year = models.PositiveSmallIntegerField(_("by the year"))
+    document = models.ForeignKey(
+        PolicyDocument, verbose_name=_("policy document"), on_delete=models.PROTECT, related_name="goals"
+    )
+    clause = models.CharField(_("clause"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("craftsman goal")
+        verbose_name_plural = _("craftsman goals")
+        ordering = ["-honour_level"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.persons} ({self.by_year})"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document.doc_no} {self.clause}".strip()

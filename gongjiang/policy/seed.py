@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import services
-from .models import PolicyDocument, Programme, Rule
+from .models import Goal, PolicyDocument, Programme, Rule
 
 SEED = Path(__file__).parent / "data" / "seed.json"
 
@@ -24,6 +24,9 @@ def load() -> int:
     for d in data["documents"]:
         fields = {k: v for k, v in d.items() if k != "doc_no"} | {"issued_on": dt.date.fromisoformat(d["issued_on"])}
         documents[d["doc_no"]] = PolicyDocument.objects.get_or_create(doc_no=d["doc_no"], defaults=fields)[0]
+    for g in data.get("goals", []):
+        if not Goal.objects.filter(honour_level=g["honour_level"]).exists():
+            services.save_goal(actor=None, scope=None, fields=g | {"document": documents[g["document"]]})
     added = 0
     for r in data["rules"]:
         if Rule.objects.filter(code=r["code"]).exists():

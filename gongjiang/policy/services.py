@@ -18,8 +18,9 @@ from gongjiang.orgs.rules import MANAGE_POLICY
 from gongjiang.orgs.scope import Scope
 
 from .engine import TermsError, parse_terms
-from .models import Attachment, PolicyDocument, Programme, Rule
+from .models import Attachment, Goal, PolicyDocument, Programme, Rule
 
+GOAL_FIELDS = ("honour_level", "title", "persons", "by_year", "document", "clause")
 DOCUMENT_FIELDS = ("doc_no", "issuer", "issued_on", "title", "kind", "status", "full_text")
 RULE_FIELDS = ("code", "version", "kind", "name", "document", "clause", "effective_from", "effective_to", "terms")
 
@@ -146,3 +147,30 @@ def add_rule_version(
     )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=rule, after=audit.snapshot(rule, RULE_FIELDS))
     return rule
+
+
+@transaction.atomic
+def save_goal(*, actor: User | None, scope: Scope | None, fields: dict[str, Any], goal: Goal | None = None) -> Goal:
+    """Set a craftsman goal (province officials managing policy); every change is audited."""
+    if scope is not None:
+        _require(scope)
+    taken = Goal.objects.filter(honour_level=fields["honour_level"])
+    if goal is not None:
+        taken = taken.exclude(pk=goal.pk)
+    if taken.exists():
+        raise PolicyError(_("This honour level has a goal already; change that one."))
+    if fields["by_year"] < fields["document"].issued_on.year:
+        raise PolicyError(_("The goal's year comes before the document that sets it was issued."))
+    before = audit.snapshot(goal, GOAL_FIELDS) if goal else None
+    goal = goal or Goal()
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=goal,
+        before=before,
+        after=audit.snapshot(goal, GOAL_FIELDS),
+    )
+    return goal

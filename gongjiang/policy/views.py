@@ -18,8 +18,8 @@ from gongjiang.orgs.rules import MANAGE_POLICY
 
 from . import services
 from .enums import DocumentKind, DocumentStatus, RuleKind
-from .forms import AttachmentForm, DocumentForm, RuleForm
-from .models import Attachment, PolicyDocument, Rule
+from .forms import AttachmentForm, DocumentForm, GoalForm, RuleForm
+from .models import Attachment, Goal, PolicyDocument, Rule
 from .queries import require_official, search_documents
 
 PAGE_SIZE = 30
@@ -192,3 +192,37 @@ def rule_create(request: HttpRequest) -> HttpResponse:
 def rule_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     base = get_object_or_404(Rule, pk=pk)
     return _rule_form(request, kind=base.kind, base=base)
+
+
+@login_required
+def goal_list(request: HttpRequest) -> HttpResponse:
+    """The province's craftsman goals, each citing its document (the statistics' targets)."""
+    require_official(request.scope)
+    goals = Goal.objects.select_related("document")
+    return render(request, "policy/goal_list.html", {"goals": goals, "nav": "rules"})
+
+
+def _goal_form(request: HttpRequest, goal: Goal | None) -> HttpResponse:
+    if not request.scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    initial = {f: getattr(goal, f) for f in services.GOAL_FIELDS} if goal else {}
+    form = GoalForm(request.POST or None, initial=initial)
+    if done := submit(
+        request,
+        form,
+        lambda: services.save_goal(actor=request.user, scope=request.scope, fields=form.cleaned_data, goal=goal),
+        success=_("Goal saved."),
+        then="policy:goals",
+    ):
+        return done
+    return render(request, "policy/goal_form.html", {"form": form, "goal": goal, "nav": "rules"})
+
+
+@login_required
+def goal_create(request: HttpRequest) -> HttpResponse:
+    return _goal_form(request, None)
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_form(request, get_object_or_404(Goal, pk=pk))

@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "gongjiang.stats"
     label = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from . import changes
+
+        changes.connect()

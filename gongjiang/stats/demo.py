@@ -24,9 +24,8 @@ from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.people.enums import GradeSource
-from gongjiang.people.indicators import goals
 from gongjiang.people.models import Occupation, SkillGrade, Worker
-from gongjiang.policy.models import PolicyDocument, Programme
+from gongjiang.policy.models import Programme
 
 from . import fill
 
@@ -43,15 +42,7 @@ def _day(rng: random.Random, year: int, today: dt.date) -> dt.date:
 
 def seed(ctx: DemoContext) -> None:
     """The demo orchestrator's entry: five years of history, then the rollups filled."""
-    record_goal_document()
     build(ctx.admin)
-
-
-def record_goal_document() -> PolicyDocument:
-    """The document the province's craftsman goals cite, among the policy documents."""
-    data = dict(goals()["document"])
-    data["issued_on"] = dt.date.fromisoformat(data["issued_on"])
-    return PolicyDocument.objects.get_or_create(doc_no=data.pop("doc_no"), defaults=data)[0]
 
 
 def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:

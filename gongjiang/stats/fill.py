@@ -1,34 +1,47 @@
 """Fill the rollups inside the database (Zulip's ``analytics/lib/counts.py``).
 
-For each indicator, grain (year, month) and dimension, one ``INSERT … SELECT … GROUP BY``
-reads the indicator's rows, attributes each row to every ancestor of its union through the
-closure table ``orgs.UnionAncestor`` (geographic and industrial), and counts per ancestor.
-Distinct-person figures are thereby computed at each level, never summed. The SQL of the
-inner select comes from the ORM, so one code path serves SQLite and PostgreSQL.
+Two paths, both exact:
 
-A fill rewrites every period from ``since`` (the first of a year) on: it deletes them and
-inserts them again in one transaction, after marking the indicator STARTED; a crash leaves
-STARTED behind and the next run starts again from the same period.
+* **A rewrite** (``--full``, ``--since``, a changed union tree, an indicator never filled): for each
+  grain (year, month) and dimension one ``INSERT … SELECT … GROUP BY`` reads the indicator's rows,
+  attributes each row to every ancestor of its union through the closure table
+  ``orgs.UnionAncestor`` (geographic and industrial) and counts per ancestor; distinct-person
+  figures are computed at each level, never summed. It marks the indicator STARTED first; a crash
+  leaves STARTED behind and the next run rewrites from the same period again.
+* **The periodic fill** (the default) reads only what was written since the last fill: the anchors
+  the watchers of ``stats.changes`` marked dirty (a new entry's competition, a corrected result's
+  competition, a reversed line, a moved worker ...), each with what it counted at the last fill
+  (``Pending``). It counts those anchors' rows anew, and adds the difference to the figures of
+  every ancestor, month and year: for sums and counts the difference of the sums; for people
+  counted once, per person, whether they count in that union and period now and did before
+  (their anchor holds all their rows). Stocks are carried over to a new month and corrected the
+  same way. ``Seen`` (the people behind a figure, kept for the current and the previous year) is
+  corrected for the same people.
+
+Each indicator is filled in one transaction, so a fill killed halfway leaves nothing half written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import BigIntegerField, DateField, ExpressionWrapper, F, Value
-from django.db.models.functions import Cast, Round, TruncMonth, TruncYear
 from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
-from gongjiang.orgs.figures import date_expr, province_ids, source
-from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.figures import province_ids, source
+from gongjiang.orgs.models import Union, UnionAncestor
 
 from . import registry
-from .models import Count, FillState, Grain, RunLock, Seen
+from .incremental import drain
+from .models import Count, Dirty, FillState, Grain, RunLock, Seen
+from .sql import inner_sql, lock_key
+
+__all__ = ["freshness", "province_ids", "source", "update_stats"]
 
 EPOCH = date(1990, 1, 1)
 LOCK_NAME = "update_stats"
@@ -56,78 +69,27 @@ def recent_since(today: date) -> date:
 
 
 def tree_fingerprint() -> str:
-    """A digest of the closure table, cheap to compute inside the database."""
+    """A digest of the closure table and of each union's region, cheap to compute inside the database
+    (a union's region names the prefecture its rows are split by)."""
     table = UnionAncestor._meta.db_table
+    unions = Union._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), SUM(CAST(ancestor_id AS BIGINT) * 1000003 + descendant_id), "  # noqa: S608
             f"SUM(CAST(descendant_id AS BIGINT) * 7919 + ancestor_id) FROM {table}"
         )
         row = cursor.fetchone()
+        cursor.execute(
+            f"SELECT SUM(CAST(id AS BIGINT) * (CAST(COALESCE(region_id, '0') AS BIGINT) % 1000003)) FROM {unions}"  # noqa: S608
+        )
+        row = (*row, *cursor.fetchone())
     return hashlib.sha256(repr(tuple(int(v or 0) for v in row)).encode()).hexdigest()[:32]
-
-
-class _IsoPeriodStart(models.Func):
-    """The first day of a date's year or month, on SQLite by slicing its ISO text (Django's
-    ``Trunc`` calls a Python function per row there, several times slower)."""
-
-    output_field = DateField()
-
-    def __init__(self, expression: models.Expression | F, grain: str) -> None:
-        self.template = (
-            "SUBSTR(%(expressions)s, 1, 5) || '01-01'"
-            if grain == Grain.YEAR
-            else "SUBSTR(%(expressions)s, 1, 8) || '01'"
-        )
-        super().__init__(expression)
-
-
-def _period(day: models.Expression | F, grain: str) -> models.Expression:
-    if connection.vendor == "sqlite" and isinstance(day, F):
-        return _IsoPeriodStart(F("_day"), grain)
-    if grain == Grain.YEAR:
-        return TruncYear("_day", output_field=DateField())
-    return TruncMonth("_day", output_field=DateField())
-
-
-def _inner_sql(
-    indicator: Indicator, grain: str, dimension: str, since: date, today: date, *, until: date | None = None
-) -> tuple[str, tuple]:
-    qs = source(indicator, since=since, until=until)
-    if indicator.date is None:
-        period: models.Expression = Value(
-            date(today.year, 1, 1) if grain == Grain.YEAR else date(today.year, today.month, 1),
-            output_field=DateField(),
-        )
-    else:
-        period = _period(date_expr(indicator, qs.model), grain)
-    if indicator.union is None:
-        roots = province_ids()
-        union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
-    else:
-        union = F(indicator.union)
-    if dimension:
-        dim = next(d for d in indicator.dimensions if d.name == dimension)
-        key: models.Expression = Cast(dim.path, models.CharField(max_length=40))
-    else:
-        key = Value("", output_field=models.CharField())
-    if indicator.measure == "sum":
-        subject: models.Expression | F = ExpressionWrapper(
-            Round(F(indicator.subject) * 100 if indicator.scale == 100 else F(indicator.subject)),
-            output_field=BigIntegerField(),
-        )
-    else:
-        subject = F(indicator.subject)
-    day = {"_d": F("_day")} if indicator.date is not None else {}
-    inner = qs.values(_u=union, _p=period, _k=key, _s=subject, **day)
-    sql, params = inner.query.sql_with_params()
-    return sql, params
 
 
 def _insert(
     indicator: Indicator, grain: str, dimension: str, since: date, today: date, *, until: date | None = None
 ) -> None:
-    sql, params = _inner_sql(indicator, grain, dimension, since, today, until=until)
+    sql, params = inner_sql(indicator, grain, dimension, today, since=since, until=until)
     aggregate = {
         "count": "COUNT(*)",
         "distinct": "COUNT(DISTINCT src._s)",
@@ -136,20 +98,29 @@ def _insert(
     qn = connection.ops.quote_name
     count_table = qn(Count._meta.db_table)
     closure = qn(UnionAncestor._meta.db_table)
-    statement = (
-        f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value) "  # noqa: S608
-        f"SELECT %s, ua.ancestor_id, %s, src._p, %s, COALESCE(src._k, ''), {aggregate} "
-        f"FROM ({sql}) src JOIN {closure} ua ON ua.descendant_id = src._u "
-        f"GROUP BY ua.ancestor_id, src._p, COALESCE(src._k, '')"
+    fields = (
+        f"INSERT INTO {count_table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "
     )
+    if indicator.measure == "distinct":  # people: counted per ancestor, never summed
+        statement = (
+            f"{fields}SELECT %s, ua.ancestor_id, %s, src._p, %s, COALESCE(src._k, ''), {aggregate}, {aggregate} "  # noqa: S608
+            f"FROM ({sql}) src JOIN {closure} ua ON ua.descendant_id = src._u WHERE src._s IS NOT NULL "
+            f"GROUP BY ua.ancestor_id, src._p, COALESCE(src._k, '')"
+        )
+    else:  # sums and counts: per union first, then up the tree (the closure multiplies far fewer rows)
+        statement = (
+            f"{fields}SELECT %s, ua.ancestor_id, %s, g._p, %s, g._k, SUM(g.v), SUM(g.n) FROM ("  # noqa: S608
+            f"SELECT src._u AS _u, src._p AS _p, COALESCE(src._k, '') AS _k, {aggregate} AS v, COUNT(*) AS n "
+            f"FROM ({sql}) src GROUP BY src._u, src._p, COALESCE(src._k, '')) g "
+            f"JOIN {closure} ua ON ua.descendant_id = g._u GROUP BY ua.ancestor_id, g._p, g._k"
+        )
     with connection.cursor() as cursor:
         cursor.execute(statement, (indicator.code, grain, dimension, *params))
 
 
-def _years_from_months(indicator: Indicator, dimension: str, since: date, grain: str = Grain.MONTH) -> None:
+def _years_from_months(indicator: Indicator, dimension: str, since: date) -> None:
     """An additive indicator's year rows are the sums of its month rows: one pass over the small
-    rollup instead of a second pass over the raw rows. (A distinct-person indicator's year rows are
-    the sums of its people first counted in each month, ``grain=Grain.FIRST``.)"""
+    rollup instead of a second pass over the raw rows."""
     qn = connection.ops.quote_name
     table = qn(Count._meta.db_table)
     if connection.vendor == "sqlite":
@@ -157,38 +128,24 @@ def _years_from_months(indicator: Indicator, dimension: str, since: date, grain:
     else:
         year = "CAST(DATE_TRUNC('year', period) AS DATE)"
     statement = (
-        f"INSERT INTO {table} (indicator, union_id, grain, period, dimension, {qn('key')}, value) "  # noqa: S608
-        f"SELECT indicator, union_id, %s, {year}, dimension, {qn('key')}, SUM(value) FROM {table} "
-        f"WHERE indicator = %s AND grain = %s AND dimension = %s AND period >= %s "
+        f"INSERT INTO {table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "  # noqa: S608
+        f"SELECT indicator, union_id, %s, {year}, dimension, {qn('key')}, SUM(value), SUM({qn('rows')}) "
+        f"FROM {table} WHERE indicator = %s AND grain = %s AND dimension = %s AND period >= %s "
         f"GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, (Grain.YEAR, indicator.code, grain, dimension, since))
+        cursor.execute(statement, (Grain.YEAR, indicator.code, Grain.MONTH, dimension, since))
 
 
-def _delete(indicator: Indicator, since: date, today: date) -> None:
-    rows = Count.objects.filter(indicator=indicator.code)
-    if indicator.stock:
-        rows.filter(
-            models.Q(grain=Grain.YEAR, period=date(today.year, 1, 1))
-            | models.Q(grain=Grain.MONTH, period=date(today.year, today.month, 1))
-        ).delete()
-    else:
-        rows.filter(
-            models.Q(grain=Grain.MONTH, period__gte=since) | models.Q(grain=Grain.YEAR, period__gte=year_start(since))
-        ).delete()
-
-
-def _month_of(column: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"SUBSTR({column}, 1, 8) || '01'"
-    return f"CAST(DATE_TRUNC('month', {column}) AS DATE)"
+def seen_start(today: date) -> date:
+    """The first year ``Seen`` keeps: the current and the previous one."""
+    return date(today.year - 1, 1, 1)
 
 
 def _insert_seen(indicator: Indicator, dimension: str, since: date, today: date) -> None:
-    """Record each person's first day from ``since`` on, per ancestor union, year and key; a person
-    already seen earlier in the year keeps the earlier day."""
-    sql, params = _inner_sql(indicator, Grain.YEAR, dimension, since, today)
+    """Record each person counted from ``since`` on, per ancestor union, year and key, with the
+    first day they count."""
+    sql, params = inner_sql(indicator, Grain.YEAR, dimension, today, since=since)
     qn = connection.ops.quote_name
     fields = "indicator, period, union_id, dimension, " + qn("key") + ", subject"
     statement = (
@@ -196,106 +153,90 @@ def _insert_seen(indicator: Indicator, dimension: str, since: date, today: date)
         f"SELECT %s, src._p, ua.ancestor_id, %s, COALESCE(src._k, ''), src._s, MIN(src._d) "
         f"FROM ({sql}) src JOIN {qn(UnionAncestor._meta.db_table)} ua ON ua.descendant_id = src._u "
         f"WHERE src._s IS NOT NULL "
-        f"GROUP BY src._p, ua.ancestor_id, COALESCE(src._k, ''), src._s "
-        f"ON CONFLICT ({fields}) DO NOTHING"
+        f"GROUP BY src._p, ua.ancestor_id, COALESCE(src._k, ''), src._s"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, (indicator.code, dimension, *params))
 
 
-def _insert_first(indicator: Indicator, dimension: str, since: date) -> None:
-    """People first counted in each month from ``since`` on (``Grain.FIRST``), from ``Seen``."""
-    qn = connection.ops.quote_name
-    month = _month_of("day")
-    statement = (
-        f"INSERT INTO {qn(Count._meta.db_table)} (indicator, union_id, grain, period, dimension, {qn('key')}, value) "  # noqa: S608
-        f"SELECT %s, union_id, %s, {month}, %s, {qn('key')}, COUNT(*) FROM {qn(Seen._meta.db_table)} "
-        f"WHERE indicator = %s AND dimension = %s AND day >= %s "
-        f"GROUP BY union_id, {month}, {qn('key')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (indicator.code, Grain.FIRST, dimension, indicator.code, dimension, since))
-
-
-def seen_start(today: date) -> date:
-    """The first year ``Seen`` keeps: the frequent fills rewrite the current and the previous year."""
-    return date(today.year - 1, 1, 1)
-
-
-def _fill_distinct(indicator: Indicator, state: FillState, since: date, today: date) -> None:
-    """Rewrite a distinct-person indicator from ``since`` (the first of a month).
-
-    Years before the kept ones are counted anew (``COUNT(DISTINCT …)`` over their rows). In the kept
-    years, the months from ``since`` on are counted from their own rows, the people first seen from
-    ``since`` on are recorded again in ``Seen`` (the earlier ones stay), and each year is the sum of its
-    people first counted per month, so a fill from a recent day reads only the rows from that day on.
-    """
-    keep = seen_start(today)
+def _rewrite(indicator: Indicator, since: date, today: date) -> None:
+    """Delete and count again every period from ``since`` (a stock: the current year and month)."""
     rows = Count.objects.filter(indicator=indicator.code)
     dimensions = ("", *(d.name for d in indicator.dimensions))
-    if since < keep:
-        start = year_start(since)
-        rows.filter(grain__in=[Grain.MONTH, Grain.YEAR], period__gte=start, period__lt=keep).delete()
-        rows.filter(grain=Grain.FIRST, period__lt=keep).delete()
-        for dimension in dimensions:
-            _insert(indicator, Grain.MONTH, dimension, start, today, until=keep)
-            _insert(indicator, Grain.YEAR, dimension, start, today, until=keep)
-    complete = state.seen_from is not None and state.seen_from <= keep
-    window = max(since, keep) if complete else keep
-    Seen.objects.filter(indicator=indicator.code).filter(models.Q(period__lt=keep) | models.Q(day__gte=window)).delete()
-    rows.filter(
-        models.Q(grain__in=[Grain.MONTH, Grain.FIRST], period__gte=window)
-        | models.Q(grain=Grain.YEAR, period__gte=year_start(window))
-    ).delete()
+    if indicator.stock:
+        rows.filter(grain__in=[Grain.YEAR, Grain.MONTH]).filter(
+            models.Q(grain=Grain.YEAR, period=date(today.year, 1, 1))
+            | models.Q(grain=Grain.MONTH, period=date(today.year, today.month, 1))
+        ).delete()
+    else:
+        rows.filter(
+            models.Q(grain__in=[Grain.MONTH, Grain.FIRST], period__gte=since)
+            | models.Q(grain=Grain.YEAR, period__gte=year_start(since))
+        ).delete()
+    distinct = indicator.measure == "distinct" and not indicator.stock
+    window = max(year_start(since), seen_start(today))
+    if distinct:
+        Seen.objects.filter(indicator=indicator.code).filter(
+            models.Q(day__lt=seen_start(today)) | models.Q(day__gte=window)
+        ).delete()
     if _between is not None:
         _between(indicator)
     for dimension in dimensions:
-        _insert(indicator, Grain.MONTH, dimension, window, today)
-        _insert_seen(indicator, dimension, window, today)
-        _insert_first(indicator, dimension, window)
-        _years_from_months(indicator, dimension, year_start(window), grain=Grain.FIRST)
-    state.seen_from = keep
+        _insert(indicator, Grain.MONTH, dimension, since, today)
+        if indicator.additive and not indicator.stock:
+            _years_from_months(indicator, dimension, year_start(since))
+        else:  # people counted once (and stocks) are counted anew for the year
+            _insert(indicator, Grain.YEAR, dimension, since, today)
+        if distinct:
+            _insert_seen(indicator, dimension, window, today)
 
 
-# A test hook: called between the delete and the inserts of each indicator's rewrite.
+# Called after each indicator with its code and seconds taken (the benchmark's progress lines).
+progress: Callable[[str, float], None] | None = None
+
+# A test hook: called between the delete and the inserts of each indicator's rewrite, and before
+# the incremental fill applies its differences.
 _between: Callable[[Indicator], None] | None = None
 
 
-def fill_indicator(indicator: Indicator, *, since: date, today: date, tree: str) -> None:
-    """Rewrite the indicator's periods from ``since`` on, in one transaction.
+def _lock_dirty(indicator: Indicator) -> None:
+    """Writers of the indicator's rows wait while its fill runs (they mark their anchors under the
+    shared form of this lock, ``stats.changes.mark``, and hold it until they commit), so no mark
+    made during the fill is lost or counted twice. Other indicators' writers are not held."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(indicator.code)])
 
-    An additive indicator rewrites its month rows from ``since``'s month and sums its year rows
-    from the month rows; a distinct-person one rewrites from ``since``'s month through ``Seen``
-    (``_fill_distinct``); a stock is counted anew for the day of the fill.
+
+def fill_indicator(indicator: Indicator, *, since: date | None, today: date, tree: str) -> None:
+    """Bring the indicator's rollup up to date, in one transaction.
+
+    ``since`` (or a crashed fill, a changed tree, a first fill) rewrites every period from there;
+    then, and on every periodic run, the dirty anchors are counted anew and their differences added.
     """
-    state, _created = FillState.objects.get_or_create(
-        indicator=indicator.code, defaults={"state": FillState.DONE, "since": since, "tree": ""}
-    )
+    state = FillState.objects.filter(indicator=indicator.code).first()
+    if state is None:
+        state = FillState(indicator=indicator.code, state=FillState.DONE, since=EPOCH, tree="")
+        since = EPOCH
     if state.state == FillState.STARTED:
-        since = min(since, state.since)  # the crashed fill's periods are rewritten again
+        since = min(since or state.since, state.since)  # the crashed fill's periods are rewritten again
     if state.tree != tree:
         since = EPOCH  # the tree changed: every period is attributed anew
-    monthly = not indicator.stock  # sums and people counted once rewrite from a month
-    since = date(since.year, since.month, 1) if monthly else year_start(since)
-    state.state, state.since = FillState.STARTED, since
-    state.save(update_fields=["state", "since", "last_modified"])
+    if since is not None:
+        monthly = indicator.additive and not indicator.stock
+        since = date(since.year, since.month, 1) if monthly else year_start(since)
+        state.state, state.since = FillState.STARTED, since
+        state.save()
     with transaction.atomic():
-        if indicator.measure == "distinct" and not indicator.stock:
-            _fill_distinct(indicator, state, since, today)
-            state.state, state.tree, state.done_at = FillState.DONE, tree, timezone.now()
-            state.save(update_fields=["state", "tree", "done_at", "seen_from", "last_modified"])
-            return
-        _delete(indicator, since, today)
-        if _between is not None:
-            _between(indicator)
-        for dimension in ("", *(d.name for d in indicator.dimensions)):
-            _insert(indicator, Grain.MONTH, dimension, since, today)
-            if indicator.additive and not indicator.stock:
-                _years_from_months(indicator, dimension, year_start(since))
-            else:  # distinct people (and stocks) are counted anew for the year
-                _insert(indicator, Grain.YEAR, dimension, since, today)
+        _lock_dirty(indicator)
+        # the differences first: a rewrite below then sums its years from corrected months
+        drain(indicator, today=today, stock_period=state.since, between=_between)
+        if since is not None:
+            _rewrite(indicator, since, today)
+        if indicator.stock:
+            state.since = date(today.year, today.month, 1)
         state.state, state.tree, state.done_at = FillState.DONE, tree, timezone.now()
-        state.save(update_fields=["state", "tree", "done_at", "last_modified"])
+        state.save()
 
 
 def acquire_lock(*, now: datetime | None = None) -> RunLock:
@@ -315,20 +256,36 @@ def release_lock(lock: RunLock) -> None:
 def update_stats(
     *, since: date | None = None, today: date | None = None, codes: Iterable[str] | None = None
 ) -> list[str]:
-    """Fill every indicator (or those named) from ``since``; returns the codes filled."""
+    """Fill every indicator (or those named): the periodic fill, or a rewrite from ``since``."""
     today = today or timezone.localdate()
-    since = since or default_since(today)
     wanted = set(codes) if codes else None
     lock = acquire_lock()
     try:
         tree = tree_fingerprint()
-        filled = []
+        filled, quiet = [], []
+        states = {s.indicator: s for s in FillState.objects.all()}
+        dirty = set(Dirty.objects.values_list("indicator", flat=True).distinct())
+        month = date(today.year, today.month, 1)
         for indicator in registry.indicators():
             if wanted is not None and indicator.code not in wanted:
                 continue
+            state = states.get(indicator.code)
+            if (
+                since is None
+                and state is not None
+                and (state.state, state.tree) == (FillState.DONE, tree)
+                and indicator.code not in dirty
+                and (not indicator.stock or state.since == month)
+            ):
+                quiet.append(indicator.code)  # nothing written since its last fill: up to date
+                continue
+            started = time.perf_counter()
             fill_indicator(indicator, since=since, today=today, tree=tree)
             filled.append(indicator.code)
-        return filled
+            if progress is not None:
+                progress(indicator.code, time.perf_counter() - started)
+        FillState.objects.filter(indicator__in=quiet).update(done_at=timezone.now())
+        return filled + quiet
     finally:
         release_lock(lock)
 

@@ -29,6 +29,9 @@ class Count(models.Model):
     dimension = models.CharField(max_length=20, default="", blank=True)
     key = models.CharField(max_length=40, default="", blank=True)
     value = models.BigIntegerField()
+    # the raw rows behind the figure (people, for a count of people): a figure whose rows are all
+    # gone is deleted by the incremental fill, even a sum whose rows net out to zero
+    rows = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -36,7 +39,12 @@ class Count(models.Model):
                 fields=["indicator", "grain", "period", "union", "dimension", "key"], name="stats_count_unique"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union")]
+        indexes = [
+            models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union"),
+            # a cockpit reads every indicator's year totals of a union and its children (a county may have
+            # over a thousand): union before period, so each (indicator, union) is one index probe
+            models.Index(fields=["indicator", "grain", "dimension", "union", "period"], name="stats_count_figure"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.union_id} {self.grain}{self.period} {self.dimension}={self.key}: {self.value}"
@@ -67,10 +75,51 @@ class Seen(models.Model):
                 fields=["indicator", "period", "union", "dimension", "key", "subject"], name="stats_seen_unique"
             )
         ]
-        indexes = [models.Index(fields=["indicator", "day"], name="stats_seen_day")]
+        indexes = [
+            models.Index(fields=["indicator", "day"], name="stats_seen_day"),
+            models.Index(fields=["indicator", "subject"], name="stats_seen_subject"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.union_id} {self.period:%Y} {self.dimension}={self.key}: {self.subject}"
+
+
+class Dirty(models.Model):
+    """An anchor (``stats.sql.anchor_path``) whose rows were written since the last fill.
+
+    Written by the watchers in ``stats.changes`` inside the writer's transaction, before the write,
+    together with the anchor's contribution as it stood (:class:`Pending`); the next fill counts the
+    anchor's rows anew, adds the difference to every ancestor's figures and clears both.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    indicator = models.CharField(max_length=40)
+    anchor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "anchor"], name="stats_dirty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.anchor}"
+
+
+class Pending(models.Model):
+    """What a dirty anchor's rows counted at the last fill: per union, month (``STOCK`` for a stock)
+    and key, and for a count of people per person."""
+
+    id = models.BigAutoField(primary_key=True)
+    indicator = models.CharField(max_length=40, db_index=True)
+    union_id = models.IntegerField()
+    period = models.DateField()
+    dimension = models.CharField(max_length=20, default="", blank=True)
+    key = models.CharField(max_length=40, default="", blank=True)
+    subject = models.BigIntegerField(default=0)
+    rows = models.BigIntegerField()
+    value = models.BigIntegerField()
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.union_id} {self.period} {self.dimension}={self.key}"
 
 
 class FillState(models.Model):

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count as DbCount
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
@@ -22,6 +23,7 @@ from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
+from .fill import seen_start
 from .models import Count, Grain
 
 CAPABILITY = VIEW_WORKERS
@@ -157,6 +159,10 @@ def figure_url(indicator: Indicator, union_id: int, year: int, dimension: str = 
     """Where a figure leads: the owning app's list filtered to its rows, else the statistics' own rows page
     (the indicators whose rows have no list page of their own: entries, nominations, projects, enrolments,
     completions)."""
+    if indicator.measure == "distinct" and not indicator.stock and year >= seen_start(timezone.localdate()).year:
+        # people counted once, in the years ``Seen`` keeps: paged through ``Seen``, whatever the union's size
+        params = {"year": year, **({"dim": dimension, "key": key} if dimension else {})}
+        return f"{reverse('stats:people', args=[union_id, indicator.code])}?{urlencode(params)}"
     found = indicator.list_url(union_id, year, dimension, key)
     if found is not None:
         return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("u/<int:union_id>/", views.cockpit, name="cockpit"),
     path("u/<int:union_id>/data.json", views.cockpit_json, name="cockpit_json"),
     path("u/<int:union_id>/rows/<slug:code>/", views.rows, name="rows"),
+    path("u/<int:union_id>/people/<slug:code>/", views.people, name="people"),
     path("u/<int:union_id>/export/<slug:panel>.xlsx", views.export_panel, name="export"),
     path("u/<int:union_id>/upward.xlsx", views.upward, name="upward"),
     path("u/<int:union_id>/report.pdf", views.yearly_report, name="yearly_report"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from gongjiang.competitions.enums import State
@@ -20,12 +22,12 @@ from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.figures import rows_behind
 from gongjiang.orgs.models import Region, Union, UnionAncestor
-from gongjiang.people.models import Honour
+from gongjiang.people.models import Honour, Worker
 
 from . import exports, queries, registry, reports
 from .figures import participant_times as participant_figures
-from .fill import freshness
-from .models import Bulletin
+from .fill import freshness, seen_start
+from .models import Bulletin, Seen
 from .tiles import TILES
 
 TREND_YEARS = 5
@@ -263,13 +265,40 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SMALL_SUBTREE = 200  # unions: below this the workers are found through their union's index
+
+
+def latest_honours(union_id: int, n: int = 6, batch: int = 60, batches: int = 20) -> list[Honour]:
+    """The newest honours of workers in the union's subtree.
+
+    A small subtree reads its workers through the union index; a large one (a city, the province)
+    reads the newest honours by the honour's own (year, id) index and each worker by primary key,
+    keeping those in the subtree, so no plan scans the worker table.
+    """
+    descendants = UnionAncestor.objects.filter(ancestor_id=union_id)
+    if descendants.count() <= SMALL_SUBTREE:
+        subtree = descendants.values("descendant_id")
+        return list(
+            Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:n]
+        )
+    found: list[Honour] = []
+    for start in range(0, batch * batches, batch):
+        chunk = list(Honour.objects.select_related("worker").order_by("-year", "-id")[start : start + batch])
+        unions = {h.worker.union_id for h in chunk}
+        inside = set(descendants.filter(descendant_id__in=unions).values_list("descendant_id", flat=True))
+        found += [h for h in chunk if h.worker.union_id in inside]
+        if len(found) >= n or len(chunk) < batch:
+            break
+    return found[:n]
+
+
 @login_required
 def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
     data = build_for(request, union, year)
     subtree = UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")
-    honours = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:6]
+    honours = latest_honours(union.pk)
     notices = Competition.objects.filter(organiser_id__in=subtree, state=State.NOTICE).order_by("-notice_ends_on")[:6]
     context = {
         **data,
@@ -345,6 +374,54 @@ def rows(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
                 (r[0], r[1], r[2] if len(r) > 2 else None, indicator.link(r[0]) if indicator.link else None)
                 for r in page.object_list
             ],
+            "breadcrumb": queries.breadcrumb(request.scope, union),
+        },
+    )
+
+
+PEOPLE_PAGE = 50
+
+
+@login_required
+def people(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
+    """The people behind a figure of people counted once, in the years ``Seen`` keeps: paged by person
+    id (keyset, ``?after=``), each page one index range of ``Seen`` and the page's workers by primary
+    key; the total is the count of ``Seen`` rows, the figure itself."""
+    union = cockpit_union(request, union_id)
+    indicator = registry.get(code)
+    year = chosen_year(request)
+    if indicator is None or indicator.measure != "distinct" or indicator.stock:
+        raise Http404
+    if year < seen_start(timezone.localdate()).year:  # older years: the owning list, narrowed
+        return redirect(indicator.list_url(union.pk, year) or reverse("stats:cockpit", args=[union.pk]))
+    dimension, key = request.GET.get("dim", ""), request.GET.get("key", "")
+    seen = Seen.objects.filter(indicator=code, period=date(year, 1, 1), union_id=union.pk, dimension=dimension, key=key)
+    raw = request.GET.get("after", "")
+    after = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    ids = list(
+        (seen.filter(subject__gt=after) if after is not None else seen)
+        .order_by("subject")
+        .values_list("subject", flat=True)[: PEOPLE_PAGE + 1]
+    )
+    more = len(ids) > PEOPLE_PAGE
+    ids = ids[:PEOPLE_PAGE]
+    workers = Worker.objects.filter(pk__in=ids).select_related("union").in_bulk()
+    params = {"year": year, **({"dim": dimension, "key": key} if dimension else {})}
+    dim = next((d for d in indicator.dimensions if d.name == dimension), None)
+    return render(
+        request,
+        "stats/people.html",
+        {
+            "nav": "stats",
+            "union": union,
+            "indicator": indicator,
+            "year": year,
+            "dimension": dim,
+            "key_label": dim.labels([key]).get(key, key) if dim else "",
+            "total": seen.count(),
+            "people": [workers[i] for i in ids if i in workers],
+            "next_url": f"?{urlencode({**params, 'after': ids[-1]})}" if more else "",
+            "first_url": f"?{urlencode(params)}" if after is not None else "",
             "breadcrumb": queries.breadcrumb(request.scope, union),
         },
     )

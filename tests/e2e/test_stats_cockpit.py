@@ -1,6 +1,6 @@
 """The statistics cockpit in the browser: the province admin drills down from the map to an
 enterprise and lands, from a figure, on exactly that many rows (the statistics' rows page for
-participant-times, the worker list for distinct participants). Screenshots at 1366 and 1920 px."""
+participant-times, the people paged through ``stats.Seen`` for this year's distinct participants). Screenshots at 1366 and 1920 px."""
 
 import re
 
@@ -60,11 +60,11 @@ def test_province_drills_down_to_the_rows_behind_a_figure(filled, open_tab, widt
     figure = page.locator('.stats-figure[data-indicator="participants"]')
     shown = int(re.sub(r"\D", "", figure.inner_text()))
     assert shown > 0
-    figure.click()
-    expect(page.locator("#figure-filter")).to_contain_text(enterprise.name)
-    expect(page.locator("#worker-table tbody tr")).to_have_count(shown)
-    expect(page.locator("#result-count")).to_contain_text(str(shown))
-    tab.shot(f"stats-workers-{width}")
+    figure.click()  # this year's people: paged through stats.Seen
+    expect(page.locator(".breadcrumb")).to_contain_text(enterprise.name)
+    expect(page.locator("#people-total")).to_have_text(str(shown))
+    expect(page.locator("#people-table tbody tr")).to_have_count(shown)
+    tab.shot(f"stats-people-{width}")
     tab.assert_clean()
 
 

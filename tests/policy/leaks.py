@@ -12,6 +12,9 @@ PAGES = {
     "policy:rules": ("list", lambda o: {}),
     "policy:rule": ("list", lambda o: {"pk": o.harbin_decision.rule_id}),
     "policy:rule_create": ("form", lambda o: {}),
+    "policy:goals": ("list", lambda o: {}),
+    "policy:goal_create": ("form", lambda o: {}),
+    "policy:goal_edit": ("form", lambda o: {"pk": o.policy_goal.pk}),
     "policy:rule_new_version": ("form", lambda o: {"pk": o.harbin_decision.rule_id}),
 }
 

@@ -10,6 +10,7 @@ PAGES = {
     "stats:cockpit": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:cockpit_json": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:rows": ("object", lambda o: {"union_id": o.harbin.pk, "code": "participant_times"}),
+    "stats:people": ("object", lambda o: {"union_id": o.harbin.pk, "code": "participants"}),
     "stats:export": ("object", lambda o: {"union_id": o.harbin.pk, "panel": "headline"}),
     "stats:upward": ("object", lambda o: {"union_id": o.harbin.pk}),
     "stats:yearly_report": ("object", lambda o: {"union_id": o.harbin.pk}),

@@ -14,7 +14,7 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.models import Union
 from gongjiang.stats import registry
 from gongjiang.stats.fill import province_ids, source
-from gongjiang.stats.models import Count
+from gongjiang.stats.models import Count, Seen
 
 
 def ancestors() -> dict[int, set[int]]:
@@ -67,12 +67,40 @@ def actual(indicator: Indicator) -> dict[tuple, int]:
     }
 
 
+def seen_expected(indicator: Indicator, keep: dt.date) -> set[tuple]:
+    """The people behind each figure of the kept years: (union, year, dimension, key, person)."""
+    tree = ancestors()
+    dims = [("", None)] + [(d.name, d.path) for d in indicator.dimensions]
+    found = set()
+    for row in source(indicator, since=keep).values_list(
+        "_day", indicator.union, indicator.subject, *[p for _n, p in dims if p]
+    ):
+        day, union_id, subject, *keys = row
+        if subject is None:
+            continue
+        for (name, _path), key in zip(dims, [None, *keys], strict=True):
+            for a in tree[union_id]:
+                found.add((a, dt.date(day.year, 1, 1), name, "" if name == "" or key is None else str(key), subject))
+    return found
+
+
 def mismatches(today: dt.date | None = None) -> dict[str, tuple]:
+    """Every rollup row against its recount; and ``Seen`` (the people behind the kept years' figures)."""
     today = today or timezone.localdate()
+    keep = dt.date(today.year - 1, 1, 1)
     bad = {}
     for indicator in registry.indicators():
         want, got = expected(indicator, today), actual(indicator)
         if want != got:
             diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}
             bad[indicator.code] = tuple(sorted(diff.items(), key=str)[:5])
+        if indicator.measure == "distinct" and not indicator.stock:
+            seen = set(
+                Seen.objects.filter(indicator=indicator.code, period__gte=keep).values_list(
+                    "union_id", "period", "dimension", "key", "subject"
+                )
+            )
+            wanted = seen_expected(indicator, keep)
+            if seen != wanted:
+                bad[f"seen:{indicator.code}"] = (sorted(seen - wanted)[:3], sorted(wanted - seen)[:3])
     return bad

@@ -305,3 +305,38 @@ def test_targets_are_policy_data_citing_their_documents(filled, as_user):
     }:
         page = client.get(f"/stats/u/{filled.province.pk}/?year={cycle_year}")
         assert any(t["indicator"].code == "honours_conferred" for t in page.context["targets"])
+
+
+def test_the_people_behind_a_city_figure_are_paged_through_seen(filled, as_user, monkeypatch):
+    """A city's distinct-person figure of a kept year links to the people paged by person id through
+    ``stats.Seen``: the total is the figure, and following 下一页 lists every person exactly once."""
+    from gongjiang.stats import views
+    from gongjiang.stats.queries import figure_url
+
+    monkeypatch.setattr(views, "PEOPLE_PAGE", 2)
+    year = timezone.localdate().year
+    client = as_user(filled.users.prov)
+    checked = 0
+    for code in ("participants", "grade_rises", "persons_rewarded"):
+        figure = Count.objects.filter(
+            indicator=code, union_id=filled.harbin.pk, grain="Y", period=dt.date(year, 1, 1), dimension=""
+        ).first()
+        if figure is None:
+            continue
+        url = figure_url(registry.get(code), filled.harbin.pk, year)
+        assert url.startswith(f"/stats/u/{filled.harbin.pk}/people/{code}/")
+        people, pages = [], 0
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response.context["total"] == figure.value
+            people += [w.pk for w in response.context["people"]]
+            nxt = response.context["next_url"]
+            url = f"/stats/u/{filled.harbin.pk}/people/{code}/{nxt}" if nxt else ""
+            pages += 1
+        assert len(people) == len(set(people)) == figure.value
+        assert pages == max(1, -(-figure.value // 2))
+        checked += 1
+    assert checked
+    # a city admin of another city reaches none of it
+    assert as_user(filled.users.bob).get(f"/stats/u/{filled.harbin.pk}/people/participants/").status_code == 404

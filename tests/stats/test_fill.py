@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from gongjiang.orgs.services import rebuild_closure
 from gongjiang.stats import fill, registry
-from gongjiang.stats.models import Count, FillState, RunLock
+from gongjiang.stats.models import Count, Dirty, FillState, Pending, RunLock
 
 from .recount import mismatches
-from .world import build
+from .world import build, correct
 
 
 class Crash(Exception):
@@ -147,7 +147,8 @@ def test_a_reversal_is_reflected_after_the_next_fill(world):
 def test_reconciliation_property(org, policy, seed, size, crash_at):
     """Random writes across the apps; a fill (killed halfway at a random indicator, then run again)
     leaves every rollup row equal to a direct recount, for every union, grain and key; so does the
-    frequent run from last month (people counted once through ``Seen``) after writes in its window."""
+    periodic (incremental) fill after new rows and corrections of old ones (killed halfway too), and
+    the frequent run from last month after writes in its window. ``Seen`` equals its recount too."""
     codes = [i.code for i in registry.indicators()]
     try:
         with transaction.atomic():
@@ -167,6 +168,22 @@ def test_reconciliation_property(org, policy, seed, size, crash_at):
             finally:
                 fill._between = None
             fill.update_stats(since=fill.EPOCH)
+            assert mismatches() == {}
+            # the periodic fill: new rows and corrections of old ones, read through the dirty anchors
+            build(org, seed=seed + 3, size=size)
+            correct(org, seed=seed + 4, size=size)
+            dirty = sorted(set(Dirty.objects.values_list("indicator", flat=True)))
+            assert dirty
+            victim = dirty[crash_at % len(dirty)]
+            fill._between = boom
+            try:
+                with pytest.raises(Crash):
+                    fill.update_stats()
+            finally:
+                fill._between = None
+            assert Dirty.objects.filter(indicator=victim).exists()  # rolled back: still to be counted
+            fill.update_stats()
+            assert not Dirty.objects.exists() and not Pending.objects.exists()
             assert mismatches() == {}
             # the frequent run: writes within its window, a recent fill killed halfway, then run again
             today = timezone.localdate()
@@ -229,3 +246,17 @@ def test_a_recent_fill_rewrites_months_and_reconciles(world):
         )
         == older
     )
+
+
+def test_the_periodic_fill_reads_only_the_dirty_anchors(world, django_assert_max_num_queries):
+    """A corrected result, a reversal, a moved worker and a delisted studio are reflected after the
+    next periodic fill, exactly, and the fill reads only the anchors written since the last one."""
+    fill.update_stats(since=fill.EPOCH)
+    assert not Dirty.objects.exists()
+    fill.update_stats()  # nothing written: nothing to count
+    assert mismatches() == {}
+    correct(world, seed=7, size=3)
+    assert Dirty.objects.exists()
+    fill.update_stats()
+    assert not Dirty.objects.exists()
+    assert mismatches() == {}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gongjiang.awards.models import Allocation, HonourCycle, LedgerLine, Nomination
 from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrolment
 from gongjiang.competitions.models import Competition, Entry, Event
+from gongjiang.core.changes import announce
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Honour, SkillGrade, Worker
@@ -54,6 +55,7 @@ def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple = (2022, 
         )
         workers.append(worker)
     for w in workers:
+        announce(Worker, pks=[w.pk])  # a queryset update announces itself, as the services' do
         Worker.objects.filter(pk=w.pk).update(
             top_grade=rng.choice([None, 2, 3, 4, 5, 6]), status=rng.choice(["employed", "employed", "left"])
         )
@@ -280,3 +282,62 @@ def _colleges(
                     score=Decimal(80),
                     completed_on=cohort.ends_on,
                 )
+
+
+def correct(org: SimpleNamespace, seed: int, size: int = 4) -> None:
+    """Writes that move rows counted before: results corrected (entries withdrawn, re-registered or
+    deleted, a competition's state and start moved), workers moved to another enterprise, grades
+    re-dated, payments reversed, studios delisted, honours and enrolments changed."""
+    rng = random.Random(seed)
+    prov, alice, bob = org.users.prov, org.users.alice, org.users.bob
+    for entry in rng.sample(list(Entry.objects.all()), min(size * 2, Entry.objects.count())):
+        if rng.random() < 0.2:
+            entry.delete()
+        else:
+            entry.state = "withdrawn" if entry.state == "registered" else "registered"
+            entry.save()
+    for comp in rng.sample(list(Competition.objects.all()), min(size, Competition.objects.count())):
+        comp.state = rng.choice(COMP_STATES)
+        comp.starts_on = comp.starts_on + dt.timedelta(days=rng.randint(-200, 200))
+        comp.save()
+    employers = [org.harbin_employer, org.qiqihar_employer]
+    for w in rng.sample(list(Worker.objects.all()), min(size, Worker.objects.count())):
+        employer = rng.choice(employers)
+        w.employer, w.union = employer, employer.union
+        w.save()
+    for grade in rng.sample(list(SkillGrade.objects.all()), min(size, SkillGrade.objects.count())):
+        grade.awarded_on = _day(rng, (2022, 2026))
+        grade.save()
+    paid = list(LedgerLine.objects.filter(state="paid", reverses__isnull=True, reversal__isnull=True, amount__gt=0))
+    for line in rng.sample(paid, min(2, len(paid))):
+        LedgerLine.objects.create(
+            programme=line.programme,
+            year=line.year,
+            union=line.union,
+            worker=line.worker,
+            payee=line.payee,
+            amount=-line.amount,
+            reason="冲销",
+            proposed_by=prov,
+            approved_by=alice,
+            paid_by=bob,
+            state="paid",
+            paid_at=line.paid_at + dt.timedelta(days=rng.randint(0, 40)),
+            reverses=line,
+            source=f"fix:{seed}:{line.pk}",
+        )
+    for studio in rng.sample(list(Studio.objects.all()), min(2, Studio.objects.count())):
+        studio.state = "closed" if studio.state == "named" else "named"
+        studio.save()
+    for nomination in rng.sample(list(Nomination.objects.all()), min(2, Nomination.objects.count())):
+        nomination.state = "rejected" if nomination.state == "approved" else "approved"
+        nomination.save()
+    for honour in rng.sample(list(Honour.objects.all()), min(2, Honour.objects.count())):
+        honour.level = rng.choice([2, 3, 4])
+        honour.save()
+    for enrolment in rng.sample(list(Enrolment.objects.all()), min(size, Enrolment.objects.count())):
+        enrolment.status = rng.choice(["enrolled", "withdrawn"])
+        enrolment.save()
+    for cohort in rng.sample(list(Cohort.objects.all()), min(1, Cohort.objects.count())):
+        cohort.starts_on = cohort.starts_on + dt.timedelta(days=rng.randint(-100, 100))
+        cohort.save()

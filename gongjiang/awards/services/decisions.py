@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition, Entry, Result
-from gongjiang.core import audit
+from gongjiang.core import audit, changes
 from gongjiang.core.models import AuditAction, User
 from gongjiang.orgs.rules import REVIEW_AWARDS
 from gongjiang.orgs.scope import Scope
@@ -236,6 +236,7 @@ def _grant_promotion(actor: User, decision: Decision) -> SkillGrade:
     )
     worker.occupations.add(decision.occupation_id)
     if worker.top_grade is None or decision.grade > worker.top_grade:
+        changes.announce(Worker, pks=[worker.pk])  # the statistics record what the worker counted
         Worker.objects.filter(pk=worker.pk).update(top_grade=decision.grade)
     audit.record(
         actor=actor,

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongjiang.competitions.results import add_working_days, calendar_exceptions
-from gongjiang.core import audit
+from gongjiang.core import audit, changes
 from gongjiang.core.models import AuditAction, User
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.enums import UnionKind
@@ -267,6 +267,7 @@ def decide_nomination_objection(
     objection.decided_by = actor
     objection.save()
     if uphold:
+        changes.announce(Nomination, pks=[objection.nomination_id])
         Nomination.objects.filter(pk=objection.nomination_id).update(
             state=NominationState.REJECTED, decided_by=actor, decided_at=timezone.now(), decision_note=decision.strip()
         )

@@ -31,6 +31,7 @@ COLLEGE_FIELDS = (
     "plan_classes",
     "plan_days",
     "plan_places",
+    "plan_document",
 )
 TEACHER_FIELDS = ("name", "kind", "affiliation", "worker", "subjects", "availability", "active")
 

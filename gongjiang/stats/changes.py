@@ -1,0 +1,178 @@
+"""Which rows the next fill must count anew: the watchers of every model an indicator reads.
+
+Every indicator's rows reach other models along their paths (an entry's competition and event, a
+grade's worker, a completion's enrolment ...). Before any of those is saved or deleted, or announced
+through ``core.changes.announce`` (a ``QuerySet.update()``), the watcher finds the anchors of the
+indicator's rows it touches (``stats.sql.anchor_path``: the competition of an entry, the person of a
+count of people, the row itself otherwise), as they stand and as the new values will make them, marks
+them :class:`Dirty` and, the first time since the last fill, records what they counted then
+(:class:`Pending`). All of it inside the writer's transaction, so a write rolled back marks nothing.
+
+Unions and regions along a path (a union's industrial parent, its region's prefecture) are not
+watched: the fill compares a fingerprint of the union tree and recounts everything when it moved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from gongjiang.core.changes import rows_changing
+from gongjiang.core.indicators import Indicator
+
+from . import registry
+from .models import Dirty, Pending
+from .sql import anchor_path, contributions_sql, lock_key
+
+UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
+CHUNK = 500
+
+
+def _hops(model: type[models.Model], path: str) -> Iterable[tuple[str, type[models.Model]]]:
+    prefix: list[str] = []
+    for part in path.split("__")[:-1]:
+        field = model._meta.get_field(part)
+        if not field.is_relation or field.related_model is None:
+            return
+        prefix.append(part)
+        model = field.related_model  # type: ignore[assignment]
+        yield "__".join(prefix), model
+
+
+@cache
+def watchers() -> dict[type[models.Model], list[tuple[Indicator, str]]]:
+    """For every model an indicator reads: the indicators and the path from their rows to it."""
+    found: dict[type[models.Model], list[tuple[Indicator, str]]] = defaultdict(list)
+    for indicator in registry.indicators():
+        rows = indicator.rows().model
+        found[rows].append((indicator, "pk"))
+        paths = [indicator.union, indicator.date, indicator.subject, anchor_path(indicator)]
+        paths += [d.path for d in indicator.dimensions]
+        seen = set()
+        for path in paths:
+            for hop, model in _hops(rows, path or "pk"):
+                if (model._meta.app_label, model._meta.model_name) in UNWATCHED or (model, hop) in seen:
+                    continue
+                seen.add((model, hop))
+                found[model].append((indicator, hop))
+    return dict(found)
+
+
+def _instance_anchor(anchor: str, path: str, obj: models.Model) -> Any:
+    """The anchor the row(s) reached through ``path`` will have once ``obj`` is written, when it
+    follows from ``obj`` itself (``None``: it does not, or is unknown yet)."""
+    if path == "pk":
+        rest = anchor
+    elif anchor == f"{path}_id":
+        return obj.pk
+    elif anchor.startswith(f"{path}__"):
+        rest = anchor[len(path) + 2 :]
+    else:
+        return None
+    if rest == "pk":
+        return obj.pk
+    parts = rest.split("__")
+    target: Any = obj
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, parts[-1], None)
+
+
+def _current_anchors(indicator: Indicator, path: str, ids: list[Any]) -> set[Any]:
+    anchor = anchor_path(indicator)
+    if anchor == f"{path}_id" or (path == "pk" and anchor == "pk"):
+        return set(ids)
+    base = indicator.rows().model._base_manager
+    lookup = "pk__in" if path == "pk" else f"{path}__in"
+    found: set[Any] = set()
+    for start in range(0, len(ids), CHUNK):
+        found |= set(base.filter(**{lookup: ids[start : start + CHUNK]}).values_list(anchor, flat=True).distinct())
+    return found
+
+
+def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True) -> None:
+    """Mark the anchors dirty; those not yet dirty get their contribution recorded as it stands."""
+    wanted = sorted({int(a) for a in anchors if a is not None})
+    if not wanted:
+        return
+    qn = connection.ops.quote_name
+    dirty, pending = qn(Dirty._meta.db_table), qn(Pending._meta.db_table)
+    today = timezone.localdate()
+    dimensions = ("", *(d.name for d in indicator.dimensions))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # held until the writer commits; the fill waits for it
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key(indicator.code)])
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            params = [x for a in chunk for x in (indicator.code, a)]
+            cursor.execute(
+                f"INSERT INTO {dirty} (indicator, anchor) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (indicator, anchor) DO NOTHING RETURNING anchor",
+                params,
+            )
+            fresh = [row[0] for row in cursor.fetchall()]
+            if not fresh or not snapshot:
+                continue
+            for dimension in dimensions:
+                sql, sql_params = contributions_sql(indicator, dimension, today, fresh)
+                cursor.execute(
+                    f"INSERT INTO {pending} (indicator, dimension, union_id, period, {qn('key')}, subject, "  # noqa: S608
+                    f"{qn('rows')}, value, day) SELECT %s, %s, c.* FROM ({sql}) c",
+                    (indicator.code, dimension, *sql_params),
+                )
+
+
+def changing(model: type[models.Model], *, pks: Iterable[Any] = (), instances: Iterable[models.Model] = ()) -> None:
+    """Rows of ``model`` are about to be written (``instances`` carry their new values)."""
+    instances = list(instances)
+    ids = [i.pk for i in instances if i.pk is not None] + list(pks)
+    for indicator, path in watchers().get(model, ()):
+        anchor = anchor_path(indicator)
+        anchors = _current_anchors(indicator, path, ids) if ids else set()
+        for obj in instances:
+            anchors.add(_instance_anchor(anchor, path, obj))
+        mark(indicator, anchors)
+
+
+def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and sender in watchers():
+        changing(sender, instances=[instance])
+
+
+def _post_save(sender: type[models.Model], instance: models.Model, created: bool = False, **kwargs: Any) -> None:
+    """A new row anchored on itself had no id before it was saved: it counted nothing before."""
+    if not created or sender not in watchers():
+        return
+    for indicator, path in watchers()[sender]:
+        if path == "pk" and anchor_path(indicator) == "pk":
+            mark(indicator, [instance.pk], snapshot=False)
+
+
+def _pre_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if sender in watchers():
+        changing(sender, pks=[instance.pk])
+
+
+def _announced(sender: type[models.Model], pks: list[Any], instances: list[models.Model], **kwargs: Any) -> None:
+    if sender in watchers():
+        changing(sender, pks=pks, instances=instances)
+
+
+def connect() -> None:
+    """Listen to the watched models only: a listener for every sender would stop Django's fast
+    ``QuerySet.delete()`` (it collects each row to send the signal) on every table, the rollups' too."""
+    for model in watchers():
+        uid = f"stats_{model._meta.label_lower}"
+        pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
+        post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}_post_save")
+        pre_delete.connect(_pre_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
+    rows_changing.connect(_announced, dispatch_uid="stats_rows_changing")

@@ -1,0 +1,212 @@
+"""The periodic fill: count the dirty anchors anew and add the differences (see ``stats.fill``).
+
+What the anchors counted at the last fill is in ``Pending`` (recorded by ``stats.changes`` before
+the first write since); what they count now is read from their rows alone. Both are attributed to
+every ancestor of their union (the closure table) and to the month and the year of their period,
+and the difference is added to the figures. For a count of people the anchor is the person, so
+``Pending`` and the new count hold every row of each person concerned: a person adds one to a
+figure where they count now and did not, and takes one away where they counted and no longer do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime
+
+from django.db import connection
+
+from gongjiang.core.indicators import Indicator
+from gongjiang.orgs.models import UnionAncestor
+
+from .models import Count, Dirty, Grain, Pending, Seen
+from .sql import STOCK, contributions_sql
+
+CHUNK = 500
+
+Row = tuple[int, date, str, str, int, int, int, date]  # union, period, dimension, key, subject, rows, value, day
+Key = tuple[int, str, date, str, str]  # union, grain, period, dimension, key
+
+
+def _year(day: date) -> date:
+    return date(day.year, 1, 1)
+
+
+def _as_date(value: object) -> date:
+    """A period as the cursor returns it: a date, a datetime (PostgreSQL's ``DATE_TRUNC``) or ISO text."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _carry_over(indicator: Indicator, today: date, stock_period: date | None) -> None:
+    """A stock's first fill in a new month starts from the figures of its last fill."""
+    month, year = date(today.year, today.month, 1), _year(today)
+    if stock_period is None or stock_period >= month:
+        return
+    qn = connection.ops.quote_name
+    table = qn(Count._meta.db_table)
+    copies = [(Grain.MONTH, month, stock_period)]
+    if stock_period.year != today.year:
+        copies.append((Grain.YEAR, year, _year(stock_period)))
+    with connection.cursor() as cursor:
+        for grain, to, source in copies:
+            Count.objects.filter(indicator=indicator.code, grain=grain, period=to).delete()
+            cursor.execute(
+                f"INSERT INTO {table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "  # noqa: S608
+                f"SELECT indicator, union_id, grain, %s, dimension, {qn('key')}, value, {qn('rows')} FROM {table} "
+                f"WHERE indicator = %s AND grain = %s AND period = %s",
+                (to, indicator.code, grain, source),
+            )
+
+
+def _now(indicator: Indicator, today: date, anchors: list[int]) -> list[Row]:
+    found: list[Row] = []
+    with connection.cursor() as cursor:
+        for dimension in ("", *(d.name for d in indicator.dimensions)):
+            for start in range(0, len(anchors), CHUNK):
+                sql, params = contributions_sql(indicator, dimension, today, anchors[start : start + CHUNK])
+                cursor.execute(sql, params)
+                for u, p, k, s, n, v, day in cursor.fetchall():
+                    found.append((u, _as_date(p), dimension, k, s, n, v, _as_date(day)))
+    return found
+
+
+def _periods(indicator: Indicator, period: date, today: date) -> tuple[tuple[str, date], ...]:
+    if indicator.stock or period == STOCK:
+        return ((Grain.MONTH, date(today.year, today.month, 1)), (Grain.YEAR, _year(today)))
+    return ((Grain.MONTH, period), (Grain.YEAR, _year(period)))
+
+
+def _ancestors(unions: set[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = sorted(unions)
+    for start in range(0, len(ids), CHUNK):
+        for d, a in UnionAncestor.objects.filter(descendant_id__in=ids[start : start + CHUNK]).values_list(
+            "descendant_id", "ancestor_id"
+        ):
+            found[d].append(a)
+    return found
+
+
+def _differences(indicator: Indicator, before: list[Row], after: list[Row], today: date) -> dict[Key, list[int]]:
+    tree = _ancestors({r[0] for r in before} | {r[0] for r in after})
+    delta: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    if indicator.measure != "distinct":
+        for sign, rows in ((-1, before), (1, after)):
+            for u, p, d, k, _s, n, v, _day in rows:
+                for a in tree[u]:
+                    for grain, period in _periods(indicator, p, today):
+                        cell = delta[(a, grain, period, d, k)]
+                        cell[0] += sign * n
+                        cell[1] += sign * v
+        return delta
+    presence: list[set[tuple[int, Key]]] = [set(), set()]
+    for side, rows in enumerate((before, after)):
+        for u, p, d, k, s, _n, _v, _day in rows:
+            for a in tree[u]:
+                for grain, period in _periods(indicator, p, today):
+                    presence[side].add((s, (a, grain, period, d, k)))
+    for _s, key in presence[1] - presence[0]:
+        delta[key][0] += 1
+        delta[key][1] += 1
+    for _s, key in presence[0] - presence[1]:
+        delta[key][0] -= 1
+        delta[key][1] -= 1
+    return delta
+
+
+def _apply(indicator: Indicator, delta: dict[Key, list[int]]) -> None:
+    delta = {k: v for k, v in delta.items() if v != [0, 0]}
+    if not delta:
+        return
+    unions = sorted({k[0] for k in delta})
+    periods = sorted({k[2] for k in delta})
+    existing: dict[Key, Count] = {}
+    for start in range(0, len(unions), CHUNK):
+        for c in Count.objects.filter(
+            indicator=indicator.code, union_id__in=unions[start : start + CHUNK], period__in=periods
+        ):
+            existing[(c.union_id, c.grain, c.period, c.dimension, c.key)] = c
+    changed, gone, new = [], [], []
+    for key, (n, v) in delta.items():
+        row = existing.get(key)
+        if row is None:
+            u, grain, period, d, k = key
+            new.append(
+                Count(
+                    indicator=indicator.code,
+                    union_id=u,
+                    grain=grain,
+                    period=period,
+                    dimension=d,
+                    key=k,
+                    value=v,
+                    rows=n,
+                )
+            )
+            continue
+        row.rows += n
+        row.value += v
+        (gone if row.rows <= 0 else changed).append(row)
+    Count.objects.bulk_update(changed, ["value", "rows"], batch_size=500)
+    for start in range(0, len(gone), CHUNK):
+        Count.objects.filter(pk__in=[c.pk for c in gone[start : start + CHUNK]]).delete()
+    Count.objects.bulk_create(new, batch_size=500)
+
+
+def _correct_seen(indicator: Indicator, before: list[Row], after: list[Row], keep: date) -> None:
+    """Rewrite the kept years' ``Seen`` rows of the people concerned."""
+    subjects = sorted({r[4] for r in before} | {r[4] for r in after})
+    Seen.objects.filter(indicator=indicator.code, day__lt=keep).delete()
+    for start in range(0, len(subjects), CHUNK):
+        Seen.objects.filter(
+            indicator=indicator.code, subject__in=subjects[start : start + CHUNK], day__gte=keep
+        ).delete()
+    tree = _ancestors({r[0] for r in after})
+    first: dict[tuple[int, date, str, str, int], date] = {}
+    for u, p, d, k, s, _n, _v, day in after:
+        if p < keep:
+            continue
+        for a in tree[u]:
+            key = (a, _year(p), d, k, s)
+            if key not in first or day < first[key]:
+                first[key] = day
+    Seen.objects.bulk_create(
+        [
+            Seen(indicator=indicator.code, union_id=a, period=y, dimension=d, key=k, subject=s, day=day)
+            for (a, y, d, k, s), day in first.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def drain(
+    indicator: Indicator,
+    *,
+    today: date,
+    stock_period: date | None,
+    between: Callable[[Indicator], None] | None = None,
+) -> int:
+    """Add the differences of the indicator's dirty anchors; returns how many anchors were dirty."""
+    if indicator.stock:
+        _carry_over(indicator, today, stock_period)
+    dirty = Dirty.objects.filter(indicator=indicator.code)
+    anchors = sorted(dirty.values_list("anchor", flat=True))
+    if not anchors:
+        return 0
+    before: list[Row] = [
+        (u, p, d, k, s, n, v, day)
+        for u, p, d, k, s, n, v, day in Pending.objects.filter(indicator=indicator.code).values_list(
+            "union_id", "period", "dimension", "key", "subject", "rows", "value", "day"
+        )
+    ]
+    after = _now(indicator, today, anchors)
+    if between is not None:
+        between(indicator)
+    _apply(indicator, _differences(indicator, before, after, today))
+    if indicator.measure == "distinct" and not indicator.stock:
+        _correct_seen(indicator, before, after, date(today.year - 1, 1, 1))
+    Pending.objects.filter(indicator=indicator.code).delete()
+    dirty.delete()
+    return len(anchors)

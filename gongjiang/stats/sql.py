@@ -1,0 +1,119 @@
+"""The SQL the fills share: an indicator's rows as ``(_a, _u, _p, _k, _s, _d)`` (anchor, union,
+period, key, subject, day), built through the ORM so one code path serves SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Collection
+from datetime import date
+
+from django.db import connection, models
+from django.db.models import BigIntegerField, DateField, ExpressionWrapper, F, Value
+from django.db.models.functions import Cast, Round, TruncMonth, TruncYear
+
+from gongjiang.core.indicators import Indicator
+from gongjiang.orgs.figures import date_expr, province_ids, source
+
+from .models import Grain
+
+# the period of a stock's contribution (a stock counts for the year and month of the fill)
+STOCK = date(1900, 1, 1)
+
+
+def lock_key(code: str) -> int:
+    """The PostgreSQL advisory lock of one indicator's fill (a stable 32-bit number)."""
+    return 0x5747_0000_0000 + zlib.crc32(code.encode())
+
+
+def anchor_path(indicator: Indicator) -> str:
+    """What a row's contribution is kept under between two fills: a value that never changes for a
+    row. A count of people is anchored on the person (all their rows together, so whether they
+    still count anywhere is known); a sum or count on the row itself, or on ``extra['anchor']``
+    (the competition of an entry: one finalised competition is one anchor)."""
+    if indicator.measure == "distinct":
+        return indicator.subject
+    return indicator.extra.get("anchor", "pk")
+
+
+class _IsoPeriodStart(models.Func):
+    """The first day of a date's year or month, on SQLite by slicing its ISO text (Django's
+    ``Trunc`` calls a Python function per row there, several times slower)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: models.Expression | F, grain: str) -> None:
+        self.template = (
+            "SUBSTR(%(expressions)s, 1, 5) || '01-01'"
+            if grain == Grain.YEAR
+            else "SUBSTR(%(expressions)s, 1, 8) || '01'"
+        )
+        super().__init__(expression)
+
+
+def _period(day: models.Expression | F, grain: str) -> models.Expression:
+    if connection.vendor == "sqlite" and isinstance(day, F):
+        return _IsoPeriodStart(F("_day"), grain)
+    if grain == Grain.YEAR:
+        return TruncYear("_day", output_field=DateField())
+    return TruncMonth("_day", output_field=DateField())
+
+
+def inner_sql(
+    indicator: Indicator,
+    grain: str,
+    dimension: str,
+    today: date,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    anchors: Collection[int] | None = None,
+    stock_period: date | None = None,
+) -> tuple[str, tuple]:
+    """The rows as a sub-select; ``anchors`` keeps those rows only, ``stock_period`` replaces a
+    stock's period (the fill's year or month by default)."""
+    qs = source(indicator, since=since, until=until)
+    if anchors is not None:
+        qs = qs.filter(**{f"{anchor_path(indicator)}__in": list(anchors)})
+    if indicator.date is None:
+        period: models.Expression = Value(
+            stock_period or (date(today.year, 1, 1) if grain == Grain.YEAR else date(today.year, today.month, 1)),
+            output_field=DateField(),
+        )
+    else:
+        period = _period(date_expr(indicator, qs.model), grain)
+    if indicator.union is None:
+        roots = province_ids()
+        union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
+    else:
+        union = F(indicator.union)
+    if dimension:
+        dim = next(d for d in indicator.dimensions if d.name == dimension)
+        key: models.Expression = Cast(dim.path, models.CharField(max_length=40))
+    else:
+        key = Value("", output_field=models.CharField())
+    if indicator.measure == "sum":
+        subject: models.Expression | F = ExpressionWrapper(
+            Round(F(indicator.subject) * 100 if indicator.scale == 100 else F(indicator.subject)),
+            output_field=BigIntegerField(),
+        )
+    else:
+        subject = F(indicator.subject)
+    day = {"_d": F("_day")} if indicator.date is not None else {"_d": Value(STOCK, output_field=DateField())}
+    inner = qs.values(_a=F(anchor_path(indicator)), _u=union, _p=period, _k=key, _s=subject, **day)
+    return inner.query.sql_with_params()
+
+
+def contributions_sql(indicator: Indicator, dimension: str, today: date, anchors: Collection[int]) -> tuple[str, tuple]:
+    """``SELECT union, period, key, subject, rows, value, day`` of the anchors' rows: per union, month and
+    key (a stock: per union and key, period ``STOCK``), and for a count of people per person too."""
+    sql, params = inner_sql(indicator, Grain.MONTH, dimension, today, anchors=anchors, stock_period=STOCK)
+    if indicator.measure == "distinct":
+        subject, value, where, group = "src._s", "0", "WHERE src._s IS NOT NULL ", ", src._s"
+    else:
+        subject, where, group = "0", "", ""
+        value = "SUM(src._s)" if indicator.measure == "sum" else "COUNT(*)"
+    return (
+        f"SELECT src._u, src._p, COALESCE(src._k, ''), {subject}, COUNT(*), {value}, MIN(src._d) "  # noqa: S608
+        f"FROM ({sql}) src {where}GROUP BY src._u, src._p, COALESCE(src._k, ''){group}",
+        params,
+    )
