@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.exports import Exporter
 
@@ -22,7 +23,14 @@ def _yes(flag: bool) -> str:
 class RoundStandingExporter(Exporter):
     identifier = "labour-round"
     label = _("Round standings")
-    headers = (_("Rank"), _("Enterprise"), _("Section (标段)"), _("Score"), _("Red flag"), _("Vetoed"))
+    headers = (
+        _("Rank"),
+        pgettext_lazy("labour", "Enterprise"),
+        _("Section (标段)"),
+        pgettext_lazy("labour", "Score"),
+        _("Red flag"),
+        _("Vetoed"),
+    )
 
     def rows(self, items: Iterable[Standing]) -> Iterator[Sequence[Any]]:
         for s in items:
@@ -44,7 +52,7 @@ class FinalStandingExporter(Exporter):
         self.rounds = rounds
         self.headers = (
             _("Rank"),
-            _("Enterprise"),
+            pgettext_lazy("labour", "Enterprise"),
             _("Section (标段)"),
             *[r.name for r in rounds],
             _("Final score"),

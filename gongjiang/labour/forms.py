@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
 from gongjiang.core.forms import BootstrapMixin
@@ -68,7 +69,7 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
 
 
 class UnitForm(BootstrapMixin, forms.Form):
-    employer = forms.ModelChoiceField(label=_("Enterprise"), queryset=Employer.objects.none())
+    employer = forms.ModelChoiceField(label=pgettext_lazy("labour", "Enterprise"), queryset=Employer.objects.none())
     section = forms.CharField(
         label=_("Section (标段)"),
         max_length=60,
@@ -122,7 +123,7 @@ class RoundForm(BootstrapMixin, forms.Form):
 
 
 class VetoForm(BootstrapMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=pgettext_lazy("labour", "Unit"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("Accident"), max_length=200)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -179,7 +180,10 @@ class FiguresForm(BootstrapMixin, forms.Form):
                 help_text=_("Score 0–100, entered by the committee") if judged else "",
             )
             self.fields[f"note_{ind.pk}"] = forms.CharField(
-                label=_("Note"), max_length=200, required=False, initial=figure.note if figure else ""
+                label=pgettext_lazy("labour", "Note"),
+                max_length=200,
+                required=False,
+                initial=figure.note if figure else "",
             )
             self.fields[f"evidence_{ind.pk}"] = EvidenceField(label=_("Evidence"), required=False)
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from gongjiang.imports.base import Column, FileError, Importer
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
@@ -40,11 +40,11 @@ class FigureImporter(Importer):
     capability = MANAGE_COMPETITIONS
     label = gettext_lazy("Labour competition figures")
     columns = (
-        Column("employer", gettext_lazy("Enterprise")),
+        Column("employer", pgettext_lazy("labour", "Enterprise")),
         Column("section", gettext_lazy("Section (标段)"), required=False),
         Column("indicator", gettext_lazy("Indicator")),
         Column("value", gettext_lazy("Figure"), clean_figure),
-        Column("note", gettext_lazy("Note"), required=False),
+        Column("note", pgettext_lazy("labour", "Note"), required=False),
     )
 
     def round(self) -> Round:

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
 from gongjiang.orgs.models import Employer, Union
@@ -71,7 +72,9 @@ class Unit(models.Model):
     """A unit entered in a labour competition: an enterprise, or a section (标段) of a project it runs."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="labour_units")
-    employer = models.ForeignKey(Employer, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey(
+        Employer, verbose_name=pgettext_lazy("labour", "enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
     section = models.CharField(_("section (标段)"), max_length=60, blank=True)
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the employer's union
     region_code = models.CharField(max_length=6, db_index=True)
@@ -79,7 +82,7 @@ class Unit(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("unit")
+        verbose_name = pgettext_lazy("labour", "unit")
         verbose_name_plural = _("units")
         ordering = ["competition", "employer__name", "section", "pk"]
         constraints = [models.UniqueConstraint(fields=["competition", "employer", "section"], name="labour_unit_once")]
@@ -144,7 +147,7 @@ class Figure(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="figures")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="figures")
     value = models.DecimalField(_("figure"), max_digits=14, decimal_places=4, null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("labour", "note"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=FigureState.choices, default=FigureState.REPORTED)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(auto_now=True)
@@ -205,7 +208,7 @@ class Standing(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="standings")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="standings")
     rank = models.PositiveIntegerField(_("rank"))
-    score = models.DecimalField(_("score"), **SCORE)  # type: ignore[arg-type]
+    score = models.DecimalField(pgettext_lazy("labour", "score"), **SCORE)  # type: ignore[arg-type]
     vetoed = models.BooleanField(_("vetoed"), default=False)
     red_flag = models.BooleanField(_("red flag"), default=False)
 
