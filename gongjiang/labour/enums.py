@@ -45,7 +45,7 @@ class Period(models.TextChoices):
 
 class RoundState(models.TextChoices):
     OPEN = "open", pgettext_lazy("round", "Open")
-    CLOSED = "closed", pgettext_lazy("round", "Closed")
+    CLOSED = "closed", _("Closed")
 
 
 class FigureState(models.TextChoices):

@@ -83,7 +83,7 @@ class Unit(models.Model):
 
     class Meta:
         verbose_name = pgettext_lazy("labour", "unit")
-        verbose_name_plural = _("units")
+        verbose_name_plural = pgettext_lazy("labour", "units")
         ordering = ["competition", "employer__name", "section", "pk"]
         constraints = [models.UniqueConstraint(fields=["competition", "employer", "section"], name="labour_unit_once")]
 
@@ -102,8 +102,8 @@ class Team(models.Model):
     members = models.ManyToManyField(Worker, verbose_name=_("members"), related_name="labour_teams", blank=True)
 
     class Meta:
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
+        verbose_name = pgettext_lazy("labour", "team")
+        verbose_name_plural = pgettext_lazy("labour", "teams")
         ordering = ["unit", "name"]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="labour_team_name_unique")]
 

@@ -226,7 +226,7 @@ def test_importing_a_rounds_figures(labour, as_user, settings):
     prov = labour.users.prov
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["单位", "标段", "指标", "数值", "备注"])
+    sheet.append(["企业", "标段", "指标", "数值", "备注"])
     sheet.append(["哈尔滨锅炉厂有限责任公司", "第一标段", "工程进度", "95", ""])
     sheet.append(["哈尔滨锅炉厂有限责任公司", "第一标段", "工程质量", "88", "现场检查"])
     sheet.append(["齐齐哈尔第二机床有限公司", "第二标段", "工程进度", "70", ""])
@@ -262,7 +262,7 @@ def test_a_bad_import_writes_nothing_and_says_where(labour, as_user):
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["单位", "标段", "指标", "数值"])
+    sheet.append(["企业", "标段", "指标", "数值"])
     sheet.append(["哈尔滨锅炉厂有限责任公司", "第一标段", "工程进度", "95"])
     sheet.append(["不存在的公司", "", "工程进度", "abc"])
     buffer = io.BytesIO()
