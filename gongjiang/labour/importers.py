@@ -22,7 +22,7 @@ from .enums import Method, RoundState
 from .errors import LabourError
 from .models import Round, Unit
 from .queries import rounds_for_user
-from .standings import scheme_of
+from .standings import indicators_of
 
 
 def clean_figure(raw: str) -> Decimal:
@@ -72,7 +72,7 @@ class FigureImporter(Importer):
             (u.employer.name, u.section): u
             for u in Unit.objects.filter(competition_id=round_.competition_id).select_related("employer")
         }
-        indicators = {i.name: i for i in scheme_of(round_.competition_id).indicators.all()}
+        indicators = {i.name: i for i in indicators_of(round_.competition_id)}
         seen: dict[tuple[int, int], int] = {}
         for rowno, values in records:
             unit = units.get((values["employer"].strip(), (values["section"] or "").strip()))

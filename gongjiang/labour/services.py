@@ -26,7 +26,7 @@ from .errors import LabourError
 from .models import Evidence, Figure, Indicator, Round, Scheme, Standing, Team, Unit, Veto
 from .queries import changeable_unit
 from .scoring import to_decimal
-from .standings import compute, scheme_of
+from .standings import compute, indicators_of, scheme_for_change, scheme_of
 
 CLOSED_STATES = frozenset({State.DRAFT, State.FINAL, State.ARCHIVED})
 
@@ -50,7 +50,7 @@ def save_scheme(
     *, actor: User, scope: Scope, competition: Competition, period: str, combine: str, safety_veto: bool, red_flags: int
 ) -> Scheme:
     _committee(scope, competition)
-    scheme = scheme_of(competition.pk)
+    scheme = scheme_for_change(competition.pk)
     fields = ("period", "combine", "safety_veto", "red_flags")
     before = audit.snapshot(scheme, fields)
     new = {"period": period, "combine": combine, "safety_veto": safety_veto, "red_flags": red_flags}
@@ -99,7 +99,7 @@ def check_indicator(data: IndicatorData) -> None:
 @transaction.atomic
 def add_indicator(*, actor: User, scope: Scope, competition: Competition, data: IndicatorData) -> Indicator:
     _committee(scope, competition)
-    scheme = scheme_of(competition.pk)
+    scheme = scheme_for_change(competition.pk)
     _scheme_open(scheme)
     check_indicator(data)
     if scheme.indicators.filter(name=data.name).exists():
@@ -316,7 +316,7 @@ def report_figures(
     committee = scope.covers(MANAGE_COMPETITIONS, round_.competition.organiser_id)
     if not committee and not changeable_unit(scope, unit):
         raise LabourError(_("You may not change this unit."))
-    indicators = {i.pk: i for i in scheme_of(round_.competition_id).indicators.all()}
+    indicators = {i.pk: i for i in indicators_of(round_.competition_id)}
     existing = {f.indicator_id: f for f in Figure.objects.filter(round=round_, unit=unit)}
     changed: list[Figure] = []
     for indicator_id, (value, note) in values.items():
@@ -408,7 +408,7 @@ def close_round(*, actor: User, scope: Scope, round_: Round) -> Round:
     _committee(scope, round_.competition)
     round_ = Round.objects.select_for_update().select_related("competition").get(pk=round_.pk)
     _open(round_)
-    if not scheme_of(round_.competition_id).indicators.exists():
+    if not indicators_of(round_.competition_id):
         raise LabourError(_("The scheme has no indicators yet."))
     if not Unit.objects.filter(competition_id=round_.competition_id).exists():
         raise LabourError(_("No unit is entered."))

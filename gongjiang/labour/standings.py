@@ -19,8 +19,18 @@ from .scoring import (
 
 
 def scheme_of(competition_id: int) -> Scheme:
+    """The competition's scheme, or (unsaved) the default one until the committee saves its own: a read
+    writes nothing."""
+    return Scheme.objects.filter(competition_id=competition_id).first() or Scheme(competition_id=competition_id)
+
+
+def scheme_for_change(competition_id: int) -> Scheme:
     scheme, _created = Scheme.objects.get_or_create(competition_id=competition_id)
     return scheme
+
+
+def indicators_of(competition_id: int) -> list[Indicator]:
+    return list(Indicator.objects.filter(scheme__competition_id=competition_id).order_by("position", "pk"))
 
 
 def rules(indicators: list[Indicator]) -> list[IndicatorRule]:
@@ -50,7 +60,7 @@ class RoundTable:
 def compute(round_: Round) -> RoundTable:
     """The standings of a round from its figures and vetoes now (the committee's preview, and close)."""
     scheme = scheme_of(round_.competition_id)
-    indicators = list(scheme.indicators.all())
+    indicators = indicators_of(round_.competition_id)
     units = {u.pk: u for u in Unit.objects.filter(competition_id=round_.competition_id).select_related("employer")}
     values: dict[int, dict[int, Fraction | None]] = {pk: {} for pk in units}
     for unit_id, indicator_id, value in Figure.objects.filter(round=round_).values_list(

@@ -22,7 +22,7 @@ from .enums import FigureState, Method, RoundState
 from .forms import IndicatorForm, MemberForm, SchemeForm, TeamForm, UnitForm
 from .models import Figure, Indicator, Round, Standing, Team, Unit
 from .queries import changeable_unit, labour_competitions_for_user, manages, reads_all, units_for_user
-from .standings import scheme_of
+from .standings import indicators_of, scheme_of
 from .todos import TODOS
 
 PAGE_SIZE = 50
@@ -82,7 +82,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "competition": competition,
         "scheme": scheme,
-        "indicators": list(scheme.indicators.all()),
+        "indicators": indicators_of(competition.pk),
         "units": units,
         "rounds": rounds,
         "manages": manages(request.scope, competition),
@@ -124,7 +124,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     ):
         return done
-    indicators = list(scheme.indicators.all())
+    indicators = indicators_of(competition.pk)
     context = {
         "competition": competition,
         "scheme": scheme,
@@ -189,7 +189,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_rounds(unit: Unit) -> list[dict]:  # type: ignore[type-arg]
     """Per round: the unit's figures, what is missing, its place once the round is closed."""
-    indicators = list(scheme_of(unit.competition_id).indicators.all())
+    indicators = indicators_of(unit.competition_id)
     figures: dict[int, dict[int, Figure]] = {}
     for f in Figure.objects.filter(unit=unit).prefetch_related("evidence"):
         figures.setdefault(f.round_id, {})[f.indicator_id] = f

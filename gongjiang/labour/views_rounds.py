@@ -17,7 +17,7 @@ from .exports import FinalStandingExporter, RoundStandingExporter
 from .forms import FiguresForm, RoundForm, VetoForm
 from .models import Figure, Round, Unit, Veto
 from .queries import changeable_unit, evidence_for_user, manages, published_standings, rounds_for_user, units_for_user
-from .standings import compute, final_table, scheme_of
+from .standings import compute, final_table, indicators_of, scheme_of
 from .views import units_shown, visible_competition
 
 
@@ -48,7 +48,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = round_.competition
     committee = manages(request.scope, competition)
     units = list(units_shown(request, competition))
-    indicators = list(scheme_of(competition.pk).indicators.all())
+    indicators = indicators_of(competition.pk)
     figures: dict[tuple[int, int], Figure] = {
         (f.unit_id, f.indicator_id): f for f in Figure.objects.filter(round=round_, unit__in=units)
     }
@@ -90,7 +90,7 @@ def figures_edit(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
     committee = manages(request.scope, round_.competition)
     if not committee and not changeable_unit(request.scope, unit_obj):
         raise PermissionDenied
-    indicators = list(scheme_of(round_.competition_id).indicators.all())
+    indicators = indicators_of(round_.competition_id)
     existing = {
         f.indicator_id: f for f in Figure.objects.filter(round=round_, unit=unit_obj).prefetch_related("evidence")
     }
