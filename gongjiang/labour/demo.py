@@ -229,8 +229,8 @@ def _rounds(user: User, competition: Competition, rng: random.Random) -> None:
         )
         last = number == len(QUARTERS)
         for n, unit in enumerate(units):
-            if last and n % 2:
-                continue  # the open quarter: half the units have reported
+            if last and n % 2 == 0:
+                continue  # the open quarter: half the units (哈飞's among them) have not reported yet
             values = {i.pk: (_figure(i, rng, strength[unit.pk] + rng.uniform(-0.2, 0.2)), "") for i in indicators}
             if last:
                 values = {
