@@ -49,7 +49,7 @@ def units_shown(request: HttpRequest, competition: Competition):  # type: ignore
         if reads_all(request.scope, competition)
         else units_for_user(request.scope).filter(competition=competition)
     )
-    return qs.select_related("employer").order_by("employer__name", "section", "pk")
+    return qs.select_related("employer", "competition").order_by("employer__name", "section", "pk")
 
 
 @login_required

@@ -50,7 +50,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = list(units_shown(request, competition))
     indicators = indicators_of(competition.pk)
     figures: dict[tuple[int, int], Figure] = {
-        (f.unit_id, f.indicator_id): f for f in Figure.objects.filter(round=round_, unit__in=units)
+        (f.unit_id, f.indicator_id): f
+        for f in Figure.objects.filter(round=round_, unit__in=units).prefetch_related("evidence")
     }
     vetoes = {v.unit_id: v for v in Veto.objects.filter(round=round_, unit__in=units)}
     rows = [
@@ -62,7 +63,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 1 for i in indicators if (f := figures.get((u.pk, i.pk))) and f.state == FigureState.REPORTED
             ),
             "veto": vetoes.get(u.pk),
-            "changes": changeable_unit(request.scope, u),
+            "changes": committee or changeable_unit(request.scope, u),
         }
         for u in units
     ]
@@ -75,7 +76,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scheme": scheme_of(competition.pk),
         "preview": compute(round_) if committee and round_.state == RoundState.OPEN else None,
         "standings": published_standings(round_).filter(unit__in=units),
-        "veto_form": VetoForm(units=Unit.objects.filter(competition=competition)) if committee else None,
+        "veto_form": VetoForm(units=Unit.objects.filter(competition=competition).select_related("employer"))
+        if committee
+        else None,
         "nav": "labour",
     }
     return render(request, "labour/round_detail.html", context)

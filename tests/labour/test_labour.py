@@ -317,3 +317,45 @@ def test_to_dos(labour, as_user, settings):
     assert [c.pk for c in committee.get("/labour/?todo=labour_close").context["page"]] == [labour.highway.pk]
     assert {t.key for t in TODOS} == {"labour_close", "labour_figures"}
     assert Unit.objects.count() == 3
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_pages_cost_the_same_for_one_unit_as_for_three(labour, as_user):
+    """The round, unit, standings pages and exports: no query per unit, figure or round."""
+    from gongjiang.core.fakeids import make_uscc
+    from gongjiang.orgs import services as org_services
+
+    prov = labour.users.prov
+    client = as_user(prov)
+    report(prov, labour.q1, labour.harbin_unit, labour.indicators, {"progress": 1, "quality": 2}, check=True)
+    urls = [
+        "/labour/",
+        f"/labour/{labour.highway.pk}/",
+        f"/labour/rounds/{labour.q1.pk}/",
+        f"/labour/{labour.highway.pk}/standings/",
+        f"/labour/{labour.highway.pk}/standings/export/?fmt=csv",
+    ]
+    before = {url: _queries(client, url) for url in urls}
+    for n in range(2):
+        employer = org_services.create_employer(
+            actor=None,
+            name=f"测试建设公司{n}",
+            uscc=make_uscc("230102", 900 + n),
+            region=labour.harbin_employer.region,
+            parent_union=labour.daoli,
+        )
+        unit = services.enter_unit(actor=prov, scope=Scope(prov), competition=labour.highway, employer=employer)
+        report(prov, labour.q1, unit, labour.indicators, {"progress": 5, "quality": 6}, check=True)
+    after = {url: _queries(client, url) for url in urls}
+    assert after == before
