@@ -204,7 +204,7 @@ def _worker(user: User, employer: Employer, rng: random.Random, ids) -> Worker: 
 
 def _figure(indicator: Indicator, rng: random.Random, strength: float) -> Decimal:
     if indicator.method == Method.JUDGED:
-        return Decimal(round(78 + 18 * strength + rng.uniform(-4, 4), 1))
+        return Decimal(round(min(99.5, 78 + 18 * strength + rng.uniform(-4, 4)), 1))
     if indicator.formula == "pass_fail":
         return Decimal(rng.choice((0, 0, 0, 1, 1, 2)) if strength < 0.7 else rng.choice((0, 0, 1)))
     if indicator.formula == "rank":
