@@ -192,7 +192,6 @@ def test_pages_walk_for_the_committee_and_the_clerk(labour, as_user):
     evidence = Evidence.objects.get()
     download = clerk.get(f"/labour/evidence/{evidence.pk}/")
     assert b"".join(download.streaming_content) == b"%PDF-1.4 progress"
-    download.file_to_stream.close()  # not response.close(): that signals the end of a request
     assert as_user(labour.users.bob).get(f"/labour/evidence/{evidence.pk}/").status_code == 404
     # what is missing shows on the unit's page
     rounds = clerk.get(f"/labour/units/{labour.harbin_unit.pk}/").context["rounds"]
