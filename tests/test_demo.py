@@ -7,9 +7,9 @@ from django.core.management import call_command
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Certificate, Competition, Result
 from gongjiang.core.models import User
+from gongjiang.labour import demo as labour_demo
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
-from gongjiang.labour import demo as labour_demo
 from gongjiang.studios import demo as studio_demo
 from gongjiang.studios.models import Alliance, Project, Studio
 
