@@ -64,7 +64,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/mypy gongjiang/core/validators.py gongjiang/core/audit.py gongjiang/core/bulk.py gongjiang/orgs/scope.py \
 	  gongjiang/*/services.py gongjiang/*/services/*.py gongjiang/*/queries.py gongjiang/competitions/eligibility.py \
-	  gongjiang/competitions/scoring.py gongjiang/competitions/marking.py \
+	  gongjiang/competitions/scoring.py gongjiang/competitions/marking.py gongjiang/labour/scoring.py \
 	  gongjiang/policy/engine.py gongjiang/core/backup.py gongjiang/core/health.py gongjiang/core/checks.py
 
 lock:

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "gongjiang.stats",
     "gongjiang.portal",
     "gongjiang.api",
+    "gongjiang.labour",  # labour competitions: units, teams, indicator schemes, rounds, red flags
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("orgs/", include("gongjiang.orgs.urls")),
     path("people/", include("gongjiang.people.urls")),
     path("competitions/", include("gongjiang.competitions.urls")),
+    path("labour/", include("gongjiang.labour.urls")),
     path("colleges/", include("gongjiang.colleges.urls")),
     path("studios/", include("gongjiang.studios.urls")),
     path("verify/", portal_views.verify, name="verify_form"),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Certificate, Competition, Result
 from gongjiang.core.models import User
+from gongjiang.labour import demo as labour_demo
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
 from gongjiang.studios import demo as studio_demo
@@ -18,7 +19,7 @@ def test_seed_demo_builds_a_province(db):
     call_command("seed_demo", workers=300, stdout=out)
     assert Union.objects.filter(kind="city").count() == 13
     assert Employer.objects.filter(name="哈尔滨飞机工业集团有限责任公司").exists()
-    assert Worker.objects.count() == 303 + studio_demo.WORKERS
+    assert Worker.objects.count() == 303 + studio_demo.WORKERS + labour_demo.WORKERS
     assert Worker.objects.get(name="秦世俊").user.username == "qinshijun"
     states = set(Competition.objects.values_list("state", flat=True))
     assert {State.DRAFT, State.REGISTRATION, State.IN_PROGRESS, State.FINAL} <= states
@@ -51,6 +52,16 @@ def test_seed_demo_builds_a_province(db):
     assert Decision.objects.filter(state="proposed").exists()
     assert set(HonourCycle.objects.values_list("state", flat=True)) == {"closed", "nominating"}
     assert Worker.objects.get(name="秦世俊").honours.filter(title="龙江大工匠").exists()
+    # labour competitions: a provincial and a Harbin project, four closed quarters each with a red flag,
+    # a unit vetoed once, and an open fourth quarter
+    from gongjiang.labour.models import Round, Standing
+
+    assert Competition.objects.filter(kind="labour", labour_units__isnull=False).distinct().count() == 2
+    assert Round.objects.filter(state="closed").count() == 8
+    assert Round.objects.filter(state="open").count() == 2
+    assert Standing.objects.filter(red_flag=True).count() == 8
+    vetoed = Standing.objects.get(vetoed=True)
+    assert vetoed.rank == vetoed.round.standings.count()
     # a second run with --if-empty changes nothing
     call_command("seed_demo", if_empty=True, stdout=io.StringIO())
-    assert Worker.objects.count() == 303 + studio_demo.WORKERS
+    assert Worker.objects.count() == 303 + studio_demo.WORKERS + labour_demo.WORKERS

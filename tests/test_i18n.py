@@ -159,6 +159,16 @@ BARE_MEANING = {
     "Worker": "职工",
     "Reject": "不予采纳",
     "Withdraw": "退赛",  # an entry leaves a competition; an authorisation is withdrawn in its own context
+    # labour competitions give these their own context ("labour": 企业, 参赛单位, 备注, 得分, 班组)
+    "Enterprise": "企业级",
+    "Unit": "单元",
+    "unit": "单元",
+    "units": "单元",
+    "Note": "意见",
+    "note": "备注",
+    "Score": "评分",
+    "score": "分数",
+    "team": "队伍",
 }
 
 

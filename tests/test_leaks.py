@@ -45,11 +45,18 @@ PROJECT_PAGES = {
 
 
 # API operations: (method, path template) -> kind, path kwargs.
+def _leak_modules() -> list:
+    return [
+        importlib.import_module(f"tests.{path.parent.name}.leaks")
+        for path in sorted(Path(__file__).parent.glob("*/leaks.py"))
+    ]
+
+
 def _collect() -> tuple[dict, dict]:
     """The project's pages and every ``tests/<app>/leaks.py`` table; a route claimed twice is an error."""
     pages, operations = dict(PROJECT_PAGES), {}
-    for path in sorted(Path(__file__).parent.glob("*/leaks.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.leaks")
+    for module in _leak_modules():
+        path = module.__file__
         for table, part in ((pages, module.PAGES), (operations, module.API)):
             twice = set(table) & set(part)
             assert not twice, f"{path} claims routes another table has: {sorted(twice)}"
@@ -140,6 +147,10 @@ def leaky(contest, as_user, policy):
     from gongjiang.stats.models import Bulletin
 
     org.harbin_bulletin = Bulletin.objects.create(union=org.harbin, month=dt.date(2026, 5, 1), html=org.daoli.name)
+    # an app's leaks.py may build Harbin objects of its own (``build(org)``) and name their markers
+    for module in _leak_modules():
+        if hasattr(module, "build"):
+            module.build(org)
     return org
 
 
@@ -356,6 +367,7 @@ def _markers(org) -> list[str]:
         HARBIN_STUDIO,
         HARBIN_ALLIANCE,
         HARBIN_PROBLEM,
+        *(m for module in _leak_modules() if hasattr(module, "markers") for m in module.markers(org)),
     ]
 
 

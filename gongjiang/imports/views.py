@@ -36,8 +36,8 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
     importer_cls = _importer(request, kind)
     expire_lapsed_jobs()
     form = UploadForm(request.POST or None, request.FILES or None)
-    # what the file is for: an event (entries, theory scores) or a training class
-    context = {key: int(request.GET[key]) for key in ("event", "cohort") if request.GET.get(key, "").isdigit()}
+    # what the file is for: an event (entries, theory scores), a training class or a labour round
+    context = {key: int(request.GET[key]) for key in ("event", "cohort", "round") if request.GET.get(key, "").isdigit()}
     if done := submit(
         request,
         form,
@@ -59,7 +59,7 @@ def import_list(request: HttpRequest, kind: str = "workers") -> HttpResponse:
             "importer": importer_cls,
             "jobs": page.object_list,
             "page": page,
-            "event_id": request.GET.get("event", "") or request.GET.get("cohort", ""),
+            "event_id": request.GET.get("event", "") or request.GET.get("cohort", "") or request.GET.get("round", ""),
             "target": importer_cls(actor=request.user, scope=request.scope, context=context).target(),
             "nav": "imports",
         },
