@@ -25,6 +25,7 @@ urlpatterns = [
     path("competitions/", include("gongjiang.competitions.urls")),
     path("colleges/", include("gongjiang.colleges.urls")),
     path("studios/", include("gongjiang.studios.urls")),
+    path("innovations/", include("gongjiang.innovations.urls")),
     path("verify/", portal_views.verify, name="verify_form"),
     path("verify/<slug:code>/", portal_views.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),
