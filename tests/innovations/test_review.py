@@ -61,7 +61,7 @@ def test_calculate_and_confirm_take_two_different_people(inno):
         actor=None, scope=None, user=staff, union=inno.harbin_employer.union, kind="enterprise_finance"
     )
     i = _calc(staff, i)
-    with translation.override("zh-hans"), pytest.raises(services.InnovationError, match="计算"):
+    with translation.override("zh-hans"), pytest.raises(services.InnovationError, match="测算"):
         services.confirm(actor=staff, scope=Scope(staff), innovation=i)
     assert Innovation.objects.get(pk=i.pk).state == State.CALCULATED
 
