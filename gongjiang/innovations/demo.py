@@ -21,10 +21,12 @@ from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
+from gongjiang.policy import services as policy_services
+from gongjiang.policy.models import PolicyDocument, Programme, Rule
 from gongjiang.studios.demo import JIXI_ALLIANCES, STUDIOS
 from gongjiang.studios.models import Project, Studio
 
-from . import services
+from . import rewards, services
 from .enums import Grade, Kind, State
 from .models import Innovation
 
@@ -35,7 +37,49 @@ HISTORIC_KINDS = (Kind.BREAKTHROUGH, Kind.RENOVATION, Kind.INVENTION, Kind.METHO
 
 
 def seed(ctx: DemoContext) -> None:
+    reward_rule()
     build(ctx.admin)
+    propose_demo_rewards(ctx.admin)
+
+
+REWARD_DOC = "演示〔2024〕9号"
+
+
+def reward_rule() -> None:
+    """A demo document and its rule: 1 % of the confirmed benefit plus a fixed sum by grade, at most 5万."""
+    document, _created = PolicyDocument.objects.get_or_create(
+        doc_no=REWARD_DOC,
+        defaults={
+            "issuer": "黑龙江省总工会",
+            "issued_on": dt.date(2024, 1, 15),
+            "title": "黑龙江省职工创新成果奖励办法（演示）",
+            "kind": "measures",
+            "full_text": "第八条 经企业财务确认经济效益的职工创新成果，按确认效益的1%给予奖励，并按鉴定等级一次性奖励：一等2万元、二等1万元、三等5000元；每项成果奖励合计不超过5万元，按完成人份额分配。",
+        },
+    )
+    programme, _created = Programme.objects.get_or_create(
+        code="innovation-rewards", defaults={"name": "职工创新成果奖励", "kind": "reward"}
+    )
+    if not Rule.objects.filter(code="innovation-reward").exists():
+        policy_services.add_rule_version(
+            actor=None,
+            scope=None,
+            code="innovation-reward",
+            kind="innovation",
+            name="职工创新成果奖励",
+            document=document,
+            clause="第八条",
+            effective_from=dt.date(2024, 1, 15),
+            terms={"share_percent": "1", "grades": {"1": "20000", "2": "10000", "3": "5000"}, "ceiling": "50000"},
+            programme=programme,
+        )
+
+
+def propose_demo_rewards(admin: User) -> None:
+    """The rewards of the results recognised this year, proposed in the ledger (to approve and pay there)."""
+    year = timezone.localdate().year
+    for innovation in Innovation.objects.filter(state=State.RECOGNISED, recognised_on__year__gte=year - 1):
+        rewards.propose_rewards(actor=admin, scope=Scope(admin), innovation=innovation)
 
 
 def _values() -> dict[str, int]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/object/", views.innovation_object, name="object"),
     path("<int:pk>/recognise/", views.innovation_recognise, name="recognise"),
     path("<int:pk>/reject/", views.innovation_reject, name="reject"),
+    path("<int:pk>/rewards/", views.innovation_rewards, name="rewards"),
     path("<int:pk>/attachments/", views.attachments_add, name="attachments_add"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),

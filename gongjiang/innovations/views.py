@@ -51,6 +51,8 @@ from .queries import (
     may_review,
     own_worker,
 )
+from .rewards import lines as reward_lines
+from .rewards import may_propose, propose_rewards
 from .todos import TODOS
 
 PAGE_SIZE = 30
@@ -206,6 +208,8 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "send_back_form": ReasonForm() if finance and state == State.CALCULATED else None,
         "may_attach": state not in (State.RECOGNISED, State.REJECTED),
+        "reward_lines": reward_lines(innovation).select_related("worker"),
+        "may_propose_rewards": may_propose(scope, innovation),
         "nav": "innovations",
     }
     return render(request, "innovations/detail.html", context)
@@ -308,6 +312,15 @@ def innovation_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request, pk, ReasonForm, lambda i, reason: services.reject(innovation=i, reason=reason, **_kw(request)),
         _("Marked as not accepted."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def innovation_rewards(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, None, lambda i: propose_rewards(innovation=i, **_kw(request)),
+        _("Rewards proposed in the ledger; they are approved and paid there."),
     )  # fmt: skip
 
 

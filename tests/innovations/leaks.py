@@ -50,6 +50,7 @@ PAGES = {
     "innovations:object": ("object", _pk),
     "innovations:recognise": ("object", _pk),
     "innovations:reject": ("object", _pk),
+    "innovations:rewards": ("object", _pk),
     "innovations:attachments_add": ("object", _pk),
     "innovations:attachment": ("object", lambda o: {"pk": _harbin(o).attachments.get().pk}),
     "innovations:objection_resolve": ("object", lambda o: (_harbin(o), {"pk": o.harbin_objection_i.pk})[1]),
