@@ -35,7 +35,7 @@ def parse_authors(text: str, employer: Employer | None) -> list[tuple[Worker, De
             continue
         m = _LINE.match(raw)
         if m is None:
-            errors.append(_("Line %(n)s: write the name, then the share in %%, e.g. “王铁军 60”.") % {"n": n})
+            errors.append(_("Line %(n)s: write the name, then the share in %%, e.g. “张明 60”.") % {"n": n})
             continue
         try:
             share = Decimal(m["share"])
@@ -68,7 +68,7 @@ class InnovationForm(BootstrapMixin, forms.Form):
     authors = forms.CharField(
         label=_("Authors and shares (%)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One author a line: name and share, e.g. “王铁军 60”; the shares add up to 100."),
+        help_text=_("One author a line: name and share, e.g. “张明 60”; the shares add up to 100."),
     )
     team = forms.CharField(label=_("Team (班组)"), max_length=120, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -76,7 +76,7 @@ class InnovationForm(BootstrapMixin, forms.Form):
         label=_("Named operating method"),
         max_length=120,
         required=False,
-        help_text=_("For an operating method named after a worker, e.g. “王铁军焊接操作法”."),
+        help_text=_("For an operating method named after a worker, e.g. “张明焊接操作法”."),
     )
     named_after = forms.CharField(label=_("Named after (an author)"), max_length=40, required=False)
     competition = forms.ModelChoiceField(

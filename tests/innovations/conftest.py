@@ -33,6 +33,8 @@ def inno(org):
             ends_on=dt.date(2026, 12, 10),
         ),
     )
+    type(org.labour).objects.filter(pk=org.labour.pk).update(state="in_progress")  # running, past its draft
+    org.labour.refresh_from_db()
     org.fin = f.finance(org.harbin_employer)
     org.qfin = f.finance(org.qiqihar_employer)
     org.worker_user = make_user("wangtiejun", org.harbin_employer.union, RoleKind.WORKER)
