@@ -104,7 +104,11 @@ def _choices(request: HttpRequest) -> dict[str, QuerySet[Any]]:
     by a union above or within their reach, the studios and projects they see or work in."""
     scope = request.scope
     me = own_worker(scope)
-    employers = Employer.objects.filter(scope.union_filter(REVIEW_INNOVATIONS))
+    # the enterprise unions the user works at; an official above them names one (``?employer=<id>``,
+    # within reach) rather than choosing among every employer of a city or the province
+    employers = Employer.objects.filter(union_id__in=scope.roots(REVIEW_INNOVATIONS))
+    if (picked := request.GET.get("employer", "")).isdigit():
+        employers = employers | Employer.objects.filter(scope.union_filter(REVIEW_INNOVATIONS), pk=int(picked))
     if me is not None:
         employers = employers | Employer.objects.filter(pk=me.employer_id)
     unions = set(scope.roots(REVIEW_INNOVATIONS)) | ({me.union_id} if me else set())

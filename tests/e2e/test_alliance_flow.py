@@ -184,8 +184,15 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     # Its benefit is no number typed on closing: the project's innovation, confirmed by its enterprise's finance.
     from tests.innovations.factories import confirmed
 
-    confirmed(User.objects.get(username="linye"), pine.employer, [(pine.lead, Decimal(100))], Decimal(VALUE),
-              studio=pine, project=project)  # fmt: skip
+    lead_studio = project.studio
+    confirmed(
+        User.objects.get(username="linye"),
+        lead_studio.employer,
+        [(lead_studio.lead, Decimal(100))],
+        Decimal(VALUE),
+        studio=lead_studio,
+        project=project,
+    )
     p.reload()
 
     # 5. The value is on the alliance page and in its totals.

@@ -86,6 +86,7 @@ def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
     phone = open_tab(**PHONE)
     p = phone.page
     phone.login("wangtiejun")
+    p.locator(".navbar-toggler").click()  # the menu is folded on a phone
     submit(phone, p.locator("#nav-my-innovations"))
     submit(phone, p.locator("#submit-innovation"))
     p.locator("#id_title").fill(TITLE)
