@@ -189,6 +189,14 @@ def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "innovation": innovation,
+        # link where it came from only for those who may open it
+        "links": {
+            "competition": bool(innovation.competition_id)
+            and competitions_for_user(scope).filter(pk=innovation.competition_id).exists(),
+            "studio": bool(innovation.studio_id) and studios_for_user(scope).filter(pk=innovation.studio_id).exists(),
+            "project": bool(innovation.project_id)
+            and projects_for_user(scope).filter(pk=innovation.project_id).exists(),
+        },
         "authors": innovation.authors.select_related("worker"),
         "attachments": innovation.attachments.all(),
         "objections": innovation.objections.all(),

@@ -103,9 +103,9 @@ def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
     phone.shot("innovation-01-phone-form")
     submit(phone, p.get_by_role("button", name=zh("Submit")))
     expect(p.locator("main > .alert-success")).to_have_text(zh("Innovation submitted to the enterprise union."))
-    expect(p.locator("#authors")).to_contain_text("王铁军 60%")
-    expect(p.locator("#origins")).to_contain_text(labour.name)
-    expect(p.locator("#attachments")).to_contain_text("工装图.pdf")
+    expect(p.locator("#innovation-authors")).to_contain_text("王铁军 60%")
+    expect(p.locator("#innovation-origins")).to_contain_text(labour.name)
+    expect(p.locator("#innovation-attachments")).to_contain_text("工装图.pdf")
     phone.shot("innovation-02-phone-submitted")
     innovation = Innovation.objects.get(title=TITLE)
     assert (innovation.competition, innovation.studio, innovation.project) == (labour, studio, project)
@@ -127,7 +127,7 @@ def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
     city.page.locator("#id_grade").select_option("1")
     city.page.locator("#id_experts").fill("张建国（正高级工程师）、刘敏（高级工程师）")
     submit(city, city.page.locator("#do-appraise"))
-    expect(city.page.locator("#grade")).to_contain_text(zh("First class", context="innovation grade"))
+    expect(city.page.locator("#innovation-grade")).to_contain_text(zh("First class", context="innovation grade"))
 
     # 4. The clerk calculates the benefit by the stated method; the calculation shows its inputs.
     clerk.goto(f"/innovations/{innovation.pk}/")
@@ -140,8 +140,8 @@ def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
         c.locator(f"#id_{field}").fill(value)
     c.locator("#id_method").fill("单环节约工时×年拼装环数×人工单价，按两年计，扣除工装制作费")
     submit(clerk, c.locator("#do-calculate"))
-    expect(c.locator("#calculation")).to_contain_text("620,000.00")
-    expect(c.locator("#benefit")).to_contain_text(zh("awaiting finance"))
+    expect(c.locator("#benefit-calculation")).to_contain_text("620,000.00")
+    expect(c.locator("#innovation-benefit")).to_contain_text(zh("awaiting finance"))
     clerk.shot("innovation-03-calculated")
     # not counted yet: finance has not confirmed it
     assert benefit_of(competition_id=labour.pk) == before[0]
