@@ -12,6 +12,8 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 
 from .enums import BENEFIT_STATES
+
+CENT = Decimal("0.01")
 from .models import Innovation
 
 
@@ -60,7 +62,7 @@ def counted() -> QuerySet[Innovation]:
 def _sum(qs: QuerySet[Innovation]) -> Decimal:
     # pk__in keeps each innovation once whatever joins the filter made
     total = Innovation.objects.filter(pk__in=qs.values("pk")).aggregate(s=Sum("benefit"))["s"]
-    return total if total is not None else Decimal("0.00")
+    return (total if total is not None else Decimal(0)).quantize(CENT)  # yuan and cents, on every database
 
 
 def benefit_of(
