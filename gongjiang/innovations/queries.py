@@ -12,9 +12,9 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
 
 from .enums import BENEFIT_STATES
+from .models import Innovation
 
 CENT = Decimal("0.01")
-from .models import Innovation
 
 
 def _uid(scope: Scope) -> int | None:
