@@ -26,6 +26,7 @@ urlpatterns = [
     path("labour/", include("gongjiang.labour.urls")),
     path("colleges/", include("gongjiang.colleges.urls")),
     path("studios/", include("gongjiang.studios.urls")),
+    path("innovations/", include("gongjiang.innovations.urls")),
     path("verify/", portal_views.verify, name="verify_form"),
     path("verify/<slug:code>/", portal_views.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),

@@ -39,6 +39,7 @@ ROLES = {
     "city admin": "haerbin",
     "industrial-union admin": "jixie",
     "enterprise clerk": "hafei",
+    "enterprise finance": "hafeicaiwu",
     "college admin": "xueyuan",
     "judge": "caipan",
     "studio lead": "gongzuoshi",

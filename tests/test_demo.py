@@ -11,7 +11,7 @@ from gongjiang.labour import demo as labour_demo
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
 from gongjiang.studios import demo as studio_demo
-from gongjiang.studios.models import Alliance, Project, Studio
+from gongjiang.studios.models import Alliance, Studio
 
 
 def test_seed_demo_builds_a_province(db):
@@ -36,7 +36,21 @@ def test_seed_demo_builds_a_province(db):
     assert cross.memberships.filter(studio__isnull=True).count() == 4
     jixi = Alliance.objects.filter(lead_union__employer__name="龙煤鸡西矿业有限责任公司")
     assert jixi.count() == 7
-    assert sum(p.economic_value for p in Project.objects.filter(alliance__in=jixi, closed_on__year=2023)) > 70_000_000
+    # their joint projects' benefit: the confirmed innovations behind them, confirmed in 2023
+    from gongjiang.innovations.queries import benefit_of, counted
+
+    assert sum(benefit_of(alliance_id=a.pk) for a in jixi) > 70_000_000
+    assert not counted().filter(project__alliance__in=jixi).exclude(confirmed_on__year=2023).exists()
+    # thirty and more innovation results, at every review state, 哈飞's finance confirming 哈飞's
+    from gongjiang.innovations.enums import State as InnovationState
+    from gongjiang.innovations.models import Innovation
+
+    assert Innovation.objects.count() >= 30
+    assert set(Innovation.objects.values_list("state", flat=True)) == set(InnovationState.values)
+    assert Innovation.objects.filter(
+        method_name="秦世俊数控铣削操作法", named_after__user__username="qinshijun"
+    ).exists()
+    assert Innovation.objects.filter(confirmed_by__username="hafeicaiwu").exists()
     forestry = Alliance.objects.get(name="林业工会劳模创新工作室联盟")
     assert forestry.memberships.count() == 3
     # the provincial forestry alliance's one-time subsidy went into the ledger, citing its rule

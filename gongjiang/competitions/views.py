@@ -135,6 +135,9 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_states": [(s, State(s).label) for s in TRANSITIONS[competition.state]] if is_manager else [],
             "not_ready": not_ready,
             "medals": medals.medal_table(competition),
+            "panels": [
+                p for panel in cached_contributions("panels", "COMPETITION_PANELS") if (p := panel(scope, competition))
+            ],
             "history": history(competition)[:50] if is_manager else [],
             "nav": "competitions",
         },

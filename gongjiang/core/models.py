@@ -125,7 +125,10 @@ class AuditEntry(models.Model):
                 except FieldDoesNotExist:
                     pass
                 else:
-                    label = getattr(field, "verbose_name", name)
+                    related = getattr(field, "related_model", None)
+                    # a reverse relation (an innovation's "authors") has no verbose name: its model's plural
+                    fallback = related._meta.verbose_name_plural if field.auto_created and related else name
+                    label = getattr(field, "verbose_name", None) or fallback
                     choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
             rows.append((str(label), _label(choices, before), _label(choices, after)))
         return rows

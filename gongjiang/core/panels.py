@@ -16,3 +16,4 @@ class Panel:
     id: str  # the HTML id of the list
     title: Promise | str
     rows: list[tuple[str, str, str]]  # (link, text, note)
+    summary: str = ""  # a line under the title, e.g. a total

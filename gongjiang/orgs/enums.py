@@ -21,6 +21,7 @@ class RoleKind(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Provincial admin")
     UNION_ADMIN = "union_admin", _("Union admin")
     FINANCE = "finance", _("Finance officer")
+    ENTERPRISE_FINANCE = "enterprise_finance", _("Enterprise finance officer")
     LEADERSHIP = "leadership", _("Leadership (read-only)")
     ENTERPRISE_STAFF = "enterprise_staff", _("Enterprise union staff")
     COLLEGE_ADMIN = "college_admin", _("College admin")

@@ -28,6 +28,11 @@ ENROL_COLLEGES = "enrol_colleges"  # enrol the union's own workers in college cl
 # A college admin runs only the colleges they are linked to (colleges.CollegeStaff); this capability
 # says they hold the role and must never be used as a union reach.
 STAFF_COLLEGES = "staff_colleges"
+REVIEW_INNOVATIONS = "review_innovations"  # check workers' innovations, calculate their benefit, notice them
+APPRAISE_INNOVATIONS = "appraise_innovations"  # record the expert panel's appraisal (grade) of an innovation
+# The finance office confirms an innovation's calculated benefit; only at the union it is held at
+# (the enterprise's own finance), never down a subtree (innovations.queries reads ``roots``).
+CONFIRM_BENEFITS = "confirm_benefits"
 
 _ADMIN = frozenset(
     {
@@ -50,6 +55,8 @@ _ADMIN = frozenset(
         MANAGE_FUNDS,
         MANAGE_COLLEGES,
         ENROL_COLLEGES,
+        REVIEW_INNOVATIONS,
+        APPRAISE_INNOVATIONS,
     }
 )
 # Only the provincial federation sets policy and moves money.
@@ -71,11 +78,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             APPLY_STUDIOS,
             VIEW_AWARDS,
             ENROL_COLLEGES,
+            REVIEW_INNOVATIONS,
         }
     ),
     # Finance approves and pays ledger lines (and honours' money) and reads the decisions, budgets
     # and reports behind them; it changes no register, grants nothing and sets no policy.
     RoleKind.FINANCE: frozenset({APPROVE_PAYMENTS, VIEW_AWARDS}),
+    # An enterprise's own finance office confirms the economic benefit of its workers' innovations,
+    # at its enterprise union only; it moves no money and reads nothing else.
+    RoleKind.ENTERPRISE_FINANCE: frozenset({CONFIRM_BENEFITS}),
     # Leadership reads the lists, figures and reports of its subtree and writes nothing: no
     # change_*, manage_*, import, enrol or approve capability, and no unmasked personal data.
     RoleKind.LEADERSHIP: frozenset(

@@ -112,6 +112,8 @@ def grant_role(*, actor: User | None, scope: Scope | None, user: User, union: Un
     # province's finance (scope.has), so the finance role exists at the provincial federation only.
     if kind == RoleKind.FINANCE and union.kind != UnionKind.PROVINCE:
         raise OrgError(_("The finance role exists only at the provincial federation."))
+    if kind == RoleKind.ENTERPRISE_FINANCE and union.kind != UnionKind.GRASSROOTS:
+        raise OrgError(_("The enterprise finance role exists only at enterprise unions."))
     role, created = Role.objects.get_or_create(user=user, union=union, kind=kind)
     if created:
         audit.record(

@@ -16,7 +16,10 @@ Rules by kind (``terms``):
   the rule says;
 - title: ``tier``, ``rank_max``, ``title``, ``honour_kind``, ``level`` and the conditions;
 - honour: ``quota``, ``amount``, ``title``, ``honour_kind``, ``level``, ``once_per_person``;
-- subsidy: ``subject`` (what is subsidised, e.g. "alliance"), ``level``, ``amount``.
+- subsidy: ``subject`` (what is subsidised, e.g. "alliance"), ``level``, ``amount``;
+- innovation: ``share_percent`` (a share of the finance-confirmed benefit, in %) and/or ``grades``
+  (grade -> a fixed amount), ``ceiling`` (the most one result receives), ``kinds`` (the innovation
+  kinds it covers; empty: all). The amount goes to the authors by their shares.
 """
 
 import datetime as dt
@@ -180,12 +183,37 @@ def _subsidy_terms(terms: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _innovation_terms(terms: Mapping[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {"kinds": [str(k) for k in terms.get("kinds") or []]}
+    share = terms.get("share_percent")
+    if share not in (None, ""):
+        try:
+            value = Decimal(str(share))
+        except InvalidOperation as exc:
+            raise TermsError(_("“share_percent” must be a percentage from 0 to 100.")) from exc
+        if not Decimal(0) < value <= Decimal(100):
+            raise TermsError(_("“share_percent” must be a percentage from 0 to 100."))
+        clean["share_percent"] = str(value)
+    grades = terms.get("grades") or {}
+    if not isinstance(grades, Mapping):
+        raise TermsError(_("“grades” must give an amount for each grade."))
+    clean["grades"] = {
+        str(g): str(_amount(v, _("The amount for grade %(grade)s") % {"grade": g})) for g, v in grades.items()
+    }
+    if "share_percent" not in clean and not clean["grades"]:
+        raise TermsError(_("An innovation rule needs “share_percent” or “grades”."))
+    if terms.get("ceiling") not in (None, ""):
+        clean["ceiling"] = str(_amount(terms["ceiling"], _("The ceiling")))
+    return clean
+
+
 _PARSERS = {
     "reward": _reward_terms,
     "promotion": _promotion_terms,
     "title": _title_rule_terms,
     "honour": _honour_terms,
     "subsidy": _subsidy_terms,
+    "innovation": _innovation_terms,
 }
 
 
@@ -339,6 +367,67 @@ def decide(
     return outcome
 
 
+@dataclass(frozen=True)
+class InnovationFacts:
+    """One recognised innovation, as the reward rules need it."""
+
+    innovation_id: int
+    kind: str
+    grade: str
+    benefit: Decimal  # the finance-confirmed benefit, in yuan
+    on: dt.date  # the day it was recognised: the rules in force that day apply
+    authors: tuple[tuple[int, Decimal], ...]  # (worker id, share in %), the lead author first
+
+
+def _innovation_amount(facts: InnovationFacts, rule: RuleView) -> Decimal:
+    terms = rule.terms
+    amount = Decimal(terms.get("grades", {}).get(facts.grade, "0"))
+    if terms.get("share_percent"):
+        amount += facts.benefit * Decimal(terms["share_percent"]) / 100
+    if terms.get("ceiling"):
+        amount = min(amount, Decimal(terms["ceiling"]))
+    return amount.quantize(CENT)
+
+
+def split(amount: Decimal, shares: Sequence[tuple[int, Decimal]]) -> list[tuple[int, Decimal]]:
+    """``amount`` shared by percentages, in cents, the rounding remainder to the first: the parts add
+    up to the amount exactly."""
+    parts = [(worker, (amount * share / 100).quantize(CENT, rounding="ROUND_DOWN")) for worker, share in shares]
+    if parts:
+        first, value = parts[0]
+        parts[0] = (first, value + amount - sum(p for _w, p in parts))
+    return [(w, p) for w, p in parts if p > 0]
+
+
+def innovation_rewards(facts: InnovationFacts, rules: Iterable[RuleView]) -> list[Proposal]:
+    """The reward of the best-paying innovation rule in force on the day (the lower id on a tie),
+    split among the authors by their shares; none when no rule covers it or it comes to nothing."""
+    best: tuple[Decimal, RuleView] | None = None
+    for rule in rules:
+        if rule.kind != "innovation" or not rule.in_force(facts.on):
+            continue
+        if rule.terms.get("kinds") and facts.kind not in rule.terms["kinds"]:
+            continue
+        amount = _innovation_amount(facts, rule)
+        if amount > 0 and (best is None or amount > best[0] or (amount == best[0] and rule.id < best[1].id)):
+            best = (amount, rule)
+    if best is None:
+        return []
+    amount, rule = best
+    return [
+        Proposal(
+            kind="innovation",
+            rule_id=rule.id,
+            result_id=facts.innovation_id,
+            worker_id=worker,
+            reason_code="innovation_reward",
+            params=rule.cite() | {"amount": str(part), "total": str(amount), "benefit": str(facts.benefit)},
+            amount=part,
+        )
+        for worker, part in split(amount, facts.authors)
+    ]
+
+
 def check_adjustment(amount: Decimal, ceiling: Decimal) -> Decimal:
     """An official's amount within the rule's ceiling, in whole cents; raise ValueError otherwise."""
     amount = Decimal(amount).quantize(CENT)
@@ -367,8 +456,9 @@ def _labels(params: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("grade", "held"):
         if out.get(key) is not None:
             out[key] = Grade(out[key]).label
-    if out.get("amount") not in (None, ""):
-        out["amount"] = f"{Decimal(str(out['amount'])).quantize(CENT):,}"  # 20,000.00 as everywhere
+    for key in ("amount", "total", "benefit"):
+        if out.get(key) not in (None, ""):
+            out[key] = f"{Decimal(str(out[key])).quantize(CENT):,}"  # 20,000.00 as everywhere
     return out
 
 
@@ -409,6 +499,10 @@ def explain(code: str, params: Mapping[str, Any]) -> str:
         "honour": _(
             "Approved as %(title)s in %(year)s: a one-time award of %(amount)s yuan under “%(rule)s” "
             "(version %(version)s), %(doc_no)s %(clause)s."
+        ),
+        "innovation_reward": _(
+            "A recognised innovation with a confirmed benefit of %(benefit)s yuan: %(amount)s yuan of a reward of "
+            "%(total)s yuan, by the author's share, under “%(rule)s” (version %(version)s), %(doc_no)s %(clause)s."
         ),
         "subsidy": _(
             "%(subject_name)s: a one-time subsidy of %(amount)s yuan under “%(rule)s” (version %(version)s), "

@@ -24,6 +24,7 @@ class RuleKind(models.TextChoices):
     TITLE = "title", pgettext_lazy("honour", "Title")
     HONOUR = "honour", _("Honour programme")
     SUBSIDY = "subsidy", _("Subsidy")
+    INNOVATION = "innovation", _("Innovation reward")
 
 
 class ProgrammeKind(models.TextChoices):

@@ -110,7 +110,7 @@ def add_rule_version(
         clean = parse_terms(kind, terms)
     except TermsError as exc:
         raise PolicyError(str(exc)) from exc
-    if kind in {"reward", "honour", "subsidy"} and programme is None:
+    if kind in {"reward", "honour", "subsidy", "innovation"} and programme is None:
         raise PolicyError(_("A rule that pays money must name the programme that funds it."))
     previous = Rule.objects.select_for_update().filter(code=code).order_by("-version").first()
     version = 1

@@ -132,8 +132,7 @@ class ProjectOut(Schema):
     progress: int
     started_on: dt.date
     closed_on: dt.date | None
-    economic_value: Decimal
-    patents: int
+    patents: int  # the economic benefit is the innovations' (GET /api/innovations?project=<id>)
     participant_ids: list[int]
 
     @staticmethod

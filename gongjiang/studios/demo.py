@@ -311,7 +311,7 @@ def _studio(
             worker=_worker(admin, ids, employer, person, member_trades, male=male, grade=4 + i % 2),
             role="骨干",
         )
-    title, value = project
+    title, _value = project  # its benefit is an innovation (innovations.demo), not a typed number
     services.add_project(
         actor=admin,
         scope=scope,
@@ -320,7 +320,6 @@ def _studio(
         started_on=dt.date(year, 3, 1),
         closed_on=dt.date(year, 11, 30),
         outcome=f"{title}，通过验收并推广应用",
-        economic_value=Decimal(value),
         patents=1,
     )
     services.add_result(actor=admin, scope=scope, studio=studio, kind="method", title=result, year=year)
@@ -391,7 +390,6 @@ def _joint(
             scope=scope,
             project=project,
             outcome=f"{title}问题解决，成果在联盟内推广",
-            economic_value=Decimal(value),
             patents=1,
             on=closed,
         )

@@ -135,7 +135,6 @@ class ProjectForm(BootstrapMixin, forms.Form):
     started_on = forms.DateField(label=_("Started on"), widget=DATE)
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE, required=False)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), initial=0, **MONEY)  # type: ignore[arg-type]
     patents = forms.IntegerField(label=_("Patents"), min_value=0, initial=0)
 
     def clean(self) -> dict:
@@ -151,7 +150,6 @@ class ResultForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     reference = forms.CharField(label=_("Number or reference"), max_length=60, required=False)
-    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), initial=0, **MONEY)  # type: ignore[arg-type]
 
 
 class ReportForm(BootstrapMixin, forms.Form):
@@ -309,7 +307,6 @@ class ClaimForm(BootstrapMixin, forms.Form):
 
 class CloseProjectForm(BootstrapMixin, forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}))
-    economic_value = forms.DecimalField(label=_("Economic value (yuan)"), **MONEY)  # type: ignore[arg-type]
     patents = forms.IntegerField(label=_("Patents"), min_value=0, initial=0)
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE)
 

@@ -2,12 +2,11 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.indicators import Dimension, Indicator, Target
 
-from .enums import AllianceState, Level, ProjectState, StudioState
-from .models import Alliance, Project, Studio
+from .enums import AllianceState, Level, StudioState
+from .models import Alliance, Studio
 from .models import Target as AllianceTarget
 
 
@@ -68,23 +67,5 @@ INDICATORS = [
         target=_alliance_targets,
         listing="studios:alliance_list",
         order=95,
-    ),
-    Indicator(
-        code="economic_benefit",
-        name=_("Economic benefit of projects"),
-        definition=_(
-            "Economic value recorded on studio and alliance joint projects when they closed, in the year they "
-            "closed, counted once for the lead studio's union."
-        ),
-        unit=pgettext_lazy("unit", "yuan"),
-        rows=lambda: Project.objects.filter(state=ProjectState.CLOSED),
-        union="studio__union_id",
-        date="closed_on",
-        measure="sum",
-        subject="economic_value",
-        scale=100,
-        label="title",
-        link=lambda pk: reverse("studios:project_detail", args=[pk]),
-        order=97,
     ),
 ]

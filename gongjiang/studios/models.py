@@ -117,14 +117,14 @@ class StudioMember(models.Model):
 
 
 class StudioResult(models.Model):
-    """A recognised result: a patent, invention, standard, work method or award."""
+    """A recognised result: a patent, invention, standard, work method or award. Its economic benefit,
+    if any, is an innovation (the innovations app) linked to the studio, reviewed and confirmed there."""
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="results")
     kind = models.CharField(_("kind"), max_length=12, choices=ResultKind.choices)
     title = models.CharField(pgettext_lazy("work", "title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     reference = models.CharField(_("number or reference"), max_length=60, blank=True)
-    economic_value = models.DecimalField(_("economic value (yuan)"), **MONEY, default=Decimal(0))
     project = models.ForeignKey(
         "Project", verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
     )
@@ -357,7 +357,8 @@ class Project(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     outcome = models.TextField(_("outcome"), blank=True)
-    economic_value = models.DecimalField(_("economic value (yuan)"), **MONEY, default=Decimal(0))
+    # The economic benefit is not typed here: it is the confirmed benefit of the innovations linked to
+    # the project (the innovations app), so a result reached from several places counts once.
     patents = models.PositiveSmallIntegerField(_("patents"), default=0)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, 
 from django.utils.translation import gettext as _
 
 from gongjiang.awards.models import LedgerLine
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
@@ -138,23 +139,30 @@ class Totals:
     patents: int
 
 
+def confirmed_benefit(**where: int) -> Decimal:
+    """The confirmed economic benefit of the workers' innovations reached from a studio, an alliance or a
+    project (``studio_id=``, ``alliance_id=``, ``project_id=``), each innovation counted once. The
+    innovations app answers through ``core.plugins`` (its ``benefits.BENEFIT_OF``); this app does not
+    import it, and no benefit is typed here."""
+    return sum((f(**where) for f in cached_contributions("benefits", "BENEFIT_OF")), Decimal("0.00"))
+
+
 def alliance_totals(alliance: Alliance) -> Totals:
-    """The alliance's joint projects: how many, how many closed, and what the closed ones yielded."""
+    """The alliance's joint projects: how many, how many closed, the confirmed benefit of their innovations."""
     agg = alliance.projects.aggregate(
         projects=Count("pk"),
         closed=Count("pk", filter=Q(state=ProjectState.CLOSED)),
-        value=Sum("economic_value", filter=Q(state=ProjectState.CLOSED)),
         patents=Sum("patents", filter=Q(state=ProjectState.CLOSED)),
     )
-    return Totals(agg["projects"], agg["closed"], agg["value"] or Decimal(0), agg["patents"] or 0)
+    value = confirmed_benefit(alliance_id=alliance.pk)
+    return Totals(agg["projects"], agg["closed"], value, agg["patents"] or 0)
 
 
 def studio_totals(studio: Studio) -> Totals:
-    """The studio's own and joint projects, closed ones valued, plus its recorded results' value."""
+    """The studio's own and joint projects, and the confirmed benefit of the innovations reached from it."""
     projects = Project.objects.filter(Q(studio=studio) | Q(participants=studio)).distinct()
     closed = projects.filter(state=ProjectState.CLOSED)
-    value = Project.objects.filter(pk__in=closed.values("pk")).aggregate(v=Sum("economic_value"))["v"] or Decimal(0)
-    value += studio.results.filter(project__isnull=True).aggregate(v=Sum("economic_value"))["v"] or Decimal(0)
+    value = confirmed_benefit(studio_id=studio.pk)
     patents = Project.objects.filter(pk__in=closed.values("pk")).aggregate(p=Sum("patents"))["p"] or 0
     patents += studio.results.filter(kind__in=("patent", "invention")).count()
     return Totals(projects.count(), closed.count(), value, patents)

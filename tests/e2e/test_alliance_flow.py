@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gongjiang.core.fakeids import make_uscc
+from gongjiang.core.models import User
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Region
@@ -182,17 +183,29 @@ def test_forestry_alliance_problem_to_joint_project(forestry, open_tab):
     expect(p.locator("#milestones")).to_contain_text("砧木筛选与嫁接试验")
     submit(lead, p.get_by_role("link", name=zh("Close and accept")))
     p.locator("#id_outcome").fill("嫁接苗成活率由58%提高到91%")
-    p.locator("#id_economic_value").fill(VALUE)
     p.locator("#id_patents").fill("1")
     submit(lead, p.get_by_role("button", name=zh("Save")))
     expect(p.locator("main > .alert-success")).to_have_text(zh("The project is closed and accepted."))
     project = Project.objects.get(problem=problem)
-    assert (project.state, project.economic_value, project.accepted_by.username) == ("closed", Decimal(VALUE), "lead1")
+    assert (project.state, project.accepted_by.username) == ("closed", "lead1")
+    # Its benefit is no number typed on closing: the project's innovation, confirmed by its enterprise's finance.
+    from tests.innovations.factories import confirmed
+
+    lead_studio = project.studio
+    confirmed(
+        User.objects.get(username="linye"),
+        lead_studio.employer,
+        [(lead_studio.lead, Decimal(100))],
+        Decimal(VALUE),
+        studio=lead_studio,
+        project=project,
+    )
+    p.reload()
 
     # 5. The value is on the alliance page and in its totals.
     expect(p.locator("#total-value")).to_have_text("125.00 万元")
     expect(p.locator("#total-projects")).to_have_text("1 / 1")
-    expect(p.locator("#alliance-projects")).to_contain_text("1,250,000.00")
+    expect(p.locator("#alliance-innovations-summary")).to_contain_text("1,250,000.00")
     lead.shot("alliance-05-totals")
     lead.assert_clean()
 

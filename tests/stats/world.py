@@ -15,6 +15,7 @@ from gongjiang.awards.models import Allocation, HonourCycle, LedgerLine, Nominat
 from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrolment
 from gongjiang.competitions.models import Competition, Entry, Event
 from gongjiang.core.changes import announce
+from gongjiang.innovations.models import Innovation
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Honour, SkillGrade, Worker
@@ -241,7 +242,27 @@ def _studios(
             started_on=_day(rng, years),
             state="closed" if closed else "under_way",
             closed_on=_day(rng, years) if closed else None,
-            economic_value=Decimal(rng.randint(0, 10**9)) / 100,
+        )
+    # the economic benefit is the innovations' (counted when finance confirmed it and it stands)
+    projects = list(Project.objects.filter(title__startswith=f"随机项目{seed}-"))
+    for n in range(size * 2):
+        project = rng.choice(projects)
+        employer = project.studio.employer
+        state = rng.choice(["confirmed", "in_notice", "recognised", "calculated", "rejected"])
+        confirmed = state != "calculated" and rng.random() < 0.8  # a rejected one may have been confirmed first
+        Innovation.objects.create(
+            title=f"随机创新{seed}-{n}",
+            kind=rng.choice(["renovation", "suggestion", "small_design"]),
+            description="x",
+            employer=employer,
+            union_id=employer.union_id,
+            region_code=employer.region_id,
+            studio=project.studio if rng.random() < 0.5 else None,
+            project=project,
+            state=state,
+            benefit=Decimal(rng.randint(0, 10**9)) / 100,
+            confirmed_on=_day(rng, years) if confirmed else None,
+            submitted_by=org.users.prov,
         )
 
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.orgs.scope import Scope
@@ -80,7 +79,6 @@ def studio(
             title=title,
             started_on=dt.date.today().replace(month=1, day=1),
             outcome="",
-            economic_value=Decimal(0),
             closed_on=None,
         )
     for title in results or (f"{field}操作法",):

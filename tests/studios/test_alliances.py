@@ -141,25 +141,23 @@ def test_problem_board_claim_accept_close_and_totals(board):
     )
     services.record_progress(actor=lead_b, scope=Scope(lead_b), project=project, progress=60, done=[milestone])
     with pytest.raises(PermissionDenied):  # the claimer works on it, the poster accepts it
-        services.close_project(
-            actor=lead_b, scope=Scope(lead_b), project=project, outcome="x", economic_value=Decimal(1)
-        )
+        services.close_project(actor=lead_b, scope=Scope(lead_b), project=project, outcome="x")
     services.close_project(
         actor=lead_a,
         scope=Scope(lead_a),
         project=project,
         outcome="返修率降到1%",
-        economic_value=Decimal("1250000.00"),
         patents=2,
     )
     project.refresh_from_db()
     problem.refresh_from_db()
     assert (project.state, project.accepted_by, problem.state) == (ProjectState.CLOSED, lead_a, ProblemState.CLOSED)
     totals = alliance_totals(board.alliance)
+    # no typed value any more: the benefit is the confirmed innovations' (tests/innovations)
     assert (totals.projects, totals.closed_projects, totals.economic_value, totals.patents) == (
         1,
         1,
-        Decimal("1250000.00"),
+        Decimal("0.00"),
         2,
     )
 

@@ -81,7 +81,10 @@ def test_the_api_shows_the_alliance_subsidy_and_totals(org, rules):
     body = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/alliances/{alliance.pk}").json()
     line = LedgerLine.objects.get(source=f"alliance:{alliance.pk}")
     assert (body["subsidy_line_id"], body["subsidy_amount"], body["subsidy_state"]) == (line.pk, "50000.00", "proposed")
-    assert (body["project_count"], body["total_economic_value"]) == (0, "0")
+    assert (body["project_count"], body["total_economic_value"]) == (
+        0,
+        "0.00",
+    )  # money in two decimals, read from confirmed innovations
 
 
 def test_the_alliance_page_links_its_ledger_line(org, rules, as_user):

@@ -281,6 +281,43 @@ def propose_payment(
 
 
 @transaction.atomic
+def propose_rule_payment(
+    *,
+    actor: User,
+    scope: Scope,
+    rule_id: int,
+    union: Union,
+    worker: Worker,
+    amount: Decimal,
+    reason: str,
+    source: str,
+) -> LedgerLine:
+    """Propose a payment a rule decided for something the competitions do not hold (e.g. a recognised
+    innovation's reward, decided by ``policy.engine.innovation_rewards``); the rule's programme pays.
+    One line per ``source``: a second call returns the first line."""
+    scope.require(REVIEW_AWARDS, union.pk)
+    existing = LedgerLine.objects.filter(source=source).first()
+    if existing is not None:
+        return existing
+    amount = Decimal(amount).quantize(engine.CENT)
+    if not Decimal(0) < amount <= engine.MAX_AMOUNT:
+        raise AwardError(_("The amount must be above zero and at most 10,000,000 yuan."))
+    rule = Rule.objects.select_related("programme").get(pk=rule_id)
+    return _propose_line(
+        actor=actor,
+        programme=_programme(rule),
+        year=timezone.localdate().year,
+        union_id=union.pk,
+        payee=worker.name,
+        amount=amount,
+        rule=rule,
+        reason=reason,
+        worker=worker,
+        source=source,
+    )
+
+
+@transaction.atomic
 def propose_subsidy(
     *, actor: User, scope: Scope, subject: str, level: str, union: Union, payee: str, source: str, subject_name: str
 ) -> LedgerLine | None:

@@ -257,11 +257,10 @@ def close_project(
     scope: Scope,
     project: Project,
     outcome: str,
-    economic_value: Decimal,
     patents: int = 0,
     on: dt.date | None = None,
 ) -> Project:
-    """Close a project with its outcome, economic value and patents. A joint project closes with the
+    """Close a project with its outcome and patents (its economic benefit is its innovations', confirmed there). A joint project closes with the
     poster's acceptance: only the posting studio (its lead or its union) may close it."""
     _require_studio(scope, project.studio)
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -270,13 +269,13 @@ def close_project(
         raise StudiosError(_("The project is already closed."))
     if not outcome.strip():
         raise StudiosError(_("Describe the outcome."))
-    if economic_value < 0 or patents < 0:
-        raise StudiosError(_("The economic value and patents cannot be negative."))
+    if patents < 0:
+        raise StudiosError(_("The number of patents cannot be negative."))
     if on < project.started_on:
         raise StudiosError(_("A project cannot close before it starts."))
-    before = audit.snapshot(project, ("state", "economic_value", "patents"))
+    before = audit.snapshot(project, ("state", "patents"))
     project.state, project.closed_on, project.progress = ProjectState.CLOSED, on, 100
-    project.outcome, project.economic_value, project.patents = outcome.strip(), economic_value, patents
+    project.outcome, project.patents = outcome.strip(), patents
     project.accepted_by = actor
     project.save()
     if project.problem_id:
@@ -287,7 +286,7 @@ def close_project(
         action=AuditAction.UPDATE,
         obj=project,
         before=before,
-        after=audit.snapshot(project, ("state", "economic_value", "patents")),
+        after=audit.snapshot(project, ("state", "patents")),
         union_id=project.studio.union_id,
         note=_("Accepted by the poster"),
     )

@@ -3,7 +3,6 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -322,14 +321,11 @@ def add_project(
     title: str,
     started_on: dt.date,
     outcome: str = "",
-    economic_value: Decimal = Decimal(0),
     patents: int = 0,
     closed_on: dt.date | None = None,
 ) -> Project:
     """A studio's own project; closed at once when ``closed_on`` is given."""
     _require_studio(scope, studio)
-    if economic_value < 0:
-        raise StudiosError(_("The economic value cannot be negative."))
     if closed_on and closed_on < started_on:
         raise StudiosError(_("A project cannot close before it starts."))
     project = Project.objects.create(
@@ -337,7 +333,6 @@ def add_project(
         studio=studio,
         started_on=started_on,
         outcome=outcome,
-        economic_value=economic_value,
         patents=patents,
         state=ProjectState.CLOSED if closed_on else ProjectState.UNDER_WAY,
         closed_on=closed_on,
@@ -348,7 +343,7 @@ def add_project(
         actor=actor,
         action=AuditAction.CREATE,
         obj=project,
-        after=audit.snapshot(project, ("title", "state", "economic_value")),
+        after=audit.snapshot(project, ("title", "state", "patents")),
         union_id=studio.union_id,
     )
     return project
@@ -364,14 +359,11 @@ def add_result(
     title: str,
     year: int,
     reference: str = "",
-    economic_value: Decimal = Decimal(0),
 ) -> StudioResult:
     _require_studio(scope, studio)
     if kind not in ResultKind.values:
         raise StudiosError(_("Unknown kind of result."))
-    result = StudioResult.objects.create(
-        studio=studio, kind=kind, title=title, year=year, reference=reference, economic_value=economic_value
-    )
+    result = StudioResult.objects.create(studio=studio, kind=kind, title=title, year=year, reference=reference)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -18,6 +18,7 @@ from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import UnionAncestor
@@ -126,6 +127,9 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": alliance.problems.select_related("studio").order_by("-posted_at")[:20],
         "projects": alliance.projects.select_related("studio").prefetch_related("participants").order_by("-started_on"),
         "totals": alliance_totals(alliance),
+        "panels": [
+            p for panel in cached_contributions("panels", "ALLIANCE_PANELS") if (p := panel(request.scope, alliance))
+        ],
         "subsidy": subsidy,
         "activity_funds": funds,
         # link a ledger line only for those who may open it (one query for all of them)

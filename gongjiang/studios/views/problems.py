@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.core.actions import act, submit
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow
 
 from .. import services
@@ -206,6 +207,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_work": under_way and services.may_work_on(scope, project),
         "may_close": under_way and can_act_for(scope, project.studio),
         "milestone_form": MilestoneForm(),
+        "panels": [p for panel in cached_contributions("panels", "PROJECT_PANELS") if (p := panel(scope, project))],
         "nav": "problems" if project.problem_id else "studios",
     }
     return render(request, "studios/project_detail.html", context)
@@ -270,7 +272,6 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
             scope=request.scope,
             project=project,
             outcome=form.cleaned_data["outcome"],
-            economic_value=form.cleaned_data["economic_value"],
             patents=form.cleaned_data["patents"],
             on=form.cleaned_data["closed_on"],
         ),

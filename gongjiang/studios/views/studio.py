@@ -16,6 +16,7 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
@@ -130,6 +131,9 @@ def studio_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": studio.reports.all(),
         "memberships": memberships,
         "totals": studio_totals(studio),
+        "panels": [
+            p for panel in cached_contributions("panels", "STUDIO_PANELS") if (p := panel(request.scope, studio))
+        ],
         "can_edit": can_edit and studio.state != StudioState.CLOSED,
         "can_manage": can_manage,
         "can_decide": can_manage and studio.state == StudioState.APPLIED,

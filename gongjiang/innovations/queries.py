@@ -1,0 +1,110 @@
+"""Reads of innovations; each starts from :func:`innovations_for_user`. The benefit sums here are the
+only place a confirmed benefit is added up: every total (competition, studio, alliance, project, union)
+sums distinct innovations, so one reached from several places counts once."""
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.rules import APPRAISE_INNOVATIONS, CONFIRM_BENEFITS, REVIEW_INNOVATIONS, VIEW_WORKERS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.models import Worker
+
+from .enums import BENEFIT_STATES
+from .models import Innovation
+
+CENT = Decimal("0.01")
+
+
+def _uid(scope: Scope) -> int | None:
+    user = scope.user
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
+def own_worker(scope: Scope) -> Worker | None:
+    uid = _uid(scope)
+    return Worker.objects.filter(user_id=uid).select_related("employer").first() if uid else None
+
+
+def innovations_for_user(scope: Scope) -> QuerySet[Innovation]:
+    """The employer's unions (officials who see its workers), the enterprise's own finance office (its
+    union only, not a subtree), the authors themselves and the lead of the studio it came from."""
+    reach = scope.union_filter(VIEW_WORKERS)
+    if scope.has(CONFIRM_BENEFITS):
+        reach |= Q(union_id__in=scope.roots(CONFIRM_BENEFITS))
+    uid = _uid(scope)
+    if uid is not None:
+        mine = Worker.objects.filter(user_id=uid).values("pk")
+        reach |= Q(pk__in=Innovation.objects.filter(authors__worker__in=mine).values("pk"))
+        reach |= Q(studio__lead__in=mine)
+    return Innovation.objects.filter(reach)
+
+
+def may_review(scope: Scope, innovation: Innovation) -> bool:
+    return scope.covers(REVIEW_INNOVATIONS, innovation.union_id)
+
+
+def may_appraise(scope: Scope, innovation: Innovation) -> bool:
+    return scope.covers(APPRAISE_INNOVATIONS, innovation.union_id)
+
+
+def may_confirm(scope: Scope, innovation: Innovation) -> bool:
+    """Only the enterprise's own finance office: a finance role held at the employer's union itself."""
+    return innovation.union_id in scope.roots(CONFIRM_BENEFITS)
+
+
+def counted() -> QuerySet[Innovation]:
+    """Innovations whose benefit finance has confirmed and that stand (not rejected)."""
+    return Innovation.objects.filter(state__in=BENEFIT_STATES, benefit__isnull=False, confirmed_on__isnull=False)
+
+
+def _sum(qs: QuerySet[Innovation]) -> Decimal:
+    # pk__in keeps each innovation once whatever joins the filter made
+    total = Innovation.objects.filter(pk__in=qs.values("pk")).aggregate(s=Sum("benefit"))["s"]
+    return (total if total is not None else Decimal(0)).quantize(CENT)  # yuan and cents, on every database
+
+
+def benefit_of(
+    *,
+    competition_id: int | None = None,
+    studio_id: int | None = None,
+    project_id: int | None = None,
+    alliance_id: int | None = None,
+    union_id: int | None = None,
+) -> Decimal:
+    """The confirmed benefit of the innovations reached from one thing (each counted once).
+
+    A studio reaches the innovations linked to it and those of the projects it leads or takes part in;
+    an alliance, those of its joint projects; a union, those of employers in its subtree."""
+    qs = counted()
+    if competition_id is not None:
+        qs = qs.filter(competition_id=competition_id)
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if alliance_id is not None:
+        qs = qs.filter(project__alliance_id=alliance_id)
+    if studio_id is not None:
+        qs = qs.filter(
+            Q(studio_id=studio_id) | Q(project__studio_id=studio_id) | Q(project__participants__id=studio_id)
+        )
+    if union_id is not None:
+        qs = qs.filter(union_id__in=UnionAncestor.objects.filter(ancestor_id=union_id).values("descendant_id"))
+    return _sum(qs)
+
+
+def filter_innovations(qs: QuerySet[Innovation], params: dict[str, str]) -> QuerySet[Innovation]:
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(Q(title__contains=q) | Q(method_name__contains=q) | Q(employer__name__contains=q))
+    for key in ("state", "kind", "grade"):
+        if value := params.get(key):
+            qs = qs.filter(**{key: value})
+    for key in ("competition", "studio", "project", "employer"):
+        value = params.get(key) or ""
+        if value.isdigit():
+            qs = qs.filter(**{f"{key}_id": int(value)})
+    if params.get("source") == "competition":
+        qs = qs.filter(competition__isnull=False)
+    elif params.get("source") == "studio":
+        qs = qs.filter(Q(studio__isnull=False) | Q(project__isnull=False))
+    return qs
