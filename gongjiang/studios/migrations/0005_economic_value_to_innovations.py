@@ -68,7 +68,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("studios", "0003_problem_attachments"),
+        ("studios", "0004_alliance_naming"),
         ("innovations", "0001_initial"),
     ]
 
