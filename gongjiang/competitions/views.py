@@ -258,7 +258,8 @@ def judge_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     if not scope.has(MANAGE_COMPETITIONS):
         raise PermissionDenied
-    form = JudgeForm(request.POST or None, scope=scope)
+    find = request.GET.get("employer_q", "").strip()
+    form = JudgeForm(request.POST or None, scope=scope, find=find)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         services.add_judge(
@@ -279,7 +280,8 @@ def judge_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(affiliation__contains=q) | Q(occupations__name=q)).distinct()
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "competitions/judge_list.html", {"page": page, "form": form, "q": q, "nav": "judges"})
+    context = {"page": page, "form": form, "q": q, "find": find, "nav": "judges"}
+    return render(request, "competitions/judge_list.html", context)
 
 
 @login_required

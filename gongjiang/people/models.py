@@ -130,3 +130,19 @@ class Honour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class UnionNewestWorker(models.Model):
+    """Per union, an upper bound of its newest worker's id: what a city or county official's list
+    reads to probe only the unions that can hold the newest rows (``queries.NewestInReach``).
+
+    Kept by PostgreSQL itself (people 0009: statement triggers on the worker table raise it on
+    every insert and every update, so imports, COPY and transfers are all covered). A delete or a
+    transfer out leaves it high, which the reader allows for. SQLite neither keeps nor reads it.
+    """
+
+    union = models.OneToOneField(Union, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    newest_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.union_id}: {self.newest_id}"

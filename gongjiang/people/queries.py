@@ -13,7 +13,7 @@ from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
-from .models import Worker
+from .models import UnionNewestWorker, Worker
 
 _LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
 
@@ -123,11 +123,11 @@ def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) 
 class NewestInReach:
     """A sliceable, countable list of workers, newest first, for :class:`CappedPaginator`.
 
-    A page ending at row ``n`` (at most ``LATERAL_ROWS``) takes, among the unions in reach, the
-    ``n`` whose newest worker is newest (one probe of the ``(union_id, id DESC)`` index each; a
-    union outside them has ``n`` newer rows above its newest), then each one's ``n`` newest
-    workers, and keeps rows ``start`` to ``n`` of the merge. The page's rows are then read by
-    primary key through ``qs`` (its scope filter, columns and prefetches).
+    A page ending at row ``n`` (at most ``LATERAL_ROWS``) reads the ``n + 1`` unions in reach
+    whose newest worker is newest from ``UnionNewestWorker`` (a small table read through the
+    closure, not one probe of the worker index per union), then the first ``n`` of them for their
+    newest rows (see :meth:`ids`), and keeps rows ``start`` to ``n`` of the merge. The page's rows
+    are then read by primary key through ``qs`` (its scope filter, columns and prefetches).
     """
 
     ordered = True
@@ -157,6 +157,44 @@ class NewestInReach:
         return [rows[pk] for pk in ids if pk in rows]
 
     def ids(self, start: int, stop: int) -> list[int]:
+        """Ids of rows ``start`` to ``stop``: the unions in reach ranked by their newest worker
+        (``UnionNewestWorker``, an upper bound), then the first ``stop`` of them probed for at most
+        ``stop`` rows each, of ids at or above the ``stop``-th union's bound when no filter applies
+        (each of those unions holds a row that high, so the page lies above it). The answer is
+        exact when no union left out can hold a row above the ``stop``-th found; else (bounds left
+        high by deletes or transfers, or a rare filter) every union in reach is probed."""
+        closure, newest = UnionAncestor._meta.db_table, UnionNewestWorker._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT n.union_id, n.newest_id FROM {newest} n WHERE n.union_id IN "  # noqa: S608
+                f"(SELECT descendant_id FROM {closure} WHERE ancestor_id = ANY(%s)) "
+                f"ORDER BY n.newest_id DESC, n.union_id LIMIT %s",
+                [self.roots, stop + 1],
+            )
+            bounds = cursor.fetchall()
+        if not bounds:
+            return []
+        probed = bounds[:stop]
+        following = bounds[stop][1] if len(bounds) > stop else None
+        cut = probed[-1][1] if following is not None and not self.where else 0
+        found = self._probe([union_id for union_id, _ in probed], cut, stop)
+        if following is None or (len(found) >= stop and found[stop - 1] > following):
+            return found[start:stop]
+        return self._probe_all(start, stop)
+
+    def _probe(self, unions: list[int], cut: int, stop: int) -> list[int]:
+        worker = Worker._meta.db_table
+        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        sql = (
+            f"SELECT x.id FROM unnest(%s::bigint[]) AS u(union_id) CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT w.id FROM {worker} w WHERE w.union_id = u.union_id AND w.id >= %s{conditions} "
+            f"ORDER BY w.id DESC LIMIT %s) x ORDER BY x.id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [unions, cut, *self.where.values(), stop, stop])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _probe_all(self, start: int, stop: int) -> list[int]:
         worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
         conditions = "".join(f" AND w.{column} = %s" for column in self.where)
         values = list(self.where.values())

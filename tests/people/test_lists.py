@@ -81,3 +81,36 @@ def test_city_admin_sees_only_their_city_newest_first(crowd, as_user):
     assert response.context["page"].paginator.count == len(expected) == 1 + sum(1 for i in range(40) if (i * 7) % 5 < 3)
     assert "列表" in response.content.decode()
     assert crowd.qiqihar_worker.name not in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the table is kept by PostgreSQL's triggers")
+def test_each_union_newest_worker_is_kept_on_insert_and_transfer(crowd):
+    from gongjiang.people.models import UnionNewestWorker, Worker
+
+    def bounds() -> dict[int, int]:
+        return dict(UnionNewestWorker.objects.values_list("union_id", "newest_id"))
+
+    expected = {}
+    for union_id, pk in Worker.objects.values_list("union_id", "pk"):
+        expected[union_id] = max(pk, expected.get(union_id, 0))
+    assert bounds() == expected
+    oldest = Worker.objects.filter(union=crowd.harbin_employer.union).order_by("pk").first()
+    target = Worker.objects.exclude(union=oldest.union).order_by("pk").first().union_id
+    Worker.objects.filter(pk=oldest.pk).update(union_id=target)  # a transfer: the bound never drops
+    assert bounds()[target] == max(expected[target], oldest.pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
+def test_bounds_left_high_by_deletes_still_give_the_plain_query(crowd):
+    from gongjiang.people.models import Worker
+
+    scope = Scope(crowd.users.alice)
+    qs = filter_workers(workers_for_user(scope, own=False), {})
+    # the newest workers of Harbin's newest unions go; their unions keep their old (high) bounds
+    for union_id in qs.order_by("-pk").values_list("union_id", flat=True).distinct()[:2]:
+        newest = Worker.objects.filter(union_id=union_id).order_by("-pk")
+        Worker.objects.filter(pk__in=list(newest.values_list("pk", flat=True)[:6])).delete()
+    rows = newest_in_reach(qs, scope, {})
+    plain = list(qs.values_list("pk", flat=True))
+    for start, stop in ((0, 1), (0, 2), (0, 5), (3, 11), (0, 50)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
