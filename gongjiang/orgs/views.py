@@ -63,7 +63,7 @@ def _employer_queryset(request: HttpRequest):
         qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
     if region := request.GET.get("region", "").strip():
         qs = qs.filter(region_id__startswith=region[:6])
-    return qs.order_by("name"), q
+    return qs.order_by("name", "pk"), q
 
 
 @login_required
