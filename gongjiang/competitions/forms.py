@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjiang.core.forms import BootstrapMixin, ShortListChoiceField
+from gongjiang.core.forms import BootstrapMixin, QuickSelect, QuickSelectMultiple, ShortListChoiceField
 from gongjiang.core.models import User
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Region, Union
@@ -105,7 +105,7 @@ class EventForm(BootstrapMixin, forms.Form):
 
 
 class JudgeForm(BootstrapMixin, forms.Form):
-    pool = forms.ModelChoiceField(label=_("Pool of"), queryset=Union.objects.none())
+    pool = forms.ModelChoiceField(label=_("Pool of"), queryset=Union.objects.none(), widget=QuickSelect)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     employer = ShortListChoiceField(
         label=_("Employer"),
@@ -114,8 +114,12 @@ class JudgeForm(BootstrapMixin, forms.Form):
         help_text=_("Judges never mark competitors of their own employer. Not listed? Find it by name above the form."),
     )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.exclude(level="province"))
-    occupations = forms.ModelMultipleChoiceField(label=_("Occupations"), queryset=Occupation.objects.all())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.exclude(level="province"), widget=QuickSelect
+    )
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Occupations"), queryset=Occupation.objects.all(), widget=QuickSelectMultiple
+    )
     username = forms.CharField(
         label=_("Log-in for marking"), required=False, help_text=_("An existing account's username.")
     )

@@ -6,7 +6,9 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from . import lockout
 
@@ -65,6 +67,38 @@ class BootstrapMixin:
                 widget.attrs["class"] = " ".join([*classes, css])
 
 
+class QuickSelectMixin:
+    """A drop-down whose options are written in Python, one ``format_html`` each, instead of two
+    template includes each (Django's option templates): a form with a few hundred options spent
+    most of a page's time there."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        selected = format_html(" selected")
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], selected if o["selected"] else "", o["label"]) for o in options),
+            )
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((part,) for part in parts)),
+        )
+
+
+class QuickSelect(QuickSelectMixin, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
+    pass
+
+
 SHORT_LIST = 300
 
 
@@ -93,6 +127,7 @@ class ShortListChoiceField(forms.ModelChoiceField):
     """
 
     iterator = _ShortListIterator
+    widget = QuickSelect
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

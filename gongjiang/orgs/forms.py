@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.core.forms import BootstrapMixin, ShortListChoiceField
+from gongjiang.core.forms import BootstrapMixin, QuickSelect, ShortListChoiceField
 from gongjiang.core.models import User
 from gongjiang.core.validators import validate_uscc
 
@@ -53,7 +53,7 @@ class AccountForm(BootstrapMixin, forms.Form):
         queryset=Union.objects.none(),
         help_text=_("Not listed? Find it by name above the form."),
     )
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=QuickSelect)
 
     def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

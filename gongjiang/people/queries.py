@@ -163,6 +163,8 @@ class NewestInReach:
         (each of those unions holds a row that high, so the page lies above it). The answer is
         exact when no union left out can hold a row above the ``stop``-th found; else (bounds left
         high by deletes or transfers, or a rare filter) every union in reach is probed."""
+        if stop <= start:
+            return []
         closure, newest = UnionAncestor._meta.db_table, UnionNewestWorker._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
