@@ -13,7 +13,7 @@ from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
-from .models import UnionNewestWorker, Worker
+from .models import ReachNewestWorker, Worker
 
 _LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
 
@@ -124,9 +124,9 @@ class NewestInReach:
     """A sliceable, countable list of workers, newest first, for :class:`CappedPaginator`.
 
     A page ending at row ``n`` (at most ``LATERAL_ROWS``) reads the ``n + 1`` unions in reach
-    whose newest worker is newest from ``UnionNewestWorker`` (a small table read through the
-    closure, not one probe of the worker index per union), then the first ``n`` of them for their
-    newest rows (see :meth:`ids`), and keeps rows ``start`` to ``n`` of the merge. The page's rows
+    whose newest worker is newest from ``ReachNewestWorker`` (an index walk of ``n + 1`` rows per
+    root, not one probe of the worker index per union in reach), then the first ``n`` of them for
+    their newest rows (see :meth:`ids`), and keeps rows ``start`` to ``n`` of the merge. The page's rows
     are then read by primary key through ``qs`` (its scope filter, columns and prefetches).
     """
 
@@ -158,22 +158,25 @@ class NewestInReach:
 
     def ids(self, start: int, stop: int) -> list[int]:
         """Ids of rows ``start`` to ``stop``: the unions in reach ranked by their newest worker
-        (``UnionNewestWorker``, an upper bound), then the first ``stop`` of them probed for at most
+        (``ReachNewestWorker``, an upper bound), then the first ``stop`` of them probed for at most
         ``stop`` rows each, of ids at or above the ``stop``-th union's bound when no filter applies
         (each of those unions holds a row that high, so the page lies above it). The answer is
         exact when no union left out can hold a row above the ``stop``-th found; else (bounds left
         high by deletes or transfers, or a rare filter) every union in reach is probed."""
         if stop <= start:
             return []
-        closure, newest = UnionAncestor._meta.db_table, UnionNewestWorker._meta.db_table
         with connection.cursor() as cursor:
+            # each root's first ``stop + 1`` unions by their bound (an index walk per root), merged
             cursor.execute(
-                f"SELECT n.union_id, n.newest_id FROM {newest} n WHERE n.union_id IN "  # noqa: S608
-                f"(SELECT descendant_id FROM {closure} WHERE ancestor_id = ANY(%s)) "
-                f"ORDER BY n.newest_id DESC, n.union_id LIMIT %s",
+                f"SELECT r.union_id, r.newest_id FROM unnest(%s::bigint[]) AS a(id) CROSS JOIN LATERAL "  # noqa: S608
+                f"(SELECT union_id, newest_id FROM {ReachNewestWorker._meta.db_table} "
+                f"WHERE ancestor_id = a.id ORDER BY newest_id DESC LIMIT %s) r",
                 [self.roots, stop + 1],
             )
-            bounds = cursor.fetchall()
+            merged: dict[int, int] = {}
+            for union_id, newest in cursor.fetchall():
+                merged[union_id] = max(newest, merged.get(union_id, newest))
+        bounds = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[: stop + 1]
         if not bounds:
             return []
         probed = bounds[:stop]
