@@ -165,14 +165,12 @@ class NewestInReach:
         high by deletes or transfers, or a rare filter) every union in reach is probed."""
         if stop <= start:
             return []
+        # each root's first ``stop + 1`` unions by their bound, an index walk per root (the root
+        # written in the query, so that the planner knows how many unions lie below it), merged
+        table = ReachNewestWorker._meta.db_table
+        one = f"(SELECT union_id, newest_id FROM {table} WHERE ancestor_id = %s ORDER BY newest_id DESC LIMIT %s)"  # noqa: S608
         with connection.cursor() as cursor:
-            # each root's first ``stop + 1`` unions by their bound (an index walk per root), merged
-            cursor.execute(
-                f"SELECT r.union_id, r.newest_id FROM unnest(%s::bigint[]) AS a(id) CROSS JOIN LATERAL "  # noqa: S608
-                f"(SELECT union_id, newest_id FROM {ReachNewestWorker._meta.db_table} "
-                f"WHERE ancestor_id = a.id ORDER BY newest_id DESC LIMIT %s) r",
-                [self.roots, stop + 1],
-            )
+            cursor.execute(" UNION ALL ".join([one] * len(self.roots)), [v for r in self.roots for v in (r, stop + 1)])
             merged: dict[int, int] = {}
             for union_id, newest in cursor.fetchall():
                 merged[union_id] = max(newest, merged.get(union_id, newest))
