@@ -159,14 +159,12 @@ class ShortListChoiceField(forms.ModelChoiceField):
 
     def _make_short_list(self) -> list[Any]:
         qs = self.queryset
-        if self.find is None:
-            rows = list(qs[: SHORT_LIST + 1])
-        elif self.term:
+        if self.find is not None and self.term:
             rows = list(self.find(qs, self.term)[: SHORT_LIST + 1])
-        else:
-            rows = list(qs[: SHORT_LIST + 1])
-            if len(rows) > SHORT_LIST:
-                rows = list(self.fallback(qs)[: SHORT_LIST + 1]) if self.fallback else []
+        elif qs.order_by().values("pk")[: SHORT_LIST + 1].count() <= SHORT_LIST:  # few: all of them
+            rows = list(qs)
+        else:  # counted, not sorted: ordering 50,000 unions to keep the first 301 took 0.3 s
+            rows = list(self.fallback(qs)[: SHORT_LIST + 1]) if self.fallback else []
         self.truncated = len(rows) > SHORT_LIST
         rows = rows[:SHORT_LIST]
         kept = str(self.kept or "")
