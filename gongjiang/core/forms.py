@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from . import lockout
 
@@ -74,7 +75,7 @@ class QuickSelectMixin:
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        selected = format_html(" selected")
+        selected = SafeString(" selected")
         parts = []
         for group, options, _index in widget["optgroups"]:
             html = format_html_join(
