@@ -138,7 +138,20 @@ class NewestInReach:
         self.where = where
 
     def capped_count(self, cap: int) -> int:
-        return self.qs.order_by().values("pk")[: cap + 1].count()
+        if not self.where:  # read from the (union_id, id DESC) index alone
+            return self.qs.order_by().values("pk")[: cap + 1].count()
+        # Filtered: union by union through the same index, so that PostgreSQL never chooses to
+        # read the whole worker table for a column that no index holds (status, sex, grade).
+        worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
+        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        sql = (
+            f"SELECT count(*) FROM (SELECT x.id FROM (SELECT DISTINCT descendant_id FROM {closure} "  # noqa: S608
+            f"WHERE ancestor_id = ANY(%s)) r CROSS JOIN LATERAL (SELECT w.id FROM {worker} w "
+            f"WHERE w.union_id = r.descendant_id{conditions} LIMIT %s) x LIMIT %s) counted"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.roots, *self.where.values(), cap + 1, cap + 1])
+            return cursor.fetchone()[0]
 
     def count(self) -> int:
         return self.qs.count()
