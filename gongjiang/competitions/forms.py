@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import BootstrapMixin, QuickSelect, QuickSelectMultiple, ShortListChoiceField
 from gongjiang.core.models import User
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Region, Union
@@ -105,28 +105,39 @@ class EventForm(BootstrapMixin, forms.Form):
 
 
 class JudgeForm(BootstrapMixin, forms.Form):
-    pool = forms.ModelChoiceField(label=_("Pool of"), queryset=Union.objects.none())
+    pool = forms.ModelChoiceField(label=_("Pool of"), queryset=Union.objects.none(), widget=QuickSelect)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    employer = forms.ModelChoiceField(
+    employer = ShortListChoiceField(
         label=_("Employer"),
         queryset=Employer.objects.none(),
         required=False,
-        help_text=_("Judges never mark competitors of their own employer."),
+        help_text=_("Judges never mark competitors of their own employer. Not listed? Find it by name above the form."),
     )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=100, required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.exclude(level="province"))
-    occupations = forms.ModelMultipleChoiceField(label=_("Occupations"), queryset=Occupation.objects.all())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.exclude(level="province"), widget=QuickSelect
+    )
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Occupations"), queryset=Occupation.objects.all(), widget=QuickSelectMultiple
+    )
     username = forms.CharField(
         label=_("Log-in for marking"), required=False, help_text=_("An existing account's username.")
     )
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["pool"].queryset = Union.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pk")).exclude(
             kind="grassroots"
         )
-        # only employers inside the user's reach; an expert from elsewhere is described by affiliation
-        self.fields["employer"].queryset = employers_for_user(scope).order_by("name")
+        # only employers inside the user's reach; an expert from elsewhere is described by affiliation.
+        # Any of them is accepted; the drop-down lists them all only when they are few (a province
+        # admin reaches 50,000), else those whose name holds ``find``.
+        self.fields["employer"].narrow(
+            employers_for_user(scope).select_related(None).order_by("name"),
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            kept=self.data.get("employer") if self.is_bound else None,
+        )
         self.fields["occupations"].widget.attrs["size"] = 6
 
     def clean_username(self) -> User | None:

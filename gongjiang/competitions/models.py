@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,13 +36,15 @@ class Competition(models.Model):
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
     # The day the results became final: the policy rules in force that day decide what follows.
     finalised_on = models.DateField(_("final on"), null=True, blank=True)
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)  # the organiser's; only read with the row, never searched
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
         ordering = ["-starts_on", "-id"]
+        # the list's order: its first page is a walk of this index, not a sort of every competition in reach
+        indexes = [models.Index(F("starts_on").desc(), F("id").desc(), name="competition_newest")]
 
     def __str__(self) -> str:
         return self.name
@@ -96,7 +99,7 @@ class Entry(models.Model):
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="entries")
     employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+")
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField(max_length=6, db_index=True)
+    region_code = models.CharField(max_length=6)  # the employer's; only read with the row, never searched
     team = models.CharField(_("team"), max_length=60, blank=True)
     competitor_no = models.CharField(_("competitor number"), max_length=8, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=EntryState.choices, default=EntryState.REGISTERED)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import BootstrapMixin, QuickSelect, ShortListChoiceField
 from gongjiang.core.models import User
 from gongjiang.core.validators import validate_uscc
 
@@ -48,14 +48,25 @@ class AccountForm(BootstrapMixin, forms.Form):
     )
     display_name = forms.CharField(label=_("Display name"), max_length=50)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=10)
-    union = forms.ModelChoiceField(label=_("Union"), queryset=Union.objects.none())
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+    union = ShortListChoiceField(
+        label=_("Union"),
+        queryset=Union.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+    )
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices, widget=QuickSelect)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.scope = scope
-        self.fields["union"].queryset = Union.objects.filter(scope.union_filter(MANAGE_ACCOUNTS, "pk")).order_by(
-            "kind", "name"
+        # Every union in reach is accepted; the drop-down lists them all only when they are few
+        # (a province admin reaches 50,000): else the unions above the enterprises, or those
+        # whose name holds ``find``.
+        self.fields["union"].narrow(
+            Union.objects.filter(scope.union_filter(MANAGE_ACCOUNTS, "pk")).order_by("kind", "name"),
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            fallback=lambda qs: qs.exclude(kind=UnionKind.GRASSROOTS),
+            kept=self.data.get("union") if self.is_bound else None,
         )
         grantable = set().union(*(GRANTABLE_BY.get(role.kind, set()) for role in scope.roles))
         self.fields["kind"].choices = [("", "---------")] + [

@@ -87,6 +87,8 @@ class Employer(models.Model):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         ordering = ["name"]
+        # the list's order: its first page is a walk of this index, not a sort of every employer in reach
+        indexes = [models.Index(fields=["name", "id"], name="employer_name")]
 
     def __str__(self) -> str:
         return self.name

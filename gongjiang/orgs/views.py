@@ -63,7 +63,7 @@ def _employer_queryset(request: HttpRequest):
         qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
     if region := request.GET.get("region", "").strip():
         qs = qs.filter(region_id__startswith=region[:6])
-    return qs.order_by("name"), q
+    return qs.order_by("name", "pk"), q
 
 
 @login_required
@@ -148,7 +148,8 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     _require(request, MANAGE_ACCOUNTS)
     scope = request.scope
-    form = AccountForm(request.POST or None, scope=scope)
+    find = request.GET.get("union_q", "").strip()
+    form = AccountForm(request.POST or None, scope=scope, find=find)
 
     @transaction.atomic  # a refused role leaves no account behind
     def create() -> User:
@@ -172,7 +173,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
             Q(user__username__contains=q) | Q(user__display_name__contains=q) | Q(union__name__contains=q)
         )
     page = CappedPaginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "orgs/account_list.html", {"page": page, "form": form, "q": q, "nav": "accounts"})
+    context = {"page": page, "form": form, "q": q, "find": find, "nav": "accounts"}
+    return render(request, "orgs/account_list.html", context)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -132,3 +133,27 @@ class Honour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class ReachNewestWorker(models.Model):
+    """For each union and each union at or below it, an upper bound of the lower union's newest
+    worker id: what a city, county or industrial official's list reads, newest first through
+    ``(ancestor, newest_id DESC)``, to probe only the few unions that can hold the newest rows
+    (``queries.NewestInReach``), whatever the number of unions in reach.
+
+    Kept by PostgreSQL itself (people 0009): statement triggers on the worker table raise it on
+    every insert and update (imports, COPY and transfers included), and triggers on the closure
+    table add and remove a union's rows when it is attached or detached. A delete or a transfer out
+    leaves it high, which the reader allows for. SQLite neither keeps nor reads it.
+    """
+
+    ancestor = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    newest_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ancestor", "union"], name="reach_newest_unique")]
+        indexes = [models.Index(F("ancestor"), F("newest_id").desc(), name="reach_newest_first")]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.union_id}: {self.newest_id}"

@@ -13,7 +13,7 @@ from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
-from .models import Worker
+from .models import ReachNewestWorker, Worker
 
 _LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
 
@@ -123,11 +123,11 @@ def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) 
 class NewestInReach:
     """A sliceable, countable list of workers, newest first, for :class:`CappedPaginator`.
 
-    A page ending at row ``n`` (at most ``LATERAL_ROWS``) takes, among the unions in reach, the
-    ``n`` whose newest worker is newest (one probe of the ``(union_id, id DESC)`` index each; a
-    union outside them has ``n`` newer rows above its newest), then each one's ``n`` newest
-    workers, and keeps rows ``start`` to ``n`` of the merge. The page's rows are then read by
-    primary key through ``qs`` (its scope filter, columns and prefetches).
+    A page ending at row ``n`` (at most ``LATERAL_ROWS``) reads the ``n + 1`` unions in reach
+    whose newest worker is newest from ``ReachNewestWorker`` (an index walk of ``n + 1`` rows per
+    root, not one probe of the worker index per union in reach), then the first ``n`` of them for
+    their newest rows (see :meth:`ids`), and keeps rows ``start`` to ``n`` of the merge. The page's rows
+    are then read by primary key through ``qs`` (its scope filter, columns and prefetches).
     """
 
     ordered = True
@@ -138,7 +138,20 @@ class NewestInReach:
         self.where = where
 
     def capped_count(self, cap: int) -> int:
-        return self.qs.order_by().values("pk")[: cap + 1].count()
+        if not self.where:  # read from the (union_id, id DESC) index alone
+            return self.qs.order_by().values("pk")[: cap + 1].count()
+        # Filtered: union by union through the same index, so that PostgreSQL never chooses to
+        # read the whole worker table for a column that no index holds (status, sex, grade).
+        worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
+        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        sql = (
+            f"SELECT count(*) FROM (SELECT x.id FROM (SELECT DISTINCT descendant_id FROM {closure} "  # noqa: S608
+            f"WHERE ancestor_id = ANY(%s)) r CROSS JOIN LATERAL (SELECT w.id FROM {worker} w "
+            f"WHERE w.union_id = r.descendant_id{conditions} LIMIT %s) x LIMIT %s) counted"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.roots, *self.where.values(), cap + 1, cap + 1])
+            return cursor.fetchone()[0]
 
     def count(self) -> int:
         return self.qs.count()
@@ -157,6 +170,47 @@ class NewestInReach:
         return [rows[pk] for pk in ids if pk in rows]
 
     def ids(self, start: int, stop: int) -> list[int]:
+        """Ids of rows ``start`` to ``stop``: the unions in reach ranked by their newest worker
+        (``ReachNewestWorker``, an upper bound), then the first ``stop`` of them probed for at most
+        ``stop`` rows each, of ids at or above the ``stop``-th union's bound when no filter applies
+        (each of those unions holds a row that high, so the page lies above it). The answer is
+        exact when no union left out can hold a row above the ``stop``-th found; else (bounds left
+        high by deletes or transfers, or a rare filter) every union in reach is probed."""
+        if stop <= start:
+            return []
+        # each root's first ``stop + 1`` unions by their bound, an index walk per root (the root
+        # written in the query, so that the planner knows how many unions lie below it), merged
+        table = ReachNewestWorker._meta.db_table
+        one = f"(SELECT union_id, newest_id FROM {table} WHERE ancestor_id = %s ORDER BY newest_id DESC LIMIT %s)"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join([one] * len(self.roots)), [v for r in self.roots for v in (r, stop + 1)])
+            merged: dict[int, int] = {}
+            for union_id, newest in cursor.fetchall():
+                merged[union_id] = max(newest, merged.get(union_id, newest))
+        bounds = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[: stop + 1]
+        if not bounds:
+            return []
+        probed = bounds[:stop]
+        following = bounds[stop][1] if len(bounds) > stop else None
+        cut = probed[-1][1] if following is not None and not self.where else 0
+        found = self._probe([union_id for union_id, _ in probed], cut, stop)
+        if following is None or (len(found) >= stop and found[stop - 1] > following):
+            return found[start:stop]
+        return self._probe_all(start, stop)
+
+    def _probe(self, unions: list[int], cut: int, stop: int) -> list[int]:
+        worker = Worker._meta.db_table
+        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        sql = (
+            f"SELECT x.id FROM unnest(%s::bigint[]) AS u(union_id) CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT w.id FROM {worker} w WHERE w.union_id = u.union_id AND w.id >= %s{conditions} "
+            f"ORDER BY w.id DESC LIMIT %s) x ORDER BY x.id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [unions, cut, *self.where.values(), stop, stop])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _probe_all(self, start: int, stop: int) -> list[int]:
         worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
         conditions = "".join(f" AND w.{column} = %s" for column in self.where)
         values = list(self.where.values())

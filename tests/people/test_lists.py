@@ -81,3 +81,55 @@ def test_city_admin_sees_only_their_city_newest_first(crowd, as_user):
     assert response.context["page"].paginator.count == len(expected) == 1 + sum(1 for i in range(40) if (i * 7) % 5 < 3)
     assert "列表" in response.content.decode()
     assert crowd.qiqihar_worker.name not in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the table is kept by PostgreSQL's triggers")
+def test_each_union_newest_worker_is_kept_for_each_ancestor(crowd):
+    from gongjiang.orgs.models import UnionAncestor
+    from gongjiang.people.models import ReachNewestWorker, Worker
+
+    def kept() -> dict[tuple[int, int], int]:
+        return {(a, u): n for a, u, n in ReachNewestWorker.objects.values_list("ancestor_id", "union_id", "newest_id")}
+
+    def expected() -> dict[tuple[int, int], int]:
+        newest: dict[int, int] = {}
+        for union_id, pk in Worker.objects.values_list("union_id", "pk"):
+            newest[union_id] = max(pk, newest.get(union_id, 0))
+        links = UnionAncestor.objects.filter(descendant_id__in=newest).values_list("ancestor_id", "descendant_id")
+        return {(a, d): newest[d] for a, d in links}
+
+    assert kept() == expected() and kept()
+    # a transfer raises the new union's bound for every ancestor; the old union keeps its (high) one
+    oldest = Worker.objects.filter(union=crowd.harbin_employer.union).order_by("pk").first()
+    target = Worker.objects.exclude(union=oldest.union).order_by("-pk").last().union_id
+    before = kept()
+    Worker.objects.filter(pk=oldest.pk).update(union_id=target)
+    after = kept()
+    for (ancestor, union), newest in expected().items():
+        assert after[(ancestor, union)] >= newest
+    assert after.keys() >= before.keys()
+    # a union attached under another ancestor (its closure rewritten) brings its workers' bound along
+    union_id = Worker.objects.order_by("-pk").values_list("union_id", flat=True).first()
+    links = list(UnionAncestor.objects.filter(descendant_id=union_id).values_list("ancestor_id", flat=True))
+    UnionAncestor.objects.filter(descendant_id=union_id).delete()
+    assert not ReachNewestWorker.objects.filter(union_id=union_id).exists()
+    UnionAncestor.objects.bulk_create(UnionAncestor(descendant_id=union_id, ancestor_id=a) for a in links)
+    mine = {k: v for k, v in expected().items() if k[1] == union_id}
+    assert len(mine) == len(links) > 1
+    assert {k: v for k, v in kept().items() if k[1] == union_id} == mine
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
+def test_bounds_left_high_by_deletes_still_give_the_plain_query(crowd):
+    from gongjiang.people.models import Worker
+
+    scope = Scope(crowd.users.alice)
+    qs = filter_workers(workers_for_user(scope, own=False), {})
+    # the newest workers of Harbin's newest unions go; their unions keep their old (high) bounds
+    for union_id in qs.order_by("-pk").values_list("union_id", flat=True).distinct()[:2]:
+        newest = Worker.objects.filter(union_id=union_id).order_by("-pk")
+        Worker.objects.filter(pk__in=list(newest.values_list("pk", flat=True)[:6])).delete()
+    rows = newest_in_reach(qs, scope, {})
+    plain = list(qs.values_list("pk", flat=True))
+    for start, stop in ((0, 1), (0, 2), (0, 5), (3, 11), (0, 50)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
