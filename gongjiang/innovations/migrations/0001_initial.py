@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('competitions', '0005_seed_organising_rights'),
-        ('orgs', '0004_enterprise_finance_role'),
+        ('orgs', '0005_enterprise_finance_role'),
         ('people', '0008_drop_worker_region_code_index'),
         ('studios', '0003_problem_attachments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

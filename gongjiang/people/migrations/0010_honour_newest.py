@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0008_drop_worker_region_code_index'),
+        ('people', '0009_reach_newest_worker'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_finance_and_leadership_roles'),
+        ('orgs', '0004_employer_name_index'),
     ]
 
     operations = [
