@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
@@ -13,19 +13,40 @@ from .enums import DecisionState
 from .models import Decision, HonourCycle, LedgerLine, Nomination
 
 
+def reaches_everywhere(scope: Scope, cap: str) -> bool:
+    """True when the capability is held at every top union (one without a parent union): every union
+    then lies in its reach, and a filter on the reach keeps every row. The province's officials skip
+    the filter (``x IN every union OR …`` makes PostgreSQL read the whole closure table for it and
+    every row of the table it filters). At most one query a request: the top unions' ids."""
+    roots = scope.roots(cap)
+    if not any(role.union.parent_id is None for role in scope.roles if role.union_id in roots):
+        return False
+    tops: set[int] | None = getattr(scope, "_awards_tops", None)
+    if tops is None:
+        tops = set(Union.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+        scope._awards_tops = tops  # type: ignore[attr-defined]  # once per request's scope
+    return tops <= roots
+
+
 def decisions_for(scope: Scope) -> QuerySet[Decision]:
     """About the user's workers, or from competitions the user's unions organised."""
-    return Decision.objects.filter(
-        scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(REVIEW_AWARDS, "owner")
-    ).select_related("worker", "rule__document", "result__event__competition", "occupation")
+    visible = Q()
+    if not reaches_everywhere(scope, VIEW_AWARDS):
+        visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(REVIEW_AWARDS, "owner")
+    return Decision.objects.filter(visible).select_related(
+        "worker", "rule__document", "result__event__competition", "occupation"
+    )
 
 
 def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
     """The province sees every line; others the lines paid to their subtree, and every line of their
     own unions' programmes."""
-    visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(MANAGE_FUNDS, "programme__owner")
-    if scope.has(APPROVE_PAYMENTS):
-        visible |= Q(programme__owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "programme__owner")
+    if reaches_everywhere(scope, VIEW_AWARDS):
+        visible = Q()
+    else:
+        visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(MANAGE_FUNDS, "programme__owner")
+        if scope.has(APPROVE_PAYMENTS):
+            visible |= Q(programme__owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "programme__owner")
     return LedgerLine.objects.filter(visible).select_related("programme", "worker", "rule__document")
 
 
@@ -53,6 +74,8 @@ def cycles_for(scope: Scope, user_id: int | None = None) -> QuerySet[HonourCycle
 def programmes_for(scope: Scope) -> QuerySet[Programme]:
     """Programmes whose money the user moves: the provincial ones for the province, a union's own
     for its subtree's officials."""
+    if reaches_everywhere(scope, APPROVE_PAYMENTS):
+        return Programme.objects.select_related("owner")
     own = scope.union_filter(MANAGE_FUNDS, "owner") | scope.union_filter(APPROVE_PAYMENTS, "owner")
     if scope.has(APPROVE_PAYMENTS):
         own |= Q(owner__isnull=True)

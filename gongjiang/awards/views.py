@@ -37,6 +37,7 @@ from .queries import cycles_for, decisions_for, lines_for, nominations_for, prog
 from .todos import TODOS
 
 PAGE_SIZE = 50
+LEDGER_COUNT_CAP = 1_000  # "more than 1,000 lines": the ledger's pager counts no further
 
 
 def _need(request: HttpRequest, *caps: str) -> None:
@@ -173,14 +174,23 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = narrow_todo(request, qs, TODOS)
     if request.GET.get("fmt") in {"xlsx", "csv"}:
         return LedgerExporter().response(qs, request.GET["fmt"])
-    totals = {row["state"]: row["total"] for row in qs.order_by().values("state").annotate(total=Sum("amount"))}
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Totals per state for one budget year (the one asked for, else this year), never over the whole
+    # ledger; lines behind a figure or a to-do are few and are totalled as they are.
+    totals_year = None
+    summed = qs
+    if not year and figure is None and request.GET.get("todo") not in {todo.key for todo in TODOS}:
+        totals_year = timezone.localdate().year
+        summed = qs.filter(year=totals_year)
+    totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
+    # The pager counts at most the rows of a few pages more than it shows (``LEDGER_COUNT_CAP``).
+    page = CappedPaginator(qs, PAGE_SIZE, cap=LEDGER_COUNT_CAP).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,
         "states": LineState.choices,
         "programmes": Programme.objects.all(),
         "totals": totals,
+        "totals_year": totals_year,
         "figure": figure,
         "nav": "ledger",
     }
