@@ -23,7 +23,7 @@ def reaches_everywhere(scope: Scope, cap: str) -> bool:
         return False
     tops: set[int] | None = getattr(scope, "_awards_tops", None)
     if tops is None:
-        tops = set(Union.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+        tops = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
         scope._awards_tops = tops  # type: ignore[attr-defined]  # once per request's scope
     return tops <= roots
 
