@@ -183,7 +183,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
         summed = qs.filter(year=totals_year)
     totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     # The pager counts at most the rows of a few pages more than it shows (``LEDGER_COUNT_CAP``).
-    page = CappedPaginator(qs, PAGE_SIZE, cap=LEDGER_COUNT_CAP).get_page(request.GET.get("page"))
+    shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
+    page = CappedPaginator(shown, PAGE_SIZE, cap=LEDGER_COUNT_CAP).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,
