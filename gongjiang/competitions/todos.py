@@ -86,6 +86,8 @@ def _first_closing(rows: QuerySet[Competition]) -> dt.date | None:
 
 
 def _open_assignments(request: Any) -> QuerySet[Assignment]:
+    if not hasattr(request.user, "judge"):  # no judge entry (read with the user by portal.auth): no query
+        return Assignment.objects.none()
     return own_assignments(request.user).filter(
         event__competition__state=State.MARKING, event__signed_off_at__isnull=True
     )
