@@ -214,7 +214,12 @@ def terms() -> dict[str, str]:
     }
 
 
-def measure_one(url: str, requests: int) -> dict:
+def chosen(only: list[str] | None) -> tuple:
+    """The pages whose label contains one of ``only`` (all without it)."""
+    return tuple(p for p in PAGES if not only or any(word in p[0] for word in only))
+
+
+def measure_one(url: str, requests: int, only: list[str] | None = None) -> dict:
     setup(url)
     from django.db import connection
 
@@ -241,7 +246,7 @@ def measure_one(url: str, requests: int) -> dict:
         cur.execute("SELECT count(*) FROM competitions_entry")
         entries = cur.fetchone()[0]
     out: dict = {"workers": workers, "entries": entries, "terms": found, "pages": {}}
-    for label, username, path, sql in PAGES:
+    for label, username, path, sql in chosen(only):
         target = path.format(**found)
         client = clients[username]
         warm = time.perf_counter()
@@ -289,9 +294,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--from-json", help="print the table of an earlier --json run")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--only", action="append", help="only the pages whose label contains this (repeatable)")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure_one(args.one, args.requests)))
+        print(json.dumps(measure_one(args.one, args.requests, args.only)))
         return
     if args.from_json:
         print_table(json.loads(Path(args.from_json).read_text()), args.requests)
@@ -299,7 +305,8 @@ def main() -> None:
     results = {}
     for key, url in (("demo", args.demo), ("province", args.province)):
         done = subprocess.run(
-            [sys.executable, __file__, "--one", url, "--requests", str(args.requests)],
+            [sys.executable, __file__, "--one", url, "--requests", str(args.requests)]
+            + [f"--only={word}" for word in args.only or ()],
             capture_output=True,
             text=True,
             check=True,
@@ -324,6 +331,8 @@ def print_table(results: dict, requests: int) -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---|")
     for label, *_ in PAGES:
+        if label not in demo["pages"] or label not in province["pages"]:
+            continue
         d, p = demo["pages"][label], province["pages"][label]
         ratio = p["p95"] / d["p95"]
         shown = label if p["requests"] == requests else f"{label} ({p['requests']} requests; p95 is the slowest)"

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
@@ -14,18 +14,10 @@ from .models import Decision, HonourCycle, LedgerLine, Nomination
 
 
 def reaches_everywhere(scope: Scope, cap: str) -> bool:
-    """True when the capability is held at every top union (one without a parent union): every union
-    then lies in its reach, and a filter on the reach keeps every row. The province's officials skip
-    the filter (``x IN every union OR …`` makes PostgreSQL read the whole closure table for it and
-    every row of the table it filters). At most one query a request: the top unions' ids."""
-    roots = scope.roots(cap)
-    if not any(role.union.parent_id is None for role in scope.roles if role.union_id in roots):
-        return False
-    tops: set[int] | None = getattr(scope, "_awards_tops", None)
-    if tops is None:
-        tops = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
-        scope._awards_tops = tops  # type: ignore[attr-defined]  # once per request's scope
-    return tops <= roots
+    """Every union is in the capability's reach (:meth:`Scope.reaches_all`): a filter on the reach
+    keeps every row with a union. The province's officials then skip the filter altogether (``x IN
+    every union OR …`` makes PostgreSQL read the closure table and every row of the table)."""
+    return scope.reaches_all(cap)
 
 
 def decisions_for(scope: Scope) -> QuerySet[Decision]:

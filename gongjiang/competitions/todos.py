@@ -100,6 +100,9 @@ def _to_mark_progress(request: Any) -> list[tuple[Assignment, int, int]]:
     if cache is not None:
         return cache
     assignments = list(_open_assignments(request).select_related("judge", "event__competition"))
+    if not assignments:
+        request._todo_marking = []
+        return []
     events = [a.event_id for a in assignments]
     entries: dict[int, list[Entry]] = {}
     for entry in Entry.objects.filter(event_id__in=events, state=EntryState.REGISTERED).select_related(
