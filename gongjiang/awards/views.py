@@ -94,7 +94,10 @@ def _final_without_proposals(request: HttpRequest) -> QuerySet[Competition]:
         .filter(organiser_id__in=request.scope.union_ids(REVIEW_AWARDS))
         # EXISTS, not a join and DISTINCT: each competition stops at its first result (no scan of all results).
         .filter(Exists(Result.objects.filter(event__competition=OuterRef("pk"))))
-        .exclude(Exists(Decision.objects.filter(result__event__competition=OuterRef("pk"))))[:10]
+        .exclude(Exists(Decision.objects.filter(result__event__competition=OuterRef("pk"))))
+        # the newest ten: a walk down the primary key that stops at the tenth (the competitions'
+        # own order, by start day, sorted every final competition in reach: 120-340 ms at province scale)
+        .order_by("-pk")[:10]
     )
 
 
