@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,13 @@ class Competition(models.Model):
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
         ordering = ["-starts_on", "-id"]
+        # The home page's "closing soon": the few competitions still taking registrations, by closing
+        # day, not a scan of every competition (issue 17).
+        indexes = [
+            models.Index(
+                fields=["registration_closes_on"], condition=Q(state="registration"), name="competition_registering"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
