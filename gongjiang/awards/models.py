@@ -170,7 +170,20 @@ class LedgerLine(models.Model):
             models.CheckConstraint(condition=~Q(state="paid") | Q(paid_by__isnull=False), name="line_paid_by_someone"),
             models.UniqueConstraint(fields=["source"], condition=~Q(source=""), name="line_once_per_source"),
         ]
-        indexes = [models.Index(fields=["programme", "year", "state"]), models.Index(fields=["union", "-id"])]
+        indexes = [
+            models.Index(fields=["programme", "year", "state"]),
+            models.Index(fields=["union", "-id"]),
+            # The home page's to-dos read the few lines still open, never the whole ledger (issue 17):
+            # lines to approve and to pay, with what their counts filter on (index-only scans).
+            models.Index(
+                fields=["programme", "union", "proposed_by"], condition=Q(state="proposed"), name="line_to_approve"
+            ),
+            models.Index(
+                fields=["programme", "union", "approved_by"], condition=Q(state="approved"), name="line_to_pay"
+            ),
+            # The ledger's totals per state for one budget year.
+            models.Index(fields=["year", "state", "amount"], name="line_year_totals"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.payee} {self.amount}"

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +43,14 @@ class Competition(models.Model):
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
         ordering = ["-starts_on", "-id"]
-        # the list's order: its first page is a walk of this index, not a sort of every competition in reach
-        indexes = [models.Index(F("starts_on").desc(), F("id").desc(), name="competition_newest")]
+        # the list's order: its first page is a walk of this index, not a sort of every competition in reach;
+        # the home page's "closing soon": the few competitions still taking registrations, by closing day
+        indexes = [
+            models.Index(F("starts_on").desc(), F("id").desc(), name="competition_newest"),
+            models.Index(
+                fields=["registration_closes_on"], condition=Q(state="registration"), name="competition_registering"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -30,8 +30,9 @@ CLOSING_DAYS = 14
 
 def _organised(request: Any) -> QuerySet[Competition]:
     """Competitions the user's own unions organise (a county's drafts are the county's work, not the city's)."""
-    scope = request.scope
-    return competitions_for_user(scope).filter(organiser_id__in=scope.roots(MANAGE_COMPETITIONS))
+    # The user's own unions lie in their reach, so these are visible (competitions_for_user) without
+    # its filter, which reads the whole closure table of the reach (26,000 rows for a city).
+    return Competition.objects.filter(organiser_id__in=request.scope.roots(MANAGE_COMPETITIONS))
 
 
 def _drafts(request: Any) -> QuerySet[Competition]:
@@ -95,6 +96,8 @@ def _first_closing(rows: QuerySet[Competition]) -> dt.date | None:
 
 
 def _open_assignments(request: Any) -> QuerySet[Assignment]:
+    if not hasattr(request.user, "judge"):  # no judge entry (read with the user by portal.auth): no query
+        return Assignment.objects.none()
     return own_assignments(request.user).filter(
         event__competition__state=State.MARKING, event__signed_off_at__isnull=True
     )
@@ -107,6 +110,9 @@ def _to_mark_progress(request: Any) -> list[tuple[Assignment, int, int]]:
     if cache is not None:
         return cache
     assignments = list(_open_assignments(request).select_related("judge", "event__competition"))
+    if not assignments:
+        request._todo_marking = []
+        return []
     events = [a.event_id for a in assignments]
     entries: dict[int, list[Entry]] = {}
     for entry in Entry.objects.filter(event_id__in=events, state=EntryState.REGISTERED).select_related(

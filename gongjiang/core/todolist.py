@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -44,9 +46,12 @@ class Todo:
     def href(self) -> str:
         return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
 
-    def for_request(self, request: Any) -> Waiting | None:
-        """What this to-do shows the request's user, or None when nothing waits."""
-        if self.count is not None:
+    def for_request(self, request: Any, n: int | None = None) -> Waiting | None:
+        """What this to-do shows the request's user, or None when nothing waits; ``n``: how many wait,
+        when already counted (:func:`waiting_for` counts every to-do's rows in one query)."""
+        if n is not None:
+            pass
+        elif self.count is not None:
             n = self.count(request)
         elif self.rows is not None:
             n = self.rows(request).count()
@@ -93,6 +98,47 @@ class Waiting:
         if self.deadline is None:
             return ""
         return str(self.todo.deadline_label) % {"day": date_format(self.deadline, "MONTH_DAY_FORMAT")}
+
+
+def waiting_for(request: Any, todos: list[Todo]) -> list[Waiting]:
+    """Every to-do of ``todos`` with something waiting for the request's user, in their order.
+
+    The to-dos that count their ``rows`` are counted together, in one query of one scalar subquery
+    each (the home page asks about twenty: one round trip instead of twenty); each count is the
+    one ``rows(request).count()`` gives. A ``count`` callable runs on its own.
+    """
+    counts: dict[str, int] = {}
+    columns: dict[str, int] = {}  # to-do key -> its column in the one query
+    parts: list[str] = []
+    params: list[Any] = []
+    for todo in todos:
+        if todo.count is not None or todo.rows is None:
+            continue
+        try:
+            sql, sql_params = _count_sql(todo.rows(request))
+        except EmptyResultSet:  # e.g. ``.none()``: nothing can wait
+            counts[todo.key] = 0
+            continue
+        columns[todo.key] = len(parts)
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) t{len(parts)})")  # noqa: S608  # Django's SQL, params apart
+        params.extend(sql_params)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        counts |= {key: row[column] for key, column in columns.items()}
+    found = (todo.for_request(request, counts.get(todo.key)) for todo in todos)
+    return [waiting for waiting in found if waiting is not None]
+
+
+def _count_sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The rows of ``qs``, as ``qs.count()`` counts them: the primary keys alone unless the query
+    is distinct, grouped or annotated (then the query itself, without ordering or joined columns)."""
+    qs = qs.order_by().select_related(None)
+    query = qs.query
+    if not (query.distinct or query.values_select or query.combinator or query.group_by or query.annotation_select):
+        qs = qs.values("pk")
+    return qs.query.sql_with_params()
 
 
 def first_things_first(waiting: list[Waiting]) -> list[Waiting]:

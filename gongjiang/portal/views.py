@@ -10,7 +10,7 @@ from django.shortcuts import render
 from gongjiang.colleges.models import CompletionCertificate
 from gongjiang.competitions.models import Certificate
 from gongjiang.core.plugins import cached_contributions
-from gongjiang.core.todolist import first_things_first
+from gongjiang.core.todolist import first_things_first, waiting_for
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import VIEW_EMPLOYERS, VIEW_UNIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
@@ -67,9 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     own_worker = getattr(request.user, "worker", None)
     # each app's todos.py: what waits for this user, counted within their scope, shown only when some does;
     # what is due soonest comes first
-    todos = first_things_first(
-        [waiting for todo in cached_contributions("todos", "TODOS") if (waiting := todo.for_request(request))]
-    )
+    todos = first_things_first(waiting_for(request, cached_contributions("todos", "TODOS")))
     return render(
         request,
         "portal/home.html",

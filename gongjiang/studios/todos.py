@@ -107,8 +107,15 @@ def _end_of_year(request: Any) -> dt.date | None:
     return dt.date(timezone.localdate().year, 12, 31) if _targets_behind(request).exists() else None
 
 
+def _leads_none(request: Any) -> bool:
+    """A user without a worker record (read with the user by portal.auth) leads no studio."""
+    return not hasattr(request.user, "worker")
+
+
 def _report_due(request: Any) -> QuerySet[Studio]:
     """The user's own named studios without last year's self-report."""
+    if _leads_none(request):
+        return Studio.objects.none()
     year = _last_year()
     return (
         led_studios(request.scope)
@@ -119,6 +126,8 @@ def _report_due(request: Any) -> QuerySet[Studio]:
 
 def _problems(request: Any) -> QuerySet[Problem]:
     """Open problems on the boards of the alliances the user's studios belong to, not theirs, not yet claimed."""
+    if _leads_none(request):
+        return Problem.objects.none()
     own = led_studios(request.scope).filter(state=StudioState.NAMED)
     boards = Membership.objects.filter(studio__in=own, state__in=CURRENT_MEMBER_STATES).values("alliance_id")
     return (

@@ -1,0 +1,112 @@
+"""Awards at province scale (issue 17): the province's officials read the ledger and the decisions
+without the reach filter, only when their roles hold every top union; the ledger totals one
+budget year; the home page counts every to-do in one query, each as its list counts it."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gongjiang.awards.models import LedgerLine
+from gongjiang.awards.queries import lines_for, programmes_for, reaches_everywhere
+from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.todolist import waiting_for
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.enums import RoleKind, UnionKind
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, VIEW_AWARDS
+from gongjiang.orgs.scope import Scope
+from gongjiang.policy.models import Programme
+from tests.conftest import make_user
+
+
+def _line(programme, union, year, amount, state, by) -> LedgerLine:
+    return LedgerLine.objects.create(
+        programme=programme,
+        year=year,
+        union=union,
+        payee="测试",
+        amount=Decimal(amount),
+        state=state,
+        reason="测试",
+        proposed_by=by,
+    )
+
+
+@pytest.fixture
+def lines(org):
+    programme = Programme.objects.create(code="test-reward", name="测试奖励", kind="reward")
+    this_year = timezone.localdate().year
+    by = make_user("proposer")
+    org.lines = [
+        _line(programme, org.harbin, this_year, "100", "proposed", by),
+        _line(programme, org.daoli, this_year, "20", "proposed", by),
+        _line(programme, org.qiqihar, this_year - 1, "5000", "proposed", by),
+        _line(programme, org.qiqihar, this_year, "7", "rejected", by),
+    ]
+    org.programme = programme
+    org.this_year = this_year
+    return org
+
+
+def test_the_province_reads_every_line_without_the_reach_filter(lines):
+    scope = Scope(lines.users.prov)
+    assert reaches_everywhere(scope, VIEW_AWARDS) and reaches_everywhere(scope, APPROVE_PAYMENTS)
+    assert "orgs_unionancestor" not in str(lines_for(scope).query)
+    assert set(lines_for(scope)) == set(lines.lines)
+    assert set(programmes_for(scope)) == set(Programme.objects.all())
+    city = Scope(lines.users.alice)
+    assert not reaches_everywhere(city, VIEW_AWARDS)
+    assert set(lines_for(city)) == {lines.lines[0], lines.lines[1]}
+
+
+def test_a_second_top_union_keeps_the_reach_filter(lines, policy):
+    """With another top union (a second province's tree) the province's officials keep the filter,
+    and the other tree's lines stay out of their ledger."""
+    other = org_services.create_union(
+        actor=None, name="另一个省总工会", kind=UnionKind.PROVINCE, region=lines.province.region, parent=None
+    )
+    theirs = Programme.objects.create(code="other-reward", name="另一个省的奖励", kind="reward", owner=other)
+    outside = _line(theirs, other, lines.this_year, "1", "approved", lines.users.prov)
+    scope = Scope(lines.users.prov)
+    assert not reaches_everywhere(scope, VIEW_AWARDS)
+    assert outside not in set(lines_for(scope))
+    assert set(lines_for(scope)) == set(lines.lines)
+    assert theirs not in set(programmes_for(scope))
+    both = make_user("both", lines.province, RoleKind.PROVINCE_ADMIN)
+    org_services.grant_role(actor=None, scope=None, user=both, union=other, kind=RoleKind.PROVINCE_ADMIN)
+    assert reaches_everywhere(Scope(both), VIEW_AWARDS)
+    assert set(lines_for(Scope(both))) == {*lines.lines, outside}
+
+
+def test_the_ledger_totals_one_budget_year(lines, as_user):
+    client = as_user(lines.users.prov)
+    page = client.get("/awards/ledger/")
+    assert page.context["totals_year"] == lines.this_year
+    assert page.context["totals"] == {"proposed": Decimal("120.00"), "rejected": Decimal("7.00")}
+    assert len(page.context["page"].object_list) == 4  # the list itself keeps every year
+    last = client.get("/awards/ledger/", {"year": lines.this_year - 1})
+    assert last.context["totals_year"] is None
+    assert last.context["totals"] == {"proposed": Decimal("5000.00")}
+    waiting = client.get("/awards/ledger/", {"state": "proposed", "todo": "approve"})
+    assert waiting.context["totals"] == {"proposed": Decimal("5120.00")}  # a to-do's lines: all of them
+    assert waiting.context["page"].paginator.count == 3
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob"])
+def test_one_query_counts_every_to_do_as_its_rows_count(lines, who):
+    user = getattr(lines.users, who)
+    request = RequestFactory().get("/")
+    request.user = user
+    request.scope = Scope(user)
+    todos = cached_contributions("todos", "TODOS")
+    one_by_one = {t.key: w.count for t in todos if (w := t.for_request(request))}
+    with CaptureQueriesContext(connection) as ctx:
+        together = {w.key: w.count for w in waiting_for(request, todos)}
+    assert together == one_by_one
+    if who == "prov":
+        assert together["approve"] == 3
+    counted = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counted) <= 1
