@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gongjiang.awards",
     "gongjiang.colleges",
     "gongjiang.studios",
+    "gongjiang.catalogue",
     "gongjiang.stats",
     "gongjiang.portal",
     "gongjiang.api",
