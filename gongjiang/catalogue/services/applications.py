@@ -185,7 +185,7 @@ def _move(application: Application, *, actor: User, to: str, action: str, union:
             _("An application that is “%(state)s” cannot be %(action)s.")
             % {"state": application.get_state_display(), "action": StepAction(action).label}
         )
-    before = {"state": application.get_state_display(), "at": str(application.at or "")}
+    before = {"state": str(application.get_state_display()), "at": str(application.at or "")}
     application.state = to
     application.save()
     Step.objects.create(application=application, union=union, action=action, note=note, actor=actor)
@@ -194,7 +194,7 @@ def _move(application: Application, *, actor: User, to: str, action: str, union:
         action=AuditAction.UPDATE,
         obj=application,
         before=before,
-        after={"state": application.get_state_display(), "at": str(application.at or "")},
+        after={"state": str(application.get_state_display()), "at": str(application.at or "")},
         union_id=application.applicant_id,
         note=note,
     )
@@ -287,7 +287,7 @@ def _create_competition(application: Application, actor: User) -> Competition:
         actor=actor,
         action=AuditAction.CREATE,
         obj=competition,
-        after={"name": competition.name, "tier": competition.get_tier_display(), "source": str(application)},
+        after={"name": competition.name, "tier": str(competition.get_tier_display()), "source": str(application)},
         union_id=competition.organiser_id,
     )
     return competition

@@ -72,7 +72,7 @@ def set_stage_due(*, actor: User, scope: Scope, application: Application, title:
         actor=actor,
         action=AuditAction.CREATE,
         obj=report,
-        after={"title": report.title, "due_on": due_on},
+        after={"title": report.title, "due_on": str(due_on)},
         union_id=application.applicant_id,
     )
     return report
@@ -170,7 +170,7 @@ def propose_commendation(
         actor=actor,
         action=AuditAction.CREATE,
         obj=commendation,
-        after={"subject": commendation.get_subject_display(), "who": commendation.label},
+        after={"subject": str(commendation.get_subject_display()), "who": commendation.label},
         union_id=application.applicant_id,
     )
     return commendation
@@ -214,8 +214,8 @@ def review_commendation(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=commendation,
-        before={"state": CommendationState.PROPOSED.label},
-        after={"state": commendation.get_state_display()},
+        before={"state": str(CommendationState.PROPOSED.label)},
+        after={"state": str(commendation.get_state_display())},
         union_id=commendation.application.applicant_id,
         note=note,
     )
