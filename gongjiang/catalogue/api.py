@@ -65,7 +65,7 @@ def get_application(request: HttpRequest, application_id: int):
     return get_object_or_404(applications_for(request.scope), pk=application_id)
 
 
-@router.get("/projects/catalogue", response=list[ApplicationOut])
+@router.get("/projects/catalogue/{union_id}/{year}", response=list[ApplicationOut])
 @paginate(ApiPagination)
 def list_catalogue(request: HttpRequest, union_id: int, year: int):
     """The 竞赛目录 of a union's subtree for a year (the union must lie in the caller's scope)."""
