@@ -255,8 +255,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     unions = catalogue_unions(request.scope)
     chosen = request.GET.get("union", "")
     union = unions.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-    if union is None:
-        union = unions.first()
+    if union is None:  # the user's own union first (the province's, a city's), else the first one covered
+        union = unions.filter(pk__in=reach(request.scope)).order_by("pk").first() or unions.first()
     if union is None:
         raise PermissionDenied
     year = _year(request)

@@ -10,13 +10,13 @@ from django.core.files.base import ContentFile
 HARBIN_PROJECT = "哈尔滨锅炉厂重点工程劳动竞赛"
 
 
-def harbin_project(org) -> None:  # noqa: ANN001
+def harbin_project(org) -> None:
     from gongjiang.catalogue import services
     from gongjiang.orgs.scope import Scope
 
     alice, prov = org.users.alice, org.users.prov
 
-    def apply(name: str):  # noqa: ANN202
+    def apply(name: str):
         application = services.save_application(
             actor=alice,
             scope=Scope(alice),
