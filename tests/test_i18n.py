@@ -159,6 +159,13 @@ BARE_MEANING = {
     "Worker": "职工",
     "Reject": "不予采纳",
     "Withdraw": "退赛",  # an entry leaves a competition; an authorisation is withdrawn in its own context
+    # the catalogue's 立项 steps and 年终表彰 subjects have their own contexts; these are the ordinary uses
+    "Approve": "审批",
+    "Draft": "草稿",
+    "Submit": "提交",
+    "Submitted": "已提交",
+    "Team": "团体赛",
+    "Unit": "单元",
 }
 
 

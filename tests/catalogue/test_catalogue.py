@@ -174,7 +174,9 @@ def test_apply_page_creates_and_submits(org, as_user):
     a = Application.objects.get(name="页面申报")
     assert response.status_code == 302
     assert (a.state, a.at, a.budget) == ("submitted", org.province, Decimal("1000.00"))
-    assert client.get(f"/projects/applications/{a.pk}/plan/").status_code == 200
+    download = client.get(f"/projects/applications/{a.pk}/plan/")
+    assert b"".join(download.streaming_content) == "实施方案".encode()
+    download.close()
 
 
 def _approved(org):
@@ -225,3 +227,48 @@ def test_commendations_are_reviewed_by_the_union_above(org, as_user):
     )
     assert response.status_code == 200
     assert set(Commendation.objects.values_list("state", "review_note")) == {("rejected", "材料不全")}
+
+
+LISTS = ["/projects/", "/projects/review/", "/projects/stages/", "/projects/commendations/", "/projects/quotas/"]
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _one_more(org, n: int, policy_doc) -> None:
+    alice, prov = org.users.alice, org.users.prov
+    a = draft(alice, org.harbin, name=f"项目{n}")
+    a = services.submit_application(actor=alice, scope=Scope(alice), application=a)
+    services.submit_application(actor=alice, scope=Scope(alice), application=draft(alice, org.harbin, name=f"待审{n}"))
+    a = services.decide_application(actor=prov, scope=Scope(prov), application=a, action="approve")
+    services.set_stage_due(actor=alice, scope=Scope(alice), application=a, title="阶段", due_on=dt.date(2020, 1, 1))
+    services.propose_commendation(
+        actor=alice, scope=Scope(alice), application=a, subject="person", worker=org.harbin_worker, citation="好"
+    )
+    services.set_quota(
+        actor=prov,
+        scope=Scope(prov),
+        union=org.harbin,
+        tier="enterprise",
+        year=2000 + n,
+        limit=1,
+        document=policy_doc,
+        clause="",
+    )
+
+
+def test_lists_cost_the_same_for_one_row_as_for_three(org, policy, as_user):
+    doc = PolicyDocument.objects.get(doc_no="演示〔2023〕1号")
+    _one_more(org, 1, doc)
+    client = as_user(org.users.prov)
+    urls = [*LISTS, f"/projects/catalogue/?union={org.harbin.pk}&year=2026"]
+    one = {url: _queries(client, url) for url in urls}
+    _one_more(org, 2, doc)
+    _one_more(org, 3, doc)
+    assert {url: _queries(client, url) for url in urls} == one
