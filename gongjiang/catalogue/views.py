@@ -104,12 +104,12 @@ def _save(request: HttpRequest, form: ApplicationForm, application: Application 
         return None
     if request.POST.get("submit"):
         try:
-            services.submit_application(actor=request.user, scope=request.scope, application=saved)
+            sent = services.submit_application(actor=request.user, scope=request.scope, application=saved)
         except services.CatalogueError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The application has been submitted to %(union)s.") % {"union": saved.at})
-            return redirect(saved)
+            messages.success(request, _("The application has been submitted to %(union)s.") % {"union": sent.at})
+            return redirect(sent)
     messages.success(request, _("The application has been saved."))
     return redirect(saved)
 

@@ -173,6 +173,7 @@ def test_apply_page_creates_and_submits(org, as_user):
     )
     a = Application.objects.get(name="页面申报")
     assert response.status_code == 302
+    assert [str(m) for m in response.wsgi_request._messages] == [f"申报已报送{org.province.name}。"]
     assert (a.state, a.at, a.budget) == ("submitted", org.province, Decimal("1000.00"))
     download = client.get(f"/projects/applications/{a.pk}/plan/")
     assert b"".join(download.streaming_content) == "实施方案".encode()
