@@ -273,3 +273,18 @@ def test_lists_cost_the_same_for_one_row_as_for_three(org, policy, as_user):
     _one_more(org, 2, doc)
     _one_more(org, 3, doc)
     assert {url: _queries(client, url) for url in urls} == one
+
+
+def test_api_lists_applications_and_the_catalogue_in_scope(org):
+    from django.test import Client
+
+    from gongjiang.api.models import ApiToken
+
+    a = _approved(org)
+    _token, raw = ApiToken.issue(user=org.users.alice, name="t")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    listed = client.get("/api/projects/applications?limit=1").json()
+    assert (listed["count"], listed["items"][0]["id"], listed["items"][0]["state"]) == (1, a.pk, "approved")
+    catalogue = client.get(f"/api/projects/catalogue/{org.harbin.pk}/2026").json()
+    assert [i["competition_id"] for i in catalogue["items"]] == [a.competition_id]
+    assert client.get(f"/api/projects/catalogue/{org.qiqihar.pk}/2026").status_code == 404

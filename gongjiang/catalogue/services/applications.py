@@ -202,7 +202,11 @@ def _move(application: Application, *, actor: User, to: str, action: str, union:
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("applicant", "at", "approver").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant", "at", "approver")
+        .get(pk=application.pk)
+    )
 
 
 @transaction.atomic
