@@ -47,7 +47,7 @@ def _need(request: HttpRequest) -> None:
         raise HttpError(403, "forbidden")
 
 
-@router.get("/projects/applications", response=list[ApplicationOut])
+@router.get("/catalogue/applications", response=list[ApplicationOut])
 @paginate(ApiPagination)
 def list_applications(request: HttpRequest, state: str = "", year: int | None = None):
     _need(request)
@@ -59,13 +59,13 @@ def list_applications(request: HttpRequest, state: str = "", year: int | None = 
     return qs
 
 
-@router.get("/projects/applications/{application_id}", response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/catalogue/applications/{application_id}", response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut})
 def get_application(request: HttpRequest, application_id: int):
     _need(request)
     return get_object_or_404(applications_for(request.scope), pk=application_id)
 
 
-@router.get("/projects/catalogue/{union_id}/{year}", response=list[ApplicationOut])
+@router.get("/catalogue/entries/{union_id}/{year}", response=list[ApplicationOut])
 @paginate(ApiPagination)
 def list_catalogue(request: HttpRequest, union_id: int, year: int):
     """The 竞赛目录 of a union's subtree for a year (the union must lie in the caller's scope)."""

@@ -88,10 +88,10 @@ PAGES = {
 }
 
 API = {
-    ("GET", "/api/projects/applications"): ("list", lambda o: {}),
-    ("GET", "/api/projects/applications/{application_id}"): (
+    ("GET", "/api/catalogue/applications"): ("list", lambda o: {}),
+    ("GET", "/api/catalogue/applications/{application_id}"): (
         "object",
         lambda o: {"application_id": o.harbin_application.pk},
     ),
-    ("GET", "/api/projects/catalogue/{union_id}/{year}"): ("object", lambda o: {"union_id": o.harbin.pk, "year": 2026}),
+    ("GET", "/api/catalogue/entries/{union_id}/{year}"): ("object", lambda o: {"union_id": o.harbin.pk, "year": 2026}),
 }

@@ -283,8 +283,10 @@ def test_api_lists_applications_and_the_catalogue_in_scope(org):
     a = _approved(org)
     _token, raw = ApiToken.issue(user=org.users.alice, name="t")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
-    listed = client.get("/api/projects/applications?limit=1").json()
+    response = client.get("/api/catalogue/applications?limit=1")
+    listed = response.json()
+    assert response.status_code == 200, listed
     assert (listed["count"], listed["items"][0]["id"], listed["items"][0]["state"]) == (1, a.pk, "approved")
-    catalogue = client.get(f"/api/projects/catalogue/{org.harbin.pk}/2026").json()
+    catalogue = client.get(f"/api/catalogue/entries/{org.harbin.pk}/2026").json()
     assert [i["competition_id"] for i in catalogue["items"]] == [a.competition_id]
-    assert client.get(f"/api/projects/catalogue/{org.qiqihar.pk}/2026").status_code == 404
+    assert client.get(f"/api/catalogue/entries/{org.qiqihar.pk}/2026").status_code == 404
