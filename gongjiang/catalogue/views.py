@@ -139,6 +139,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organiser = scope.covers(MANAGE_COMPETITIONS, application.applicant_id)
     context = {
         "a": application,
+        # a stored file can be missing (a restored database without its uploads): no dead link then
+        "plan_exists": bool(application.plan) and application.plan.storage.exists(application.plan.name),
         "steps": application.steps.select_related("union", "actor"),
         "may_change": organiser and application.state in {ApplicationState.DRAFT, ApplicationState.RETURNED},
         "may_decide": services.may_decide(scope, application),

@@ -91,7 +91,7 @@ def stage_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "a": report.application,
-        "attachments": report.attachments.all(),
+        "attachments": [f for f in report.attachments.all() if f.file.storage.exists(f.file.name)],
         "form": form,
         "today": timezone.localdate(),
         "nav": "catalogue",
