@@ -103,11 +103,12 @@ INSTALLED_APPS = [
     "gongjiang.awards",
     "gongjiang.colleges",
     "gongjiang.studios",
+    "gongjiang.labour",  # labour competitions: units, teams, indicator schemes, rounds, red flags
+    "gongjiang.catalogue",
     "gongjiang.innovations",
     "gongjiang.stats",
     "gongjiang.portal",
     "gongjiang.api",
-    "gongjiang.labour",  # labour competitions: units, teams, indicator schemes, rounds, red flags
 ]
 
 MIDDLEWARE = [

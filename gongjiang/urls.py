@@ -31,6 +31,7 @@ urlpatterns = [
     path("verify/<slug:code>/", portal_views.verify, name="verify"),
     path("policy/", include("gongjiang.policy.urls")),
     path("awards/", include("gongjiang.awards.urls")),
+    path("projects/", include("gongjiang.catalogue.urls")),
     path("stats/", include("gongjiang.stats.urls")),
     path("imports/", include("gongjiang.imports.urls")),
     path("account/tokens/", include("gongjiang.api.urls")),

@@ -47,6 +47,7 @@ def reload_reference_data() -> None:
         ("people", "Occupation", "gongjiang.people.migrations.0002_load_occupations"),
         ("competitions", "OrganisingRight", "gongjiang.competitions.migrations.0005_seed_organising_rights"),
         ("studios", "LevelRequirement", "gongjiang.studios.migrations.0002_seed_requirements"),
+        ("catalogue", "ApprovalRight", "gongjiang.catalogue.migrations.0002_seed_approval_rights"),
     ):
         if not apps.get_model(app_label, model).objects.exists():
             importlib.import_module(migration).load(apps, None)

@@ -169,6 +169,12 @@ BARE_MEANING = {
     "Score": "评分",
     "score": "分数",
     "team": "队伍",
+    # the catalogue's 立项 steps and 年终表彰 subjects have their own contexts; these are the ordinary uses
+    "Approve": "审批",
+    "Draft": "草稿",
+    "Submit": "提交",
+    "Submitted": "已提交",
+    "Team": "团体赛",
 }
 
 

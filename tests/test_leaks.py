@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gongjiang.api.api import api
 from gongjiang.api.models import ApiToken
 from gongjiang.imports.models import ImportJob
+from tests.catalogue.leaks import HARBIN_PROJECT
 from tests.conftest import HARBIN_ID
 
 # Pages: route name -> (kind, how to build its kwargs from the fixture).
@@ -144,6 +145,9 @@ def leaky(contest, as_user, policy):
     _awards(org, harbin_result)
     _harbin_college(org)
     _harbin_studios(org)
+    from tests.catalogue.leaks import harbin_project
+
+    harbin_project(org)
     from gongjiang.stats.models import Bulletin
 
     org.harbin_bulletin = Bulletin.objects.create(union=org.harbin, month=dt.date(2026, 5, 1), html=org.daoli.name)
@@ -367,6 +371,7 @@ def _markers(org) -> list[str]:
         HARBIN_STUDIO,
         HARBIN_ALLIANCE,
         HARBIN_PROBLEM,
+        HARBIN_PROJECT,
         *(m for module in _leak_modules() if hasattr(module, "markers") for m in module.markers(org)),
     ]
 

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongjiang.awards.enums import CycleState
+from gongjiang.awards.models import HonourCycle
+from gongjiang.competitions.enums import Kind, Tier
+from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.validators import validate_attachment
+from gongjiang.orgs.models import Union
+from gongjiang.policy.models import PolicyDocument
+
+from .enums import SubjectKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_ATTACHMENTS = 10
+
+
+class ApplicationForm(BootstrapMixin, forms.Form):
+    applicant = forms.ModelChoiceField(label=_("Applying union"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("Project name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.LABOUR)
+    tier = forms.ChoiceField(label=_("Level"), choices=())
+    leading_body = forms.CharField(label=_("Leading body"), max_length=200)
+    indicators = forms.CharField(label=_("Indicators"), widget=forms.Textarea(attrs={"rows": 4}))
+    budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    plan = forms.FileField(label=_("Implementation plan (实施方案)"), required=False)
+
+    def __init__(self, *args: object, unions, tiers: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["applicant"].queryset = unions
+        if unions.count() == 1:
+            self.fields["applicant"].initial = unions.first()
+        self.fields["tier"].choices = [(t, Tier(t).label) for t in tiers]
+
+    def clean_plan(self):
+        plan = self.cleaned_data.get("plan")
+        if plan:
+            validate_attachment(plan)
+        return plan
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
+            self.add_error("ends_on", _("The period must start before it ends."))
+        return data
+
+
+class QuotaForm(BootstrapMixin, forms.Form):
+    union = forms.ModelChoiceField(label=_("Union"), queryset=Union.objects.none())
+    tier = forms.ChoiceField(label=_("Level"), choices=Tier.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    limit = forms.IntegerField(label=_("Projects allowed"), min_value=0, max_value=10000)
+    document = forms.ModelChoiceField(label=_("Document"), queryset=PolicyDocument.objects.order_by("-issued_on"))
+    clause = forms.CharField(label=_("Clause"), max_length=60, required=False)
+
+
+class StageDueForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=pgettext_lazy("report", "Title"), max_length=120)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class StageReportForm(BootstrapMixin, forms.Form):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput())
+
+    def __init__(self, *args: object, files_list: list | None = None, **kwargs: object) -> None:  # type: ignore[type-arg]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.files_list = files_list or []
+
+    def clean_attachments(self):
+        if len(self.files_list) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS})
+        for upload in self.files_list:
+            validate_attachment(upload)
+        return self.files_list
+
+
+class CommendationForm(BootstrapMixin, forms.Form):
+    subject = forms.ChoiceField(label=_("Commended"), choices=SubjectKind.choices)
+    employer = forms.CharField(
+        label=_("Employer (full name)"), max_length=100, required=False, help_text=_("For a unit or a team.")
+    )
+    team_name = forms.CharField(label=_("Team name"), max_length=120, required=False)
+    worker = forms.CharField(label=_("Worker (name)"), max_length=50, required=False, help_text=_("For a person."))
+    citation = forms.CharField(label=_("Deeds"), widget=forms.Textarea(attrs={"rows": 4}))
+    honour_cycle = forms.ModelChoiceField(
+        label=_("Also recommend for"),
+        queryset=HonourCycle.objects.filter(state=CycleState.NOMINATING).order_by("-year", "title"),
+        required=False,
+        help_text=_("A higher honour this platform runs (a person is nominated in it once approved)."),
+    )

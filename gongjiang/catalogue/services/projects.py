@@ -1,0 +1,264 @@
+"""The province's quotas, stage reports (阶段总结) and year-end commendations (年终表彰) of catalogued projects."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjiang.awards import services as award_services
+from gongjiang.awards.enums import CycleState
+from gongjiang.awards.models import Allocation, HonourCycle
+from gongjiang.competitions.enums import Tier
+from gongjiang.core import audit
+from gongjiang.core.models import AuditAction, User
+from gongjiang.core.validators import validate_attachment
+from gongjiang.orgs.models import Employer, Union, UnionAncestor
+from gongjiang.orgs.rules import MANAGE_COMPETITIONS, MANAGE_POLICY, REVIEW_AWARDS
+from gongjiang.orgs.scope import Scope
+from gongjiang.people.models import Worker
+from gongjiang.policy.models import PolicyDocument
+
+from ..enums import ApplicationState, CommendationState, SubjectKind
+from ..models import Application, Commendation, Quota, StageAttachment, StageReport
+from .base import CatalogueError
+
+
+@transaction.atomic
+def set_quota(
+    *, actor: User, scope: Scope, union: Union, tier: str, year: int, limit: int, document: PolicyDocument, clause: str
+) -> Quota:
+    """The province sets how many projects of a tier a union may run in a year."""
+    if not scope.has(MANAGE_POLICY):
+        raise PermissionDenied
+    if tier not in Tier.values or limit < 0 or not 2000 <= year <= 2100:
+        raise CatalogueError(_("Choose a level, a year and a number of projects of zero or more."))
+    before = Quota.objects.filter(union=union, tier=tier, year=year).first()
+    old = {"limit": before.limit, "citation": before.citation} if before else {}
+    quota, _created = Quota.objects.update_or_create(
+        union=union,
+        tier=tier,
+        year=year,
+        defaults={"limit": limit, "document": document, "clause": clause.strip()[:60], "set_by": actor},
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=quota,
+        before=old,
+        after={"limit": quota.limit, "citation": quota.citation},
+        union_id=union.pk,
+    )
+    return quota
+
+
+def _catalogued(application: Application) -> None:
+    if application.state != ApplicationState.APPROVED:
+        raise CatalogueError(_("Only a project in the catalogue has stage reports and commendations."))
+
+
+@transaction.atomic
+def set_stage_due(*, actor: User, scope: Scope, application: Application, title: str, due_on: dt.date) -> StageReport:
+    """A stage report due on a day, set by the organiser or a union above it."""
+    scope.require(MANAGE_COMPETITIONS, application.applicant_id)
+    _catalogued(application)
+    if not title.strip():
+        raise CatalogueError(_("Name the stage report."))
+    report = StageReport.objects.create(application=application, title=title.strip(), due_on=due_on)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=report,
+        after={"title": report.title, "due_on": str(due_on)},
+        union_id=application.applicant_id,
+    )
+    return report
+
+
+@transaction.atomic
+def submit_stage_report(
+    *, actor: User, scope: Scope, report: StageReport, summary: str, attachments: Sequence[UploadedFile] = ()
+) -> StageReport:
+    """The organiser submits the report (late is allowed and stays marked late), with its attachments."""
+    report = StageReport.objects.select_for_update().select_related("application").get(pk=report.pk)
+    scope.require(MANAGE_COMPETITIONS, report.application.applicant_id)
+    if report.submitted_at is not None:
+        raise CatalogueError(_("This stage report has already been submitted."))
+    if not summary.strip():
+        raise CatalogueError(_("Write the summary of the stage."))
+    for upload in attachments:
+        try:
+            validate_attachment(upload)
+        except ValidationError as exc:
+            raise CatalogueError(" ".join(exc.messages)) from None
+    report.summary = summary.strip()
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.save()
+    names = [
+        StageAttachment.objects.create(report=report, name=(u.name or "")[:200], file=u, uploaded_by=actor).name
+        for u in attachments
+    ]
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=report,
+        before={"submitted": ""},
+        after={"submitted": str(report.submitted_at.date()), "attachments": names},
+        union_id=report.application.applicant_id,
+    )
+    return report
+
+
+def reviewing_union(application: Application) -> Union:
+    """The union above the organiser, which reviews its commendations (the province reviews its own)."""
+    return application.applicant.parent or application.applicant
+
+
+def _inside(union_id: int, of: int) -> bool:
+    return UnionAncestor.objects.filter(ancestor_id=of, descendant_id=union_id).exists()
+
+
+@transaction.atomic
+def propose_commendation(
+    *,
+    actor: User,
+    scope: Scope,
+    application: Application,
+    subject: str,
+    citation: str,
+    employer: Employer | None = None,
+    team_name: str = "",
+    worker: Worker | None = None,
+    honour_cycle: HonourCycle | None = None,
+) -> Commendation:
+    """The organiser proposes a unit, a team or a person it commends, optionally for a higher honour."""
+    scope.require(MANAGE_COMPETITIONS, application.applicant_id)
+    _catalogued(application)
+    if not citation.strip():
+        raise CatalogueError(_("Describe the deeds."))
+    if subject == SubjectKind.PERSON:
+        if worker is None:
+            raise CatalogueError(_("Choose the worker."))
+        employer, team_name = None, ""
+    elif subject in {SubjectKind.UNIT, SubjectKind.TEAM}:
+        if employer is None or (subject == SubjectKind.TEAM and not team_name.strip()):
+            raise CatalogueError(_("Choose the employer, and for a team give its name."))
+        worker = None
+        team_name = team_name.strip() if subject == SubjectKind.TEAM else ""
+    else:
+        raise CatalogueError(_("Choose a unit, a team or a person."))
+    place = worker.union_id if worker is not None else employer.union_id  # type: ignore[union-attr]
+    if not _inside(place, application.applicant_id):
+        raise CatalogueError(_("A union commends only units and workers of its own unions."))
+    if honour_cycle is not None and honour_cycle.state != CycleState.NOMINATING:
+        raise CatalogueError(_("Nominations for %(cycle)s are closed.") % {"cycle": honour_cycle})
+    commendation = Commendation.objects.create(
+        application=application,
+        subject=subject,
+        employer=employer,
+        team_name=team_name[:120],
+        worker=worker,
+        citation=citation.strip(),
+        honour_cycle=honour_cycle,
+        proposed_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=commendation,
+        after={"subject": str(commendation.get_subject_display()), "who": commendation.label},
+        union_id=application.applicant_id,
+    )
+    return commendation
+
+
+def may_review_commendation(scope: Scope, commendation: Commendation) -> bool:
+    return commendation.state == CommendationState.PROPOSED and scope.covers(
+        REVIEW_AWARDS, reviewing_union(commendation.application).pk
+    )
+
+
+@transaction.atomic
+def review_commendation(
+    *, actor: User, scope: Scope, commendation: Commendation, verdict: str, note: str = ""
+) -> Commendation:
+    """The union above the organiser approves or rejects a commendation. Approving a person proposed for
+    an honour cycle nominates them in it (awards' rules: quota, once per person, open cycle)."""
+    commendation = (
+        Commendation.objects.select_for_update(of=("self",))
+        .select_related("application__applicant__parent", "worker", "honour_cycle")
+        .get(pk=commendation.pk)
+    )
+    if not may_review_commendation(scope, commendation):
+        if commendation.state != CommendationState.PROPOSED:
+            raise CatalogueError(_("This commendation has already been reviewed."))
+        raise PermissionDenied
+    note = note.strip()
+    if verdict == "reject":
+        if not note:
+            raise CatalogueError(_("Give the reason for not approving."))
+        commendation.state = CommendationState.REJECTED
+    elif verdict == "accept":
+        commendation.state = CommendationState.APPROVED
+        if commendation.honour_cycle_id and commendation.worker_id:
+            commendation.nomination = _nominate(actor, scope, commendation)
+    else:
+        raise CatalogueError(_("Choose whether to accept or reject."))
+    commendation.reviewed_by, commendation.reviewed_at, commendation.review_note = actor, timezone.now(), note
+    commendation.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=commendation,
+        before={"state": str(CommendationState.PROPOSED.label)},
+        after={"state": str(commendation.get_state_display())},
+        union_id=commendation.application.applicant_id,
+        note=note,
+    )
+    return commendation
+
+
+def _nominate(actor: User, scope: Scope, commendation: Commendation):
+    worker = commendation.worker
+    if worker is None or commendation.honour_cycle is None:
+        raise CatalogueError(_("Choose the worker."))
+    allocation = (
+        Allocation.objects.filter(
+            cycle=commendation.honour_cycle,
+            union_id__in=UnionAncestor.objects.filter(descendant_id=worker.union_id).values("ancestor_id"),
+        )
+        .select_related("union")
+        .first()
+    )
+    if allocation is None:
+        raise CatalogueError(
+            _("%(cycle)s has no places for the unions of %(name)s.")
+            % {"cycle": commendation.honour_cycle, "name": worker.name}
+        )
+    try:
+        return award_services.nominate(
+            actor=actor, scope=scope, allocation=allocation, worker=worker, statement=commendation.citation
+        )
+    except award_services.AwardError as exc:
+        raise CatalogueError(str(exc)) from None
+    except PermissionDenied:
+        raise CatalogueError(
+            _("Only %(union)s (or a union above it) nominates for %(cycle)s.")
+            % {"union": allocation.union.name, "cycle": commendation.honour_cycle}
+        ) from None
+
+
+def review_commendations(*, actor: User, scope: Scope, visible, ids: list[int], verdict: str, note: str):
+    from gongjiang.core.batch import run_each
+
+    items = list(visible.filter(pk__in=ids).select_related("application", "worker", "employer").order_by("pk"))
+    return run_each(
+        items,
+        lambda c: review_commendation(actor=actor, scope=scope, commendation=c, verdict=verdict, note=note),
+        label=lambda c: f"{c.application} · {c.label}",
+        link=lambda c: c.application.get_absolute_url(),
+    )
