@@ -4,6 +4,9 @@
 - Starting needs, for every event, a chief judge, a marking scheme (at least one aspect) and
   enough judges: three where the scheme has a judgement aspect (each is scored by three judges
   independently), otherwise one.
+- A labour competition (劳动竞赛) has none of these: its units are assessed in rounds by the committee
+  against an indicator scheme (the labour app, which refuses a round without indicators), so its moves
+  are not guarded here.
 
 The service gathers the facts; this decides, so each refusal names the event and what is missing.
 """
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .enums import State
+from .enums import Kind, State
 from .scoring import JUDGEMENT_JUDGES
 
 GUARDED = frozenset({State.REGISTRATION, State.IN_PROGRESS})  # the moves these checks apply to
@@ -31,8 +34,10 @@ class EventFacts:
         return JUDGEMENT_JUDGES if self.judgement_aspects else 1
 
 
-def refusals(to: str, events: list[EventFacts]) -> list[str]:
+def refusals(to: str, events: list[EventFacts], kind: str = Kind.SKILLS) -> list[str]:
     """Every reason the move to ``to`` is refused; an empty list means it may go ahead."""
+    if kind == Kind.LABOUR:
+        return []
     if to == State.REGISTRATION and not events:
         return [_("Add at least one event before opening registration.")]
     if to != State.IN_PROGRESS:

@@ -162,7 +162,8 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
             _("A competition in state “%(state)s” cannot move to “%(to)s”.")
             % {"state": competition.get_state_display(), "to": State(to).label}
         )
-    missing = readiness.refusals(to, readiness_facts(competition)) if to in readiness.GUARDED else []
+    guarded = to in readiness.GUARDED
+    missing = readiness.refusals(to, readiness_facts(competition), competition.kind) if guarded else []
     if to == State.IN_PROGRESS:
         problems = [
             f"{a.event.name} · {a.judge.name}: {reason}"

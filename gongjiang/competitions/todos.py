@@ -20,7 +20,7 @@ from gongjiang.core.todolist import Todo
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 
 from . import marking, registration
-from .enums import AspectKind, EntryState, State
+from .enums import AspectKind, EntryState, Kind, State
 from .models import Aspect, Assignment, Competition, Entry, Event, Mark, Result
 from .queries import competitions_for_user, own_assignments
 from .scoring import JUDGEMENT_JUDGES
@@ -40,7 +40,8 @@ def _drafts(request: Any) -> QuerySet[Competition]:
 
 
 def _not_ready(request: Any) -> QuerySet[Competition]:
-    """Competitions before the start with no event, or an event short of a chief, a scheme or judges."""
+    """Competitions before the start with no event, or an event short of a chief, a scheme or judges. Not labour
+    competitions: their committee scores units in rounds (the labour app), with no events or judges."""
     short = (
         Event.objects.filter(competition=OuterRef("pk"))
         .annotate(
@@ -52,8 +53,10 @@ def _not_ready(request: Any) -> QuerySet[Competition]:
         .filter(Q(chiefs=0) | Q(aspects=0) | Q(judges=0) | Q(judged__gt=0, judges__lt=JUDGEMENT_JUDGES))
     )
     has_event = Event.objects.filter(competition=OuterRef("pk"))
-    return _organised(request).filter(
-        Q(state__in=[State.DRAFT, State.REGISTRATION]) & (~Exists(has_event) | Exists(short))
+    return (
+        _organised(request)
+        .exclude(kind=Kind.LABOUR)
+        .filter(Q(state__in=[State.DRAFT, State.REGISTRATION]) & (~Exists(has_event) | Exists(short)))
     )
 
 

@@ -124,7 +124,9 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     guarded = [s for s in TRANSITIONS[competition.state] if s in readiness.GUARDED] if is_manager else []
     facts = services.readiness_facts(competition) if guarded else []
     # what a move would be refused for, named before the official presses the button
-    not_ready = [(State(s).label, reasons) for s in guarded if (reasons := readiness.refusals(s, facts))]
+    not_ready = [
+        (State(s).label, reasons) for s in guarded if (reasons := readiness.refusals(s, facts, competition.kind))
+    ]
     return render(
         request,
         "competitions/competition_detail.html",

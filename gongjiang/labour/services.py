@@ -235,6 +235,8 @@ def open_round(*, actor: User, scope: Scope, competition: Competition, data: Rou
         raise LabourError(_("A weight is above 0."))
     if Round.objects.filter(competition=competition, state=RoundState.OPEN).exists():
         raise LabourError(_("Close the open round before opening the next."))
+    if not Indicator.objects.filter(scheme__competition=competition).exists():
+        raise LabourError(_("Set the indicator scheme before opening a round: a round is scored against it."))
     number = (Round.objects.filter(competition=competition).aggregate(m=Max("number"))["m"] or 0) + 1
     round_ = Round.objects.create(competition=competition, number=number, **asdict(data))
     audit.record(

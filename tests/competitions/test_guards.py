@@ -247,3 +247,14 @@ def test_the_province_authorises_an_industrial_union_in_the_data(org, as_user):
     assert not OrganisingRight.objects.filter(union=org.machinery).exists()
     with pytest.raises(services.CompetitionError):
         _draft(industry, org.machinery, tier="provincial_2")
+
+
+def test_a_labour_competition_opens_and_starts_without_events_or_judges(org):
+    """Its units are scored in rounds by the committee (the labour app), not by judges on events."""
+    alice = org.users.alice
+    competition = _draft(alice, org.harbin)
+    Competition.objects.filter(pk=competition.pk).update(kind="labour")
+    competition.refresh_from_db()
+    for to in (State.REGISTRATION, State.IN_PROGRESS):
+        services.transition(actor=alice, scope=Scope(alice), competition=competition, to=to)
+    assert Competition.objects.get(pk=competition.pk).state == State.IN_PROGRESS
