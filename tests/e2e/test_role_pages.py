@@ -71,10 +71,12 @@ def test_main_pages_render_for_role(org, open_tab, username):
         label
         for label, rows in (
             ("Workers", workers),
-            ("Competitions", workers),  # every role that sees workers organises or enters competitions
+            # every role that sees workers organises or enters competitions: one menu for all competitions,
+            # labour competitions, competition projects (立项) and, for organisers, judges
+            ("Competitions", workers),
             ("Colleges", workers),  # and manages colleges or enrols its workers in their classes
-            ("Judges", accounts),  # the admins who organise competitions keep judge pools
             ("Studios", workers),  # the unions that see workers see their studios and alliances
+            ("Innovations", workers),  # and their workers' innovations (issue 15)
             ("Rewards", workers),  # every role that sees workers sees the awards about them
             ("Statistics", workers),  # and the statistics of its union (issue 14)
             ("Employers", employers),

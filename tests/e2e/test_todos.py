@@ -53,6 +53,7 @@ def test_worker_on_a_phone_reads_the_todos_and_opens_my_competitions(demo, open_
         zh("My competitions"),
         zh("My certificates"),
         zh("My training"),
+        zh("My innovations"),
         zh("My studio"),
     ]
     page.locator("#mainnav .dropdown-toggle").click()
