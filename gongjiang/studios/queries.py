@@ -233,17 +233,23 @@ def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[T
     if not targets:
         return []
     end = dt.date(year, 12, 31)
-    links = UnionAncestor.objects.filter(ancestor_id__in={t.union_id for t in targets}).values_list(
-        "ancestor_id", "descendant_id"
+    # The alliances under any target's union, read through the closure inside the database, then the
+    # closure rows of those alliances' unions only: a province-wide goal covers 50,000 unions, and a list
+    # of every union in it sent as parameters cost a second at province scale.
+    ancestors = {t.union_id for t in targets}
+    alliances = list(
+        Alliance.objects.filter(
+            founded_on__lte=end,
+            state=AllianceState.NAMED,
+            lead_union_id__in=UnionAncestor.objects.filter(ancestor_id__in=ancestors).values("descendant_id"),
+        ).values_list("lead_union_id", "founded_on")
     )
+    links = UnionAncestor.objects.filter(
+        ancestor_id__in=ancestors, descendant_id__in={union_id for union_id, _ in alliances}
+    ).values_list("ancestor_id", "descendant_id")
     below: dict[int, set[int]] = {}
     for ancestor, descendant in links:
         below.setdefault(ancestor, set()).add(descendant)
-    alliances = list(
-        Alliance.objects.filter(
-            founded_on__lte=end, lead_union_id__in=set().union(*below.values()), state=AllianceState.NAMED
-        ).values_list("lead_union_id", "founded_on")
-    )
     cited = {t.document.split(" ", 1)[0] for t in targets if t.document}
     sources = {d.doc_no: d for d in PolicyDocument.objects.filter(doc_no__in=cited)} if cited else {}
     rows = []
