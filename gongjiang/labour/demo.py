@@ -30,7 +30,9 @@ from gongjiang.orgs import services as org_services
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
-from gongjiang.people.models import Worker
+from gongjiang.people.demo_data import ISSUER, pick_name, pick_occupation
+from gongjiang.people.enums import Grade, GradeSource
+from gongjiang.people.models import Occupation, Worker
 
 from . import services
 from .enums import Method
@@ -79,8 +81,6 @@ QUARTERS = (
     ("2026年第三季度", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
     ("2026年第四季度", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
 )
-GIVEN = "建国志强海军立新春雷玉兰秀英德明国庆文博振华红梅永刚"
-FAMILY = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 MEMBERS_PER_TEAM = 3
 # How many workers this demo adds: the members of the teams of the demo's own builders.
 WORKERS = MEMBERS_PER_TEAM * sum(len(t) for e, _s, t in HIGHWAY_UNITS + AIRCRAFT_UNITS if "演示" in e)
@@ -194,12 +194,26 @@ def _worker(user: User, employer: Employer, rng: random.Random, ids) -> Worker: 
         )
         if not Worker.objects.filter(id_number_hash=crypto.keyed_hash(number)).exists():
             break
-    name = rng.choice(FAMILY) + rng.choice(GIVEN[::2]) + rng.choice(GIVEN[1::2])
-    return people_services.create_worker(
+    name = pick_name(rng, male=True)  # a given name that fits the sex in the ID number
+    # a trade of the builder's industry and a certificate in it, like every other demo worker
+    trade = Occupation.objects.get(name=pick_occupation(rng, employer.industry))
+    worker = people_services.create_worker(
         actor=user,
         scope=Scope(user),
-        data=people_services.WorkerData(name=name, id_number=number, employer=employer),
+        data=people_services.WorkerData(name=name, id_number=number, employer=employer, occupations=(trade,)),
     )
+    people_services.add_grade(
+        actor=user,
+        scope=Scope(user),
+        worker=worker,
+        occupation=trade,
+        grade=rng.choice((Grade.JUNIOR, Grade.INTERMEDIATE, Grade.SENIOR)),
+        source=GradeSource.EVALUATION,
+        certificate_no=f"LD-{worker.pk:07d}",
+        awarded_on=dt.date(2018 + rng.randrange(7), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+        issuer=ISSUER,
+    )
+    return worker
 
 
 def _figure(indicator: Indicator, rng: random.Random, strength: float) -> Decimal:

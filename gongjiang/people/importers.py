@@ -320,10 +320,8 @@ class WorkerImporter(Importer):
                 "status": employed,
                 "occupations": [rec.occupation] if rec.occupation else [],
             }
-            changes = {k: [None, v] for k, v in after.items() if v not in ("", [])}
-            self._audit(
-                AuditAction.CREATE, WORKER_MODEL, pk, label=rec.name, union_id=employer.union_id, changes=changes
-            )
+            diff = {k: [None, v] for k, v in after.items() if v not in ("", [])}
+            self._audit(AuditAction.CREATE, WORKER_MODEL, pk, label=rec.name, union_id=employer.union_id, changes=diff)
         bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
 
     def _update_existing(self, old: list[WorkerRow]) -> set[int]:
@@ -348,14 +346,14 @@ class WorkerImporter(Importer):
                     for name, value in protected_phone_fields(rec.phone).items():
                         setattr(worker, name, value)
                 changed.append(worker)
-                changes = audit.diff(before, audit.snapshot(worker, WORKER_FIELDS[:-1]))
+                diff = audit.diff(before, audit.snapshot(worker, WORKER_FIELDS[:-1]))
                 self._audit(
                     AuditAction.UPDATE,
                     WORKER_MODEL,
                     worker.pk,
                     label=worker.name,
                     union_id=worker.union_id,
-                    changes=changes,
+                    changes=diff,
                 )
             changes.announce(Worker, instances=changed)  # old and new unions, for the statistics
             Worker.objects.bulk_update(
@@ -421,10 +419,10 @@ class WorkerImporter(Importer):
                     "awarded_on": rec.awarded_on.isoformat() if rec.awarded_on else None,
                     "issuer": rec.issuer,
                 }
-                changes = {k: [None, v] for k, v in after.items() if v not in (None, "")}
+                diff = {k: [None, v] for k, v in after.items() if v not in (None, "")}
                 union_id = rec.resolved_employer().union_id
                 self._audit(
-                    AuditAction.CREATE, GRADE_MODEL, pk, label=rec.certificate_no, union_id=union_id, changes=changes
+                    AuditAction.CREATE, GRADE_MODEL, pk, label=rec.certificate_no, union_id=union_id, changes=diff
                 )
             bulk.insert_rows(SkillGrade, GRADE_COLUMNS, rows)
         return {rec.existing_id for rec in fresh if rec.existing_id is not None}

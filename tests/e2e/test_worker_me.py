@@ -49,7 +49,13 @@ def test_worker_sees_own_record_on_phone(org, open_tab):
     page.locator(".navbar-toggler").click()
     page.locator("#mainnav.show").wait_for()
     offered = [t.strip() for t in page.locator("#mainnav .navbar-nav.me-auto .nav-link").all_inner_texts()]
-    assert offered == [zh("My record"), zh("My competitions"), zh("My certificates"), zh("My training")]
+    assert offered == [
+        zh("My record"),
+        zh("My competitions"),
+        zh("My certificates"),
+        zh("My training"),
+        zh("My innovations"),
+    ]
     tab.shot("me-03-menu-open-phone")
 
     tab.assert_clean()

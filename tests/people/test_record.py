@@ -34,6 +34,7 @@ def test_every_section_of_the_harbin_workers_record(leaky, as_user):  # noqa: F8
         "record-training",
         "record-studios",
         "record-projects",
+        "record-innovations",
     ]
     body = response.content.decode()
     assert "HRB-0001" in body  # the grade certificate
