@@ -161,8 +161,8 @@ def figure_url(indicator: Indicator, union_id: int, year: int, dimension: str = 
     completions)."""
     if indicator.measure == "distinct" and not indicator.stock and year >= seen_start(timezone.localdate()).year:
         # people counted once, in the years ``Seen`` keeps: paged through ``Seen``, whatever the union's size
-        params = {"year": year, **({"dim": dimension, "key": key} if dimension else {})}
-        return f"{reverse('stats:people', args=[union_id, indicator.code])}?{urlencode(params)}"
+        query = {"year": year, **({"dim": dimension, "key": key} if dimension else {})}
+        return f"{reverse('stats:people', args=[union_id, indicator.code])}?{urlencode(query)}"
     found = indicator.list_url(union_id, year, dimension, key)
     if found is not None:
         return found

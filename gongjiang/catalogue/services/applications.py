@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from gongjiang.competitions import tiers
 from gongjiang.competitions.enums import Kind, Tier
 from gongjiang.competitions.models import Competition
 from gongjiang.core import audit
+from gongjiang.core.batch import Outcome, run_each
 from gongjiang.core.models import AuditAction, User
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.enums import UnionKind
@@ -70,7 +72,7 @@ def approver_for(applicant: Union, tier: str) -> Union:
     candidates = chain_above(applicant) or [applicant]
     rights = tiers.allowed_by_union(candidates)
     for union in candidates:
-        if KIND_RANK[union.kind] >= KIND_RANK[right.approver_kind] and tier in rights[union.pk]:
+        if KIND_RANK[UnionKind(union.kind)] >= KIND_RANK[UnionKind(right.approver_kind)] and tier in rights[union.pk]:
             return union
     raise CatalogueError(
         _("No union above %(union)s may approve competitions of level “%(tier)s” (%(basis)s).")
@@ -297,10 +299,11 @@ def _create_competition(application: Application, actor: User) -> Competition:
     return competition
 
 
-def review_applications(*, actor: User, scope: Scope, visible, ids: list[int], verdict: str, note: str):
+def review_applications(
+    *, actor: User, scope: Scope, visible: QuerySet[Application], ids: list[int], verdict: str, note: str
+) -> list[Outcome]:
     """Bulk: accept approves what the user's union may approve and recommends the rest upward; reject
     returns each with the one reason."""
-    from gongjiang.core.batch import run_each
 
     items = list(visible.filter(pk__in=ids).select_related("at").order_by("pk"))
 

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.awards import services as award_services
 from gongjiang.awards.enums import CycleState
-from gongjiang.awards.models import Allocation, HonourCycle
+from gongjiang.awards.models import Allocation, HonourCycle, Nomination
 from gongjiang.competitions.enums import Tier
 from gongjiang.core import audit
+from gongjiang.core.batch import Outcome, run_each
 from gongjiang.core.models import AuditAction, User
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.models import Employer, Union, UnionAncestor
@@ -222,7 +224,7 @@ def review_commendation(
     return commendation
 
 
-def _nominate(actor: User, scope: Scope, commendation: Commendation):
+def _nominate(actor: User, scope: Scope, commendation: Commendation) -> Nomination:
     worker = commendation.worker
     if worker is None or commendation.honour_cycle is None:
         raise CatalogueError(_("Choose the worker."))
@@ -252,8 +254,9 @@ def _nominate(actor: User, scope: Scope, commendation: Commendation):
         ) from None
 
 
-def review_commendations(*, actor: User, scope: Scope, visible, ids: list[int], verdict: str, note: str):
-    from gongjiang.core.batch import run_each
+def review_commendations(
+    *, actor: User, scope: Scope, visible: QuerySet[Commendation], ids: list[int], verdict: str, note: str
+) -> list[Outcome]:
 
     items = list(visible.filter(pk__in=ids).select_related("application", "worker", "employer").order_by("pk"))
     return run_each(
