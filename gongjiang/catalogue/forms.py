@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from gongjiang.awards.enums import CycleState
 from gongjiang.awards.models import HonourCycle
 from gongjiang.competitions.enums import Kind, Tier
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import BootstrapMixin, MultipleFileInput, check_attachments
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.models import Union
 from gongjiang.policy.models import PolicyDocument
@@ -62,10 +62,6 @@ class StageDueForm(BootstrapMixin, forms.Form):
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class StageReportForm(BootstrapMixin, forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
     attachments = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput())
@@ -74,12 +70,8 @@ class StageReportForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.files_list = files_list or []
 
-    def clean_attachments(self):
-        if len(self.files_list) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS})
-        for upload in self.files_list:
-            validate_attachment(upload)
-        return self.files_list
+    def clean_attachments(self) -> list:  # type: ignore[type-arg]
+        return check_attachments(self.files_list, MAX_ATTACHMENTS)
 
 
 class CommendationForm(BootstrapMixin, forms.Form):

@@ -10,8 +10,10 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from . import lockout
+from .validators import validate_attachment
 
 
 class LockoutMixin:
@@ -172,3 +174,33 @@ class ShortListChoiceField(forms.ModelChoiceField):
         if kept.isdigit() and all(str(row.pk) != kept for row in rows):
             rows = [*qs.filter(pk=int(kept)), *rows]
         return rows
+
+
+MAX_ATTACHMENTS = 10  # files in one multiple-file input
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none and not required)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def check_attachments(files: list, limit: int = MAX_ATTACHMENTS) -> list:  # type: ignore[type-arg]
+    """At most ``limit`` files, each a document or an image (:func:`validators.validate_attachment`)."""
+    if len(files) > limit:
+        raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": limit})
+    for f in files:
+        validate_attachment(f)
+    return files

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
 from gongjiang.orgs.models import Employer
 from gongjiang.people.models import Worker
-from gongjiang.studios.forms import MultipleFileField, check_attachments
 from gongjiang.studios.models import Project, Studio
 
 from .enums import Grade, Kind

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
-from gongjiang.core.forms import BootstrapMixin
-from gongjiang.core.validators import validate_attachment, validate_id_number
+from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
+from gongjiang.core.validators import validate_id_number
 from gongjiang.orgs.models import Employer
 from gongjiang.people.models import Worker
 
@@ -131,29 +131,11 @@ class VetoForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = units
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Several files in one input; each a document or an image (core.validators.validate_attachment)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+class EvidenceField(MultipleFileField):
+    """Several files in one input, at most ``MAX_EVIDENCE``; each a document or an image."""
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        files = (
-            [single(d, initial) for d in data if d]
-            if isinstance(data, (list, tuple))
-            else ([single(data, initial)] if data else [])
-        )
-        if len(files) > MAX_EVIDENCE:
-            raise ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_EVIDENCE})
-        for f in files:
-            validate_attachment(f)
-        return files
+        return check_attachments(super().clean(data, initial), MAX_EVIDENCE)
 
 
 class FiguresForm(BootstrapMixin, forms.Form):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
-from gongjiang.core.forms import BootstrapMixin
-from gongjiang.core.validators import validate_attachment, validate_id_number
+from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
+from gongjiang.core.validators import validate_id_number
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.orgs.scope import Scope
@@ -220,35 +220,6 @@ class ActivityForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["members"].queryset = members
         self.fields["members"].widget.attrs["class"] = "form-check-input"
-
-
-MAX_ATTACHMENTS = 10
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (empty when none and not required)."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-def check_attachments(files: list) -> list:  # type: ignore[type-arg]
-    if len(files) > MAX_ATTACHMENTS:
-        raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS})
-    for f in files:
-        validate_attachment(f)
-    return files
 
 
 class ProblemForm(BootstrapMixin, forms.Form):
