@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from gongjiang.awards.models import HonourCycle, Nomination
 from gongjiang.competitions.enums import Kind, Tier
 from gongjiang.competitions.models import Competition
+from gongjiang.core.models import Attachment as AttachmentBase
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
@@ -165,20 +166,9 @@ class StageReport(models.Model):
         return reverse("catalogue:stage_report", args=[self.pk])
 
 
-class StageAttachment(models.Model):
+class StageAttachment(AttachmentBase):
     report = models.ForeignKey(StageReport, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to="catalogue/stages/%Y/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Commendation(models.Model):

@@ -183,3 +183,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Attachment(models.Model):
+    """What every uploaded attachment records besides its owner and its file (each concrete model adds
+    those two: the foreign key and a ``FileField`` with its own ``upload_to``)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

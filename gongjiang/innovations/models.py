@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
+from gongjiang.core.models import Attachment as AttachmentBase
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
 from gongjiang.studios.models import Project, Studio
@@ -140,20 +141,9 @@ class Author(models.Model):
         return f"{self.worker} {self.share}%"
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to="innovations/%Y/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Objection(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
+from gongjiang.core.models import Attachment as AttachmentBase
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
 
@@ -166,22 +167,15 @@ class Figure(models.Model):
         return f"{self.unit} · {self.indicator} · {self.value}"
 
 
-class Evidence(models.Model):
+class Evidence(AttachmentBase):
     """A document or photo that backs a figure."""
 
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="evidence")
-    name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to="labour/%Y/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Veto(models.Model):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongjiang.core.models import Attachment as AttachmentBase
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import HonourLevel
 from gongjiang.people.models import Occupation, Worker
@@ -302,22 +303,11 @@ class Problem(models.Model):
         return reverse("studios:problem_detail", args=[self.pk])
 
 
-class ProblemAttachment(models.Model):
+class ProblemAttachment(AttachmentBase):
     """A drawing, photo or report that comes with a problem; a problem may have several."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to="problems/%Y/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Claim(models.Model):
