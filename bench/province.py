@@ -683,7 +683,7 @@ class Province:
             year = rng.randint(2018, 2025)
             alliances.append(
                 f"{aid}\t{short}{field}创新工作室联盟（{k + 1}）\tcity\t{region}\t{year}-06-01\t"
-                f"{short}工发〔{year}〕{k + 1}号\t\t60.00\t12\t12\t{now}\t{city}\t{NULL}\n"
+                f"{short}工发〔{year}〕{k + 1}号\t\t60.00\t12\t12\t{now}\t{city}\t{NULL}\tnamed\t{city}\t{year}-06-01\t\n"
             )
             memberships.extend(
                 f"\t\t\t\tactive\t{year}-07-01\t{NULL}\t\t{NULL}\t\t{aid}\t{studio}\n"
@@ -693,7 +693,7 @@ class Province:
         self.db.copy(
             "studios_alliance",
             "id, name, level, region_code, founded_on, founding_document, description, bar, inactive_months, "
-            "waiting_months, created_at, lead_union_id, chair_id",
+            "waiting_months, created_at, lead_union_id, chair_id, state, named_by_id, named_on, decision_note",
             alliances,
         )
         self.db.copy(
