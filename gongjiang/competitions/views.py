@@ -145,7 +145,8 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_states": [(s, move_label(competition.kind, s)) for s in moves],
             "is_labour": competition.kind == Kind.LABOUR,
             "not_ready": not_ready,
-            "medals": medals.medal_table(competition),
+            # a labour competition awards no medals: its units are placed in its final standing (its panel)
+            "medals": None if competition.kind == Kind.LABOUR else medals.medal_table(competition),
             "panels": [
                 p for panel in cached_contributions("panels", "COMPETITION_PANELS") if (p := panel(scope, competition))
             ],

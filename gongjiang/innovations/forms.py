@@ -179,6 +179,7 @@ class InnovationForm(BootstrapMixin, forms.Form):
                     label=_("Share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), required=False
                 )
             self.style_fields()
+            self.fields["authors"].label = _("Or as lines")
             self.fields["authors"].help_text = _(
                 "Or pick them above; a line here names a worker of the employer, e.g. “张明 60”."
             )

@@ -77,20 +77,31 @@ def check_authors(authors: Sequence[tuple[Worker, Decimal]], employer: Employer 
         raise InnovationError(_("The authors' shares add up to %(total)s %%, not 100 %%.") % {"total": total})
 
 
-def check_team(data: InnovationData) -> None:
-    """A team from a labour competition is one its unit of the employer entered there; a result from a
-    labour competition names its team that way (or none), not as free text."""
+def resolve_team(data: InnovationData) -> Team | None:
+    """The labour competition's team the result names, if any. A team picked is one a unit of the employer
+    entered in that competition. A team written for a result from a labour competition where the employer
+    entered teams is one of them: linked when the name matches, refused otherwise; written elsewhere (or
+    where the employer has no team), it stays as written."""
     team, competition = data.labour_team, data.competition
-    if team is None:
-        if competition is not None and competition.kind == CompetitionKind.LABOUR and data.team.strip():
-            raise InnovationError(
-                _("A result from a labour competition names the team entered there (or none), not a written one.")
-            )
-        return
-    if competition is None or team.unit.competition_id != competition.pk:
-        raise InnovationError(_("The team is one entered in the labour competition the result came from."))
-    if team.unit.employer_id != data.employer.pk:
-        raise InnovationError(_("The team is one of the employer's in that competition."))
+    if team is not None:
+        if competition is None or team.unit.competition_id != competition.pk:
+            raise InnovationError(_("The team is one entered in the labour competition the result came from."))
+        if team.unit.employer_id != data.employer.pk:
+            raise InnovationError(_("The team is one of the employer's in that competition."))
+        return team
+    written = data.team.strip()
+    if not written or competition is None or competition.kind != CompetitionKind.LABOUR:
+        return None
+    entered = list(Team.objects.filter(unit__competition=competition, unit__employer=data.employer).order_by("name"))
+    if not entered:
+        return None
+    same = [t for t in entered if t.name == written]
+    if len(same) == 1:
+        return same[0]
+    raise InnovationError(
+        _("In that labour competition the employer entered the teams %(teams)s: name one of them.")
+        % {"teams": "、".join(t.name for t in entered)}
+    )
 
 
 def _may_submit(scope: Scope, employer: Employer) -> bool:
@@ -114,7 +125,7 @@ def submit_innovation(
     check_authors(data.authors)
     if any(w.employer_id != data.employer.pk for w, _s in data.authors):
         raise InnovationError(_("Every author is a worker of the employer."))
-    check_team(data)
+    labour_team = resolve_team(data)
     if data.method_name.strip() and data.named_after is None:
         raise InnovationError(_("A named operating method needs the worker it is named after."))
     if data.named_after is not None and data.named_after.pk not in {w.pk for w, _s in data.authors}:
@@ -130,8 +141,8 @@ def submit_innovation(
         employer=data.employer,
         union_id=data.employer.union_id,
         region_code=data.employer.region_id,
-        team="" if data.labour_team else data.team.strip(),
-        labour_team=data.labour_team,
+        team="" if labour_team else data.team.strip(),
+        labour_team=labour_team,
         method_name=data.method_name.strip() if data.named_after else "",
         named_after=data.named_after if data.method_name.strip() else None,
         competition=data.competition,

@@ -174,19 +174,22 @@ def test_a_labour_competitions_team_is_linked(teams, as_user):
         "share_1": "100",
         "competition": inno.labour.pk,
     }
-    # a written team for a labour competition's result is refused: it names the team entered there
+    # a written team for a labour competition's result where the employer entered teams: one of them, linked
     written = client.post("/innovations/new/", BASE | row | {"team": "焊接班"})
     assert written.status_code == 200 and not Innovation.objects.exists()
-    assert "劳动竞赛" in str(written.context["form"].non_field_errors())
+    assert "焊接攻关班" in str(written.context["form"].non_field_errors())
+    typed = client.post("/innovations/new/", BASE | row | {"team": "焊接攻关班", "title": "按名称关联"})
+    assert typed.status_code == 302
+    assert Innovation.objects.get(title="按名称关联").labour_team == inno.team
     # the team without its competition is refused
     alone = client.post("/innovations/new/", BASE | row | {"competition": "", "labour_team": inno.team.pk})
     assert "labour_team" in alone.context["form"].errors
     done = client.post("/innovations/new/", BASE | row | {"labour_team": inno.team.pk})
     assert done.status_code == 302
-    i = Innovation.objects.get()
+    i = Innovation.objects.get(title=BASE["title"])
     assert (i.labour_team, i.team, i.team_name) == (inno.team, "", "焊接攻关班")
     assert "焊接攻关班" in client.get(i.get_absolute_url()).content.decode()
-    assert list(inno.team.innovations.all()) == [i]
+    assert sorted(inno.team.innovations.values_list("title", flat=True)) == sorted([BASE["title"], "按名称关联"])
     # free text elsewhere, as before
     client.post("/innovations/new/", BASE | row | {"competition": "", "team": "夜班", "title": "另一项"})
     assert Innovation.objects.get(title="另一项").team_name == "夜班"
