@@ -185,9 +185,17 @@ class InnovationForm(BootstrapMixin, forms.Form):
             )
 
     def author_rows(self) -> list[tuple[Any, Any]]:
-        return (
-            [(self[f"author_{n}"], self[f"share_{n}"]) for n in range(1, AUTHOR_ROWS + 1)] if self.pick_authors else []
-        )
+        """The author pickers with their shares; the rows list the same workers, read once."""
+        if not self.pick_authors:
+            return []
+        first = self.fields["author_1"]
+        listed = first.short_list()
+        ids = {str(w.pk) for w in listed}
+        for n in range(2, AUTHOR_ROWS + 1):
+            field = self.fields[f"author_{n}"]
+            if field._short is None and str(field.kept or "") in ids | {""}:
+                field._short, field.truncated = listed, first.truncated
+        return [(self[f"author_{n}"], self[f"share_{n}"]) for n in range(1, AUTHOR_ROWS + 1)]
 
     def clean_attachments(self) -> list[Any]:
         return check_attachments(self.cleaned_data.get("attachments") or [])

@@ -215,3 +215,23 @@ def test_the_api_links_teams_within_reach(teams):
     made = alice.post("/api/innovations", body | {"labour_team_id": inno.team.pk}, content_type="application/json")
     assert made.status_code == 201
     assert made.json()["labour_team_id"] == inno.team.pk
+
+
+def test_the_form_costs_the_same_for_few_and_many_workers(inno, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(inno.users.alice)
+    url = f"/innovations/new/?employer={inno.harbin_employer.pk}"
+
+    def count() -> int:
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for n in range(4):
+        sf.worker(inno.users.alice, inno.harbin_employer, f"新职工{n}")
+    assert count() == few
