@@ -12,17 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
-from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
-from gongjiang.core.plugins import cached_contributions
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE_POLICY
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 
-from . import readiness, results, tiers
+from . import lifecycle, readiness, results, tiers
 from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
-from .enums import SKILLS_ONLY_STATES, AspectKind, EntryState, Kind, Mode, State, Tier, next_states
+from .enums import AspectKind, EntryState, Kind, Mode, State, Tier
 from .errors import CompetitionError  # callers catch it as services.CompetitionError too
 from .models import Assignment, Competition, Entry, Event, Judge, OrganisingRight
 from .signals import results_final
@@ -164,7 +162,7 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     """
     scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    _check_move(competition, to)
+    lifecycle.check_move(competition, to)
     labour = competition.kind == Kind.LABOUR
     guarded = to in readiness.GUARDED
     missing = readiness.refusals(to, readiness_facts(competition), competition.kind) if guarded else []
@@ -183,7 +181,7 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     if to == State.FINAL and not labour:
         results.check_final(competition)
     if to == State.FINAL and labour:
-        finish_by_kind(actor=actor, competition=competition)
+        lifecycle.finish_by_kind(actor=actor, competition=competition)
     before = audit.snapshot(competition, ("state",))
     competition.state = to
     if to == State.FINAL:
@@ -206,35 +204,6 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     if to == State.FINAL:
         results_final.send(sender=Competition, competition=competition, actor=actor)
     return competition
-
-
-def _check_move(competition: Competition, to: str) -> None:
-    """Refuse a move its kind's state machine does not have, naming a labour competition's own end."""
-    if competition.kind == Kind.LABOUR and to in SKILLS_ONLY_STATES:
-        raise CompetitionError(
-            _(
-                "A labour competition has no marking or public notice of results: it ends when its committee "
-                "publishes the final standing."
-            )
-        )
-    if to not in next_states(competition.kind, competition.state):
-        raise CompetitionError(
-            _("A competition in state “%(state)s” cannot move to “%(to)s”.")
-            % {"state": competition.get_state_display(), "to": State(to).label}
-        )
-
-
-def finish_by_kind(*, actor: User, competition: Competition) -> None:
-    """Run what the apps contribute to finish a competition of this kind (the labour app: publish the
-    final standing); refuse the move when nothing does, or when a contribution refuses."""
-    finishers = [f for kind, f in cached_contributions("finish", "FINISHERS") if kind == competition.kind]
-    if not finishers:
-        raise CompetitionError(_("Nothing can finish a competition of this kind."))
-    try:
-        for finish in finishers:
-            finish(actor=actor, competition=competition)
-    except DomainError as exc:
-        raise CompetitionError(str(exc)) from exc
 
 
 def readiness_facts(competition: Competition) -> list[readiness.EventFacts]:

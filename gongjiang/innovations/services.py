@@ -123,7 +123,10 @@ def submit_innovation(
     if data.kind not in Kind.values:
         raise InnovationError(_("Choose the kind of result."))
     check_authors(data.authors)
-    if any(w.employer_id != data.employer.pk for w, _s in data.authors):
+    # the employer's workers, or (a studio's members from elsewhere) workers within the official's reach
+    if any(
+        w.employer_id != data.employer.pk and not scope.covers(REVIEW_INNOVATIONS, w.union_id) for w, _s in data.authors
+    ):
         raise InnovationError(_("Every author is a worker of the employer."))
     labour_team = resolve_team(data)
     if data.method_name.strip() and data.named_after is None:
