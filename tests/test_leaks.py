@@ -518,6 +518,14 @@ POST_PAYLOADS = {
     "/attendance": lambda o: {"present": []},
     "/grades": lambda o: GRADE_PAYLOAD,
     "/transition": lambda o: {"to": "in_progress"},
+    # an innovation recorded for Harbin's employer, by Harbin's worker (an outsider: 404, nothing written)
+    "/innovations": lambda o: {
+        "title": "越权",
+        "kind": "renovation",
+        "description": "越权",
+        "employer_id": o.harbin_employer.pk,
+        "authors": [{"worker_id": o.harbin_worker.pk, "share": 100}],
+    },
 }
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -20,7 +21,7 @@ from gongjiang.people.queries import workers_for_user
 from . import marking
 from . import services as competition_services
 from . import tiers as competition_tiers_policy
-from .enums import EntryState, Kind, Mode, State, Tier
+from .enums import EntryState, Kind, Mode, State, Tier, next_states
 from .models import Mark
 from .queries import competitions_for_user, entries_for_user, events_for_user, own_assignments
 from .scoring import q2
@@ -43,6 +44,13 @@ class CompetitionOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     state: one_of(State)
+    next_states: list[str]
+
+    @staticmethod
+    def resolve_next_states(obj: Any) -> list[str]:
+        """The states it may move to next, by its kind's state machine (a labour competition: no marking
+        or notice; from in progress to final by publishing its final standing)."""
+        return list(next_states(obj.kind, obj.state))
 
 
 class EventOut(Schema):

@@ -42,6 +42,32 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     State.ARCHIVED: (),
 }
 
+# A labour competition (劳动竞赛) has no marking, notice of results or certificates: its units are assessed
+# in rounds by the committee (the labour app), and it ends when the committee publishes the final standing
+# over the closed rounds, which is the move from in progress to final.
+LABOUR_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    State.DRAFT: (State.REGISTRATION,),
+    State.REGISTRATION: (State.IN_PROGRESS, State.DRAFT),
+    State.IN_PROGRESS: (State.FINAL,),
+    State.FINAL: (State.ARCHIVED,),
+    State.ARCHIVED: (),
+    # never entered (competitions migration 0008 moved the ones older code had put there back): the way back
+    State.MARKING: (State.IN_PROGRESS,),
+    State.NOTICE: (State.IN_PROGRESS,),
+}
+
+# The states only a skills or innovation contest passes through (its marking and notice of results).
+SKILLS_ONLY_STATES = frozenset({State.MARKING, State.NOTICE})
+
+
+def transitions_of(kind: str) -> dict[str, tuple[str, ...]]:
+    """The state machine of a competition of ``kind``."""
+    return LABOUR_TRANSITIONS if kind == Kind.LABOUR else TRANSITIONS
+
+
+def next_states(kind: str, state: str) -> tuple[str, ...]:
+    return transitions_of(kind)[state]
+
 
 class Mode(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")

@@ -18,9 +18,9 @@ from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import SkillGrade, Worker
 
-from . import readiness, results, tiers
+from . import lifecycle, readiness, results, tiers
 from .eligibility import Competitor, EntryFacts, judge_conflicts, refusals
-from .enums import TRANSITIONS, AspectKind, EntryState, Mode, State, Tier
+from .enums import AspectKind, EntryState, Kind, Mode, State, Tier
 from .errors import CompetitionError  # callers catch it as services.CompetitionError too
 from .models import Assignment, Competition, Entry, Event, Judge, OrganisingRight
 from .signals import results_final
@@ -154,14 +154,16 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
     - final: the notice period is over and no objection is open;
     - marking (back from notice): only the events whose sign-off an upheld objection lifted
       can be marked again.
+
+    A labour competition follows its own machine (``enums.LABOUR_TRANSITIONS``): no marking, notice
+    or certificates; its move to final is the committee publishing the final standing, which the app
+    that runs its rounds contributes (``<app>.finish.FINISHERS``: ``(kind, finish)`` pairs, called
+    here, in this transaction, before the state changes; a refusal stops the move).
     """
     scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    if to not in TRANSITIONS[competition.state]:
-        raise CompetitionError(
-            _("A competition in state “%(state)s” cannot move to “%(to)s”.")
-            % {"state": competition.get_state_display(), "to": State(to).label}
-        )
+    lifecycle.check_move(competition, to)
+    labour = competition.kind == Kind.LABOUR
     guarded = to in readiness.GUARDED
     missing = readiness.refusals(to, readiness_facts(competition), competition.kind) if guarded else []
     if to == State.IN_PROGRESS:
@@ -176,8 +178,10 @@ def transition(*, actor: User, scope: Scope, competition: Competition, to: str, 
         raise CompetitionError(" ".join(missing))
     if to == State.NOTICE:
         results.check_publishable(competition)
-    if to == State.FINAL:
+    if to == State.FINAL and not labour:
         results.check_final(competition)
+    if to == State.FINAL and labour:
+        lifecycle.finish_by_kind(actor=actor, competition=competition)
     before = audit.snapshot(competition, ("state",))
     competition.state = to
     if to == State.FINAL:

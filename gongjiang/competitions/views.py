@@ -18,7 +18,7 @@ from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS, MANAGE
 
 from . import judging as judging_module
 from . import medals, readiness, services
-from .enums import TRANSITIONS, EntryState, State, Tier
+from .enums import EntryState, Kind, State, Tier, next_states
 from .exports import EntryExporter
 from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
 from .models import Competition, Entry, OrganisingRight
@@ -107,6 +107,13 @@ def competition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "competitions/competition_form.html", context)
 
 
+def move_label(kind: str, state: str) -> str:
+    """A state as its button names it: a labour competition's move to final is publishing its final standing."""
+    if kind == Kind.LABOUR and state == State.FINAL:
+        return _("Publish the final standing")
+    return str(State(state).label)
+
+
 @login_required
 def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
@@ -121,7 +128,8 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             entries__union__in=scope.union_ids(ENTER_COMPETITIONS)
         )
     events = competition.events.select_related("occupation").annotate(entry_count=Count("entries", filter=seen))
-    guarded = [s for s in TRANSITIONS[competition.state] if s in readiness.GUARDED] if is_manager else []
+    moves = next_states(competition.kind, competition.state) if is_manager else ()
+    guarded = [s for s in moves if s in readiness.GUARDED]
     facts = services.readiness_facts(competition) if guarded else []
     # what a move would be refused for, named before the official presses the button
     not_ready = [
@@ -134,9 +142,11 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "competition": competition,
             "events": events,
             "manages": is_manager,
-            "next_states": [(s, State(s).label) for s in TRANSITIONS[competition.state]] if is_manager else [],
+            "next_states": [(s, move_label(competition.kind, s)) for s in moves],
+            "is_labour": competition.kind == Kind.LABOUR,
             "not_ready": not_ready,
-            "medals": medals.medal_table(competition),
+            # a labour competition awards no medals: its units are placed in its final standing (its panel)
+            "medals": None if competition.kind == Kind.LABOUR else medals.medal_table(competition),
             "panels": [
                 p for panel in cached_contributions("panels", "COMPETITION_PANELS") if (p := panel(scope, competition))
             ],
@@ -157,7 +167,12 @@ def competition_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except (services.CompetitionError, KeyError, ValueError) as exc:
         messages.error(request, str(exc) if isinstance(exc, services.CompetitionError) else _("Unknown state."))
     else:
-        messages.success(request, _("The competition is now “%(state)s”.") % {"state": State(request.POST["to"]).label})
+        if competition.kind == Kind.LABOUR and request.POST["to"] == State.FINAL:
+            messages.success(request, _("The final standing is published; the competition is finished."))
+        else:
+            messages.success(
+                request, _("The competition is now “%(state)s”.") % {"state": State(request.POST["to"]).label}
+            )
     return redirect(competition)
 
 

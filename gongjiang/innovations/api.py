@@ -7,14 +7,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.rules import CONFIRM_BENEFITS, VIEW_WORKERS
 
+from . import services
 from .enums import Grade, Kind, State
-from .queries import filter_innovations, innovations_for_user, own_worker
+from .models import Innovation
+from .queries import filter_innovations, innovations_for_user, own_worker, submit_choices
 
 router = Router(tags=["innovations"])
 ROUTERS = [router]
@@ -34,6 +39,7 @@ class InnovationOut(Schema):
     employer_id: int
     employer_name: str = Field(alias="employer.name")
     team: str
+    labour_team_id: int | None
     method_name: str
     named_after_id: int | None
     competition_id: int | None
@@ -91,3 +97,88 @@ def list_innovations(  # noqa: PLR0917 - query parameters
 def get_innovation(request: HttpRequest, innovation_id: int):
     qs = innovations_for_user(request.scope).select_related("employer")  # type: ignore[attr-defined]
     return get_object_or_404(qs.prefetch_related("authors__worker"), pk=innovation_id)
+
+
+class AuthorIn(Schema):
+    worker_id: int
+    share: Decimal
+
+
+class InnovationIn(Schema):
+    title: str
+    kind: one_of(Kind)  # type: ignore[valid-type]
+    description: str
+    employer_id: int
+    authors: list[AuthorIn]
+    team: str = ""
+    labour_team_id: int | None = None
+    method_name: str = ""
+    named_after_id: int | None = None
+    competition_id: int | None = None
+    studio_id: int | None = None
+    project_id: int | None = None
+
+
+def _one(qs: Any, pk: int | None, what: str) -> Any:
+    if pk is None:
+        return None
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise services.InnovationError(_("No %(what)s %(id)s within your reach.") % {"what": what, "id": pk})
+    return found
+
+
+@router.post(
+    "/innovations",
+    response={201: InnovationDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def submit_innovation(request: HttpRequest, payload: InnovationIn):
+    """Record an innovation result, as the page does: an official for any employer in their reach, with
+    authors among that employer's workers; a worker for their own employer. Anything outside the reach is
+    refused as not found, whether or not it exists."""
+    from gongjiang.labour.models import Team
+    from gongjiang.people.models import Worker
+
+    scope = request.scope  # type: ignore[attr-defined]
+    choices = submit_choices(scope)
+    employer = get_object_or_404(choices["employers"], pk=payload.employer_id)
+    workers = {w.pk: w for w in Worker.objects.filter(employer=employer, pk__in=[a.worker_id for a in payload.authors])}
+    try:
+        missing = [a.worker_id for a in payload.authors if a.worker_id not in workers]
+        if missing:
+            raise services.InnovationError(
+                _("Not workers of the employer: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            )
+        competition = _one(choices["competitions"], payload.competition_id, _("competition"))
+        team = _one(
+            Team.objects.filter(unit__employer=employer, unit__competition__in=choices["competitions"]).select_related(
+                "unit"
+            ),
+            payload.labour_team_id,
+            pgettext("labour", "team"),
+        )
+        authors = [(workers[a.worker_id], a.share) for a in payload.authors]
+        named = _one(Worker.objects.filter(pk__in=workers), payload.named_after_id, _("author"))
+        innovation = services.submit_innovation(
+            actor=request.user,  # type: ignore[arg-type]
+            scope=scope,
+            data=services.InnovationData(
+                title=payload.title,
+                kind=payload.kind,
+                description=payload.description,
+                employer=employer,
+                authors=authors,
+                team=payload.team,
+                labour_team=team,
+                method_name=payload.method_name,
+                named_after=named,
+                competition=competition,
+                studio=_one(choices["studios"], payload.studio_id, _("studio")),
+                project=_one(choices["projects"], payload.project_id, _("project")),
+            ),
+        )
+    except services.InnovationError as exc:
+        return Status(422, {"detail": str(exc)})
+    return Status(
+        201, Innovation.objects.select_related("employer").prefetch_related("authors__worker").get(pk=innovation.pk)
+    )

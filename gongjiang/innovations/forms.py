@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
-from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
+from gongjiang.core.forms import BootstrapMixin, MultipleFileField, ShortListChoiceField, check_attachments
+from gongjiang.labour.models import Team
 from gongjiang.orgs.models import Employer
 from gongjiang.people.models import Worker
 from gongjiang.studios.models import Project, Studio
@@ -60,16 +61,44 @@ def parse_authors(text: str, employer: Employer | None) -> list[tuple[Worker, De
     return authors
 
 
+AUTHOR_ROWS = 6  # authors an official picks, each with a share
+
+
+def _by_name(qs: QuerySet[Any], term: str) -> QuerySet[Any]:
+    return qs.filter(name__contains=term)
+
+
 class InnovationForm(BootstrapMixin, forms.Form):
+    """A worker types the authors as lines (“name share”: usable on a phone). A union official (one who
+    reviews innovations: enterprise, city or province union) picks the employer among those in reach, found
+    by name, and the authors among that employer's workers, each with a share (``pick_authors``): the
+    drop-downs list a short list (``ShortListChoiceField``) and accept nothing outside the reach."""
+
     title = forms.CharField(label=pgettext_lazy("work", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    employer = ShortListChoiceField(
+        label=_("Employer"),
+        queryset=Employer.objects.none(),
+        help_text=_("Type part of the name in the search box to find it."),
+    )
     authors = forms.CharField(
         label=_("Authors and shares (%)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One author a line: name and share, e.g. “张明 60”; the shares add up to 100."),
+        required=False,
     )
-    team = forms.CharField(label=_("Team (班组)"), max_length=120, required=False)
+    labour_team = forms.ModelChoiceField(
+        label=_("Team (班组) in the labour competition"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("A result from a labour competition names the team entered there, if any."),
+    )
+    team = forms.CharField(
+        label=_("Team (班组)"),
+        max_length=120,
+        required=False,
+        help_text=_("Otherwise, the team's name as written."),
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
     method_name = forms.CharField(
         label=_("Named operating method"),
@@ -98,28 +127,110 @@ class InnovationForm(BootstrapMixin, forms.Form):
         competitions: QuerySet[Competition],
         studios: QuerySet[Studio],
         projects: QuerySet[Project],
+        pick_authors: bool = False,
+        employer_q: str = "",
+        worker_q: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers
-        only = list(employers[:2])
-        if len(only) == 1:
-            self.fields["employer"].initial = only[0].pk
+        self.pick_authors = pick_authors
+        chosen = self.data.get("employer") if self.is_bound else self.initial.get("employer")
+        employer_field = self.fields["employer"]
+        if not pick_authors and not self.is_bound:
+            only = list(employers[:2])
+            if len(only) == 1:
+                employer_field.initial = chosen = only[0].pk
+        employer_field.narrow(
+            employers.select_related(None).order_by("name", "pk"), find=_by_name, term=employer_q, kept=chosen
+        )
         self.fields["competition"].queryset = competitions
         self.fields["studio"].queryset = studios
         self.fields["project"].queryset = projects
+        self.employer = employers.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
+        # the employer's teams in the labour competitions the submitter may name
+        team_field = self.fields["labour_team"]
+        team_field.queryset = (
+            Team.objects.filter(unit__employer=self.employer, unit__competition__in=competitions)
+            .select_related("unit__competition")
+            .order_by("unit__competition__name", "unit__section", "name")
+            if self.employer is not None
+            else Team.objects.none()
+        )
+        team_field.label_from_instance = lambda t: f"{t.unit.competition.name} · {t.unit.section or '—'} · {t.name}"
+        if pick_authors:
+            # the chosen employer's workers only (the employer itself lies within reach, or is refused)
+            workers = (
+                Worker.objects.filter(employer=self.employer).order_by("name", "pk")
+                if self.employer is not None
+                else Worker.objects.none()
+            )
+            for n in range(1, AUTHOR_ROWS + 1):
+                field = ShortListChoiceField(
+                    label=_("Author %(n)s") % {"n": n}, queryset=Worker.objects.none(), required=False
+                )
+                field.narrow(
+                    workers,
+                    find=_by_name,
+                    term=worker_q,
+                    kept=(self.data if self.is_bound else self.initial).get(f"author_{n}"),
+                )
+                self.fields[f"author_{n}"] = field
+                self.fields[f"share_{n}"] = forms.DecimalField(
+                    label=_("Share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), required=False
+                )
+            self.style_fields()
+            self.fields["authors"].label = _("Or as lines")
+            self.fields["authors"].help_text = _(
+                "Or pick them above; a line here names a worker of the employer, e.g. “张明 60”."
+            )
+
+    def author_rows(self) -> list[tuple[Any, Any]]:
+        """The author pickers with their shares; the rows list the same workers, read once."""
+        if not self.pick_authors:
+            return []
+        first = self.fields["author_1"]
+        listed = first.short_list()
+        ids = {str(w.pk) for w in listed}
+        for n in range(2, AUTHOR_ROWS + 1):
+            field = self.fields[f"author_{n}"]
+            if field._short is None and str(field.kept or "") in ids | {""}:
+                field._short, field.truncated = listed, first.truncated
+        return [(self[f"author_{n}"], self[f"share_{n}"]) for n in range(1, AUTHOR_ROWS + 1)]
 
     def clean_attachments(self) -> list[Any]:
         return check_attachments(self.cleaned_data.get("attachments") or [])
 
+    def _picked(self, data: dict[str, Any]) -> list[tuple[Worker, Decimal]]:
+        picked = []
+        for n in range(1, AUTHOR_ROWS + 1):
+            worker, share = data.get(f"author_{n}"), data.get(f"share_{n}")
+            if worker is None and share is None:
+                continue
+            if worker is None or share is None:
+                self.add_error(f"share_{n}" if share is None else f"author_{n}", _("Name the author and the share."))
+                continue
+            picked.append((worker, share))
+        return picked
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         employer = data.get("employer")
-        if "authors" in data and employer is not None:
+        if employer is not None:
+            authors = self._picked(data) if self.pick_authors else []
             try:
-                data["author_list"] = parse_authors(data["authors"], employer)
+                authors += parse_authors(data.get("authors") or "", employer)
             except forms.ValidationError as exc:
                 self.add_error("authors", exc)
+            else:
+                if not authors:
+                    self.add_error(None, _("Name at least one author."))
+                data["author_list"] = authors
+        team = data.get("labour_team")
+        competition = data.get("competition")
+        if team is not None and (competition is None or team.unit.competition_id != competition.pk):
+            self.add_error("labour_team", _("The team is one entered in the labour competition chosen above."))
+        elif team is not None and employer is not None and team.unit.employer_id != employer.pk:
+            self.add_error("labour_team", _("The team is one of the employer's in that competition."))
         named = (data.get("named_after") or "").strip()
         if data.get("method_name") and not named:
             self.add_error("named_after", _("Say which author the method is named after."))

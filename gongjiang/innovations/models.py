@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Competition
 from gongjiang.core.models import Attachment as AttachmentBase
+from gongjiang.labour.models import Team
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
 from gongjiang.studios.models import Project, Studio
@@ -32,7 +33,16 @@ class Innovation(models.Model):
     )
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=6)
-    team = models.CharField(_("team (班组)"), max_length=120, blank=True)
+    team = models.CharField(_("team (班组)"), max_length=120, blank=True)  # as written, when not from a labour one
+    # the team (班组) entered in the labour competition the result came from, if any
+    labour_team = models.ForeignKey(
+        Team,
+        verbose_name=_("team in the labour competition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="innovations",
+    )
     # A named operating method (以职工名字命名的先进操作法): the name it carries and the worker it is named after.
     method_name = models.CharField(_("name of the operating method"), max_length=120, blank=True)
     named_after = models.ForeignKey(
@@ -116,6 +126,11 @@ class Innovation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("innovations:detail", args=[self.pk])
+
+    @property
+    def team_name(self) -> str:
+        """The team: the labour competition's team it links to, else the name as written."""
+        return self.labour_team.name if self.labour_team_id else self.team
 
     @property
     def alliance_id(self) -> int | None:

@@ -3,13 +3,19 @@ only place a confirmed benefit is added up: every total (competition, studio, al
 sums distinct innovations, so one reached from several places counts once."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from gongjiang.orgs.models import UnionAncestor
+from gongjiang.competitions.enums import State as CompetitionState
+from gongjiang.competitions.models import Competition
+from gongjiang.competitions.queries import competitions_for_user
+from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import APPRAISE_INNOVATIONS, CONFIRM_BENEFITS, REVIEW_INNOVATIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
+from gongjiang.studios.models import Project, Studio
+from gongjiang.studios.queries import projects_for_user, studios_for_user
 
 from .enums import BENEFIT_STATES
 from .models import Innovation
@@ -108,3 +114,37 @@ def filter_innovations(qs: QuerySet[Innovation], params: dict[str, str]) -> Quer
     elif params.get("source") == "studio":
         qs = qs.filter(Q(studio__isnull=False) | Q(project__isnull=False))
     return qs
+
+
+def submittable_employers(scope: Scope) -> QuerySet[Employer]:
+    """The employers whose innovations the user may record: every employer in an official's reach (their
+    enterprise, city or province union's subtree), and a worker's own employer."""
+    employers = Employer.objects.filter(scope.union_filter(REVIEW_INNOVATIONS))
+    me = own_worker(scope)
+    if me is not None:
+        employers = employers | Employer.objects.filter(pk=me.employer_id)
+    return employers.distinct()
+
+
+def submit_choices(scope: Scope) -> dict[str, QuerySet[Any]]:
+    """What the submitter may pick: the employers above, the competitions organised by a union above or
+    within their reach, the studios and projects they see or work in."""
+    me = own_worker(scope)
+    unions = set(scope.roots(REVIEW_INNOVATIONS)) | ({me.union_id} if me else set())
+    above = UnionAncestor.objects.filter(descendant_id__in=unions).values("ancestor_id")
+    competitions = (
+        Competition.objects.filter(organiser_id__in=above).exclude(state=CompetitionState.DRAFT)
+        | competitions_for_user(scope)
+    ).distinct()
+    studios = studios_for_user(scope)
+    projects = projects_for_user(scope)
+    if me is not None:
+        theirs = Studio.objects.filter(Q(lead=me) | Q(members__worker=me))
+        studios = (studios | theirs).distinct()
+        projects = (projects | Project.objects.filter(Q(studio__in=theirs) | Q(participants__in=theirs))).distinct()
+    return {
+        "employers": submittable_employers(scope),
+        "competitions": competitions.order_by("-pk"),
+        "studios": studios.order_by("name"),
+        "projects": projects.order_by("-pk"),
+    }

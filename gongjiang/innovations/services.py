@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjiang.competitions.enums import Kind as CompetitionKind
 from gongjiang.competitions.models import Competition
 from gongjiang.core import audit
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import AuditAction, User
+from gongjiang.labour.models import Team
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import REVIEW_INNOVATIONS
 from gongjiang.orgs.scope import Scope
@@ -53,6 +55,7 @@ class InnovationData:
     employer: Employer
     authors: Sequence[tuple[Worker, Decimal]]  # (worker, share in %), the first the lead author
     team: str = ""
+    labour_team: Team | None = None  # a team entered in ``competition`` (a labour one) by a unit of ``employer``
     method_name: str = ""
     named_after: Worker | None = None
     competition: Competition | None = None
@@ -74,6 +77,33 @@ def check_authors(authors: Sequence[tuple[Worker, Decimal]], employer: Employer 
         raise InnovationError(_("The authors' shares add up to %(total)s %%, not 100 %%.") % {"total": total})
 
 
+def resolve_team(data: InnovationData) -> Team | None:
+    """The labour competition's team the result names, if any. A team picked is one a unit of the employer
+    entered in that competition. A team written for a result from a labour competition where the employer
+    entered teams is one of them: linked when the name matches, refused otherwise; written elsewhere (or
+    where the employer has no team), it stays as written."""
+    team, competition = data.labour_team, data.competition
+    if team is not None:
+        if competition is None or team.unit.competition_id != competition.pk:
+            raise InnovationError(_("The team is one entered in the labour competition the result came from."))
+        if team.unit.employer_id != data.employer.pk:
+            raise InnovationError(_("The team is one of the employer's in that competition."))
+        return team
+    written = data.team.strip()
+    if not written or competition is None or competition.kind != CompetitionKind.LABOUR:
+        return None
+    entered = list(Team.objects.filter(unit__competition=competition, unit__employer=data.employer).order_by("name"))
+    if not entered:
+        return None
+    same = [t for t in entered if t.name == written]
+    if len(same) == 1:
+        return same[0]
+    raise InnovationError(
+        _("In that labour competition the employer entered the teams %(teams)s: name one of them.")
+        % {"teams": "、".join(t.name for t in entered)}
+    )
+
+
 def _may_submit(scope: Scope, employer: Employer) -> bool:
     return scope.covers(REVIEW_INNOVATIONS, employer.union_id)
 
@@ -93,6 +123,12 @@ def submit_innovation(
     if data.kind not in Kind.values:
         raise InnovationError(_("Choose the kind of result."))
     check_authors(data.authors)
+    # the employer's workers, or (a studio's members from elsewhere) workers within the official's reach
+    if any(
+        w.employer_id != data.employer.pk and not scope.covers(REVIEW_INNOVATIONS, w.union_id) for w, _s in data.authors
+    ):
+        raise InnovationError(_("Every author is a worker of the employer."))
+    labour_team = resolve_team(data)
     if data.method_name.strip() and data.named_after is None:
         raise InnovationError(_("A named operating method needs the worker it is named after."))
     if data.named_after is not None and data.named_after.pk not in {w.pk for w, _s in data.authors}:
@@ -108,7 +144,8 @@ def submit_innovation(
         employer=data.employer,
         union_id=data.employer.union_id,
         region_code=data.employer.region_id,
-        team=data.team.strip(),
+        team="" if labour_team else data.team.strip(),
+        labour_team=labour_team,
         method_name=data.method_name.strip() if data.named_after else "",
         named_after=data.named_after if data.method_name.strip() else None,
         competition=data.competition,
@@ -125,7 +162,9 @@ def submit_innovation(
         actor=actor,
         action=AuditAction.CREATE,
         obj=innovation,
-        after=audit.snapshot(innovation, ("title", "kind", "state", "competition", "studio", "project"))
+        after=audit.snapshot(
+            innovation, ("title", "kind", "state", "competition", "studio", "project", "team", "labour_team")
+        )
         | {"authors": [f"{w.name} {share}%" for w, share in data.authors]},
         union_id=innovation.union_id,
     )

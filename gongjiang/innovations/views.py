@@ -7,15 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.competitions.enums import State as CompetitionState
-from gongjiang.competitions.models import Competition
 from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core import audit
 from gongjiang.core.actions import act, submit
@@ -23,15 +20,14 @@ from gongjiang.core.batch import outcome_page, run_each, selection
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.todolist import narrow
-from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import APPRAISE_INNOVATIONS, CONFIRM_BENEFITS, REVIEW_INNOVATIONS, VIEW_WORKERS
-from gongjiang.studios.models import Project, Studio
 from gongjiang.studios.queries import projects_for_user, studios_for_user
 
 from . import services
 from .enums import Grade, Kind, State
 from .exports import InnovationExporter
 from .forms import (
+    AUTHOR_ROWS,
     AppraiseForm,
     AttachmentsForm,
     CalculateForm,
@@ -50,10 +46,14 @@ from .queries import (
     may_confirm,
     may_review,
     own_worker,
+    submit_choices,
 )
 from .rewards import lines as reward_lines
 from .rewards import may_propose, propose_rewards
 from .todos import TODOS
+
+AUTHOR_KEYS = tuple(f"author_{n}" for n in range(1, AUTHOR_ROWS + 1))
+SHARE_KEYS = tuple(f"share_{n}" for n in range(1, AUTHOR_ROWS + 1))
 
 PAGE_SIZE = 30
 MAX_BULK = 200
@@ -68,7 +68,7 @@ def _may_use(request: HttpRequest) -> None:
 def _innovation(request: HttpRequest, pk: int) -> Innovation:
     return get_object_or_404(
         innovations_for_user(request.scope).select_related(
-            "employer", "competition", "studio", "project__alliance", "named_after"
+            "employer", "competition", "studio", "project__alliance", "named_after", "labour_team__unit__employer"
         ),
         pk=pk,
     )
@@ -99,51 +99,44 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _choices(request: HttpRequest) -> dict[str, QuerySet[Any]]:
-    """What the submitter may pick: employers they enter for (or their own), the competitions organised
-    by a union above or within their reach, the studios and projects they see or work in."""
-    scope = request.scope
-    me = own_worker(scope)
-    # the enterprise unions the user works at; an official above them names one (``?employer=<id>``,
-    # within reach) rather than choosing among every employer of a city or the province
-    employers = Employer.objects.filter(union_id__in=scope.roots(REVIEW_INNOVATIONS))
-    if (picked := request.GET.get("employer", "")).isdigit():
-        employers = employers | Employer.objects.filter(scope.union_filter(REVIEW_INNOVATIONS), pk=int(picked))
-    if me is not None:
-        employers = employers | Employer.objects.filter(pk=me.employer_id)
-    unions = set(scope.roots(REVIEW_INNOVATIONS)) | ({me.union_id} if me else set())
-    above = UnionAncestor.objects.filter(descendant_id__in=unions).values("ancestor_id")
-    competitions = (
-        Competition.objects.filter(organiser_id__in=above).exclude(state=CompetitionState.DRAFT)
-        | competitions_for_user(scope)
-    ).distinct()
-    studios = studios_for_user(scope)
-    projects = projects_for_user(scope)
-    if me is not None:
-        theirs = Studio.objects.filter(Q(lead=me) | Q(members__worker=me))
-        studios = (studios | theirs).distinct()
-        projects = (projects | Project.objects.filter(Q(studio__in=theirs) | Q(participants__in=theirs))).distinct()
-    return {
-        "employers": employers.distinct().order_by("name"),
-        "competitions": competitions.order_by("-pk"),
-        "studios": studios.order_by("name"),
-        "projects": projects.order_by("-pk"),
-    }
-
-
 @login_required
 def innovation_create(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     me = own_worker(scope)
     if not (scope.has(REVIEW_INNOVATIONS) or me is not None):
         raise PermissionDenied
+    pick = scope.has(REVIEW_INNOVATIONS)
     initial: dict[str, Any] = {}
-    if me is not None:
+    if me is not None and not pick:
         initial["authors"] = f"{me.name} 100"
-    for key in ("competition", "studio", "project"):
+    # what the page was opened with, or (typing in a search box) what was chosen so far
+    for key in ("employer", "competition", "studio", "project", "labour_team", *AUTHOR_KEYS):
         if (value := request.GET.get(key, "")).isdigit():
             initial[key] = int(value)
-    form = InnovationForm(request.POST or None, request.FILES or None, initial=initial, **_choices(request))
+    for key in ("title", "kind", "team", "description", *SHARE_KEYS):
+        if value := request.GET.get(key, "").strip():
+            initial[key] = value
+    form = InnovationForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        pick_authors=pick,
+        employer_q=request.GET.get("employer_q", ""),
+        worker_q=request.GET.get("worker_q", ""),
+        **submit_choices(scope),
+    )
+
+    if pick:  # choosing another employer refreshes its workers and teams (htmx; a button without script)
+        form.fields["employer"].widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-include": "#innovation-form, [name=worker_q]",
+                "hx-target": "#employer-dependent",
+                "hx-select": "#employer-dependent",
+                "hx-swap": "outerHTML",
+            }
+        )
 
     def call() -> Innovation:
         d = form.cleaned_data
@@ -157,6 +150,7 @@ def innovation_create(request: HttpRequest) -> HttpResponse:
                 employer=d["employer"],
                 authors=d["author_list"],
                 team=d.get("team") or "",
+                labour_team=d.get("labour_team"),
                 method_name=d.get("method_name") or "",
                 named_after=d.get("named_worker"),
                 competition=d.get("competition"),
@@ -170,6 +164,9 @@ def innovation_create(request: HttpRequest) -> HttpResponse:
         return done
     context = {
         "form": form,
+        "picking": pick,
+        "employer_q": request.GET.get("employer_q", ""),
+        "worker_q": request.GET.get("worker_q", ""),
         "title": _("Submit an innovation"),
         "back": reverse("innovations:list"),
         "nav": "innovations",

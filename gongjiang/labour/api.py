@@ -49,6 +49,7 @@ class StandingOut(Schema):
     score: Decimal
     vetoed: bool
     red_flag: bool = False
+    published: bool = True  # the final standing: False while it is the provisional one over the rounds so far
 
 
 @router.get("/labour/units", response=list[UnitOut])
@@ -95,9 +96,10 @@ def round_standings(request: HttpRequest, round_id: int):
 @router.get("/labour/competitions/{competition_id}/standings", response={200: list[StandingOut], 404: ErrorOut})
 @paginate(ApiPagination)
 def final_standings(request: HttpRequest, competition_id: int):
-    """The final standing over the closed rounds, by the scheme's rule."""
+    """The final standing over the closed rounds, by the scheme's rule: as published by the committee
+    (which finished the competition; publish it by moving the competition to final), else provisional."""
     competition = get_object_or_404(labour_competitions_for_user(request.scope), pk=competition_id)
-    _closed, rows = final_table(competition.pk, list(units_shown(request, competition)))
+    _closed, rows, published = final_table(competition.pk, list(units_shown(request, competition)))
     return [
         {
             "rank": r.placed.rank,
@@ -106,6 +108,7 @@ def final_standings(request: HttpRequest, competition_id: int):
             "section": r.unit.section,
             "score": to_decimal(r.placed.score),
             "vetoed": r.placed.vetoed,
+            "published": published,
         }
         for r in rows
     ]

@@ -48,8 +48,10 @@ class FinalStandingExporter(Exporter):
     identifier = "labour-standings"
     label = _("Final standing")
 
-    def __init__(self, rounds: list[Round]) -> None:
+    def __init__(self, rounds: list[Round], *, published: bool = True) -> None:
         self.rounds = rounds
+        if not published:  # the standing over the rounds closed so far, before the committee publishes it
+            self.label = _("Provisional standing")
         self.headers = (
             _("Rank"),
             pgettext_lazy("labour", "Enterprise"),

@@ -217,3 +217,27 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.rank} · {self.unit}"
+
+
+class FinalStanding(models.Model):
+    """A unit's place in the final standing (总排名), published once by the committee when the last round
+    has closed: the rounds combined by the scheme's rule, a unit vetoed in any round last. Publishing it
+    finishes the competition (its move to final), so these rows never change afterwards."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="labour_final_standings")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="final_standings")
+    rank = models.PositiveIntegerField(_("rank"))
+    score = models.DecimalField(pgettext_lazy("labour", "score"), **SCORE)  # type: ignore[arg-type]
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+
+    class Meta:
+        verbose_name = _("final place")
+        verbose_name_plural = _("final places")
+        ordering = ["competition", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "unit"], name="labour_final_standing_once"),
+            models.UniqueConstraint(fields=["competition", "rank"], name="labour_final_rank_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.rank} · {self.unit}"

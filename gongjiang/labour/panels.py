@@ -10,7 +10,7 @@ from gongjiang.core.panels import Panel
 from gongjiang.orgs.scope import Scope
 
 from .enums import RoundState
-from .models import Round, Standing, Unit
+from .models import FinalStanding, Round, Standing, Unit
 from .queries import labour_competitions_for_user
 
 
@@ -35,6 +35,17 @@ def from_competition(scope: Scope, competition: object) -> Panel | None:
             )
         elif opens:
             rows.append((detail, str(round_), round_.get_state_display()))
+    if FinalStanding.objects.filter(competition_id=pk).exists():
+        first = FinalStanding.objects.filter(competition_id=pk, rank=1).select_related("unit__employer").first()
+        rows.append(
+            (
+                reverse("labour:final_board", args=[pk]),
+                _("Final standing"),
+                _("Published; first: %(unit)s") % {"unit": first.unit if first else "—"},
+            )
+        )
+    elif opens:
+        rows.append((reverse("labour:standings", args=[pk]), _("Final standing"), _("Not published yet")))
     units = Unit.objects.filter(competition_id=pk).count()
     summary = _("A labour competition: %(units)s units assessed in rounds against its indicator scheme.") % {
         "units": units

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .enums import RoundState
-from .models import Figure, Indicator, Round, Scheme, Standing, Unit
+from .models import Figure, FinalStanding, Indicator, Round, Scheme, Standing, Unit
 from .scoring import (
     IndicatorRule,
     Placed,
@@ -85,14 +85,24 @@ class FinalRow:
     round_scores: list[Decimal | None]
 
 
-def final_table(competition_id: int, units: list[Unit]) -> tuple[list[Round], list[FinalRow]]:
-    """The final standing over the closed rounds by the scheme's rule; ``units``: those the reader may see
-    (ranks are computed over every unit of the competition, then the reader's rows are kept)."""
-    scheme = scheme_of(competition_id)
-    closed = list(Round.objects.filter(competition_id=competition_id, state=RoundState.CLOSED).order_by("number"))
+def closed_rounds(competition_id: int) -> list[Round]:
+    return list(Round.objects.filter(competition_id=competition_id, state=RoundState.CLOSED).order_by("number"))
+
+
+def _round_standings(closed: list[Round]) -> dict[int, dict[int, Standing]]:
     by_round: dict[int, dict[int, Standing]] = {r.pk: {} for r in closed}
     for s in Standing.objects.filter(round__in=closed):
         by_round[s.round_id][s.unit_id] = s
+    return by_round
+
+
+def combined(competition_id: int, closed: list[Round]) -> list[Placed]:
+    """Every unit of the competition placed over the ``closed`` rounds by the scheme's rule (labour.scoring),
+    from the rounds' published standings: a unit vetoed in any round is vetoed, and ranks last."""
+    if not closed:
+        return []
+    scheme = scheme_of(competition_id)
+    by_round = _round_standings(closed)
     results = [
         RoundResult(
             weight=Fraction(r.weight),
@@ -102,11 +112,31 @@ def final_table(competition_id: int, units: list[Unit]) -> tuple[list[Round], li
         for r in closed
     ]
     every = list(Unit.objects.filter(competition_id=competition_id).values_list("pk", flat=True))
-    placed = final_standings(scheme.combine, results, every) if closed else []
+    return final_standings(scheme.combine, results, every)
+
+
+def published_final(competition_id: int) -> list[Placed]:
+    """The final standing as the committee published it (empty before): stored, never recomputed."""
+    return [
+        Placed(unit=f.unit_id, rank=f.rank, score=Fraction(f.score), vetoed=f.vetoed)
+        for f in FinalStanding.objects.filter(competition_id=competition_id).order_by("rank")
+    ]
+
+
+def final_table(competition_id: int, units: list[Unit]) -> tuple[list[Round], list[FinalRow], bool]:
+    """The final standing with each unit's round scores, and whether it is the published one. Once the
+    committee has published it, the stored rows; before, the provisional standing over the rounds closed
+    so far. ``units``: those the reader may see (ranks are over every unit; the reader's rows are kept)."""
+    closed = closed_rounds(competition_id)
+    by_round = _round_standings(closed)
+    placed = published_final(competition_id)
+    published = bool(placed)
+    if not published:
+        placed = combined(competition_id, closed)
     shown = {u.pk: u for u in units}
     rows = [
         FinalRow(p, shown[p.unit], [by_round[r.pk][p.unit].score if p.unit in by_round[r.pk] else None for r in closed])
         for p in placed
         if p.unit in shown
     ]
-    return closed, rows
+    return closed, rows, published

@@ -12,12 +12,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
 from gongjiang.core.todolist import Todo
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 
 from .enums import FigureState, Method, RoundState
-from .models import Figure, Indicator, Round, Unit
+from .models import Figure, FinalStanding, Indicator, Round, Unit
 from .queries import labour_competitions_for_user
 
 
@@ -61,6 +62,22 @@ def figures_missing(request: Any) -> QuerySet[Competition]:
     return labour_competitions_for_user(scope).filter(pk__in=short)
 
 
+def final_to_publish(request: Any) -> QuerySet[Competition]:
+    """The committee's competitions in progress whose rounds have all closed (at least one): the final
+    standing waits to be published, which finishes the competition."""
+    scope = request.scope
+    if not scope.has(MANAGE_COMPETITIONS):
+        return Competition.objects.none()
+    rounds = Round.objects.filter(competition=OuterRef("pk"))
+    return labour_competitions_for_user(scope).filter(
+        Exists(rounds.filter(state=RoundState.CLOSED)),
+        ~Exists(rounds.filter(state=RoundState.OPEN)),
+        ~Exists(FinalStanding.objects.filter(competition=OuterRef("pk"))),
+        state=State.IN_PROGRESS,
+        organiser_id__in=scope.roots(MANAGE_COMPETITIONS),
+    )
+
+
 TODOS = [
     Todo(
         key="labour_close",
@@ -77,5 +94,13 @@ TODOS = [
         url_name="labour:list",
         query="todo=labour_figures",
         rows=figures_missing,
+    ),
+    Todo(
+        key="labour_final",
+        label=gettext_lazy("Labour competitions whose final standing waits to be published"),
+        icon="trophy",
+        url_name="labour:list",
+        query="todo=labour_final",
+        rows=final_to_publish,
     ),
 ]

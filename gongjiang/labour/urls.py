@@ -23,5 +23,7 @@ urlpatterns = [
     path("rounds/<int:pk>/export/", views_rounds.round_export, name="round_export"),
     path("<int:pk>/standings/", views_rounds.standings, name="standings"),
     path("<int:pk>/standings/export/", views_rounds.standings_export, name="standings_export"),
+    path("<int:pk>/standings/publish/", views_rounds.final_publish, name="final_publish"),
+    path("<int:pk>/standings/board/", views_rounds.final_board, name="final_board"),
     path("evidence/<int:pk>/", views_rounds.evidence_file, name="evidence"),
 ]

@@ -20,7 +20,7 @@ from gongjiang.people.models import Worker
 from . import services
 from .enums import FigureState, Method, RoundState
 from .forms import IndicatorForm, MemberForm, SchemeForm, TeamForm, UnitForm
-from .models import Figure, Indicator, Round, Standing, Team, Unit
+from .models import Figure, FinalStanding, Indicator, Round, Standing, Team, Unit
 from .queries import changeable_unit, labour_competitions_for_user, manages, reads_all, units_for_user
 from .standings import indicators_of, scheme_of
 from .todos import TODOS
@@ -79,14 +79,22 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = scheme_of(competition.pk)
     units = list(units_shown(request, competition).annotate(team_count=Count("teams", distinct=True)))
     rounds = list(Round.objects.filter(competition=competition).order_by("number"))
+    committee = manages(request.scope, competition)
+    published = FinalStanding.objects.filter(competition=competition).exists()
+    open_rounds = sum(1 for r in rounds if r.state == RoundState.OPEN)
+    ready = committee and not services.final_refusals(
+        competition, open_rounds=open_rounds, closed=len(rounds) - open_rounds, published=published
+    )
     context = {
+        "finished": published,
+        "ready_to_finish": ready,
         "competition": competition,
         "scheme": scheme,
         "indicators": indicators_of(competition.pk),
         "units": units,
         "rounds": rounds,
-        "manages": manages(request.scope, competition),
-        "may_enter": request.scope.has(ENTER_COMPETITIONS) or manages(request.scope, competition),
+        "manages": committee,
+        "may_enter": request.scope.has(ENTER_COMPETITIONS) or committee,
         "nav": "labour",
     }
     return render(request, "labour/competition_detail.html", context)

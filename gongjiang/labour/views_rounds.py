@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.competitions import services as competition_services
+from gongjiang.competitions.enums import Kind, State
+from gongjiang.competitions.models import Competition
 from gongjiang.core.actions import act, submit
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 
@@ -17,6 +20,7 @@ from .exports import FinalStandingExporter, RoundStandingExporter
 from .forms import FiguresForm, RoundForm, VetoForm
 from .models import Figure, Round, Unit, Veto
 from .queries import changeable_unit, evidence_for_user, manages, published_standings, rounds_for_user, units_for_user
+from .services import final_facts, final_refusals
 from .standings import compute, final_table, indicators_of, scheme_of
 from .views import units_shown, visible_competition
 
@@ -206,12 +210,16 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def standings(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
-    closed, rows = final_table(competition.pk, list(units_shown(request, competition)))
+    closed, rows, published = final_table(competition.pk, list(units_shown(request, competition)))
+    committee = manages(request.scope, competition)
     context = {
         "competition": competition,
         "scheme": scheme_of(competition.pk),
         "closed": closed,
         "rows": rows,
+        "published": published,
+        "committee": committee,
+        "refusals": final_refusals(competition, **final_facts(competition)) if committee and not published else [],
         "nav": "labour",
     }
     return render(request, "labour/standings.html", context)
@@ -220,8 +228,46 @@ def standings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def standings_export(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
-    closed, rows = final_table(competition.pk, list(units_shown(request, competition)))
-    return FinalStandingExporter(closed).response(rows, request.GET.get("fmt", "xlsx"))
+    closed, rows, published = final_table(competition.pk, list(units_shown(request, competition)))
+    return FinalStandingExporter(closed, published=published).response(rows, request.GET.get("fmt", "xlsx"))
+
+
+@login_required
+@require_POST
+def final_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee publishes the final standing: the labour competition's move to final
+    (competitions.services.transition, which writes it through ``labour.finish``)."""
+    competition = visible_competition(request, pk)
+    request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if act(
+        request,
+        lambda: competition_services.transition(
+            actor=request.user, scope=request.scope, competition=competition, to=State.FINAL
+        ),
+        _("The final standing is published; the competition is finished."),
+    ):
+        return redirect("labour:final_board", pk=competition.pk)
+    return redirect("labour:standings", pk=competition.pk)
+
+
+def final_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published final standing of a finished labour competition: public, like the rounds' red-flag
+    boards. Units (enterprises and sections), their round scores, final score and place; no person's data."""
+    competition = get_object_or_404(
+        Competition.objects.filter(
+            kind=Kind.LABOUR, state__in=[State.FINAL, State.ARCHIVED], labour_final_standings__isnull=False
+        )
+        .distinct()
+        .select_related("organiser"),
+        pk=pk,
+    )
+    units = list(Unit.objects.filter(competition=competition).select_related("employer"))
+    closed, rows, _published = final_table(competition.pk, units)
+    return render(
+        request,
+        "labour/final_board.html",
+        {"competition": competition, "scheme": scheme_of(competition.pk), "closed": closed, "rows": rows},
+    )
 
 
 @login_required

@@ -189,3 +189,52 @@ def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
     phone.goto("/innovations/")
     expect(p.locator("#innovation-table")).to_contain_text("620,000.00")
     phone.shot("innovation-07-phone-list")
+
+
+@pytest.mark.e2e
+def test_a_city_official_records_one_picking_employer_and_authors_as_they_type(metro, open_tab):
+    """Alice of Harbin's city union finds the employer by typing part of its name, then its workers the
+    same way (the lists narrow as she types: htmx), names the team entered in the labour competition,
+    and records the result. Another city's employer never appears."""
+    from gongjiang.labour import services as labour_services
+
+    org, _studio, _project, labour = metro
+    labour.refresh_from_db()  # in progress (the fixture moved it past its draft)
+    alice = org.users.alice
+    unit = labour_services.enter_unit(
+        actor=alice, scope=Scope(alice), competition=labour, employer=org.harbin_employer, section="土建一标"
+    )
+    team = labour_services.add_team(actor=alice, scope=Scope(alice), unit=unit, name="盾构二班")
+    expect.set_options(timeout=PATIENCE_MS)
+    tab = patient(open_tab())
+    p = tab.page
+    tab.login("alice")
+    tab.goto("/innovations/new/")
+    expect(p.locator("#pick-employer-first")).to_be_visible()
+    p.locator("input[name=employer_q]").press_sequentially("齐齐哈尔")  # another city: nothing to pick
+    expect(p.locator("#id_employer option")).to_have_count(1)  # the empty choice only
+    p.locator("input[name=employer_q]").fill("")
+    p.locator("input[name=employer_q]").press_sequentially("锅炉")
+    expect(p.locator("#id_employer option")).to_have_count(2)
+    p.locator("#id_employer").select_option(label=org.harbin_employer.name)
+    expect(p.locator("#id_author_1")).to_be_visible()  # its workers, with the employer's teams
+    p.locator("input[name=worker_q]").press_sequentially("李")
+    expect(p.locator("#id_author_1 option", has_text="李强")).to_have_count(1)
+    expect(p.locator("#id_author_1 option", has_text=org.harbin_worker.name)).to_have_count(0)
+    p.locator("#id_author_1").select_option(label="李强")
+    p.locator("#id_share_1").fill("100")
+    p.locator("#id_title").fill("盾构管片拼装定位销")
+    p.locator("#id_kind").select_option("renovation")
+    p.locator("#id_description").fill("拼装定位由目测改为定位销，错台减少。")
+    p.locator("#id_competition").select_option(str(labour.pk))
+    p.locator("#id_labour_team").select_option(str(team.pk))
+    tab.shot("innovation-08-official-picks")
+    submit(tab, p.get_by_role("button", name=zh("Submit")))
+    expect(p.locator("main > .alert-success")).to_have_text(zh("Innovation submitted to the enterprise union."))
+    expect(p.locator("#innovation-authors")).to_contain_text("李强 100%")
+    expect(p.locator("#innovation-team")).to_have_text("盾构二班")
+    tab.shot("innovation-09-official-recorded")
+    made = Innovation.objects.get(title="盾构管片拼装定位销")
+    assert (made.employer, made.labour_team, made.submitted_by) == (org.harbin_employer, team, alice)
+    assert [a.worker.name for a in made.authors.all()] == ["李强"]
+    tab.assert_clean()

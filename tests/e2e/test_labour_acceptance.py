@@ -9,6 +9,7 @@
 3. A worker submits a technical innovation from that competition and their studio's project, on a
    phone; it is checked, appraised, its benefit calculated and confirmed by the enterprise's finance;
    the competition's, the studio's and the province's benefit each rise by exactly that amount, once.
+4. Its last round closed, the committee publishes the final standing, which finishes the competition.
 
 The indicator scheme is set through the labour service (its page is tested in tests/labour). Screenshots
 in test-results/screenshots/acceptance-*.
@@ -16,6 +17,7 @@ in test-results/screenshots/acceptance-*.
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +26,7 @@ from gongjiang.catalogue.models import Application
 from gongjiang.competitions.models import Competition
 from gongjiang.innovations.models import Innovation
 from gongjiang.innovations.queries import benefit_of
-from gongjiang.labour.models import Round, Standing, Unit
+from gongjiang.labour.models import FinalStanding, Round, Standing, Unit
 from gongjiang.orgs.enums import RoleKind
 from gongjiang.studios.models import LevelRequirement
 from tests.conftest import HARBIN_ID, make_user
@@ -208,5 +210,26 @@ def test_from_project_application_to_red_flags_and_an_innovation_counted_once(or
     city.goto(f"/competitions/{competition.pk}/")
     expect(c.locator("#competition-innovations-summary")).to_contain_text("620,000.00")
     city.shot("acceptance-05-competition-benefit")
+
+    # 8. Its only round closed, the committee publishes the final standing from the competition's page (a
+    # labour competition is offered no marking or notice); that finishes it, and anyone reads the standing.
+    expect(c.get_by_role("button", name=re.compile(zh("Marking")))).to_have_count(0)
+    press(c, zh("Publish the final standing"))
+    expect(c.locator("main > .alert-success")).to_have_text(
+        zh("The final standing is published; the competition is finished.")
+    )
+    expect(c.locator("#competition-state")).to_have_text(zh("Finished: final standing published"))
+    assert Competition.objects.get(pk=competition.pk).state == "final"
+    assert list(
+        FinalStanding.objects.filter(competition=competition).values_list("unit__section", "rank", "vetoed")
+    ) == [("第一标段", 1, False), ("第三标段", 2, False), ("第二标段", 3, True)]
+    expect(c.locator("#competition-innovations-summary")).to_contain_text("620,000.00")  # still counted once
+    city.shot("acceptance-06-competition-finished")
+    board.goto(f"/labour/{competition.pk}/standings/board/")
+    final = board.page.locator("#final-board tbody tr")
+    expect(final).to_have_count(3)
+    expect(final.nth(0)).to_contain_text("第一标段")
+    expect(final.nth(2)).to_contain_text(zh("Vetoed: safety accident"))
+    board.shot("acceptance-07-final-standing")
     for tab in (city, province, clerk, board, phone, finance):
         tab.assert_clean()

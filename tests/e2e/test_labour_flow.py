@@ -5,7 +5,9 @@ the catalogue's part), three units enter with their teams — the Harbin employe
 Qiqihar enter their own employers' sections, Alice of Harbin a second Harbin section; the province's
 committee opens a quarterly round, enters and checks every unit's figures, records a safety accident
 that vetoes the unit that would have won, closes the round, and the public red-flag board shows the
-right order: the winner with the mobile red flag, then the second, the vetoed unit last.
+right order: the winner with the mobile red flag, then the second, the vetoed unit last. With that last
+round closed the committee publishes the final standing, which finishes the competition (no marking or
+notice of results), and anyone reads it on its public board.
 """
 
 import re
@@ -13,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from gongjiang.labour.models import Round, Standing, Team, Unit
+from gongjiang.labour.models import FinalStanding, Round, Standing, Team, Unit
 from tests.conftest import HARBIN_ID, QIQIHAR_ID
 from tests.labour.conftest import labour_competition, standard_scheme
 
@@ -137,5 +139,34 @@ def test_units_enter_and_a_vetoed_round_shows_on_the_red_flag_board(org, open_ta
     staff.goto(f"/labour/units/{unit.pk}/")
     expect(staff.page.locator("#unit-rounds tbody tr").first).to_contain_text("86.00")
     staff.shot("labour-07-unit-place")
+
+    # 8: the last round closed, the competition's page offers no marking or notice, only the final standing
+    committee.goto(f"/competitions/{competition.pk}/")
+    expect(page.get_by_role("button", name=zh("Publish the final standing"))).to_have_count(1)
+    expect(page.get_by_role("button", name=re.compile(zh("Marking")))).to_have_count(0)
+    committee.goto(f"/labour/{competition.pk}/")  # the committee publishes it from the labour page
+    committee.shot("labour-08-ready-to-finish")
+    press(page, zh("Publish the final standing"))
+    expect(page.locator("main > .alert-success")).to_have_text(
+        zh("The final standing is published; the competition is finished.")
+    )
+    final = page.locator("#final-board tbody tr")
+    expect(final).to_have_count(3)
+    expect(final.nth(0)).to_contain_text("第一标段")
+    expect(final.nth(2)).to_contain_text(zh("Vetoed: safety accident"))
+    committee.shot("labour-09-final-board")
+    assert list(
+        FinalStanding.objects.filter(competition=competition).values_list("unit__section", "rank", "vetoed")
+    ) == [("第一标段", 1, False), ("第三标段", 2, False), ("第二标段", 3, True)]
+    committee.goto(f"/labour/{competition.pk}/")  # finished: no round to open, no button again
+    expect(page.locator("#finished")).to_be_visible()
+    expect(page.get_by_role("button", name=zh("Publish the final standing"))).to_have_count(0)
+    expect(page.get_by_role("link", name=zh("Open a round"))).to_have_count(0)
+    committee.goto(f"/competitions/{competition.pk}/")
+    expect(page.locator("#competition-state")).to_have_text(zh("Finished: final standing published"))
+    committee.shot("labour-10-competition-finished")
+    anonymous.goto(f"/labour/{competition.pk}/standings/board/")  # 9: anyone reads the final standing
+    expect(anonymous.page.locator("#final-board tbody tr")).to_have_count(3)
+    assert not re.search(org.harbin_worker.name, anonymous.page.content())
     for tab in (*tabs.values(), committee, anonymous):
         tab.assert_clean()

@@ -59,4 +59,6 @@ PAGES = {
 API = {
     ("GET", "/api/innovations"): ("list", lambda o: (_harbin(o), {})[1]),
     ("GET", "/api/innovations/{innovation_id}"): ("object", lambda o: {"innovation_id": _harbin(o).pk}),
+    # recording one for Harbin's employer and worker (payload: tests/test_leaks.py POST_PAYLOADS)
+    ("POST", "/api/innovations"): ("object", lambda o: {}),
 }

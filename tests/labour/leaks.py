@@ -95,6 +95,10 @@ PAGES = {
     "labour:round_export": ("object", lambda o: {"pk": o.harbin_closed_round.pk}),
     "labour:standings": ("object", _c),
     "labour:standings_export": ("object", _c),
+    "labour:final_publish": ("object", _c),
+    # the published final standing of a finished competition is public like the rounds' boards (units and
+    # scores, no person); Harbin's is not published here, so it answers 404 (tests/labour/test_final.py)
+    "labour:final_board": ("public", _c),
     "labour:evidence": ("object", lambda o: {"pk": o.harbin_evidence.pk}),
 }
 

@@ -304,7 +304,7 @@ def test_to_dos(labour, as_user, settings):
     assert [c.pk for c in clerk.get("/labour/?todo=labour_figures").context["page"]] == [labour.harbin_labour.pk]
     committee = as_user(labour.users.prov)
     assert [c.pk for c in committee.get("/labour/?todo=labour_close").context["page"]] == [labour.highway.pk]
-    assert {t.key for t in TODOS} == {"labour_close", "labour_figures"}
+    assert {t.key for t in TODOS} == {"labour_close", "labour_figures", "labour_final"}
     assert Unit.objects.count() == 3
 
 
