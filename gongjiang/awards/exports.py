@@ -108,7 +108,7 @@ class NominationExporter(Exporter):
         _("Honour cycle"),
         _("Conferred on"),
         _("Nominee"),
-        _("Unit"),
+        pgettext_lazy("nominee", "Unit"),
         _("Nominating union"),
         _("Review score"),
         _("State"),

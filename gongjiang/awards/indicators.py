@@ -123,7 +123,7 @@ INDICATORS = [
             "for the nominee's union; "
             "the target is the quota of that year's honour cycles (the allocation below the province)."
         ),
-        unit=_("honours"),
+        unit=pgettext_lazy("unit", "titles conferred"),
         rows=lambda: Nomination.objects.filter(state=NominationState.APPROVED),
         union="union_id",
         date="decided_at",

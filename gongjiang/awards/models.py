@@ -253,9 +253,14 @@ class Nomination(models.Model):
     )
     # the unit itself, or the team's employer
     employer = models.ForeignKey(
-        Employer, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+        Employer,
+        verbose_name=pgettext_lazy("nominee", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
     )
-    team_name = models.CharField(_("team"), max_length=120, blank=True)
+    team_name = models.CharField(pgettext_lazy("nominee", "team"), max_length=120, blank=True)
     # the nominee as named when nominated (a team with its employer): what lists, figures and the roll read
     nominee_name = models.CharField(_("nominee"), max_length=240, blank=True)
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's or the employer's

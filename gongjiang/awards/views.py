@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.models import Competition, Result
@@ -371,7 +372,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "nominee_kind_value": kind,
             "nominee_kind": Nominee(kind).label,
-            "unit_header": _("Employer") if kind == Nominee.PERSON else _("Unit"),
+            "unit_header": _("Employer") if kind == Nominee.PERSON else pgettext("nominee", "Unit"),
             "nominations": nominations.order_by("-score", "id"),
             "allocations": allocations if request.scope.has(MANAGE_POLICY) else mine,
             "allocated": sum(a.quota for a in allocations),
