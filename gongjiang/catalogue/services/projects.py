@@ -128,10 +128,11 @@ def _inside(union_id: int, of: int) -> bool:
 
 def _has_teams(application: Application) -> bool:
     """A labour competition on the platform whose units have entered teams: its teams are chosen, not typed."""
+    competition = application.competition
     return (
-        application.competition_id is not None
-        and application.competition.kind == Kind.LABOUR
-        and Team.objects.filter(unit__competition_id=application.competition_id).exists()
+        competition is not None
+        and competition.kind == Kind.LABOUR
+        and Team.objects.filter(unit__competition_id=competition.pk).exists()
     )
 
 
