@@ -1,9 +1,12 @@
 """Nominating a worker, a unit or a team for an honour cycle, as the cycle's rule says; and the cycle's
 nominees as a spreadsheet."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +31,7 @@ def _to_int(value: str | None) -> int | None:
         return None
 
 
-def _employers(mine: list[Allocation]) -> "list[Employer] | object":
+def _employers(mine: list[Allocation]) -> QuerySet[Employer]:
     """Employers in the subtrees of the user's allocated unions: the units and teams they may nominate."""
     below = UnionAncestor.objects.filter(ancestor_id__in=[a.union_id for a in mine]).values("descendant_id")
     return Employer.objects.filter(union_id__in=below)
@@ -44,12 +47,12 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         allocation = next((a for a in mine if str(a.pk) == request.POST.get("allocation")), None)
-        chosen: dict = {}
+        chosen: dict[str, Any] = {}
         if kind == Nominee.PERSON:
             worker = workers_for_user(request.scope).filter(pk=_to_int(request.POST.get("worker"))).first()
             chosen = {"worker": worker} if worker else {}
         else:
-            employer = _employers(mine).filter(pk=_to_int(request.POST.get("employer"))).first()  # type: ignore[attr-defined]
+            employer = _employers(mine).filter(pk=_to_int(request.POST.get("employer"))).first()
             chosen = {"employer": employer} if employer else {}
             if kind == Nominee.TEAM:
                 chosen["team_name"] = request.POST.get("team_name", "")
@@ -74,7 +77,7 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     if kind == Nominee.PERSON:
         candidates = workers_for_user(request.scope).select_related("employer")
     else:
-        candidates = _employers(mine).order_by("name")  # type: ignore[attr-defined]
+        candidates = _employers(mine).order_by("name")
     candidates = candidates.filter(name__contains=q)[:CANDIDATES] if q else candidates.none()
     return render(
         request,

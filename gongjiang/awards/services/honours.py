@@ -222,7 +222,7 @@ def nominate(
         actor=actor,
         action=AuditAction.CREATE,
         obj=nomination,
-        after={"cycle": str(cycle), "subject": str(nomination.get_subject_display()), "nominee": name},
+        after={"cycle": str(cycle), "subject": kind, "nominee_name": name},
         union_id=place,
     )
     return nomination

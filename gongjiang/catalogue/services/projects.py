@@ -213,7 +213,7 @@ def propose_commendation(
         after={
             "subject": str(commendation.get_subject_display()),
             "who": commendation.label,
-            "recommended for": str(honour_cycle or ""),
+            "honour_cycle": str(honour_cycle or ""),
         },
         union_id=application.applicant_id,
     )
