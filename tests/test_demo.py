@@ -76,6 +76,21 @@ def test_seed_demo_builds_a_province(db):
     assert Standing.objects.filter(red_flag=True).count() == 8
     vetoed = Standing.objects.get(vetoed=True)
     assert vetoed.rank == vetoed.round.standings.count()
+    # year-end commendations: each labour competition commends one of its own teams for the 工人先锋号 and
+    # a unit for the 五一劳动奖状 (rules of the policy seed); approved, they are nominees of those cycles
+    from gongjiang.awards.models import Nomination
+    from gongjiang.catalogue.models import Commendation
+
+    teams = Commendation.objects.filter(team__isnull=False).select_related("team__unit", "application")
+    assert len(teams) == 2
+    assert all(c.team.unit.competition_id == c.application.competition_id for c in teams)
+    assert {c.honour_cycle.rule.code for c in teams} == {"honour-worker-pioneer"}
+    kinds = dict(Nomination.objects.values_list("cycle__rule__code", "subject").distinct())
+    assert kinds == {
+        "honour-master-craftsman": "person",
+        "honour-may-day-banner": "unit",
+        "honour-worker-pioneer": "team",
+    }
     # a second run with --if-empty changes nothing
     call_command("seed_demo", if_empty=True, stdout=io.StringIO())
     assert Worker.objects.count() == 303 + studio_demo.WORKERS + labour_demo.WORKERS

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from gongjiang.core.http import ApiPagination, ErrorOut, one_of
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, REVIEW_AWARDS, VIEW_AWARDS
+from gongjiang.policy.enums import Nominee
 from gongjiang.policy.models import PolicyDocument, Rule
 from gongjiang.policy.queries import require_official, search_documents
 
@@ -77,7 +78,7 @@ class DecisionOut(Schema):
 
     @staticmethod
     def resolve_worker_name(obj: Any) -> str:
-        return obj.worker.name
+        return obj.worker.name if obj.worker_id else ""
 
 
 class ReviewIn(Schema):
@@ -121,14 +122,23 @@ class CycleOut(Schema):
     state: one_of(CycleState)
     nominations_close_on: dt.date | None
     notice_ends_on: dt.date | None
+    nominee: one_of(Nominee)
+
+    @staticmethod
+    def resolve_nominee(obj: Any) -> str:
+        return str(obj.rule.terms.get("nominee") or Nominee.PERSON)
 
 
 class NominationOut(Schema):
     id: int
     cycle_id: int
     cycle: str
-    worker_id: int
+    subject: one_of(Nominee)
+    nominee: str
+    worker_id: int | None
     worker_name: str
+    employer_id: int | None
+    team_name: str
     union_id: int
     state: one_of(NominationState)
     score: Decimal | None
@@ -140,7 +150,7 @@ class NominationOut(Schema):
 
     @staticmethod
     def resolve_worker_name(obj: Any) -> str:
-        return obj.worker.name
+        return obj.worker.name if obj.worker_id else ""
 
 
 def _awards(request: HttpRequest) -> None:
@@ -248,7 +258,7 @@ def line_action(request: HttpRequest, line_id: int, payload: LineActionIn):
 @paginate(ApiPagination)
 def list_cycles(request: HttpRequest, state: str = ""):
     """Honour cycles the user may see, with the last day of nominations."""
-    qs = cycles_for(request.scope, request.user.pk).order_by("-year", "title", "pk")
+    qs = cycles_for(request.scope, request.user.pk).select_related("rule").order_by("-year", "title", "pk")
     return qs.filter(state=state) if state else qs
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.exports import Exporter
 
-from .models import Decision, LedgerLine
+from .models import Decision, LedgerLine, Nomination
 
 
 class DecisionExporter(Exporter):
@@ -96,4 +96,34 @@ class LedgerExporter(Exporter):
                 line.paid_at.isoformat(timespec="minutes") if line.paid_at else "",
                 line.payment_ref,
                 line.reason,
+            )
+
+
+class NominationExporter(Exporter):
+    """A cycle's nominees (workers, units or teams) as the user may see them."""
+
+    identifier = "nominations"
+    label = _("Nominations")
+    headers = (
+        _("Honour cycle"),
+        _("Conferred on"),
+        _("Nominee"),
+        pgettext_lazy("nominee", "Unit"),
+        _("Nominating union"),
+        _("Review score"),
+        _("State"),
+        _("Deeds and reasons"),
+    )
+
+    def rows(self, items: Iterable[Nomination]) -> Iterator[Sequence[Any]]:
+        for n in items:
+            yield (
+                str(n.cycle),
+                n.get_subject_display(),
+                n.nominee,
+                n.employer_name,
+                n.allocation.union.name,
+                n.score,
+                n.get_state_display(),
+                n.statement,
             )

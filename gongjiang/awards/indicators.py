@@ -33,6 +33,10 @@ def _worker_url(pk: int) -> str:
     return reverse("people:worker_detail", args=[pk])
 
 
+def _nomination_url(pk: int) -> str:
+    return reverse("awards:nomination", args=[pk])
+
+
 def _paid_lines():  # type: ignore[no-untyped-def]
     return LedgerLine.objects.filter(state=LineState.PAID)
 
@@ -115,17 +119,17 @@ INDICATORS = [
         code="honours_conferred",
         name=_("Honours conferred"),
         definition=_(
-            "Nominations approved by the province, in the year of approval, counted for the nominee's union; "
+            "Nominations (of workers, units and teams) approved by the province, in the year of approval, counted "
+            "for the nominee's union; "
             "the target is the quota of that year's honour cycles (the allocation below the province)."
         ),
-        unit=_("persons"),
+        unit=pgettext_lazy("unit", "titles conferred"),
         rows=lambda: Nomination.objects.filter(state=NominationState.APPROVED),
         union="union_id",
         date="decided_at",
         dimensions=(Dimension("cycle", _("honour"), "cycle_id", _cycles),),
-        label="worker__name",
-        link_path="worker_id",
-        link=_worker_url,
+        label="nominee_name",  # a worker, a unit or a team
+        link=_nomination_url,
         target=_honour_quotas,
         order=70,
     ),

@@ -1,7 +1,8 @@
 """Decisions that follow from results, the payout ledger with its budgets, and honour programmes.
 
 Scope: a decision, a ledger line or a nomination is about one worker (or one union, for a
-subsidy) and is seen by whoever covers that worker's union; reviewing a competition's
+subsidy; or one unit or team, for a unit's or a team's honour) and is seen by whoever covers that
+worker's (the unit's, the team's employer's) union; reviewing a competition's
 decisions belongs to its organiser's subtree; approving and paying belong to the programme's
 owner (the provincial federation unless a programme names a union).
 """
@@ -14,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Result
-from gongjiang.orgs.models import Union
+from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Honour, Occupation, SkillGrade, Worker
 from gongjiang.policy.engine import explain
+from gongjiang.policy.enums import Nominee
 from gongjiang.policy.models import Programme, Rule
 
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState, ObjectionState
@@ -237,12 +239,31 @@ class Allocation(models.Model):
 
 
 class Nomination(models.Model):
+    """One nominee of an honour cycle: a worker, a unit (an employer) or a team of an employer, as the
+    cycle's rule says (its ``nominee`` term). A team is named by its employer and its name; a team of a
+    labour competition (``labour.Team``) is linked from the commendation that proposed it, above us."""
+
     cycle = models.ForeignKey(
         HonourCycle, verbose_name=_("honour cycle"), on_delete=models.PROTECT, related_name="nominations"
     )
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="nominations")
-    worker = models.ForeignKey(Worker, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="nominations")
-    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's
+    subject = models.CharField(_("conferred on"), max_length=8, choices=Nominee.choices, default=Nominee.PERSON)
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("nominee"), null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    # the unit itself, or the team's employer
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=pgettext_lazy("nominee", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    team_name = models.CharField(pgettext_lazy("nominee", "team"), max_length=120, blank=True)
+    # the nominee as named when nominated (a team with its employer): what lists, figures and the roll read
+    nominee_name = models.CharField(_("nominee"), max_length=240, blank=True)
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")  # the worker's or the employer's
     statement = models.TextField(_("deeds and reasons"))
     materials = models.FileField(_("supporting materials"), upload_to="nominations/%Y/", blank=True)
     state = models.CharField(
@@ -269,13 +290,51 @@ class Nomination(models.Model):
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         ordering = ["-score", "id"]
-        constraints = [models.UniqueConstraint(fields=["cycle", "worker"], name="nomination_once_per_cycle")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(subject="person", worker__isnull=False, employer__isnull=True, team_name="")
+                    | Q(subject="unit", worker__isnull=True, employer__isnull=False, team_name="")
+                    | (Q(subject="team", worker__isnull=True, employer__isnull=False) & ~Q(team_name=""))
+                ),
+                name="nomination_names_its_nominee",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "worker"], condition=Q(subject="person"), name="nomination_once_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "employer"], condition=Q(subject="unit"), name="nomination_unit_once_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "employer", "team_name"],
+                condition=Q(subject="team"),
+                name="nomination_team_once_per_cycle",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.cycle} · {self.worker}"
+        return f"{self.cycle} · {self.nominee}"
 
     def get_absolute_url(self) -> str:
         return reverse("awards:nomination", args=[self.pk])
+
+    @property
+    def nominee(self) -> str:
+        """The worker's name, the unit's name, or the team's name with its employer's."""
+        if self.nominee_name:
+            return self.nominee_name
+        if self.subject == Nominee.PERSON:
+            return self.worker.name if self.worker_id else ""
+        if self.subject == Nominee.TEAM:
+            return f"{self.team_name}（{self.employer.name}）"
+        return self.employer.name
+
+    @property
+    def employer_name(self) -> str:
+        """The unit, the team's employer, or the worker's employer."""
+        if self.subject == Nominee.PERSON:
+            return self.worker.employer.name if self.worker_id and self.worker.employer_id else ""
+        return self.employer.name
 
 
 class Review(models.Model):

@@ -50,7 +50,9 @@ def nominations_for(scope: Scope, user_id: int | None = None) -> QuerySet[Nomina
     elif user_id is not None:
         visible |= Q(cycle__reviewers=user_id)
     return (
-        Nomination.objects.filter(visible).distinct().select_related("worker__employer", "cycle", "allocation__union")
+        Nomination.objects.filter(visible)
+        .distinct()
+        .select_related("worker__employer", "employer", "cycle", "allocation__union")
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk, views_deadline
+from . import views, views_bulk, views_deadline, views_nominate
 
 app_name = "awards"
 urlpatterns = [
@@ -17,7 +17,8 @@ urlpatterns = [
     path("honours/<int:pk>/advance/", views.cycle_advance, name="cycle_advance"),
     path("honours/<int:pk>/deadline/", views_deadline.cycle_deadline, name="cycle_deadline"),
     path("honours/<int:pk>/allocate/", views.allocate, name="allocate"),
-    path("honours/<int:pk>/nominate/", views.nominate, name="nominate"),
+    path("honours/<int:pk>/nominate/", views_nominate.nominate, name="nominate"),
+    path("honours/<int:pk>/export/", views_nominate.cycle_export, name="cycle_export"),
     path("honours/<int:pk>/decide/", views_bulk.nominations_bulk, name="nominations_bulk"),
     path("honours/<int:pk>/notice/", views.public_notice, name="notice"),
     path("nominations/<int:pk>/", views.nomination_detail, name="nomination"),

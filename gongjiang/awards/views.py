@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.models import Competition, Result
@@ -25,7 +26,7 @@ from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.figures import narrow
 from gongjiang.orgs.models import Union
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
-from gongjiang.people.queries import workers_for_user
+from gongjiang.policy.enums import Nominee
 from gongjiang.policy.models import Programme, Rule
 from gongjiang.policy.queries import rule_view
 
@@ -357,6 +358,7 @@ def _visible_cycle(request: HttpRequest, pk: int) -> HonourCycle:
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _visible_cycle(request, pk)
+    kind = services.nominee_kind(cycle)
     nominations = nominations_for(request.scope, request.user.pk).filter(cycle=cycle)
     allocations = cycle.allocations.select_related("union").annotate(
         used=Count("nominations", filter=~Q(nominations__state=NominationState.WITHDRAWN))
@@ -368,6 +370,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awards/cycle_detail.html",
         {
             "cycle": cycle,
+            "nominee_kind_value": kind,
+            "nominee_kind": Nominee(kind).label,
+            "unit_header": _("Employer") if kind == Nominee.PERSON else pgettext("nominee", "Unit"),
             "nominations": nominations.order_by("-score", "id"),
             "allocations": allocations if request.scope.has(MANAGE_POLICY) else mine,
             "allocated": sum(a.quota for a in allocations),
@@ -418,54 +423,10 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(cycle)
 
 
-@login_required
-def nominate(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _visible_cycle(request, pk)
-    mine = [a for a in cycle.allocations.select_related("union") if request.scope.covers(REVIEW_AWARDS, a.union_id)]
-    if not mine:
-        raise PermissionDenied
-    error = ""
-    if request.method == "POST":
-        allocation = next((a for a in mine if str(a.pk) == request.POST.get("allocation")), None)
-        worker = workers_for_user(request.scope).filter(pk=_to_int(request.POST.get("worker"))).first()
-        if allocation is None or worker is None:
-            error = _("Choose the nominating union and a worker of yours.")
-        else:
-            try:
-                nomination = services.nominate(
-                    actor=request.user,
-                    scope=request.scope,
-                    allocation=allocation,
-                    worker=worker,
-                    statement=request.POST.get("statement", ""),
-                    materials=request.FILES.get("materials"),
-                )
-            except services.AwardError as exc:
-                error = str(exc)
-            else:
-                messages.success(request, _("Nomination submitted."))
-                return redirect(nomination)
-    q = request.GET.get("q", "").strip()
-    candidates = workers_for_user(request.scope).select_related("employer")
-    candidates = candidates.filter(name__contains=q)[:20] if q else candidates.none()
-    return render(
-        request,
-        "awards/nominate.html",
-        {
-            "cycle": cycle,
-            "mine": mine,
-            "candidates": candidates,
-            "q": q,
-            "error": error,
-            "closed": services.nominations_closed(cycle),
-            "nav": "honours",
-        },
-    )
-
-
 def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
     return get_object_or_404(
-        nominations_for(request.scope, request.user.pk).select_related("cycle__rule", "worker__employer"), pk=pk
+        nominations_for(request.scope, request.user.pk).select_related("cycle__rule", "worker__employer", "employer"),
+        pk=pk,
     )
 
 
@@ -567,7 +528,7 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(HonourCycle, pk=pk)
     nominees = (
         cycle.nominations.filter(state__in=[NominationState.IN_NOTICE, NominationState.APPROVED])
-        .select_related("worker__employer")
+        .select_related("worker__employer", "employer")
         .order_by("-score", "id")
     )
     if cycle.state in {CycleState.NOMINATING, CycleState.REVIEWING}:
@@ -575,7 +536,7 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     # The deeds are published during the notice (that is what objections are raised against),
     # with every nominee's name masked inside them as it is in the name column.
     nominees = list(nominees)
-    names = [n.worker.name for n in nominees]
+    names = [n.worker.name for n in nominees if n.worker_id]
     for n in nominees:
         n.public_statement = mask_names(n.statement, names)
     return render(request, "awards/public_notice.html", {"cycle": cycle, "nominees": nominees})
@@ -590,7 +551,7 @@ def showcase(request: HttpRequest, year: int | None = None) -> HttpResponse:
     year = year or (years[0] if years else timezone.localdate().year)
     approved = (
         Nomination.objects.filter(cycle__year=year, state=NominationState.APPROVED)
-        .select_related("worker__employer", "cycle")
+        .select_related("worker__employer", "employer", "cycle")
         .order_by("cycle__title", "-score", "id")
     )
     groups: dict[str, list[Nomination]] = {}

@@ -1,6 +1,7 @@
 """Demo data of the catalogue: this year's applications in every state, the province's quotas, stage
-reports (one missed) and year-end commendations, with the honour programmes a labour competition
-feeds (五一劳动奖章, 五一劳动奖状, 工人先锋号) as rules citing their document.
+reports (one missed) and year-end commendations, recommending a unit, a team (a labour competition's own
+team where it has them) and a person for this year's cycles of the honours a labour competition feeds
+(五一劳动奖状, 工人先锋号, 五一劳动奖章: rules of the policy seed citing their document).
 
 Runs after the competitions', the policy's and the awards' demo (and the labour competitions', when that
 app is installed): every labour competition the demo has gets its catalogue entry, stage reports and
@@ -20,36 +21,25 @@ from gongjiang.competitions.enums import Kind
 from gongjiang.competitions.models import Competition
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
+from gongjiang.labour.models import Team
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.demo import DEMO_PASSWORD
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Employer, Union, UnionAncestor
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Worker
-from gongjiang.policy import services as policy_services
-from gongjiang.policy.models import PolicyDocument, Programme, Rule
+from gongjiang.policy import seed as policy_seed
+from gongjiang.policy.models import PolicyDocument, Rule
 
 from . import services
 from .enums import StepAction, SubjectKind
 from .models import Application
 
-HONOURS_DOC = {
-    "doc_no": "演示〔2024〕5号",
-    "issuer": "黑龙江省总工会",
-    "issued_on": dt.date(2024, 2, 20),
-    "kind": "notice",
-    "title": "关于开展劳动竞赛年终表彰和五一劳动奖、工人先锋号推荐工作的通知",
-    "full_text": (
-        "第三条 省级劳动竞赛由省总工会批准立项，列入年度竞赛目录；各市（地）总工会每年承办省级竞赛项目不超过三项。\n"
-        "第六条 劳动竞赛年终表彰的先进单位、先进班组和先进个人，可择优推荐黑龙江省五一劳动奖状、五一劳动奖章和工人先锋号。\n"
-        "第七条 五一劳动奖章每年评选100名，每人奖励5000元；五一劳动奖状每年评选30个；工人先锋号每年评选60个。"
-    ),
-}
-HONOURS = (
-    ("may-day-medal", "黑龙江省五一劳动奖章", "model_worker", 100, "5000", "第七条"),
-    ("may-day-banner", "黑龙江省五一劳动奖状", "other", 30, "10000", "第七条"),
-    ("worker-pioneer", "黑龙江省工人先锋号", "other", 60, "5000", "第七条"),
-)
+# the notice on year-end commendations and the labour competitions' honours (policy/data/seed.json)
+HONOURS_DOC = "演示〔2024〕5号"
+# the honour programmes a labour competition feeds, as rules of the policy seed: 五一劳动奖状 (a unit),
+# 工人先锋号 (a team), 五一劳动奖章 (a person)
+HONOURS = ("may-day-banner", "worker-pioneer", "may-day-medal")
 PLAN = "实施方案\n一、竞赛目标\n二、竞赛内容与指标\n三、组织领导\n四、考核评比\n五、表彰奖励\n".encode()
 
 
@@ -120,7 +110,7 @@ def build(*, sheng: User, today: dt.date) -> None:
     harbin = Union.objects.get(region_id="230100", kind=UnionKind.CITY)
     qiqihar = Union.objects.get(region_id="230200", kind=UnionKind.CITY)
     daoli = Union.objects.filter(region_id="230102", kind=UnionKind.COUNTY).first()
-    doc = PolicyDocument.objects.get(doc_no=HONOURS_DOC["doc_no"])
+    doc = PolicyDocument.objects.get(doc_no=HONOURS_DOC)
     s = Scope(sheng)
     for city in Union.objects.filter(kind=UnionKind.CITY).order_by("region_id"):
         services.set_quota(
@@ -201,6 +191,13 @@ def _commend(application: Application, cycles: dict[str, HonourCycle]) -> None:
     workers = list(Worker.objects.filter(union_id__in=subtree, status="employed").order_by("pk")[:2])
     if not employers or not workers:
         return
+    # a labour competition's own team (its best unit's first team) where it has teams on the platform
+    team = (
+        Team.objects.filter(unit__competition_id=application.competition_id, unit__employer__union_id__in=subtree)
+        .order_by("unit__pk", "pk")
+        .first()
+    )
+    named_team = {"team": team} if team else {"employer": employers[-1], "team_name": "焊接一班"}
     made = [
         services.propose_commendation(
             actor=admin,
@@ -216,10 +213,9 @@ def _commend(application: Application, cycles: dict[str, HonourCycle]) -> None:
             scope=scope,
             application=application,
             subject=SubjectKind.TEAM,
-            employer=employers[-1],
-            team_name="焊接一班",
             citation="班组攻克关键焊接工艺，一次合格率99.6%。",
             honour_cycle=cycles["worker-pioneer"],
+            **named_team,
         ),
         services.propose_commendation(
             actor=admin,
@@ -239,42 +235,31 @@ def _commend(application: Application, cycles: dict[str, HonourCycle]) -> None:
             citation="带领班组完成关键节点任务。",
         ),
     ]
-    # the union above approves the first two; the persons wait for its review
+    # the union above approves the unit and the team, which become nominations in their cycles (or, when
+    # the cycle has no place left for their union, are approved without the recommendation, with the reason);
+    # the persons wait for its review
     reviewer_union = services.reviewing_union(application)
     reviewer = _admin(reviewer_union)
     for commendation in made[:2]:
-        services.review_commendation(actor=reviewer, scope=Scope(reviewer), commendation=commendation, verdict="accept")
+        try:
+            with transaction.atomic():
+                services.review_commendation(
+                    actor=reviewer, scope=Scope(reviewer), commendation=commendation, verdict="accept"
+                )
+        except services.CatalogueError as exc:
+            services.review_commendation(
+                actor=reviewer, scope=Scope(reviewer), commendation=commendation, verdict="accept_only", note=str(exc)
+            )
 
 
 def _honours(sheng: User, year: int) -> dict[str, HonourCycle]:
-    """The honour programmes a labour competition feeds, as rules citing their document, and this year's cycles."""
-    fields = {k: v for k, v in HONOURS_DOC.items() if k != "doc_no"}
-    document, _created = PolicyDocument.objects.get_or_create(doc_no=HONOURS_DOC["doc_no"], defaults=fields)
+    """This year's cycles of the honour programmes a labour competition feeds (rules of the policy seed)."""
+    policy_seed.load()  # the policy demo loads it first; safe to run twice
     s = Scope(sheng)
     cycles = {}
-    for code, title, honour_kind, quota, amount, clause in HONOURS:
-        programme, _created = Programme.objects.get_or_create(code=code, defaults={"name": title, "kind": "honour"})
-        rule = Rule.objects.filter(code=f"honour-{code}").order_by("-version").first()
-        if rule is None:
-            rule = policy_services.add_rule_version(
-                actor=None,
-                scope=None,
-                code=f"honour-{code}",
-                kind="honour",
-                name=f"{title}评选",
-                document=document,
-                clause=clause,
-                effective_from=document.issued_on,
-                terms={
-                    "quota": quota,
-                    "amount": amount,
-                    "title": title,
-                    "honour_kind": honour_kind,
-                    "level": 3,
-                    "once_per_person": True,
-                },
-                programme=programme,
-            )
+    for code in HONOURS:
+        rule = Rule.objects.filter(code=f"honour-{code}").order_by("-version").get()
+        title = rule.terms["title"]
         cycle = HonourCycle.objects.filter(title=title, year=year).first() or award_services.open_cycle(
             actor=sheng, scope=s, rule=rule, year=year
         )

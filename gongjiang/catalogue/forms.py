@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -7,6 +10,7 @@ from gongjiang.awards.models import HonourCycle
 from gongjiang.competitions.enums import Kind, Tier
 from gongjiang.core.forms import BootstrapMixin, MultipleFileInput, check_attachments
 from gongjiang.core.validators import validate_attachment
+from gongjiang.labour.models import Team
 from gongjiang.orgs.models import Union
 from gongjiang.policy.models import PolicyDocument
 
@@ -79,12 +83,39 @@ class CommendationForm(BootstrapMixin, forms.Form):
     employer = forms.CharField(
         label=_("Employer (full name)"), max_length=100, required=False, help_text=_("For a unit or a team.")
     )
-    team_name = forms.CharField(label=_("Team name"), max_length=120, required=False)
+    team = forms.ModelChoiceField(
+        label=pgettext_lazy("labour", "Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("A team entered in this labour competition."),
+    )
+    team_name = forms.CharField(
+        label=_("Team name"),
+        max_length=120,
+        required=False,
+        help_text=_("For a team of a project that is not a labour competition on the platform."),
+    )
     worker = forms.CharField(label=_("Worker (name)"), max_length=50, required=False, help_text=_("For a person."))
     citation = forms.CharField(label=_("Deeds"), widget=forms.Textarea(attrs={"rows": 4}))
     honour_cycle = forms.ModelChoiceField(
         label=_("Also recommend for"),
         queryset=HonourCycle.objects.filter(state=CycleState.NOMINATING).order_by("-year", "title"),
         required=False,
-        help_text=_("A higher honour this platform runs (a person is nominated in it once approved)."),
+        help_text=_(
+            "A higher honour this platform runs, conferred on the same kind of subject (a unit, a team or a "
+            "person): the subject is nominated in it once the commendation is approved."
+        ),
     )
+
+    def __init__(self, *args: Any, teams: "QuerySet[Team] | None" = None, **kwargs: Any) -> None:
+        """``teams``: the labour competition's teams to choose from; None for other projects, which name
+        a team by its employer and name instead."""
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            del self.fields["team"]
+        else:
+            self.fields["team"].queryset = teams
+            self.fields["team"].label_from_instance = lambda t: f"{t.name}（{t.unit}）"
+            del self.fields["team_name"]
+            self.fields["employer"].help_text = _("For a unit.")
+        self.style_fields()

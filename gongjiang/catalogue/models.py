@@ -16,6 +16,7 @@ from gongjiang.awards.models import HonourCycle, Nomination
 from gongjiang.competitions.enums import Kind, Tier
 from gongjiang.competitions.models import Competition
 from gongjiang.core.models import Attachment as AttachmentBase
+from gongjiang.labour.models import Team
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
@@ -173,16 +174,25 @@ class StageAttachment(AttachmentBase):
 
 class Commendation(models.Model):
     """年终表彰: a unit (employer), a team or a person the organiser commends, reviewed by the union above
-    it; optionally proposed for a higher honour the platform runs (an honour cycle)."""
+    it; optionally proposed for a higher honour the platform runs (an honour cycle whose rule confers on
+    the same kind of subject), which becomes a nomination in that cycle when the commendation is approved."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="commendations")
     subject = models.CharField(_("commended"), max_length=8, choices=SubjectKind.choices)
     employer = models.ForeignKey(
         Employer, verbose_name=_("employer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A team (班组) of a labour competition's unit: the team itself, its name and employer copied beside it.
+    # Skills contests and teams not kept on the platform give the employer and the name only.
+    team = models.ForeignKey(
+        Team,
+        verbose_name=pgettext_lazy("labour", "team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
     team_name = models.CharField(_("team"), max_length=120, blank=True)
-    # A team of the labour competitions' own model, once linked (kept generic: that model is not ours).
-    team_ref = models.PositiveBigIntegerField(null=True, blank=True)
     worker = models.ForeignKey(
         Worker, verbose_name=_("worker"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -221,6 +231,9 @@ class Commendation(models.Model):
                     | models.Q(subject="person", worker__isnull=False)
                 ),
                 name="commendation_subject_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) | models.Q(subject="team"), name="commendation_team_is_a_team"
             ),
         ]
 

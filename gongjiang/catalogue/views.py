@@ -147,7 +147,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_approve": application.at_id is not None and application.at_id == application.approver_id,
         "organiser": organiser,
         "reports": application.stage_reports.all(),
-        "commendations": application.commendations.select_related("employer", "worker", "honour_cycle"),
+        "commendations": application.commendations.select_related("employer", "worker", "honour_cycle", "team"),
         "reviewer": services.reviewing_union(application),
         "may_review": scope.covers(REVIEW_AWARDS, services.reviewing_union(application).pk),
         "today": timezone.localdate(),

@@ -4,6 +4,7 @@ year-end commendations (年终表彰) with their review by the union above the o
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongjiang.competitions.enums import Kind
 from gongjiang.core.batch import outcome_page, selection
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.todolist import narrow as narrow_todo
+from gongjiang.labour.models import Team
 from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS, REVIEW_AWARDS
 from gongjiang.people.models import Worker
@@ -21,7 +24,7 @@ from gongjiang.people.models import Worker
 from . import services
 from .enums import ApplicationState, CommendationState
 from .forms import CommendationForm, StageDueForm, StageReportForm
-from .models import StageAttachment
+from .models import Application, StageAttachment
 from .queries import applications_for, commendations_for, commendations_to_review, reach, stage_reports_for
 from .todos import TODOS
 
@@ -155,7 +158,7 @@ def commendations_bulk(request: HttpRequest) -> HttpResponse:
         verdict=verdict,
         note=note,
     )
-    title = _("Commendations approved") if verdict == "accept" else _("Commendations not approved")
+    title = _("Commendations approved") if verdict.startswith("accept") else _("Commendations not approved")
     return outcome_page(request, outcomes, title=title, back=back, nav="catalogue")
 
 
@@ -180,6 +183,16 @@ def _lookup(form: CommendationForm, application_union: int) -> tuple[Employer | 
     return employer, worker
 
 
+def _competition_teams(application: Application) -> "QuerySet[Team] | None":
+    """The teams of a labour competition's units, to commend one of them; None for other projects and for
+    a labour competition without teams on the platform (a team is then named by hand)."""
+    competition = application.competition
+    if competition is None or competition.kind != Kind.LABOUR:
+        return None
+    teams = Team.objects.filter(unit__competition=competition).select_related("unit__employer")
+    return teams.order_by("unit__employer__name", "unit__section", "name") if teams.exists() else None
+
+
 @login_required
 def commendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(applications_for(request.scope), pk=pk)
@@ -187,7 +200,7 @@ def commendation_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if application.state != ApplicationState.APPROVED:
         raise Http404
-    form = CommendationForm(request.POST or None)
+    form = CommendationForm(request.POST or None, teams=_competition_teams(application))
     if request.method == "POST" and form.is_valid():
         employer, worker = _lookup(form, application.applicant_id)
         if not form.errors:
@@ -200,7 +213,8 @@ def commendation_add(request: HttpRequest, pk: int) -> HttpResponse:
                     subject=d["subject"],
                     citation=d["citation"],
                     employer=employer,
-                    team_name=d["team_name"],
+                    team_name=d.get("team_name", ""),
+                    team=d.get("team"),
                     worker=worker,
                     honour_cycle=d["honour_cycle"],
                 )

@@ -11,6 +11,8 @@ from gongjiang.competitions.enums import Tier
 from gongjiang.core.templatetags.gongjiang import money
 from gongjiang.people.enums import Grade, HonourKind, HonourLevel
 
+from .enums import Nominee
+
 TERM_LABELS = {
     "tier": gettext_lazy("Competition level"),
     "ranks": gettext_lazy("Amount by rank"),
@@ -28,6 +30,7 @@ TERM_LABELS = {
     "quota": gettext_lazy("Quota per cycle"),
     "amount": gettext_lazy("One-time amount"),
     "once_per_person": gettext_lazy("Once per person"),
+    "nominee": gettext_lazy("Conferred on"),
     "subject": gettext_lazy("Subsidised"),
 }
 SUBSIDY_LEVELS = {
@@ -64,6 +67,8 @@ def term_value(key: str, value: Any) -> str:  # noqa: PLR0911 (one answer per ki
         return _choice(HonourKind, value)
     if key == "level":
         return str(SUBSIDY_LEVELS.get(value, "")) or _choice(HonourLevel, value)
+    if key == "nominee":
+        return _choice(Nominee, value)
     if key == "subject":
         return str(SUBJECTS.get(value, value))
     if key == "amount":

@@ -15,7 +15,8 @@ Rules by kind (``terms``):
   same conditions; at most one competition promotion per worker per calendar year, whatever
   the rule says;
 - title: ``tier``, ``rank_max``, ``title``, ``honour_kind``, ``level`` and the conditions;
-- honour: ``quota``, ``amount``, ``title``, ``honour_kind``, ``level``, ``once_per_person``;
+- honour: ``quota``, ``amount``, ``title``, ``honour_kind``, ``level``, ``once_per_person`` (once per
+  nominee), ``nominee`` (who the title goes to: ``person``, ``unit`` or ``team``; a worker if absent);
 - subsidy: ``subject`` (what is subsidised, e.g. "alliance"), ``level``, ``amount``;
 - innovation: ``share_percent`` (a share of the finance-confirmed benefit, in %) and/or ``grades``
   (grade -> a fixed amount), ``ceiling`` (the most one result receives), ``kinds`` (the innovation
@@ -32,6 +33,8 @@ from django.utils.translation import gettext as _
 
 from gongjiang.competitions.enums import Tier
 from gongjiang.people.enums import Grade, HonourKind, HonourLevel
+
+from .enums import Nominee
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("10000000.00")
@@ -165,7 +168,11 @@ def _title_rule_terms(terms: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _honour_terms(terms: Mapping[str, Any]) -> dict[str, Any]:
+    nominee = terms.get("nominee") or Nominee.PERSON
+    if nominee not in Nominee.values:
+        raise TermsError(_("“nominee” must be a worker, a unit or a team."))
     return {
+        "nominee": str(nominee),
         "quota": _int(terms, "quota", 1, 100_000),
         "amount": str(_amount(terms.get("amount"), _("The amount"))),
         "once_per_person": bool(terms.get("once_per_person", True)),

@@ -31,3 +31,11 @@ class ProgrammeKind(models.TextChoices):
     REWARD = "reward", _("Competition rewards")
     HONOUR = "honour", _("Honour awards")
     SUBSIDY = "subsidy", _("Subsidies")
+
+
+class Nominee(models.TextChoices):
+    """Who an honour programme is conferred on: a worker (五一劳动奖章), a unit (五一劳动奖状) or a team (工人先锋号)."""
+
+    PERSON = "person", pgettext_lazy("nominee", "Worker")
+    UNIT = "unit", pgettext_lazy("nominee", "Unit")
+    TEAM = "team", pgettext_lazy("nominee", "Team")

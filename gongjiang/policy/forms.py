@@ -10,7 +10,7 @@ from gongjiang.competitions.enums import Tier
 from gongjiang.core.forms import BootstrapMixin
 from gongjiang.people.enums import Grade, HonourKind, HonourLevel
 
-from .enums import DocumentKind, DocumentStatus
+from .enums import DocumentKind, DocumentStatus, Nominee
 from .models import PolicyDocument, Programme
 from .services import DocumentData
 
@@ -74,6 +74,7 @@ TERM_FIELDS: dict[str, dict[str, Any]] = {
     },
     "title": _CONDITIONS | {"rank_max": lambda: forms.IntegerField(label=_("Ranks 1 to"), min_value=1)} | _TITLE,
     "honour": {
+        "nominee": lambda: forms.ChoiceField(label=_("Conferred on"), choices=Nominee.choices, initial=Nominee.PERSON),
         "quota": lambda: forms.IntegerField(label=_("Quota per cycle"), min_value=1),
         "amount": lambda: forms.DecimalField(label=_("One-time amount (yuan)"), decimal_places=2, min_value=0),
         "once_per_person": lambda: forms.BooleanField(label=_("Once per person"), required=False, initial=True),

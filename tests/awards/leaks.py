@@ -17,6 +17,8 @@ PAGES = {
     # honour cycles are provincial; each union sees only its own allocation and nominees in them
     "awards:cycles": ("list", lambda o: {}),
     "awards:cycle": ("list", lambda o: {"pk": o.harbin_nomination.cycle_id}),
+    # a cycle's nominees as a spreadsheet: the user's subtree's only (a team's cycle, Harbin's team in it)
+    "awards:cycle_export": ("list", lambda o: {"pk": o.harbin_team_nomination.cycle_id}),
     "awards:cycle_advance": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:cycle_deadline": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
     "awards:allocate": ("object", lambda o: {"pk": o.harbin_nomination.cycle_id}),
@@ -46,3 +48,31 @@ API = {
     ("GET", "/api/nominations"): ("list", lambda o: {}),
     ("GET", "/api/nominations/{nomination_id}"): ("object", lambda o: {"nomination_id": o.harbin_nomination.pk}),
 }
+
+
+HARBIN_TEAM = "哈锅焊接突击队"
+
+
+def build(org) -> None:
+    """A 工人先锋号 cycle with Harbin's team in it (a team is named by its employer and its name)."""
+    from gongjiang.awards import services as awards
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.policy.models import Rule
+
+    prov, alice = org.users.prov, org.users.alice
+    cycle = awards.open_cycle(
+        actor=prov, scope=Scope(prov), rule=Rule.objects.get(code="honour-worker-pioneer"), year=2026
+    )
+    allocation = awards.allocate(actor=prov, scope=Scope(prov), cycle=cycle, union=org.harbin, quota=1)
+    org.harbin_team_nomination = awards.nominate(
+        actor=alice,
+        scope=Scope(alice),
+        allocation=allocation,
+        employer=org.harbin_employer,
+        team_name=HARBIN_TEAM,
+        statement="哈尔滨班组事迹",
+    )
+
+
+def markers(org) -> list[str]:
+    return [HARBIN_TEAM]

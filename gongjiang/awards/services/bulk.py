@@ -75,6 +75,6 @@ def decide_nominations(
     return run_each(
         _found(visible, ids),
         decide,
-        label=lambda pair: pair[1].worker.name if pair[1] is not None else _label(_("Nomination"))(pair),
+        label=lambda pair: pair[1].nominee if pair[1] is not None else _label(_("Nomination"))(pair),
         link=lambda pair: pair[1].get_absolute_url() if pair[1] is not None else "",
     )

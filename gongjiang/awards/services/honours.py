@@ -1,4 +1,5 @@
-"""Honour cycles: quotas, nominations, expert review, public notice, objections, approval."""
+"""Honour cycles: quotas, nominations (of workers, units or teams), expert review, public notice, objections,
+approval."""
 
 import datetime as dt
 from decimal import Decimal
@@ -15,11 +16,12 @@ from gongjiang.core import audit, changes
 from gongjiang.core.models import AuditAction, User
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.models import Employer, Union, UnionAncestor
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_POLICY, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.models import Honour, Worker
 from gongjiang.policy import engine
+from gongjiang.policy.enums import Nominee
 from gongjiang.policy.models import Rule
 from gongjiang.policy.queries import rule_view
 
@@ -122,16 +124,54 @@ def allocate(*, actor: User, scope: Scope, cycle: HonourCycle, union: Union, quo
     return allocation
 
 
+def nominee_kind(cycle: HonourCycle) -> str:
+    """Who the cycle's title goes to, by its rule: a worker (rules written before units and teams), a
+    unit or a team."""
+    return str(cycle.rule.terms.get("nominee") or Nominee.PERSON)
+
+
+def _check_nominee(cycle: HonourCycle, worker: Worker | None, employer: Employer | None, team_name: str) -> str:
+    """The nominee matches the kind the cycle's rule confers on; returns that kind."""
+    kind = nominee_kind(cycle)
+    if kind == Nominee.PERSON and (worker is None or employer is not None or team_name):
+        raise AwardError(_("%(title)s is conferred on a worker: choose the worker.") % {"title": cycle.title})
+    if kind == Nominee.UNIT and (employer is None or worker is not None or team_name):
+        raise AwardError(_("%(title)s is conferred on a unit: choose the unit.") % {"title": cycle.title})
+    if kind == Nominee.TEAM and (employer is None or worker is not None or not team_name):
+        raise AwardError(
+            _("%(title)s is conferred on a team: choose the team's unit and give the team's name.")
+            % {"title": cycle.title}
+        )
+    return kind
+
+
+def _holds_title(cycle: HonourCycle, kind: str, worker: Worker | None, employer: Employer | None, team: str) -> bool:
+    """Whether the nominee already holds the cycle's title: a worker by the honours recorded for them, a
+    unit or a team by an approved nomination of an earlier cycle of the same title."""
+    if kind == Nominee.PERSON:
+        return Honour.objects.filter(worker=worker, title=cycle.title).exists()
+    return Nomination.objects.filter(
+        cycle__title=cycle.title, state=NominationState.APPROVED, subject=kind, employer=employer, team_name=team
+    ).exists()
+
+
 @transaction.atomic
 def nominate(
     *,
     actor: User,
     scope: Scope,
     allocation: Allocation,
-    worker: Worker,
     statement: str,
+    worker: Worker | None = None,
+    employer: Employer | None = None,
+    team_name: str = "",
     materials: UploadedFile | None = None,
 ) -> Nomination:
+    """A union nominates a worker, a unit or a team of its own subtree in a cycle, within its allocation.
+
+    The cycle's rule says which of the three it takes; the nominee's place (the worker's union, the
+    unit's or the team's employer's union) must lie in the allocated union's subtree.
+    """
     scope.require(REVIEW_AWARDS, allocation.union_id)
     allocation = Allocation.objects.select_for_update(of=("self",)).select_related("cycle__rule").get(pk=allocation.pk)
     cycle = allocation.cycle
@@ -142,8 +182,12 @@ def nominate(
             _("Nominations for %(cycle)s closed on %(day)s; no nomination can be made after that day.")
             % {"cycle": cycle, "day": cycle.nominations_close_on}
         )
-    if not UnionAncestor.objects.filter(ancestor_id=allocation.union_id, descendant_id=worker.union_id).exists():
-        raise AwardError(_("A union nominates only workers of its own unions."))
+    team_name = team_name.strip()[:120]
+    kind = _check_nominee(cycle, worker, employer, team_name)
+    place = worker.union_id if worker is not None else employer.union_id  # type: ignore[union-attr]
+    name = worker.name if worker is not None else (f"{team_name}（{employer.name}）" if team_name else employer.name)  # type: ignore[union-attr]
+    if not UnionAncestor.objects.filter(ancestor_id=allocation.union_id, descendant_id=place).exists():
+        raise AwardError(_("A union nominates only workers, units and teams of its own unions."))
     if not statement.strip():
         raise AwardError(_("Describe the nominee's deeds."))
     if materials:
@@ -151,18 +195,25 @@ def nominate(
             validate_attachment(materials)
         except ValidationError as exc:
             raise AwardError(" ".join(exc.messages)) from None
-    if cycle.rule.terms.get("once_per_person") and Honour.objects.filter(worker=worker, title=cycle.title).exists():
-        raise AwardError(_("%(name)s already holds the title %(title)s.") % {"name": worker.name, "title": cycle.title})
-    if cycle.nominations.filter(worker=worker).exists():
-        raise AwardError(_("%(name)s is already nominated in this cycle.") % {"name": worker.name})
+    if cycle.rule.terms.get("once_per_person") and _holds_title(cycle, kind, worker, employer, team_name):
+        raise AwardError(_("%(name)s already holds the title %(title)s.") % {"name": name, "title": cycle.title})
+    same = (
+        Q(worker=worker) if kind == Nominee.PERSON else Q(subject=kind, employer=employer, team_name__iexact=team_name)
+    )
+    if cycle.nominations.filter(same).exists():
+        raise AwardError(_("%(name)s is already nominated in this cycle.") % {"name": name})
     used = allocation.nominations.exclude(state=NominationState.WITHDRAWN).count()
     if used >= allocation.quota:
         raise AwardError(_("The union's quota of %(n)s nominations is used up.") % {"n": allocation.quota})
     nomination = Nomination.objects.create(
         cycle=cycle,
         allocation=allocation,
+        subject=kind,
         worker=worker,
-        union_id=worker.union_id,
+        employer=employer,
+        team_name=team_name,
+        nominee_name=name[:240],
+        union_id=place,
         statement=statement.strip(),
         materials=materials or "",
         nominated_by=actor,
@@ -171,8 +222,8 @@ def nominate(
         actor=actor,
         action=AuditAction.CREATE,
         obj=nomination,
-        after={"cycle": str(cycle), "worker": worker.name},
-        union_id=worker.union_id,
+        after={"cycle": str(cycle), "subject": kind, "nominee_name": name},
+        union_id=place,
     )
     return nomination
 
@@ -297,7 +348,9 @@ def approve_nomination(*, actor: User, scope: Scope, nomination: Nomination, not
         .get(pk=nomination.cycle_id)
     )
     nomination = (
-        Nomination.objects.select_for_update(of=("self",)).select_related("worker", "allocation").get(pk=nomination.pk)
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("worker", "employer", "allocation")
+        .get(pk=nomination.pk)
     )
     if nomination.state != NominationState.IN_NOTICE:
         raise AwardError(_("Only a nominee in public notice can be approved."))
@@ -315,19 +368,19 @@ def approve_nomination(*, actor: User, scope: Scope, nomination: Nomination, not
     if approved["mine"] >= nomination.allocation.quota:
         raise AwardError(_("The union's allocation of %(n)s is reached.") % {"n": nomination.allocation.quota})
     terms = cycle.rule.terms
-    honour = Honour.objects.create(
-        worker=nomination.worker,
-        title=cycle.title,
-        kind=terms["honour_kind"],
-        level=terms["level"],
-        year=cycle.year,
-        conferred_by=_("Provincial people's government"),
-    )
+    if nomination.worker is not None:  # a unit's or a team's title is recorded by its approved nomination
+        nomination.honour = Honour.objects.create(
+            worker=nomination.worker,
+            title=cycle.title,
+            kind=terms["honour_kind"],
+            level=terms["level"],
+            year=cycle.year,
+            conferred_by=_("Provincial people's government"),
+        )
     nomination.state = NominationState.APPROVED
     nomination.decided_by = actor
     nomination.decided_at = timezone.now()
     nomination.decision_note = note.strip()
-    nomination.honour = honour
     nomination.save()
     view = rule_view(cycle.rule)
     params = view.cite() | {"title": cycle.title, "year": cycle.year, "amount": terms["amount"]}
@@ -339,7 +392,7 @@ def approve_nomination(*, actor: User, scope: Scope, nomination: Nomination, not
         year=cycle.year,
         union_id=nomination.union_id,
         worker=nomination.worker,
-        payee=nomination.worker.name,
+        payee=nomination.nominee,
         amount=Decimal(terms["amount"]),
         rule=cycle.rule,
         reason=reason,
