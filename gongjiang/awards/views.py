@@ -188,7 +188,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     # The pager counts at most the rows of a few pages more than it shows (``LEDGER_COUNT_CAP``).
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
-    page = CappedPaginator(shown, PAGE_SIZE, cap=LEDGER_COUNT_CAP).get_page(request.GET.get("page"))
+    # Counted newest first, as the page is read: down the primary key (issue 17: unordered, a city
+    # official's count was planned as a sequential scan of the ledger).
+    page = CappedPaginator(shown, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "q": q,
