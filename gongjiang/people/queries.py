@@ -114,14 +114,18 @@ _COLUMN_FILTERS = {"status": "status", "sex": "sex", "grade": "top_grade"}
 _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 
-def newest_in_reach(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) -> "QuerySet[Worker] | NewestInReach":
+def newest_in_reach(
+    qs: QuerySet[Worker], scope: Scope, params: dict[str, str]
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches":
     """What a worker list pages through: ``qs`` itself, or, for an official whose reach is part of
     the province, :class:`NewestInReach` over the same rows.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
     the primary key backwards past every newer worker of the other cities (1.5 million rows at
     province scale). Read per union instead, the cost follows the number of unions in reach. The
-    province's own officials keep the plain query: every newest row is theirs. SQLite, searches and
+    province's own officials keep the plain query: every newest row is theirs. A surname alone that
+    also names employers is read branch by branch (:class:`NewestOfBranches`), for every official.
+    SQLite, other searches and
     any other filter (a search, an occupation, an employer, a figure: each has its own index or few rows) keep it too.
     """
     if connection.vendor != "postgresql":
