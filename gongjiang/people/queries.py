@@ -132,8 +132,11 @@ def newest_in_reach(
         return qs
     given = {k for k, v in params.items() if v}
     if given <= {"q", "page"} and len(surname := params.get("q", "").strip()) == 1:
+        # each branch from the list's own rows (the reach, without the search's OR: with it, PostgreSQL
+        # reads both branches' matches for each branch), narrowed by its one condition
         branches = name_branches(surname)
-        return NewestOfBranches(qs, [qs.filter(branch) for branch in branches]) if len(branches) > 1 else qs
+        reach = workers_for_user(scope, own=False)
+        return NewestOfBranches(qs, [reach.filter(branch) for branch in branches]) if len(branches) > 1 else qs
     if given - _PLAIN_PARAMS:
         return qs
     roots = scope.roots(VIEW_WORKERS)
