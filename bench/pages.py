@@ -165,6 +165,15 @@ PAGES = (
         "/awards/ledger/",
         "SELECT l.id, l.payee, l.amount, l.state FROM awards_ledgerline l ORDER BY l.id DESC LIMIT 50",
     ),
+    ("award decisions, city admin", "haerbin", "/awards/decisions/", None),
+    (
+        "payout ledger, city admin",
+        "haerbin",
+        "/awards/ledger/",
+        f"SELECT l.id, l.payee, l.amount, l.state FROM awards_ledgerline l WHERE l.union_id {IN_SCOPE} "  # noqa: S608
+        "OR l.programme_id IN (SELECT p.id FROM policy_programme p WHERE p.owner_id "
+        f"{IN_SCOPE}) ORDER BY l.id DESC LIMIT 50",
+    ),
     ("honours", "sheng", "/awards/honours/", None),
     ("colleges", "sheng", "/colleges/", None),
     ("college classes", "sheng", "/colleges/classes/", None),

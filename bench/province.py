@@ -673,6 +673,12 @@ class Province:
             studios,
         )
         self.db.copy("studios_studiomember", "role, joined_on, studio_id, worker_id", members)
+
+    def build_alliances(self) -> None:
+        """Alliances of the studios already written (a step of its own, so that a run stopped after
+        the studios can go on with ``--extras-only --from-alliances``)."""
+        rng, now = self.rng, self.now
+        studio_ids = [pk for (pk,) in self.db.execute("SELECT id FROM studios_studio ORDER BY id")]
         aid = self.db.next_id("studios_alliance")
         alliances, memberships = [], []
         cities = self.db.execute("SELECT id, region_id FROM orgs_union WHERE kind = 'city' ORDER BY id")
@@ -683,7 +689,7 @@ class Province:
             year = rng.randint(2018, 2025)
             alliances.append(
                 f"{aid}\t{short}{field}创新工作室联盟（{k + 1}）\tcity\t{region}\t{year}-06-01\t"
-                f"{short}工发〔{year}〕{k + 1}号\t\t60.00\t12\t12\t{now}\t{city}\t{NULL}\tnamed\t{city}\t{year}-06-01\t\n"
+                f"{short}工发〔{year}〕{k + 1}号\t\t60.00\tnamed\t{year}-06-01\t{city}\t\t12\t12\t{now}\t{city}\t{NULL}\n"
             )
             memberships.extend(
                 f"\t\t\t\tactive\t{year}-07-01\t{NULL}\t\t{NULL}\t\t{aid}\t{studio}\n"
@@ -692,8 +698,8 @@ class Province:
             aid += 1
         self.db.copy(
             "studios_alliance",
-            "id, name, level, region_code, founded_on, founding_document, description, bar, inactive_months, "
-            "waiting_months, created_at, lead_union_id, chair_id, state, named_by_id, named_on, decision_note",
+            "id, name, level, region_code, founded_on, founding_document, description, bar, state, named_on, "
+            "named_by_id, decision_note, inactive_months, waiting_months, created_at, lead_union_id, chair_id",
             alliances,
         )
         self.db.copy(
@@ -804,6 +810,21 @@ class Province:
         return list(chosen)
 
 
+def build_extras(province: "Province", *, from_alliances: bool) -> None:
+    extras = (
+        ("studios", province.build_studios),
+        ("alliances", province.build_alliances),
+        ("reward ledger lines", province.build_ledger),
+        ("college classes and enrolments", province.build_classes),
+    )
+    if from_alliances:  # the studios are there already (a run stopped after them)
+        extras = extras[1:]
+    for label, step in extras:
+        t = time.monotonic()
+        step()
+        log(f"{label}: {time.monotonic() - t:.0f}s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/province")
@@ -815,6 +836,11 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded template database")
     parser.add_argument(
         "--extras-only", action="store_true", help="add studios, alliances, ledger lines and classes to a province"
+    )
+    parser.add_argument(
+        "--from-alliances",
+        action="store_true",
+        help="with --extras-only: the studios are there, begin with the alliances",
     )
     args = parser.parse_args()
     n = counts(args)
@@ -858,15 +884,7 @@ def main() -> None:
             loader.reset_sequence(table)
             log(f"  indexes and constraints of {table} back")
         log(f"indexes: {time.monotonic() - t:.0f}s")
-    extras = (
-        ("studios and alliances", province.build_studios),
-        ("reward ledger lines", province.build_ledger),
-        ("college classes and enrolments", province.build_classes),
-    )
-    for label, step in extras:
-        t = time.monotonic()
-        step()
-        log(f"{label}: {time.monotonic() - t:.0f}s")
+    build_extras(province, from_alliances=args.from_alliances)
     t = time.monotonic()
     loader.execute("VACUUM ANALYZE")
     log(f"vacuum analyze: {time.monotonic() - t:.0f}s")

@@ -183,8 +183,9 @@ class LedgerLine(models.Model):
             models.Index(
                 fields=["programme", "union", "approved_by"], condition=Q(state="approved"), name="line_to_pay"
             ),
-            # The ledger's totals per state for one budget year.
-            models.Index(fields=["year", "state", "amount"], name="line_year_totals"),
+            # The ledger's totals per state for one budget year; with the union and the programme a
+            # city official's totals (``union IN reach OR programme IN theirs``) read the index alone.
+            models.Index(fields=["year", "state", "union", "programme", "amount"], name="line_year_totals"),
         ]
 
     def __str__(self) -> str:

@@ -21,13 +21,18 @@ def reaches_everywhere(scope: Scope, cap: str) -> bool:
 
 
 def decisions_for(scope: Scope) -> QuerySet[Decision]:
-    """About the user's workers, or from competitions the user's unions organised."""
-    visible = Q()
-    if not reaches_everywhere(scope, VIEW_AWARDS):
-        visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(REVIEW_AWARDS, "owner")
-    return Decision.objects.filter(visible).select_related(
-        "worker", "rule__document", "result__event__competition", "occupation"
-    )
+    """About the user's workers, or from competitions the user's unions organised.
+
+    Below the province the two branches are read apart and their ids united (``id IN (… UNION …)``):
+    ``union IN reach OR owner IN reach`` in one condition can use neither the ``(union, state)`` nor
+    the ``(owner, state)`` index and reads every decision (issue 17); each branch alone is an index
+    walk from the reach's closure rows."""
+    qs = Decision.objects.select_related("worker", "rule__document", "result__event__competition", "occupation")
+    if reaches_everywhere(scope, VIEW_AWARDS):
+        return qs
+    about_workers = Decision.objects.filter(scope.union_filter(VIEW_AWARDS, "union")).order_by().values("pk")
+    organised = Decision.objects.filter(scope.union_filter(REVIEW_AWARDS, "owner")).order_by().values("pk")
+    return qs.filter(pk__in=about_workers.union(organised))
 
 
 def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
@@ -36,9 +41,15 @@ def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
     if reaches_everywhere(scope, VIEW_AWARDS):
         visible = Q()
     else:
-        visible = scope.union_filter(VIEW_AWARDS, "union") | scope.union_filter(MANAGE_FUNDS, "programme__owner")
+        # The programmes first (a small table), then the lines by their own two columns: a filter on
+        # ``programme.owner`` joined the programme to every line and read the whole ledger (issue 17);
+        # ``union_id IN … OR programme_id IN …`` lets the newest lines be read down the primary key
+        # and one year's totals from ``line_year_totals`` alone.
+        owners = scope.union_filter(MANAGE_FUNDS, "owner")
         if scope.has(APPROVE_PAYMENTS):
-            visible |= Q(programme__owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "programme__owner")
+            owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
+        programmes = Programme.objects.filter(owners).order_by().values("pk")
+        visible = scope.union_filter(VIEW_AWARDS, "union") | Q(programme__in=programmes)
     return LedgerLine.objects.filter(visible).select_related("programme", "worker", "rule__document")
 
 

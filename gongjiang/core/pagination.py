@@ -32,9 +32,15 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int | None = None, count_in_order: bool = False, **kwargs: Any
+    ) -> None:
+        """``count_in_order``: count the first ``cap + 1`` rows in the list's own order, so that the
+        count walks the index the page walks (unordered, PostgreSQL may read the table from its
+        start until it has ``cap + 1`` rows: a sequential scan of a large table)."""
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.count_in_order = count_in_order
 
     @cached_property
     def count(self) -> int:
@@ -43,7 +49,8 @@ class CappedPaginator(Paginator):
             return self.object_list.capped_count(self.cap)
         if hasattr(self.object_list, "query"):
             qs: Any = self.object_list
-            qs = qs.order_by()
+            if not self.count_in_order:
+                qs = qs.order_by()
             query = qs.query
             if not (query.distinct or query.values_select or query.combinator or query.group_by):
                 qs = qs.values("pk")  # no joins for select_related, no annotations in the count

@@ -15,17 +15,34 @@ from .scope import Scope
 class EmployerForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, validators=[validate_uscc])
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
-    parent_union = forms.ModelChoiceField(label=_("Parent union"), queryset=Union.objects.none())
-    industry_union = forms.ModelChoiceField(label=_("Industrial union"), queryset=Union.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), widget=QuickSelect)
+    parent_union = ShortListChoiceField(
+        label=_("Parent union"),
+        queryset=Union.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+    )
+    industry_union = forms.ModelChoiceField(
+        label=_("Industrial union"), queryset=Union.objects.none(), required=False, widget=QuickSelect
+    )
     industry = forms.CharField(label=_("Industry"), max_length=50, required=False)
 
-    def __init__(self, *args: object, scope: Scope, instance: Employer | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, scope: Scope, instance: Employer | None = None, find: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.instance = instance
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
+        # Any union above the enterprises in the user's reach is accepted (none outside it); the
+        # drop-down lists them all only when they are few, else the cities and those whose name
+        # holds ``find``, and always the one already chosen.
         reach = Union.objects.filter(scope.union_filter(CHANGE_EMPLOYERS, "pk"))
-        self.fields["parent_union"].queryset = reach.exclude(kind__in=[UnionKind.GRASSROOTS, UnionKind.INDUSTRY])
+        self.fields["parent_union"].narrow(
+            reach.exclude(kind__in=[UnionKind.GRASSROOTS, UnionKind.INDUSTRY]).order_by("kind", "name"),
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            fallback=lambda qs: qs.filter(kind__in=[UnionKind.PROVINCE, UnionKind.CITY]),
+            kept=self.data.get("parent_union") if self.is_bound else self.initial.get("parent_union"),
+        )
         self.fields["industry_union"].queryset = Union.objects.filter(kind=UnionKind.INDUSTRY)
         if instance is not None:
             for name in ("uscc", "parent_union", "industry_union"):

@@ -109,7 +109,12 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employer_create(request: HttpRequest) -> HttpResponse:
     _require(request, CHANGE_EMPLOYERS)
-    form = EmployerForm(request.POST or None, scope=request.scope)
+    find = request.GET.get("union_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and "union_q" in request.GET:
+        # the find box above the form: the parent-union drop-down alone, keeping the union chosen so far
+        found = EmployerForm(scope=request.scope, find=find, initial={"parent_union": request.GET.get("parent_union")})
+        return HttpResponse(str(found["parent_union"]))
+    form = EmployerForm(request.POST or None, scope=request.scope, find=find)
     if done := submit(
         request,
         form,
@@ -125,7 +130,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
         success=_("Employer registered."),
     ):
         return done
-    return render(request, "orgs/employer_form.html", {"form": form, "nav": "employers"})
+    return render(request, "orgs/employer_form.html", {"form": form, "find": find, "nav": "employers"})
 
 
 @login_required

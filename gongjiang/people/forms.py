@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import BootstrapMixin, QuickSelectMultiple, ShortListChoiceField
 from gongjiang.core.validators import validate_id_number, validate_phone
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.rules import CHANGE_WORKERS
@@ -19,15 +19,28 @@ class WorkerForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18, validators=[validate_id_number])
     phone = forms.CharField(label=_("Mobile"), max_length=20, required=False, validators=[validate_phone])
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    employer = ShortListChoiceField(
+        label=_("Employer"),
+        queryset=Employer.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+    )
     occupations = forms.ModelMultipleChoiceField(
-        label=_("Occupations"), queryset=Occupation.objects.all(), required=False
+        label=_("Occupations"), queryset=Occupation.objects.all(), required=False, widget=QuickSelectMultiple
     )
     status = forms.ChoiceField(label=_("Status"), choices=WorkerStatus.choices, initial=WorkerStatus.EMPLOYED)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["employer"].queryset = Employer.objects.filter(scope.union_filter(CHANGE_WORKERS)).order_by("name")
+        # Any employer in the user's reach is accepted (and none outside it); the drop-down lists
+        # them all only when they are few (a province admin reaches 50,000), else those whose name
+        # holds ``find``, and always the one already chosen.
+        kept = self.data.get("employer") if self.is_bound else self.initial.get("employer")
+        self.fields["employer"].narrow(
+            Employer.objects.filter(scope.union_filter(CHANGE_WORKERS)).order_by("name"),
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            kept=kept,
+        )
         self.fields["occupations"].widget.attrs["size"] = 6
 
     def clean_id_number(self) -> str:

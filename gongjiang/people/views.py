@@ -174,7 +174,9 @@ def worker_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 def worker_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(CHANGE_WORKERS):
         raise PermissionDenied
-    form = WorkerForm(request.POST or None, scope=request.scope)
+    if found := _found_employers(request):
+        return found
+    form = WorkerForm(request.POST or None, scope=request.scope, find=_find(request))
     if done := submit(
         request,
         form,
@@ -183,7 +185,7 @@ def worker_create(request: HttpRequest) -> HttpResponse:
         field="id_number",
     ):
         return done
-    return render(request, "people/worker_form.html", {"form": form, "nav": "workers"})
+    return render(request, "people/worker_form.html", {"form": form, "find": _find(request), "nav": "workers"})
 
 
 @never_cache  # the form shows the unmasked ID number and phone
@@ -191,8 +193,10 @@ def worker_create(request: HttpRequest) -> HttpResponse:
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _visible_worker(request, pk)
     request.scope.require(CHANGE_WORKERS, worker.union_id)
+    if found := _found_employers(request, worker.employer_id):  # before any reveal: the drop-down alone
+        return found
     if request.method == "POST":
-        form = WorkerForm(request.POST, scope=request.scope)
+        form = WorkerForm(request.POST, scope=request.scope, find=_find(request))
         if done := submit(
             request,
             form,
@@ -218,8 +222,24 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "occupations": list(worker.occupations.all()),
             "status": worker.status,
         }
-        form = WorkerForm(initial=initial, scope=request.scope)
-    return render(request, "people/worker_form.html", {"form": form, "worker": worker, "nav": "workers"})
+        form = WorkerForm(initial=initial, scope=request.scope, find=_find(request))
+    context = {"form": form, "worker": worker, "find": _find(request), "nav": "workers"}
+    return render(request, "people/worker_form.html", context)
+
+
+def _find(request: HttpRequest) -> str:
+    """The employer name typed in the find box above the worker form."""
+    return request.GET.get("employer_q", "").strip()
+
+
+def _found_employers(request: HttpRequest, chosen: int | None = None) -> HttpResponse | None:
+    """The find box's htmx request: the employer drop-down alone, listing the employers in reach
+    whose name holds the term, and the one chosen so far (the form's, else ``chosen``)."""
+    if not (is_htmx(request) and request.method == "GET" and "employer_q" in request.GET):
+        return None
+    kept = request.GET.get("employer") or chosen
+    form = WorkerForm(initial={"employer": kept}, scope=request.scope, find=_find(request))
+    return HttpResponse(str(form["employer"]))
 
 
 @login_required

@@ -10,13 +10,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongjiang.awards.models import LedgerLine
-from gongjiang.awards.queries import lines_for, programmes_for, reaches_everywhere
+from gongjiang.awards.models import Decision, LedgerLine
+from gongjiang.awards.queries import decisions_for, lines_for, programmes_for, reaches_everywhere
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import waiting_for
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
-from gongjiang.orgs.rules import APPROVE_PAYMENTS, VIEW_AWARDS
+from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
 from tests.conftest import make_user
@@ -110,3 +110,99 @@ def test_one_query_counts_every_to_do_as_its_rows_count(lines, who):
         assert together["approve"] == 3
     counted = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counted) <= 1
+
+
+def _sees_line(scope: Scope, line: LedgerLine) -> bool:
+    """The ledger's scope, row by row: paid to the subtree, or from a programme the user's unions
+    own (funds), or, for whoever approves payments, from a provincial or an own programme."""
+    owner = line.programme.owner_id
+    return (
+        scope.covers(VIEW_AWARDS, line.union_id)
+        or scope.covers(MANAGE_FUNDS, owner)
+        or (scope.has(APPROVE_PAYMENTS) and (owner is None or scope.covers(APPROVE_PAYMENTS, owner)))
+    )
+
+
+def _sees_decision(scope: Scope, decision: Decision) -> bool:
+    return scope.covers(VIEW_AWARDS, decision.union_id) or scope.covers(REVIEW_AWARDS, decision.owner_id)
+
+
+@pytest.fixture
+def ledger_mix(lines):
+    """Lines paid to each union from programmes owned by no one, Harbin, Daoli and Qiqihar."""
+    by = make_user("proposer2")
+    owners = [None, lines.harbin, lines.daoli, lines.qiqihar]
+    payees = [lines.harbin, lines.daoli, lines.qiqihar, lines.longsha, lines.province]
+    for i, owner in enumerate(owners):
+        programme = Programme.objects.create(code=f"mix-{i}", name=f"测试项目{i}", kind="reward", owner=owner)
+        for union in payees:
+            _line(programme, union, lines.this_year, "1", "proposed", by)
+    lines.daoli_admin = make_user("daoliadmin", lines.daoli, RoleKind.UNION_ADMIN)
+    return lines
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob", "charlie", "staff", "daoli_admin"])
+def test_the_ledger_keeps_its_scope_exactly_without_joining_the_programme(ledger_mix, who):
+    """Issue 17: ``programme.owner IN reach`` joined the programme to every line and read the whole
+    ledger at province scale; the programmes are now picked first. Same lines, row by row."""
+    user = getattr(ledger_mix.users, who, None) or getattr(ledger_mix, who)
+    scope = Scope(user)
+    every = LedgerLine.objects.select_related("programme")
+    assert {line.pk for line in lines_for(scope)} == {line.pk for line in every if _sees_line(scope, line)}
+    if scope.has(VIEW_AWARDS):  # (without it the query is empty and has no SQL)
+        sql = str(lines_for(scope).values("pk").query)
+        assert "JOIN" not in sql.upper()  # the pager's count and the totals read the ledger alone
+
+
+def test_with_a_second_top_union_the_finance_officer_keeps_the_filter_and_its_exact_scope(ledger_mix):
+    """The approve-payments branch (provincial programmes, and programmes owned in reach) is read
+    only when the province's officials do not reach every union: here a second province's tree."""
+    other = org_services.create_union(
+        actor=None, name="另一个省总工会", kind=UnionKind.PROVINCE, region=ledger_mix.province.region, parent=None
+    )
+    theirs = Programme.objects.create(code="other-reward", name="另一个省的奖励", kind="reward", owner=other)
+    outside = _line(theirs, other, ledger_mix.this_year, "1", "approved", ledger_mix.users.prov)
+    finance = make_user("pfinance", ledger_mix.province, RoleKind.FINANCE)
+    for user in (finance, ledger_mix.users.prov):
+        scope = Scope(user)
+        assert not reaches_everywhere(scope, VIEW_AWARDS)
+        every = LedgerLine.objects.select_related("programme")
+        expected = {line.pk for line in every if _sees_line(scope, line)}
+        assert {line.pk for line in lines_for(scope)} == expected
+        assert outside.pk not in expected
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob", "charlie", "staff", "industry"])
+def test_the_decisions_keep_their_scope_exactly_through_a_union_of_both_branches(awarded, who):
+    """Each decision given another worker's union and organiser: the list holds exactly those about
+    the user's workers or organised in the user's reach, read as ``id IN (… UNION …)``."""
+    mixes = [
+        (awarded.harbin_employer.union, awarded.province),
+        (awarded.qiqihar_employer.union, awarded.harbin),
+        (awarded.qiqihar_employer.union, awarded.qiqihar),
+        (awarded.daoli, awarded.longsha),
+    ]
+    decisions = list(Decision.objects.order_by("pk"))
+    assert len(decisions) == len(mixes)
+    for decision, (union, owner) in zip(decisions, mixes, strict=True):
+        Decision.objects.filter(pk=decision.pk).update(union=union, owner=owner)
+    scope = Scope(getattr(awarded.users, who))
+    expected = {d.pk for d in Decision.objects.all() if _sees_decision(scope, d)}
+    assert {d.pk for d in decisions_for(scope)} == expected
+    if who in {"alice", "bob"}:
+        assert expected and " UNION " in str(decisions_for(scope).query).upper()
+
+
+def test_the_ledger_pager_counts_newest_first_as_the_page_is_read(ledger_mix, as_user):
+    """Issue 17: unordered, a city official's capped count was planned as a sequential scan of the
+    ledger; counted in the page's order it walks the primary key as the page does."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(ledger_mix.users.alice).get("/awards/ledger/").context["page"]
+    expected = {
+        line.pk
+        for line in LedgerLine.objects.select_related("programme")
+        if _sees_line(Scope(ledger_mix.users.alice), line)
+    }
+    assert page.paginator.count == len(expected) and {line.pk for line in page.object_list} == expected
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and "ORDER BY" in counts[0].upper()

@@ -73,3 +73,14 @@ def test_the_worker_list_says_more_than_the_cap(many_workers, as_user, monkeypat
     assert "?page=2" in body
     with_cap_off = CappedPaginator(Worker.objects.all(), 50, cap=100)
     assert with_cap_off.count == 9
+
+
+def test_counted_in_order_the_limited_count_keeps_the_list_s_order(many_workers):
+    """``count_in_order``: the first cap + 1 rows are counted in the list's own order (the index the
+    page walks); by default the order is dropped from the count."""
+    for in_order, ordered in ((True, True), (False, False)):
+        pager = CappedPaginator(Worker.objects.order_by("-id"), 3, cap=4, count_in_order=in_order)
+        with CaptureQueriesContext(connection) as ctx:
+            assert pager.count == 5
+        assert ("ORDER BY" in ctx.captured_queries[0]["sql"]) is ordered
+        assert [w.name for w in pager.get_page(3)] == ["分页0", "李秀梅", "王铁军"]

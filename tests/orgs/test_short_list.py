@@ -1,11 +1,17 @@
 """Drop-downs over every union or employer in reach list a short list (issue 17: 50,000 options
 took 40 s to render), while any row in reach is still accepted."""
 
+import datetime as dt
+import re
+
 import pytest
 
 from gongjiang.core import forms as core_forms
-from gongjiang.orgs.forms import AccountForm
+from gongjiang.core.fakeids import make_id_number
+from gongjiang.core.models import PiiAccess
+from gongjiang.orgs.forms import AccountForm, EmployerForm
 from gongjiang.orgs.scope import Scope
+from gongjiang.people.forms import WorkerForm
 
 
 def _listed(form: AccountForm) -> set[str]:
@@ -42,3 +48,77 @@ def test_find_by_name_pages(org, as_user, url):
     response = as_user(org.users.prov).get(url)
     assert response.status_code == 200
     assert 'name="union_q"' in response.text or 'name="employer_q"' in response.text
+
+
+def _options(html: str) -> set[str]:
+    return {value for value in re.findall(r'<option value="([^"]*)"', html) if value}
+
+
+def _worker_employers(form: WorkerForm) -> set[str]:
+    return {str(value) for value, _label in form.fields["employer"].widget.choices if value != ""}
+
+
+def test_worker_form_lists_few_employers_all_and_many_by_name(org, monkeypatch):
+    prov = Scope(org.users.prov)
+    assert _worker_employers(WorkerForm(scope=prov)) == {str(org.harbin_employer.pk), str(org.qiqihar_employer.pk)}
+    monkeypatch.setattr(core_forms, "SHORT_LIST", 1)
+    assert _worker_employers(WorkerForm(scope=prov)) == set()  # many: none until the user finds some
+    assert _worker_employers(WorkerForm(scope=prov, find="齐齐哈尔")) == {str(org.qiqihar_employer.pk)}
+    # the employer already chosen stays listed (an edit form's initial value, a posted form's value)
+    kept = WorkerForm(scope=prov, initial={"employer": org.harbin_employer.pk})
+    assert _worker_employers(kept) == {str(org.harbin_employer.pk)}
+
+
+def test_worker_form_accepts_only_employers_in_reach(org, monkeypatch):
+    monkeypatch.setattr(core_forms, "SHORT_LIST", 1)
+    alice = Scope(org.users.alice)
+    assert _worker_employers(WorkerForm(scope=alice, find="齐齐哈尔")) == set()  # Qiqihar's: never found
+    data = {
+        "name": "张三",
+        "id_number": make_id_number("230102", dt.date(1991, 1, 1), 5, male=True),
+        "status": "employed",
+    }
+    mine = WorkerForm(dict(data, employer=org.harbin_employer.pk), scope=alice)
+    assert mine.is_valid(), mine.errors
+    theirs = WorkerForm(dict(data, employer=org.qiqihar_employer.pk), scope=alice)
+    assert not theirs.is_valid()
+    assert list(theirs.errors) == ["employer"]
+    assert str(org.qiqihar_employer.pk) not in _worker_employers(theirs)  # a refused value is not shown back
+
+
+@pytest.mark.parametrize("path", ["/people/workers/new/", "worker edit"])
+def test_worker_form_find_box_swaps_in_the_employers_in_reach(org, as_user, monkeypatch, path):
+    monkeypatch.setattr(core_forms, "SHORT_LIST", 1)
+    url = org.harbin_worker.get_absolute_url() + "edit/" if path == "worker edit" else path
+    client = as_user(org.users.alice)
+    page = client.get(url)
+    assert 'name="employer_q"' in page.text
+    before = PiiAccess.objects.count()
+    found = client.get(url, {"employer_q": "哈尔滨"}, headers={"HX-Request": "true"})
+    assert found.status_code == 200
+    assert found.text.startswith("<select") and 'id="id_employer"' in found.text
+    assert _options(found.text) == {str(org.harbin_employer.pk)}
+    assert PiiAccess.objects.count() == before  # the swap reveals no ID number
+    # another city's employer is never found, not even when sent as the chosen one
+    other = client.get(
+        url, {"employer_q": "齐齐哈尔", "employer": org.qiqihar_employer.pk}, headers={"HX-Request": "true"}
+    )
+    assert _options(other.text) == set()
+
+
+def test_employer_form_lists_unions_above_the_enterprises_in_reach(org, as_user, monkeypatch):
+    alice = Scope(org.users.alice)
+    listed = {str(v) for v, _label in EmployerForm(scope=alice).fields["parent_union"].widget.choices if v != ""}
+    assert listed == {str(org.harbin.pk), str(org.daoli.pk)}
+    monkeypatch.setattr(core_forms, "SHORT_LIST", 1)
+    prov = Scope(org.users.prov)
+    fallback = {str(v) for v, _label in EmployerForm(scope=prov).fields["parent_union"].widget.choices if v != ""}
+    # many: the province and the cities first (here cut to the short list of one), never a county
+    assert len(fallback) == 1 and fallback <= {str(org.province.pk), str(org.harbin.pk), str(org.qiqihar.pk)}
+    client = as_user(org.users.alice)
+    assert 'name="union_q"' in client.get("/orgs/employers/new/").text
+    found = client.get("/orgs/employers/new/", {"union_q": "道里"}, headers={"HX-Request": "true"})
+    assert found.text.startswith("<select") and _options(found.text) == {str(org.daoli.pk)}
+    assert (
+        _options(client.get("/orgs/employers/new/", {"union_q": "龙沙"}, headers={"HX-Request": "true"}).text) == set()
+    )

@@ -9,7 +9,14 @@ from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
-from gongjiang.people.queries import LATERAL_ROWS, NewestInReach, filter_workers, newest_in_reach, workers_for_user
+from gongjiang.people.queries import (
+    LATERAL_ROWS,
+    NewestInReach,
+    NewestOfBranches,
+    filter_workers,
+    newest_in_reach,
+    workers_for_user,
+)
 
 
 @pytest.fixture
@@ -133,3 +140,37 @@ def test_bounds_left_high_by_deletes_still_give_the_plain_query(crowd):
     plain = list(qs.values_list("pk", flat=True))
     for start, stop in ((0, 1), (0, 2), (0, 5), (3, 11), (0, 50)):
         assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="LIMIT inside a UNION is PostgreSQL's")
+@pytest.mark.parametrize("who", ["prov", "alice"])
+def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plain_query(crowd, who):
+    """Issue 17: "surname, or an employer whose name holds it" is read as each branch's newest rows,
+    united; the same rows in the same order as the plain ``OR``, page by page, within the scope."""
+    scope = Scope(getattr(crowd.users, who))
+    prov = Scope(crowd.users.prov)
+    for i, employer in enumerate([crowd.harbin_employer, crowd.qiqihar_employer] * 3):
+        people_services.create_worker(  # named 列… at employers without 列, and others at 列表企业
+            actor=crowd.users.prov,
+            scope=prov,
+            data=people_services.WorkerData(
+                name=f"列{i}号",
+                id_number=make_id_number("230102", dt.date(1970, 2, 1 + i), 400 + i, male=True),
+                employer=employer,
+            ),
+        )
+    params = {"q": "列"}
+    qs = filter_workers(workers_for_user(scope, own=False), params)
+    rows = newest_in_reach(qs, scope, params)
+    assert isinstance(rows, NewestOfBranches) and len(rows.branches) == 2
+    plain = list(qs.values_list("pk", flat=True))
+    assert plain == sorted(plain, reverse=True) and len(plain) > 10
+    assert rows.capped_count(10_000) == len(plain)
+    assert rows.capped_count(5) == 6  # "more than five"
+    for start, stop in ((0, 5), (3, 11), (0, 50), (7, 9)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+    if who == "alice":
+        assert all(w.union_id != crowd.qiqihar_employer.union_id for w in rows[0:100])
+    # another filter, or a longer term, keeps the plain query
+    assert newest_in_reach(qs, scope, {"q": "列", "status": "retired"}) is qs
+    assert newest_in_reach(qs, scope, {"q": "列表"}) is qs
