@@ -142,7 +142,14 @@ def build(
     kids = queries.children(union)
     years = list(range(year - TREND_YEARS + 1, year + 1))
     codes = [i.code for i in indicators]
-    values = queries.year_values(codes, [union.pk, *(k.pk for k in kids)], sorted({*years, year - 1, today.year}))
+    rank_ind = registry.get(rank) or registry.indicators()[0]
+    map_ind = registry.get(map_code) or registry.indicators()[0]
+    # the union's own figures over the trend's years; its children's (a county may have over a thousand
+    # enterprise unions) only for what the page shows of each: the ranking, the map and the targets
+    values = queries.year_values(codes, [union.pk], sorted({*years, year - 1, today.year}))
+    if kids:
+        kid_codes = sorted({rank_ind.code, map_ind.code, *(i.code for i in indicators if i.target is not None)})
+        values.update(queries.year_values(kid_codes, [k.pk for k in kids], sorted({year, today.year})))
 
     def value(ind: Indicator, union_id: int, y: int) -> int | None:
         return values.get((ind.code, union_id, queries.figure_year(ind, y, today)))
@@ -172,7 +179,6 @@ def build(
         for ind in headline
         if not ind.stock
     ]
-    rank_ind = registry.get(rank) or registry.indicators()[0]
     ranking = sorted(
         (
             {
@@ -184,7 +190,6 @@ def build(
         ),
         key=lambda r: (-r["raw"], r["union"].name),
     )
-    map_ind = registry.get(map_code) or registry.indicators()[0]
     tiles = _tiles(union, kids, map_ind, year, value)
     targets = _targets(indicators, union, kids, year=year, today=today, value=value)
     target_summary = []
