@@ -58,8 +58,10 @@ def _honour_quotas(union_ids: list[int], year: int) -> dict[int, Target]:
     document = "、".join(sorted({c.rule.document.doc_no for c in cycles}))
     found: dict[int, Target] = {}
     total = sum(c.quota for c in cycles)
-    for root in Union.objects.filter(pk__in=union_ids, parent__isnull=True).values_list("pk", flat=True):
-        found[root] = Target(value=total, document=document)
+    wanted = set(union_ids)  # the roots (one) among the ids, not the ids as parameters
+    for root in Union.objects.filter(parent__isnull=True).values_list("pk", flat=True):
+        if root in wanted:
+            found[root] = Target(value=total, document=document)
     allocated = (
         Allocation.objects.filter(cycle__in=cycles, union_id__in=union_ids)
         .values_list("union_id")

@@ -28,11 +28,14 @@ def _goal(level: int):  # type: ignore[no-untyped-def]
         goal = Goal.objects.filter(honour_level=level).select_related("document").first()
         if goal is None:
             return {}
-        provinces = Union.objects.filter(pk__in=union_ids, kind=UnionKind.PROVINCE, parent__isnull=True)
+        # the provinces (one) among the ids, not the ids as parameters: a county's cockpit asks for 1,393
+        wanted = set(union_ids)
+        provinces = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True).values_list("pk", flat=True)
         start = goal.document.issued_on.year
         return {
             pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start)
-            for pk in provinces.values_list("pk", flat=True)
+            for pk in provinces
+            if pk in wanted
         }
 
     return target

@@ -39,7 +39,7 @@ from gongjiang.orgs.models import Union, UnionAncestor
 from . import registry
 from .incremental import drain
 from .models import Count, Dirty, FillState, Grain, RunLock, Seen
-from .sql import inner_sql, lock_key
+from .sql import inner_sql, lock_key, wide_sql
 
 __all__ = ["freshness", "province_ids", "source", "update_stats"]
 
@@ -118,9 +118,9 @@ def _insert(
         cursor.execute(statement, (indicator.code, grain, dimension, *params))
 
 
-def _years_from_months(indicator: Indicator, dimension: str, since: date) -> None:
+def _years_from_months(indicator: Indicator, dimension: str | None, since: date) -> None:
     """An additive indicator's year rows are the sums of its month rows: one pass over the small
-    rollup instead of a second pass over the raw rows."""
+    rollup instead of a second pass over the raw rows (``dimension`` ``None``: every dimension)."""
     qn = connection.ops.quote_name
     table = qn(Count._meta.db_table)
     if connection.vendor == "sqlite":
@@ -130,11 +130,12 @@ def _years_from_months(indicator: Indicator, dimension: str, since: date) -> Non
     statement = (
         f"INSERT INTO {table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "  # noqa: S608
         f"SELECT indicator, union_id, %s, {year}, dimension, {qn('key')}, SUM(value), SUM({qn('rows')}) "
-        f"FROM {table} WHERE indicator = %s AND grain = %s AND dimension = %s AND period >= %s "
-        f"GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
+        f"FROM {table} WHERE indicator = %s AND grain = %s AND {'' if dimension is None else 'dimension = %s AND '}"
+        f"period >= %s GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
     )
+    params = (Grain.YEAR, indicator.code, Grain.MONTH, *(() if dimension is None else (dimension,)), since)
     with connection.cursor() as cursor:
-        cursor.execute(statement, (Grain.YEAR, indicator.code, Grain.MONTH, dimension, since))
+        cursor.execute(statement, params)
 
 
 def seen_start(today: date) -> date:
@@ -181,6 +182,9 @@ def _rewrite(indicator: Indicator, since: date, today: date) -> None:
         ).delete()
     if _between is not None:
         _between(indicator)
+    if connection.vendor == "postgresql":
+        _rewrite_grouped(indicator, since, today, window if distinct else None)
+        return
     for dimension in dimensions:
         _insert(indicator, Grain.MONTH, dimension, since, today)
         if indicator.additive and not indicator.stock:
@@ -189,6 +193,96 @@ def _rewrite(indicator: Indicator, since: date, today: date) -> None:
             _insert(indicator, Grain.YEAR, dimension, since, today)
         if distinct:
             _insert_seen(indicator, dimension, window, today)
+
+
+GROUPED_ROWS = "stats_fill_rows"  # the temporary table of one grouped rewrite
+FILL_WORK_MEM = "256MB"  # the grouped rewrite's hash tables stay in memory instead of spilling to disk
+
+
+def _grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
+    """The dimension and key of a row of ``GROUP BY GROUPING SETS``: in the set of key ``_kN`` every
+    other key column is NULL, so the first non-NULL key is its own (its NULL key is '')."""
+    if not keys:
+        return "''", "''", []
+    dimension = "CASE " + " ".join(f"WHEN GROUPING(w.{k}) = 0 THEN %s " for k in keys) + "ELSE '' END"
+    return dimension, f"COALESCE({', '.join(f'w.{k}' for k in keys)}, '')", names
+
+
+def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: date | None) -> None:
+    """PostgreSQL: the rewrite's inserts reading the raw rows once for every dimension and grain.
+
+    The rows from ``since`` are grouped once into a temporary table: per (union, month, every key),
+    or for a count of people per (union, month, person, every key) with the person's first day. Each
+    grain is then one ``INSERT … SELECT`` over that table with ``GROUP BY GROUPING SETS`` (the total
+    and each dimension), through the closure table; additive years are summed from the months. A
+    count of people is a ``COUNT(DISTINCT)`` per ancestor, never a sum. ``window`` (people counted
+    once): the first day whose people ``Seen`` keeps.
+    """
+    qn = connection.ops.quote_name
+    sql, params = wide_sql(indicator, today, since=since)
+    names = [d.name for d in indicator.dimensions]
+    keys = [f"_k{n}" for n in range(len(names))]
+    # a NULL key is the key '' (as in the plain path): NULL then only marks the other sets' columns
+    temp_keys = "".join(f", COALESCE(src.{k}, '') AS {k}" for k in keys)
+    count_table, closure = qn(Count._meta.db_table), qn(UnionAncestor._meta.db_table)
+    fields = f"indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}"
+    dimension, key, dimension_params = _grouping(keys, names)
+    year = "CAST(DATE_TRUNC('year', src._p) AS DATE)"
+    distinct = indicator.measure == "distinct"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{FILL_WORK_MEM}'")
+        cursor.execute(f"DROP TABLE IF EXISTS {GROUPED_ROWS}")
+        if distinct:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {GROUPED_ROWS} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT src._u, src._p, {year} AS _y, src._s{temp_keys}, MIN(src._d) AS _d FROM ({sql}) src "
+                f"WHERE src._s IS NOT NULL GROUP BY 1, 2, 4{''.join(f', {n + 5}' for n in range(len(keys)))}",
+                params,
+            )
+        else:
+            value = "SUM(src._s)" if indicator.measure == "sum" else "COUNT(*)"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {GROUPED_ROWS} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT src._u, src._p, {year} AS _y{temp_keys}, {value} AS v, COUNT(*) AS n FROM ({sql}) src "
+                f"GROUP BY 1, 2{''.join(f', {n + 4}' for n in range(len(keys)))}",
+                params,
+            )
+        cursor.execute(f"ANALYZE {GROUPED_ROWS}")
+        grains = [(Grain.MONTH, "_p")]
+        if not (indicator.additive and not indicator.stock):
+            grains.append((Grain.YEAR, "_y"))  # people counted once (and stocks) are counted anew for the year
+        for grain, period in grains:
+            if distinct:
+                sets = ", ".join(
+                    [f"(ua.ancestor_id, w.{period})", *(f"(ua.ancestor_id, w.{period}, w.{k})" for k in keys)]
+                )
+                cursor.execute(
+                    f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, w.{period}, "  # noqa: S608
+                    f"{dimension}, {key}, COUNT(DISTINCT w._s), COUNT(DISTINCT w._s) FROM {GROUPED_ROWS} w "
+                    f"JOIN {closure} ua ON ua.descendant_id = w._u GROUP BY GROUPING SETS ({sets})",
+                    (indicator.code, grain, *dimension_params),
+                )
+            else:  # per union first, then up the tree (the closure multiplies far fewer rows)
+                sets = ", ".join([f"(w._u, w.{period})", *(f"(w._u, w.{period}, w.{k})" for k in keys)])
+                cursor.execute(
+                    f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, g.p, g.d, g.k, "  # noqa: S608
+                    f"SUM(g.v), SUM(g.n) FROM (SELECT w._u AS u, w.{period} AS p, {dimension} AS d, {key} AS k, "
+                    f"SUM(w.v) AS v, SUM(w.n) AS n FROM {GROUPED_ROWS} w GROUP BY GROUPING SETS ({sets})) g "
+                    f"JOIN {closure} ua ON ua.descendant_id = g.u GROUP BY ua.ancestor_id, g.p, g.d, g.k",
+                    (indicator.code, grain, *dimension_params),
+                )
+        if indicator.additive and not indicator.stock:
+            _years_from_months(indicator, None, year_start(since))
+        if window is not None:
+            sets = ", ".join(["(w._y, ua.ancestor_id, w._s)", *(f"(w._y, ua.ancestor_id, w._s, w.{k})" for k in keys)])
+            cursor.execute(
+                f"INSERT INTO {qn(Seen._meta.db_table)} (indicator, period, union_id, dimension, {qn('key')}, "  # noqa: S608
+                f"subject, day) SELECT %s, w._y, ua.ancestor_id, {dimension}, {key}, w._s, MIN(w._d) "
+                f"FROM {GROUPED_ROWS} w JOIN {closure} ua ON ua.descendant_id = w._u WHERE w._p >= %s "
+                f"GROUP BY GROUPING SETS ({sets})",
+                (indicator.code, *dimension_params, window),
+            )
+        cursor.execute(f"DROP TABLE {GROUPED_ROWS}")
 
 
 # Called after each indicator with its code and seconds taken (the benchmark's progress lines).

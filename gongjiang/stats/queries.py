@@ -62,6 +62,11 @@ def children(union: Union) -> list[Union]:
     )
 
 
+def children_ids(union: Union) -> QuerySet:
+    """The ids of :func:`children`, as a sub-select (a county's thousand ids are not sent as parameters)."""
+    return Union.objects.filter(Q(parent=union) | Q(industry_parent=union)).values("pk")
+
+
 def display(indicator: Indicator, value: int | None) -> Decimal | int | None:
     if value is None:
         return None
@@ -70,7 +75,7 @@ def display(indicator: Indicator, value: int | None) -> Decimal | int | None:
     return (Decimal(value) / indicator.scale).quantize(Decimal("0.01"))
 
 
-def year_values(codes: list[str], union_ids: list[int], years: list[int]) -> dict[tuple[str, int, int], int]:
+def year_values(codes: list[str], union_ids: list[int] | QuerySet, years: list[int]) -> dict[tuple[str, int, int], int]:
     """Totals per (indicator, union, year) in one query."""
     rows = Count.objects.filter(
         indicator__in=codes,

@@ -117,3 +117,29 @@ def contributions_sql(indicator: Indicator, dimension: str, today: date, anchors
         f"FROM ({sql}) src {where}GROUP BY src._u, src._p, COALESCE(src._k, ''){group}",
         params,
     )
+
+
+def wide_sql(indicator: Indicator, today: date, *, since: date | None = None) -> tuple[str, tuple]:
+    """The rows as a sub-select with every dimension's key at once: ``(_u, _p, _s, _d, _k0 … _kn)``
+    (``_p`` the month, a stock's the fill's month; ``_kN`` the key of ``indicator.dimensions[N]``).
+    The grouped rewrite (``stats.fill``) reads it once for all dimensions and grains."""
+    qs = source(indicator, since=since)
+    if indicator.date is None:
+        period: models.Expression = Value(date(today.year, today.month, 1), output_field=DateField())
+        day: models.Expression | F = Value(STOCK, output_field=DateField())
+    else:
+        period, day = _period(date_expr(indicator, qs.model), Grain.MONTH), F("_day")
+    if indicator.union is None:
+        roots = province_ids()
+        union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
+    else:
+        union = F(indicator.union)
+    if indicator.measure == "sum":
+        subject: models.Expression | F = ExpressionWrapper(
+            Round(F(indicator.subject) * 100 if indicator.scale == 100 else F(indicator.subject)),
+            output_field=BigIntegerField(),
+        )
+    else:
+        subject = F(indicator.subject)
+    keys = {f"_k{n}": Cast(d.path, models.CharField(max_length=40)) for n, d in enumerate(indicator.dimensions)}
+    return qs.values(_u=union, _p=period, _s=subject, _d=day, **keys).query.sql_with_params()

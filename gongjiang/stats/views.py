@@ -142,7 +142,14 @@ def build(
     kids = queries.children(union)
     years = list(range(year - TREND_YEARS + 1, year + 1))
     codes = [i.code for i in indicators]
-    values = queries.year_values(codes, [union.pk, *(k.pk for k in kids)], sorted({*years, year - 1, today.year}))
+    rank_ind = registry.get(rank) or registry.indicators()[0]
+    map_ind = registry.get(map_code) or registry.indicators()[0]
+    # the union's own figures over the trend's years; its children's (a county may have over a thousand
+    # enterprise unions) only for what the page shows of each: the ranking, the map and the targets
+    values = queries.year_values(codes, [union.pk], sorted({*years, year - 1, today.year}))
+    if kids:
+        kid_codes = sorted({rank_ind.code, map_ind.code, *(i.code for i in indicators if i.target is not None)})
+        values.update(queries.year_values(kid_codes, queries.children_ids(union), sorted({year, today.year})))
 
     def value(ind: Indicator, union_id: int, y: int) -> int | None:
         return values.get((ind.code, union_id, queries.figure_year(ind, y, today)))
@@ -172,7 +179,6 @@ def build(
         for ind in headline
         if not ind.stock
     ]
-    rank_ind = registry.get(rank) or registry.indicators()[0]
     ranking = sorted(
         (
             {
@@ -184,7 +190,6 @@ def build(
         ),
         key=lambda r: (-r["raw"], r["union"].name),
     )
-    map_ind = registry.get(map_code) or registry.indicators()[0]
     tiles = _tiles(union, kids, map_ind, year, value)
     targets = _targets(indicators, union, kids, year=year, today=today, value=value)
     target_summary = []
@@ -244,6 +249,11 @@ def build(
     }
 
 
+# the ranking's chart and table show the first ones (a county may have over a thousand enterprise
+# unions); the xlsx export and the JSON's children list every one
+RANKING_SHOWN = 50
+
+
 def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     """What the charts draw, as plain JSON (no model objects)."""
     chosen = next((t for t in data["trend"] if t["code"] == data["map_indicator"].code), None)
@@ -251,8 +261,8 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
         "trend": [chosen] if chosen else data["trend"][:1],
         "ranking": {
             "name": str(data["rank_indicator"].name),
-            "labels": [r["union"].name for r in data["ranking"]],
-            "values": [float(r["value"] or 0) for r in data["ranking"]],
+            "labels": [r["union"].name for r in data["ranking"][:RANKING_SHOWN]],
+            "values": [float(r["value"] or 0) for r in data["ranking"][:RANKING_SHOWN]],
         },
         "structure": [
             {
@@ -304,6 +314,7 @@ def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
         **data,
         "nav": "stats",
         "charts": chart_data(data),
+        "ranking_shown": data["ranking"][:RANKING_SHOWN],
         "breadcrumb": queries.breadcrumb(request.scope, union),
         "fresh": freshness(),
         "year_choices": list(range(timezone.localdate().year, timezone.localdate().year - 8, -1)),
