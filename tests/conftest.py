@@ -89,6 +89,12 @@ def make_user(username: str, union=None, kind: str | None = None) -> User:
 
 @pytest.fixture
 def org(db):
+    return build_org()
+
+
+def build_org() -> SimpleNamespace:
+    """Two cities, their counties, employers, workers and users (the ``org`` fixture, callable from a
+    module-scoped fixture too)."""
     reload_reference_data()  # an earlier transactional test on this worker may have flushed them
     r = {code: Region.objects.get(code=code) for code in ("230000", "230100", "230200", "230102", "230202")}
     province = org_services.create_union(
@@ -247,6 +253,10 @@ def _private_uploads(settings, tmp_path):
 
 @pytest.fixture
 def contest(org):
+    return build_contest(org)
+
+
+def build_contest(org: SimpleNamespace) -> SimpleNamespace:
     """A provincial competition open to both cities and a Harbin city competition, each with a
     lathe event; the Harbin worker is entered in both, the Qiqihar worker in the provincial one."""
     from gongjiang.competitions import services as comp
@@ -307,6 +317,10 @@ def contest(org):
 
 @pytest.fixture
 def policy(db):
+    return build_policy()
+
+
+def build_policy() -> SimpleNamespace:
     """DOMAIN.md's documents, programmes and rules, with a budget for this year for each programme."""
     from decimal import Decimal
 

@@ -1,6 +1,7 @@
 """The innovations entries of the leak test (tests/test_leaks.py). Harbin's innovation (authored by the
 Harbin worker, from Harbin's competition and studio project, with an attachment and an open objection)
-is built on first use, so every list and export is checked with a Harbin row that could leak."""
+is built with the rest of the leak test's world, so every list and export is checked with a Harbin row
+that could leak."""
 
 import datetime as dt
 from decimal import Decimal
@@ -30,6 +31,10 @@ def _harbin(o):
         o.harbin_objection_i = services.object_to(actor=alice, scope=Scope(alice), innovation=i, text="异议")
         o.harbin_innovation = i
     return o.harbin_innovation
+
+
+def build(o) -> None:
+    _harbin(o)
 
 
 def _pk(o):
