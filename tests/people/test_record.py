@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
-from tests.test_leaks import leaky  # noqa: F401  (the fixture with a row of every kind for Harbin)
+from tests.test_leaks import leak_world, leaky  # noqa: F401  (the world with a row of every kind for Harbin)
 
 
 def _get(client, url):
