@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import lockout
 from .validators import validate_attachment
@@ -103,6 +104,14 @@ class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
 
 
 SHORT_LIST = 300
+
+# A short list's refusal of a row outside the user's reach (or no longer there), for ``error_messages``.
+EMPLOYER_IN_REACH = {
+    "invalid_choice": gettext_lazy("Choose an employer within your union's reach; find it by name above the form.")
+}
+UNION_IN_REACH = {
+    "invalid_choice": gettext_lazy("Choose a union within your union's reach; find it by name above the form.")
+}
 
 
 class _ShortListIterator(ModelChoiceIterator):
