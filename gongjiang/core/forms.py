@@ -179,7 +179,7 @@ class ShortListChoiceField(forms.ModelChoiceField):
             rows = list(self.fallback(qs)[: SHORT_LIST + 1]) if self.fallback else []
         self.truncated = len(rows) > SHORT_LIST
         rows = rows[:SHORT_LIST]
-        kept = str(self.kept or "")
+        kept = str(getattr(self.kept, "pk", self.kept) or "")  # an id, or a row (an edit form's initial)
         if kept.isdigit() and all(str(row.pk) != kept for row in rows):
             rows = [*qs.filter(pk=int(kept)), *rows]
         return rows
