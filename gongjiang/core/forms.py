@@ -192,7 +192,7 @@ def _ids(kept: Any) -> list[int]:
     """The ids in ``kept``: an id or a row (an edit form's initial), or a list of them."""
     values = kept if isinstance(kept, (list, tuple, set, frozenset, QuerySet)) else [kept]
     ids = (str(getattr(value, "pk", value) or "") for value in values)
-    return [int(pk) for pk in ids if pk.isdigit()]
+    return [int(pk) for pk in ids if pk.isdigit() and len(pk) <= 18]  # a posted id past a bigint: none
 
 
 class ShortListChoiceField(ShortListMixin, forms.ModelChoiceField):
@@ -207,6 +207,12 @@ class ShortListMultipleChoiceField(ShortListMixin, forms.ModelMultipleChoiceFiel
 
     iterator = _ShortListIterator
     widget = QuickSelectMultiple
+
+    def _check_values(self, value: Any) -> Any:
+        # an id past a bigint names no row (SQLite's driver raised OverflowError on it)
+        if any(str(pk).isdigit() and len(str(pk)) > 18 for pk in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
 
 
 def chosen(form: forms.BaseForm, name: str) -> Any:

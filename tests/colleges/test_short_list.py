@@ -83,3 +83,10 @@ def test_page_lists_a_bounded_number_of_options_whatever_the_reach(org, as_user,
     monkeypatch.undo()
     listed, _queries = page_cost(client, "/colleges/new/")
     assert listed <= few[0] + 2 * core_forms.SHORT_LIST
+
+
+def test_a_posted_id_past_any_row_is_refused_not_an_error(org, as_user):
+    response = as_user(org.users.alice).post("/colleges/new/", _data(org.harbin.pk, ["9" * 30, org.harbin_employer.pk]))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["employers"]
+    assert not College.objects.exists()
