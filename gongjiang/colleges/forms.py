@@ -5,8 +5,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjiang.core.forms import BootstrapMixin
+from gongjiang.core.forms import (
+    EMPLOYER_IN_REACH,
+    UNION_IN_REACH,
+    BootstrapMixin,
+    ShortListChoiceField,
+    ShortListMultipleChoiceField,
+    chosen,
+)
 from gongjiang.core.validators import validate_id_number
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.rules import MANAGE_COLLEGES
 from gongjiang.orgs.scope import Scope
@@ -23,15 +31,28 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _by_name(qs: Any, term: str) -> Any:
+    return qs.filter(name__contains=term)
+
+
 class CollegeForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     industry = forms.CharField(label=_("Industry"), max_length=50)
-    union = forms.ModelChoiceField(label=_("Run by"), queryset=Union.objects.none())
+    union = ShortListChoiceField(
+        label=_("Run by"),
+        queryset=Union.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=UNION_IN_REACH,
+    )
     universities = forms.CharField(
         label=_("Partner universities"), max_length=300, required=False, help_text=_("Separate them with 、")
     )
-    employers = forms.ModelMultipleChoiceField(
-        label=_("Partner employers"), queryset=Employer.objects.none(), required=False
+    employers = ShortListMultipleChoiceField(
+        label=_("Partner employers"),
+        queryset=Employer.objects.none(),
+        required=False,
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=EMPLOYER_IN_REACH,
     )
     plan_year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100, required=False)
     plan_classes = forms.IntegerField(label=_("Classes planned"), min_value=0, max_value=1000, initial=0)
@@ -44,13 +65,23 @@ class CollegeForm(BootstrapMixin, forms.Form):
         help_text=_("The policy document the plan comes from; a plan is measured against only when it cites one."),
     )
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, union_q: str = "", employer_q: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = Union.objects.filter(scope.union_filter(MANAGE_COLLEGES, "pk")).order_by(
-            "kind", "name"
+        # Any union and employers in reach are accepted (none outside it); the drop-downs list them
+        # all only when they are few (a province official reaches 50,000), else the unions above the
+        # enterprises, or the rows whose name holds the term found, and always those already chosen.
+        self.fields["union"].narrow(
+            Union.objects.filter(scope.union_filter(MANAGE_COLLEGES, "pk")).order_by("kind", "name"),
+            find=_by_name,
+            term=union_q,
+            fallback=lambda qs: qs.exclude(kind=UnionKind.GRASSROOTS),
+            kept=chosen(self, "union"),
         )
-        self.fields["employers"].queryset = Employer.objects.filter(scope.union_filter(MANAGE_COLLEGES)).order_by(
-            "name"
+        self.fields["employers"].narrow(
+            Employer.objects.filter(scope.union_filter(MANAGE_COLLEGES)).order_by("name"),
+            find=_by_name,
+            term=employer_q,
+            kept=chosen(self, "employers"),
         )
 
     def clean(self) -> dict[str, Any]:

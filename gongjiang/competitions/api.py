@@ -177,9 +177,7 @@ def competition_tiers(request: HttpRequest, organiser_id: int | None = None):
         organisers = organisers.filter(pk=organiser_id)
         if not organisers.exists():
             return Status(404, {"detail": _("No such union in your scope.")})
-    allowed = {
-        t for ts in competition_tiers_policy.allowed_by_union(organisers.only("pk", "kind")).values() for t in ts
-    }
+    allowed = competition_tiers_policy.offered_tiers(organisers)  # not every union in reach loaded (issue 17)
     ordered = [t for t in competition_tiers_policy.TIER_ORDER if t in allowed]
     return Status(
         200,

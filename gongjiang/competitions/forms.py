@@ -5,7 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjiang.core.forms import BootstrapMixin, QuickSelect, QuickSelectMultiple, ShortListChoiceField
+from gongjiang.core.forms import (
+    UNION_IN_REACH,
+    BootstrapMixin,
+    QuickSelect,
+    QuickSelectMultiple,
+    ShortListChoiceField,
+)
 from gongjiang.core.models import User
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Region, Union
@@ -27,7 +33,12 @@ class CompetitionForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.SKILLS)
-    organiser = forms.ModelChoiceField(label=_("Organising union"), queryset=Union.objects.none())
+    organiser = ShortListChoiceField(
+        label=_("Organising union"),
+        queryset=Union.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=UNION_IN_REACH,
+    )
     committee = forms.CharField(label=_("Organising committee"), max_length=120, required=False)
     co_organisers = forms.CharField(label=_("Co-organisers"), max_length=300, required=False)
     host = forms.CharField(label=_("Host"), max_length=120, required=False)
@@ -44,14 +55,22 @@ class CompetitionForm(BootstrapMixin, forms.Form):
     medal_count = forms.IntegerField(label=_("Medals (gold, silver, bronze)"), min_value=0, max_value=3, initial=3)
     merit_percent = forms.IntegerField(label=_("Merit award for the top (%)"), min_value=0, max_value=100, initial=50)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         organisers = Union.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pk")).order_by("kind", "name")
-        self.fields["organiser"].queryset = organisers
+        # Any union in reach may organise (none outside it); the drop-down lists them all only when
+        # they are few (a province official reaches 50,000), else the unions above the enterprises,
+        # or those whose name holds ``find``, and always the one already chosen.
+        self.fields["organiser"].narrow(
+            organisers,
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            fallback=lambda qs: qs.exclude(kind=UnionKind.GRASSROOTS),
+            kept=self.data.get("organiser") if self.is_bound else self.initial.get("organiser"),
+        )
         # Only the tiers the user's unions may organise (the province's organising rights), the
         # lowest of them first chosen; an existing competition keeps its own tier on the list.
-        self.allowed = tiers.allowed_by_union(organisers.only("pk", "kind"))
-        offered = {t for allowed in self.allowed.values() for t in allowed}
+        offered = tiers.offered_tiers(organisers)
         current = self.initial.get("tier")
         if current:
             offered.add(current)
@@ -62,7 +81,7 @@ class CompetitionForm(BootstrapMixin, forms.Form):
     def clean(self) -> dict:
         data = super().clean() or {}
         organiser, tier = data.get("organiser"), data.get("tier")
-        if organiser and tier and tier != self.initial.get("tier") and tier not in self.allowed.get(organiser.pk, []):
+        if organiser and tier and tier != self.initial.get("tier") and tier not in tiers.allowed_tiers(organiser):
             try:
                 services.check_tier(organiser, tier)
             except services.CompetitionError as exc:

@@ -8,6 +8,8 @@ union, written by the province, authorises it beyond its kind's default (or rest
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 
@@ -36,6 +38,16 @@ def highest_tiers(unions: Iterable[Union]) -> dict[int, str | None]:
     own = dict(OrganisingRight.objects.filter(union__in=unions).values_list("union_id", "highest_tier"))
     by_kind = dict(OrganisingRight.objects.filter(union__isnull=True).values_list("union_kind", "highest_tier"))
     return {u.pk: own.get(u.pk, by_kind.get(u.kind)) for u in unions}
+
+
+def offered_tiers(unions: QuerySet[Union]) -> set[str]:
+    """Every tier one of ``unions`` may organise, in three queries whatever their number (a province
+    official reaches 50,000 unions: reading each to take their tiers' union took a second)."""
+    own = dict(OrganisingRight.objects.filter(union__in=unions).values_list("union_id", "highest_tier"))
+    kinds = set(unions.exclude(pk__in=list(own)).order_by().values_list("kind", flat=True).distinct())
+    by_kind = dict(OrganisingRight.objects.filter(union__isnull=True).values_list("union_kind", "highest_tier"))
+    highest = set(own.values()) | {by_kind.get(kind) for kind in kinds}
+    return {t for h in highest if h for t in tiers_up_to(h)}
 
 
 def allowed_tiers(union: Union) -> list[str]:

@@ -76,7 +76,9 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 def competition_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(MANAGE_COMPETITIONS):
         raise PermissionDenied
-    form = CompetitionForm(request.POST or None, scope=request.scope)
+    if found := _found_organisers(request):
+        return found
+    form = CompetitionForm(request.POST or None, scope=request.scope, find=_find(request))
     if done := submit(
         request,
         form,
@@ -84,15 +86,18 @@ def competition_create(request: HttpRequest) -> HttpResponse:
         success=_("Competition created. Add its events, then open registration."),
     ):
         return done
-    return render(request, "competitions/competition_form.html", {"form": form, "nav": "competitions"})
+    context = {"form": form, "find": _find(request), "nav": "competitions"}
+    return render(request, "competitions/competition_form.html", context)
 
 
 @login_required
 def competition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
     request.scope.require(MANAGE_COMPETITIONS, competition.organiser_id)
+    if found := _found_organisers(request, competition.organiser_id):
+        return found
     initial = {name: getattr(competition, name) for name in CompetitionForm.base_fields}
-    form = CompetitionForm(request.POST or None, scope=request.scope, initial=initial)
+    form = CompetitionForm(request.POST or None, scope=request.scope, initial=initial, find=_find(request))
     if done := submit(
         request,
         form,
@@ -103,8 +108,23 @@ def competition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         then=competition,
     ):
         return done
-    context = {"form": form, "competition": competition, "nav": "competitions"}
+    context = {"form": form, "competition": competition, "find": _find(request), "nav": "competitions"}
     return render(request, "competitions/competition_form.html", context)
+
+
+def _find(request: HttpRequest) -> str:
+    """The union name typed in the find box above the competition form."""
+    return request.GET.get("union_q", "").strip()
+
+
+def _found_organisers(request: HttpRequest, chosen: int | None = None) -> HttpResponse | None:
+    """The find box's htmx request: the organiser drop-down alone, listing the unions in reach whose
+    name holds the term, and the one chosen so far (the form's, else ``chosen``)."""
+    if not (is_htmx(request) and request.method == "GET" and "union_q" in request.GET):
+        return None
+    kept = request.GET.get("organiser") or chosen
+    form = CompetitionForm(initial={"organiser": kept}, scope=request.scope, find=_find(request))
+    return HttpResponse(str(form["organiser"]))
 
 
 def move_label(kind: str, state: str) -> str:

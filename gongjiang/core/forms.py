@@ -5,12 +5,14 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import lockout
 from .validators import validate_attachment
@@ -103,6 +105,15 @@ class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
 
 
 SHORT_LIST = 300
+MAX_KEPT = 1000  # chosen rows listed besides the short list (a college's partners); a post of more is cut
+
+# A short list's refusal of a row outside the user's reach (or no longer there), for ``error_messages``.
+EMPLOYER_IN_REACH = {
+    "invalid_choice": gettext_lazy("Choose an employer within your union's reach; find it by name above the form.")
+}
+UNION_IN_REACH = {
+    "invalid_choice": gettext_lazy("Choose a union within your union's reach; find it by name above the form.")
+}
 
 
 class _ShortListIterator(ModelChoiceIterator):
@@ -119,18 +130,17 @@ class _ShortListIterator(ModelChoiceIterator):
         return True
 
 
-class ShortListChoiceField(forms.ModelChoiceField):
+class ShortListMixin:
     """A choice among possibly many rows (every union or employer in a province admin's reach:
     50,000) whose drop-down lists a short list only, while any row of ``queryset`` is accepted.
 
     The drop-down holds every row when there are at most ``SHORT_LIST``; else the rows matching
     ``find`` (a name the user searched for), or, without one, ``fallback`` (e.g. the unions above
-    the enterprises), each capped at ``SHORT_LIST``; the value already chosen is always kept.
+    the enterprises), each capped at ``SHORT_LIST``; the values already chosen are always kept.
     Rendering 50,000 options took 40 s a page at province scale.
     """
 
-    iterator = _ShortListIterator
-    widget = QuickSelect
+    queryset: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +160,8 @@ class ShortListChoiceField(forms.ModelChoiceField):
         fallback: "Callable[[Any], Any] | None" = None,
         kept: Any = None,
     ) -> None:
-        """Accept every row of ``queryset``; list the short list described above."""
+        """Accept every row of ``queryset``; list the short list described above. ``kept``: the
+        value chosen so far, an id or a row, or a list of them."""
         self.queryset = queryset
         self.find, self.fallback, self.term, self.kept = find, fallback, term.strip(), kept
         self._short = None
@@ -170,10 +181,46 @@ class ShortListChoiceField(forms.ModelChoiceField):
             rows = list(self.fallback(qs)[: SHORT_LIST + 1]) if self.fallback else []
         self.truncated = len(rows) > SHORT_LIST
         rows = rows[:SHORT_LIST]
-        kept = str(self.kept or "")
-        if kept.isdigit() and all(str(row.pk) != kept for row in rows):
-            rows = [*qs.filter(pk=int(kept)), *rows]
+        listed = {row.pk for row in rows}
+        missing = [pk for pk in _ids(self.kept) if pk not in listed][:MAX_KEPT]
+        if missing:
+            rows = [*qs.filter(pk__in=missing), *rows]
         return rows
+
+
+def _ids(kept: Any) -> list[int]:
+    """The ids in ``kept``: an id or a row (an edit form's initial), or a list of them."""
+    values = kept if isinstance(kept, (list, tuple, set, frozenset, QuerySet)) else [kept]
+    ids = (str(getattr(value, "pk", value) or "") for value in values)
+    return [int(pk) for pk in ids if pk.isdigit() and len(pk) <= 18]  # a posted id past a bigint: none
+
+
+class ShortListChoiceField(ShortListMixin, forms.ModelChoiceField):
+    """One row among many (:class:`ShortListMixin`)."""
+
+    iterator = _ShortListIterator
+    widget = QuickSelect
+
+
+class ShortListMultipleChoiceField(ShortListMixin, forms.ModelMultipleChoiceField):
+    """Several rows among many (:class:`ShortListMixin`)."""
+
+    iterator = _ShortListIterator
+    widget = QuickSelectMultiple
+
+    def _check_values(self, value: Any) -> Any:
+        # an id past a bigint names no row (SQLite's driver raised OverflowError on it)
+        if any(str(pk).isdigit() and len(str(pk)) > 18 for pk in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
+def chosen(form: forms.BaseForm, name: str) -> Any:
+    """A field's value so far: posted (every value of a multiple choice), else the initial one."""
+    if form.is_bound:
+        data = form.data
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+    return form.initial.get(name)
 
 
 MAX_ATTACHMENTS = 10  # files in one multiple-file input

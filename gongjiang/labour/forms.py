@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
-from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
+from gongjiang.core.forms import (
+    EMPLOYER_IN_REACH,
+    BootstrapMixin,
+    MultipleFileField,
+    ShortListChoiceField,
+    check_attachments,
+    chosen,
+)
 from gongjiang.core.validators import validate_id_number
 from gongjiang.orgs.models import Employer
 from gongjiang.people.models import Worker
@@ -69,7 +76,12 @@ class IndicatorForm(BootstrapMixin, forms.ModelForm):
 
 
 class UnitForm(BootstrapMixin, forms.Form):
-    employer = forms.ModelChoiceField(label=pgettext_lazy("labour", "Enterprise"), queryset=Employer.objects.none())
+    employer = ShortListChoiceField(
+        label=pgettext_lazy("labour", "Enterprise"),
+        queryset=Employer.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=EMPLOYER_IN_REACH,
+    )
     section = forms.CharField(
         label=_("Section (标段)"),
         max_length=60,
@@ -77,9 +89,17 @@ class UnitForm(BootstrapMixin, forms.Form):
         help_text=_("Leave empty to enter the enterprise itself."),
     )
 
-    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employers: Any, find: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers
+        # Any of ``employers`` is accepted (none else); the drop-down lists them all only when they
+        # are few (a province official reaches 50,000), else those whose name holds ``find``, and
+        # always the one already chosen.
+        self.fields["employer"].narrow(
+            employers,
+            find=lambda qs, term: qs.filter(name__contains=term),
+            term=find,
+            kept=chosen(self, "employer"),
+        )
 
 
 class TeamForm(BootstrapMixin, forms.Form):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.competitions.models import Competition
 from gongjiang.core.actions import act, submit
+from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.orgs.models import Employer, UnionAncestor
@@ -178,7 +179,12 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
     competition = visible_competition(request, pk)
     if not (request.scope.has(ENTER_COMPETITIONS) or manages(request.scope, competition)):
         raise PermissionDenied
-    form = UnitForm(request.POST or None, employers=enterable_employers(request, competition))
+    employers, find = enterable_employers(request, competition), request.GET.get("employer_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and "employer_q" in request.GET:
+        # the find box above the form: the employer drop-down alone, keeping the employer chosen so far
+        found = UnitForm(employers=employers, find=find, initial={"employer": request.GET.get("employer")})
+        return HttpResponse(str(found["employer"]))
+    form = UnitForm(request.POST or None, employers=employers, find=find)
     if done := submit(
         request,
         form,
@@ -192,7 +198,8 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Unit entered. Add its teams."),
     ):
         return done
-    return render(request, "labour/unit_form.html", {"competition": competition, "form": form, "nav": "labour"})
+    context = {"competition": competition, "form": form, "find": find, "nav": "labour"}
+    return render(request, "labour/unit_form.html", context)
 
 
 def unit_rounds(unit: Unit) -> list[dict]:  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,8 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.core import crypto
-from gongjiang.core.forms import BootstrapMixin, MultipleFileField, check_attachments
+from gongjiang.core.forms import (
+    EMPLOYER_IN_REACH,
+    UNION_IN_REACH,
+    BootstrapMixin,
+    MultipleFileField,
+    ShortListChoiceField,
+    check_attachments,
+)
 from gongjiang.core.validators import validate_id_number
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.orgs.rules import APPLY_STUDIOS, MANAGE_STUDIOS
 from gongjiang.orgs.scope import Scope
@@ -19,6 +28,10 @@ from gongjiang.people.models import Occupation, Worker
 from .enums import ActivityKind, ClosureReason, Level, ResultKind
 from .models import Membership, Studio
 from .services import AllianceData, ProblemData, StudioData
+
+
+def _by_name(qs: QuerySet[Any], term: str) -> QuerySet[Any]:
+    return qs.filter(name__contains=term)
 
 
 def worker_by_id(value: str, workers: QuerySet[Worker]) -> Worker:
@@ -52,7 +65,12 @@ class StudioForm(BootstrapMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=120)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.ENTERPRISE)
-    employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
+    employer = ShortListChoiceField(
+        label=_("Employer"),
+        queryset=Employer.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=EMPLOYER_IN_REACH,
+    )
     lead = forms.CharField(
         label=_("Lead's ID number"), max_length=18, help_text=_("An employed worker of the employer.")
     )
@@ -65,9 +83,17 @@ class StudioForm(BootstrapMixin, forms.Form):
     has_place_and_funds = forms.BooleanField(label=_("Has a place and funds"), required=False)
     has_rules = forms.BooleanField(label=_("Has working rules"), required=False)
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["employer"].queryset = Employer.objects.filter(scope.union_filter(APPLY_STUDIOS)).order_by("name")
+        # Any employer in reach is accepted (none outside it); the drop-down lists them all only when
+        # they are few (a province official reaches 50,000), else those whose name holds ``find``,
+        # and always the one already chosen.
+        self.fields["employer"].narrow(
+            Employer.objects.filter(scope.union_filter(APPLY_STUDIOS)).order_by("name"),
+            find=_by_name,
+            term=find,
+            kept=self.data.get("employer") if self.is_bound else self.initial.get("employer"),
+        )
         self.fields["occupations"].widget.attrs["size"] = 5
 
     def clean(self) -> dict:
@@ -162,7 +188,12 @@ class ReportForm(BootstrapMixin, forms.Form):
 class AllianceForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.CITY)
-    lead_union = forms.ModelChoiceField(label=_("Lead union"), queryset=Union.objects.none())
+    lead_union = ShortListChoiceField(
+        label=_("Lead union"),
+        queryset=Union.objects.none(),
+        help_text=_("Not listed? Find it by name above the form."),
+        error_messages=UNION_IN_REACH,
+    )
     founded_on = forms.DateField(label=_("Founded on"), widget=DATE)
     founding_document = forms.CharField(label=_("Founding document"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -175,10 +206,16 @@ class AllianceForm(BootstrapMixin, forms.Form):
         label=_("First member studios"), queryset=Studio.objects.none(), required=False
     )
 
-    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lead_union"].queryset = Union.objects.filter(scope.union_filter(MANAGE_STUDIOS, "pk")).order_by(
-            "kind", "name"
+        # Any union in reach may lead (none outside it); the drop-down lists them all only when they
+        # are few, else the unions above the enterprises, or those whose name holds ``find``.
+        self.fields["lead_union"].narrow(
+            Union.objects.filter(scope.union_filter(MANAGE_STUDIOS, "pk")).order_by("kind", "name"),
+            find=_by_name,
+            term=find,
+            fallback=lambda qs: qs.exclude(kind=UnionKind.GRASSROOTS),
+            kept=self.data.get("lead_union") if self.is_bound else self.initial.get("lead_union"),
         )
         self.fields["studios"].queryset = (
             Studio.objects.filter(scope.union_filter(MANAGE_STUDIOS), state="named")

@@ -13,6 +13,7 @@ from gongjiang.competitions.enums import State as CompetitionState
 from gongjiang.competitions.models import Competition
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.figures import narrow
@@ -60,8 +61,17 @@ def _college_form(request: HttpRequest, college=None) -> HttpResponse:  # type: 
     initial = None
     if college is not None:
         initial = {name: getattr(college, name) for name in CollegeForm.base_fields if name != "employers"}
-        initial["employers"] = list(college.employers.all())
-    form = CollegeForm(request.POST or None, scope=request.scope, initial=initial)
+        initial["employers"] = list(college.employers.values_list("pk", flat=True))
+    union_q, employer_q = request.GET.get("union_q", "").strip(), request.GET.get("employer_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and ("union_q" in request.GET or "employer_q" in request.GET):
+        # a find box above the form: its drop-down alone, keeping what was chosen so far (else the college's)
+        name = "union" if "union_q" in request.GET else "employers"
+        kept = request.GET.getlist(name) or (initial or {}).get(name)
+        found = CollegeForm(scope=request.scope, initial={name: kept}, union_q=union_q, employer_q=employer_q)
+        return HttpResponse(str(found[name]))
+    form = CollegeForm(
+        request.POST or None, scope=request.scope, initial=initial, union_q=union_q, employer_q=employer_q
+    )
     if done := submit(
         request,
         form,
@@ -73,7 +83,17 @@ def _college_form(request: HttpRequest, college=None) -> HttpResponse:  # type: 
         return done
     title = college.name if college else _("New college")
     back = college.get_absolute_url() if college else "/colleges/"
-    return render(request, "colleges/form.html", {"form": form, "title": title, "back": back, "nav": NAV})
+    boxes = [
+        {"param": "union_q", "target": "id_union", "find": union_q, "placeholder": _("Find a union by name")},
+        {
+            "param": "employer_q",
+            "target": "id_employers",
+            "find": employer_q,
+            "placeholder": _("Find an employer by name"),
+        },
+    ]
+    context = {"form": form, "title": title, "back": back, "find_boxes": boxes, "nav": NAV}
+    return render(request, "colleges/form.html", context)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
+from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import narrow as narrow_todo
@@ -84,7 +85,12 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
 def alliance_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(MANAGE_STUDIOS):
         raise PermissionDenied
-    form = AllianceForm(request.POST or None, scope=request.scope)
+    find = request.GET.get("union_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and "union_q" in request.GET:
+        # the find box above the form: the lead-union drop-down alone, keeping the union chosen so far
+        found = AllianceForm(scope=request.scope, find=find, initial={"lead_union": request.GET.get("lead_union")})
+        return HttpResponse(str(found["lead_union"]))
+    form = AllianceForm(request.POST or None, scope=request.scope, find=find)
     if done := submit(
         request,
         form,
@@ -94,7 +100,16 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
         success=_("Alliance formed."),
     ):
         return done
-    return render(request, "studios/form.html", {"form": form, "title": _("Form an alliance"), "nav": "alliances"})
+    context = {
+        "form": form,
+        "title": _("Form an alliance"),
+        "nav": "alliances",
+        "find": find,
+        "find_param": "union_q",
+        "find_target": "id_lead_union",
+        "find_placeholder": _("Find a union by name"),
+    }
+    return render(request, "studios/form.html", context)
 
 
 @login_required

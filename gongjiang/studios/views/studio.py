@@ -82,7 +82,12 @@ def studio_list(request: HttpRequest) -> HttpResponse:
 def studio_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(APPLY_STUDIOS):
         raise PermissionDenied
-    form = StudioForm(request.POST or None, scope=request.scope)
+    find = request.GET.get("employer_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and "employer_q" in request.GET:
+        # the find box above the form: the employer drop-down alone, keeping the employer chosen so far
+        found = StudioForm(scope=request.scope, find=find, initial={"employer": request.GET.get("employer")})
+        return HttpResponse(str(found["employer"]))
+    form = StudioForm(request.POST or None, scope=request.scope, find=find)
     if done := submit(
         request,
         form,
@@ -90,7 +95,16 @@ def studio_create(request: HttpRequest) -> HttpResponse:
         success=_("Application registered. The higher union names the studio."),
     ):
         return done
-    return render(request, "studios/form.html", {"form": form, "title": _("Apply for a studio"), "nav": "studios"})
+    context = {
+        "form": form,
+        "title": _("Apply for a studio"),
+        "nav": "studios",
+        "find": find,
+        "find_param": "employer_q",
+        "find_target": "id_employer",
+        "find_placeholder": _("Find an employer by name"),
+    }
+    return render(request, "studios/form.html", context)
 
 
 @login_required
