@@ -19,6 +19,7 @@ from gongjiang.people.models import Worker
 from gongjiang.studios.models import Project, Studio
 
 from .enums import Grade, Kind
+from .queries import origins_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
@@ -143,10 +144,11 @@ class InnovationForm(BootstrapMixin, forms.Form):
         employer_field.narrow(
             employers.select_related(None).order_by("name", "pk"), find=_by_name, term=employer_q, kept=chosen
         )
+        self.employer = employers.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
+        competitions, studios, projects = origins_of(self.employer, competitions, studios, projects)
         self.fields["competition"].queryset = competitions
         self.fields["studio"].queryset = studios
         self.fields["project"].queryset = projects
-        self.employer = employers.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
         # the employer's teams in the labour competitions the submitter may name
         team_field = self.fields["labour_team"]
         team_field.queryset = (

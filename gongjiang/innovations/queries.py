@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from gongjiang.competitions.enums import State as CompetitionState
-from gongjiang.competitions.models import Competition
+from gongjiang.competitions.models import Competition, Entry
 from gongjiang.competitions.queries import competitions_for_user
+from gongjiang.labour.models import Unit
 from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import APPRAISE_INNOVATIONS, CONFIRM_BENEFITS, REVIEW_INNOVATIONS, VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
@@ -148,3 +149,24 @@ def submit_choices(scope: Scope) -> dict[str, QuerySet[Any]]:
         "studios": studios.order_by("name"),
         "projects": projects.order_by("-pk"),
     }
+
+
+def origins_of(
+    employer: Employer | None,
+    competitions: QuerySet[Competition],
+    studios: QuerySet[Studio],
+    projects: QuerySet[Project],
+) -> tuple[QuerySet[Competition], QuerySet[Studio], QuerySet[Project]]:
+    """Where a result of ``employer`` may come from, within what the submitter may pick: a competition its
+    workers entered, one it entered as a labour-competition unit or its own union organised; its studios and
+    the projects they lead or join. Bounded by the employer's own history, not by the province's tens of
+    thousands of competitions and thousands of studios; nothing before the employer is chosen."""
+    if employer is None:
+        return competitions.none(), studios.none(), projects.none()
+    entered = Entry.objects.filter(employer=employer).values("event__competition_id")
+    as_unit = Unit.objects.filter(employer=employer).values("competition_id")
+    took_part = competitions.filter(Q(pk__in=entered) | Q(pk__in=as_unit) | Q(organiser_id=employer.union_id))
+    own = studios.filter(employer=employer)
+    theirs = Studio.objects.filter(employer=employer).values("pk")
+    joined = projects.filter(Q(studio__in=theirs) | Q(participants__in=theirs)).distinct()
+    return took_part, own, joined

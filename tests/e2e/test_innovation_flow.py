@@ -90,6 +90,11 @@ def submit(tab: Tab, button) -> None:
 @pytest.mark.e2e
 def test_an_innovation_from_a_labour_competition_counts_once(metro, open_tab):
     org, studio, project, labour = metro
+    from gongjiang.labour import services as labour_services
+
+    labour.refresh_from_db()  # in progress (the fixture moved it past its draft)
+    alice = org.users.alice  # the boiler works takes part as a unit: what its result may come from
+    labour_services.enter_unit(actor=alice, scope=Scope(alice), competition=labour, employer=org.harbin_employer)
     before = (benefit_of(competition_id=labour.pk), benefit_of(studio_id=studio.pk), _province(org))
 
     # 1. The worker, on a phone, submits it from the labour competition and the studio's project.

@@ -35,6 +35,10 @@ def inno(org):
     )
     type(org.labour).objects.filter(pk=org.labour.pk).update(state="in_progress")  # running, past its draft
     org.labour.refresh_from_db()
+    # the boiler works takes part in it as a unit: a result may come only from what its employer took part in
+    from gongjiang.labour.services import enter_unit
+
+    enter_unit(actor=alice, scope=Scope(alice), competition=org.labour, employer=org.harbin_employer)
     org.fin = f.finance(org.harbin_employer)
     org.qfin = f.finance(org.qiqihar_employer)
     org.worker_user = make_user("wangtiejun", org.harbin_employer.union, RoleKind.WORKER)

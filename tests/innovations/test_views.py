@@ -123,3 +123,36 @@ def test_lists_do_not_grow_with_rows(inno, as_user, url):
     for _n in range(2):
         f.confirmed(alice, inno.harbin_employer, inno.authors, Decimal(10), studio=inno.studio, project=inno.project)
     assert _count(client, url, headers) == one
+
+
+def test_a_result_comes_only_from_what_its_employer_took_part_in(inno, as_user):
+    """The form offers the competitions the employer's workers entered or it entered as a unit, and its own
+    studios and their projects: a bounded list at province scale, and a POST naming another is refused."""
+    import datetime as dt
+
+    from gongjiang.competitions import services as comp
+    from gongjiang.orgs.scope import Scope
+
+    alice = inno.users.alice
+    elsewhere = comp.create_competition(
+        actor=alice,
+        scope=Scope(alice),
+        data=comp.CompetitionData(
+            name="哈尔滨市电工技能竞赛", tier="city", kind="skills", organiser=inno.harbin,
+            registration_closes_on=dt.date(2026, 5, 1), starts_on=dt.date(2026, 5, 10), ends_on=dt.date(2026, 5, 12),
+        ),
+    )  # fmt: skip
+    type(elsewhere).objects.filter(pk=elsewhere.pk).update(state="in_progress")
+    client = as_user(inno.worker_user)
+    form = client.get("/innovations/new/").context["form"]
+    offered = set(form.fields["competition"].queryset)
+    assert offered == {inno.labour}  # entered there as a unit; not the city's other competition
+    assert list(form.fields["studio"].queryset) == [inno.studio]
+    assert list(form.fields["project"].queryset) == [inno.project]
+    data = {
+        "title": "集箱焊缝预热工装", "kind": "renovation", "employer": inno.harbin_employer.pk,
+        "authors": "王铁军 100", "description": "预热均匀", "competition": elsewhere.pk,
+    }  # fmt: skip
+    refused = client.post("/innovations/new/", data)
+    assert refused.status_code == 200 and "competition" in refused.context["form"].errors
+    assert not Innovation.objects.exists()
