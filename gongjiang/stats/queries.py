@@ -55,11 +55,8 @@ def breadcrumb(scope: Scope, union: Union) -> list[Union]:
 
 def children(union: Union) -> list[Union]:
     """The unions one level down: geographic children and, for an industrial union, its members."""
-    return list(
-        Union.objects.filter(Q(parent=union) | Q(industry_parent=union))
-        .select_related("region")
-        .order_by("kind", "name")
-    )
+    # no region joined: the cockpit, the API and the exports read ``region_id`` only (a county has 1,393)
+    return list(Union.objects.filter(Q(parent=union) | Q(industry_parent=union)).order_by("kind", "name"))
 
 
 def children_ids(union: Union) -> QuerySet:
