@@ -282,28 +282,25 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
 SMALL_SUBTREE = 200  # unions: below this the workers are found through their union's index
 
 
-def latest_honours(union_id: int, n: int = 6, batch: int = 60, batches: int = 20) -> list[Honour]:
+def latest_honours(union_id: int, n: int = 6, window: int = 1200) -> list[Honour]:
     """The newest honours of workers in the union's subtree.
 
-    A small subtree reads its workers through the union index; a large one (a city, the province)
-    reads the newest honours by the honour's own (year, id) index and each worker by primary key,
-    keeping those in the subtree, so no plan scans the worker table.
+    A small subtree reads its workers through the union index; a large one (a county of a thousand
+    enterprise unions, a city, the province) looks among the newest ``window`` honours only: one query
+    walks the honour's own (year, id) index down to the window's last honour, each honour's worker by
+    primary key and its union against the subtree, and stops at the ``n``-th found, so no plan scans
+    the worker table and no walk goes past the window (a subtree with few honours).
     """
     descendants = UnionAncestor.objects.filter(ancestor_id=union_id)
+    subtree = descendants.values("descendant_id")
+    newest = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")
     if descendants[: SMALL_SUBTREE + 1].count() <= SMALL_SUBTREE:  # counts at most 201 rows, not a province's 50,000
-        subtree = descendants.values("descendant_id")
-        return list(
-            Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:n]
-        )
-    found: list[Honour] = []
-    for start in range(0, batch * batches, batch):
-        chunk = list(Honour.objects.select_related("worker").order_by("-year", "-id")[start : start + batch])
-        unions = {h.worker.union_id for h in chunk}
-        inside = set(descendants.filter(descendant_id__in=unions).values_list("descendant_id", flat=True))
-        found += [h for h in chunk if h.worker.union_id in inside]
-        if len(found) >= n or len(chunk) < batch:
-            break
-    return found[:n]
+        return list(newest[:n])
+    last = Honour.objects.order_by("-year", "-id").values_list("year", "id")[window - 1 : window].first()
+    if last is not None:
+        year, pk = last
+        newest = newest.filter(Q(year__gt=year) | Q(year=year, id__gte=pk))
+    return list(newest[:n])
 
 
 @login_required

@@ -340,3 +340,27 @@ def test_the_people_behind_a_city_figure_are_paged_through_seen(filled, as_user,
     assert checked
     # a city admin of another city reaches none of it
     assert as_user(filled.users.bob).get(f"/stats/u/{filled.harbin.pk}/people/participants/").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["province", "harbin", "qiqihar", "daoli", "machinery"])
+def test_latest_honours_are_the_subtree_s_newest_whichever_path(filled, monkeypatch, name):
+    """The cockpit's latest honours: a large subtree's path (one walk of the newest honours, bounded by a
+    window) gives exactly what the small subtree's path (the subtree's workers) gives, and nothing outside
+    the subtree; a window that ends before the subtree's newest honour gives none rather than older ones."""
+    from gongjiang.orgs.models import UnionAncestor
+    from gongjiang.people.models import Honour
+    from gongjiang.stats import views
+
+    union = getattr(filled, name)
+    subtree = set(UnionAncestor.objects.filter(ancestor_id=union.pk).values_list("descendant_id", flat=True))
+    expected = list(
+        Honour.objects.filter(worker__union_id__in=subtree).order_by("-year", "-id").values_list("pk", flat=True)[:6]
+    )
+    small = [h.pk for h in views.latest_honours(union.pk)]
+    monkeypatch.setattr(views, "SMALL_SUBTREE", 0)  # every subtree takes the large path
+    large = [h.pk for h in views.latest_honours(union.pk)]
+    assert small == large == expected
+    newest = list(Honour.objects.order_by("-year", "-id"))
+    window = next((i for i, h in enumerate(newest) if h.worker.union_id in subtree), None)
+    if window:  # the subtree's newest honour is not the newest of all: a window that stops short of it
+        assert views.latest_honours(union.pk, window=window) == []
