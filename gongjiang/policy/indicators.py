@@ -30,11 +30,13 @@ def _goal(level: int):  # type: ignore[no-untyped-def]
         if goal is None:
             return {}
         # the provinces (one) among the ids (a list, or a sub-select of a county's 1,393 children)
-        provinces = Union.objects.filter(
-            kind=UnionKind.PROVINCE, parent__isnull=True, pk__in=union_ids
-        ).values_list("pk", flat=True)
+        provinces = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True, pk__in=union_ids).values_list(
+            "pk", flat=True
+        )
         start = goal.document.issued_on.year
-        return {pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start) for pk in provinces}
+        return {
+            pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start) for pk in provinces
+        }
 
     return target
 
