@@ -72,7 +72,7 @@ def _change(current: int | None, previous: int | None) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
-def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
+def _tiles(union: Union, kids: list[queries.Child], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
     """The province's schematic map: one tile per prefecture, coloured by the chosen indicator."""
     tiles: list[dict[str, Any]] = []
     if union.kind == UnionKind.PROVINCE:
@@ -99,7 +99,7 @@ def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value
 
 
 def _targets(
-    indicators: list[Indicator], union: Union, kids: list[Union], *, year: int, today: date, value: Any
+    indicators: list[Indicator], union: Union, kids: list[queries.Child], *, year: int, today: date, value: Any
 ) -> list[dict[str, Any]]:
     """Each target set for the union or a union below it, against the actual figure."""
     targets: list[dict[str, Any]] = []
