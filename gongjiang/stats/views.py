@@ -99,7 +99,14 @@ def _tiles(union: Union, kids: list[queries.Child], map_ind: Indicator, year: in
 
 
 def _targets(
-    indicators: list[Indicator], union: Union, kids: list[queries.Child], *, year: int, today: date, value: Any
+    indicators: list[Indicator],
+    union: Union,
+    kids: list[queries.Child],
+    *,
+    year: int,
+    today: date,
+    value: Any,
+    values: dict[tuple[str, int, int], int],
 ) -> list[dict[str, Any]]:
     """Each target set for the union or a union below it, against the actual figure."""
     targets: list[dict[str, Any]] = []
@@ -117,6 +124,12 @@ def _targets(
         if not found:
             continue
         running = queries.cumulatives(ind.code, list(found), year) if any(t.cumulative for t in found.values()) else {}
+        # the year's figures of the unions with a target only (``values`` holds the union's own and, for
+        # the ranking's and the map's indicator, its children's), added to ``values`` that ``value`` reads
+        wanted = {queries.figure_year(ind, year, today)}
+        missing = [pk for pk, t in found.items() if not t.cumulative and (ind.code, pk, *wanted) not in values]
+        if missing:
+            values.update(queries.year_values([ind.code], missing, sorted(wanted)))
         for u in everyone:
             target = found.get(u.pk)
             if target is None:
@@ -151,8 +164,8 @@ def build(
     # the union's own figures over the trend's years; its children's (a county may have over a thousand
     # enterprise unions) only for what the page shows of each: the ranking, the map and the targets
     values = queries.year_values(codes, [union.pk], sorted({*years, year - 1, today.year}))
-    if kids:
-        kid_codes = sorted({rank_ind.code, map_ind.code, *(i.code for i in indicators if i.target is not None)})
+    if kids:  # the ranking's and the map's indicator; the targets read their own unions' figures (_targets)
+        kid_codes = sorted({rank_ind.code, map_ind.code})
         values.update(queries.year_values(kid_codes, queries.children_ids(union), sorted({year, today.year})))
 
     def value(ind: Indicator, union_id: int, y: int) -> int | None:
@@ -195,7 +208,7 @@ def build(
         key=lambda r: (-r["raw"], r["union"].name),
     )
     tiles = _tiles(union, kids, map_ind, year, value)
-    targets = _targets(indicators, union, kids, year=year, today=today, value=value)
+    targets = _targets(indicators, union, kids, year=year, today=today, value=value, values=values)
     target_summary = []
     for ind in indicators:
         rows = [t for t in targets if t["indicator"].code == ind.code]
