@@ -1,6 +1,6 @@
 """Reward, payment and honour figures for the statistics app (see ``core.indicators``)."""
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -50,7 +50,7 @@ def _rewarded_lines():  # type: ignore[no-untyped-def]
     )
 
 
-def _honour_quotas(union_ids: list[int], year: int) -> dict[int, Target]:
+def _honour_quotas(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target]:
     """The quotas of the year's honour cycles: the whole quota at the province, the allocation elsewhere."""
     cycles = list(HonourCycle.objects.filter(year=year).select_related("rule__document"))
     if not cycles:
@@ -58,10 +58,9 @@ def _honour_quotas(union_ids: list[int], year: int) -> dict[int, Target]:
     document = "、".join(sorted({c.rule.document.doc_no for c in cycles}))
     found: dict[int, Target] = {}
     total = sum(c.quota for c in cycles)
-    wanted = set(union_ids)  # the roots (one) among the ids, not the ids as parameters
-    for root in Union.objects.filter(parent__isnull=True).values_list("pk", flat=True):
-        if root in wanted:
-            found[root] = Target(value=total, document=document)
+    # the roots (one) among the ids (a list, or a sub-select of a county's 1,393 children)
+    for root in Union.objects.filter(parent__isnull=True, pk__in=union_ids).values_list("pk", flat=True):
+        found[root] = Target(value=total, document=document)
     allocated = (
         Allocation.objects.filter(cycle__in=cycles, union_id__in=union_ids)
         .values_list("union_id")

@@ -1,5 +1,6 @@
 """Craftsman college figures for the statistics app (see ``core.indicators``)."""
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from .enums import EnrolmentStatus
 from .models import Cohort, College, Completion, Enrolment
 
 
-def _class_plans(union_ids: list[int], year: int) -> dict[int, Target]:
+def _class_plans(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target]:
     """Classes the colleges run by each union's subtree planned for the year, citing the plans' documents."""
     plans: dict[int, int] = {}
     documents: dict[int, set[str]] = {}

@@ -50,6 +50,9 @@ class Competition(models.Model):
             models.Index(
                 fields=["registration_closes_on"], condition=Q(state="registration"), name="competition_registering"
             ),
+            # the cockpit's "public notices": the few competitions in notice, newest end first (walked
+            # backwards and each checked against the subtree; before, every competition was scanned and sorted)
+            models.Index(fields=["notice_ends_on"], condition=Q(state="notice"), name="competition_in_notice"),
         ]
 
     def __str__(self) -> str:

@@ -61,7 +61,8 @@ class Indicator:
     ``measure``: ``count`` rows, ``distinct`` values of ``subject`` (people counted once per
     union and period, so never summed up the tree), or ``sum`` of ``subject`` (money in fen,
     shown divided by ``scale``). ``target(union_ids, year)`` returns the policy targets of those
-    unions that have one, as :class:`Target` rows citing their documents.
+    unions that have one, as :class:`Target` rows citing their documents; ``union_ids`` is a list
+    or a sub-select of ids (the cockpit passes its children as one, a county has over a thousand).
     """
 
     code: str
@@ -78,7 +79,7 @@ class Indicator:
     label: str = "pk"  # path shown for each row on the rows page
     link_path: str = "pk"  # the id the detail URL takes
     link: Callable[[int], str] | None = None  # detail URL of a row (or of the subject, for distinct)
-    target: Callable[[list[int], int], dict[int, Target]] | None = None
+    target: Callable[[Any, int], dict[int, Target]] | None = None
     # The list page of the owning app that shows the rows behind a figure (a URL name whose view
     # narrows its list through ``orgs.figures.narrow``), and the path from a counted row to the
     # listed object's id: ``pk`` for the rows themselves, the subject for a count of people.

@@ -3,6 +3,7 @@ province's own, so they count for the provincial federation only."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,18 +25,17 @@ def _goal(level: int):  # type: ignore[no-untyped-def]
     """The province's goal for craftsmen of ``level`` (a ``Goal`` row citing its document), as the
     target of the province's figure: on track while the figure keeps pace from the document's year."""
 
-    def target(union_ids: list[int], year: int) -> dict[int, Target]:
+    def target(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target]:
         goal = Goal.objects.filter(honour_level=level).select_related("document").first()
         if goal is None:
             return {}
-        # the provinces (one) among the ids, not the ids as parameters: a county's cockpit asks for 1,393
-        wanted = set(union_ids)
-        provinces = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True).values_list("pk", flat=True)
+        # the provinces (one) among the ids (a list, or a sub-select of a county's 1,393 children)
+        provinces = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True, pk__in=union_ids).values_list(
+            "pk", flat=True
+        )
         start = goal.document.issued_on.year
         return {
-            pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start)
-            for pk in provinces
-            if pk in wanted
+            pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start) for pk in provinces
         }
 
     return target

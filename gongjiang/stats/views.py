@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,7 +72,7 @@ def _change(current: int | None, previous: int | None) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
-def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
+def _tiles(union: Union, kids: list[queries.Child], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
     """The province's schematic map: one tile per prefecture, coloured by the chosen indicator."""
     tiles: list[dict[str, Any]] = []
     if union.kind == UnionKind.PROVINCE:
@@ -98,7 +99,14 @@ def _tiles(union: Union, kids: list[Union], map_ind: Indicator, year: int, value
 
 
 def _targets(
-    indicators: list[Indicator], union: Union, kids: list[Union], *, year: int, today: date, value: Any
+    indicators: list[Indicator],
+    union: Union,
+    kids: list[queries.Child],
+    *,
+    year: int,
+    today: date,
+    value: Any,
+    values: dict[tuple[str, int, int], int],
 ) -> list[dict[str, Any]]:
     """Each target set for the union or a union below it, against the actual figure."""
     targets: list[dict[str, Any]] = []
@@ -106,13 +114,22 @@ def _targets(
         1.0 if year < today.year else (today - date(year, 1, 1)).days / (date(year + 1, 1, 1) - date(year, 1, 1)).days
     )
     everyone = [union, *kids]
+    # the union and its children as a sub-select: a county's 1,393 ids are neither sent as parameters
+    # nor compiled by Django, three times over (the apps' targets filter by ``union_id IN (…)``)
+    everyone_ids = Union.objects.filter(Q(pk=union.pk) | Q(parent=union) | Q(industry_parent=union)).values("pk")
     for ind in indicators:
         if ind.target is None:
             continue
-        found = ind.target([u.pk for u in everyone], year)
+        found = ind.target(everyone_ids, year)
         if not found:
             continue
         running = queries.cumulatives(ind.code, list(found), year) if any(t.cumulative for t in found.values()) else {}
+        # the year's figures of the unions with a target only (``values`` holds the union's own and, for
+        # the ranking's and the map's indicator, its children's), added to ``values`` that ``value`` reads
+        wanted = {queries.figure_year(ind, year, today)}
+        missing = [pk for pk, t in found.items() if not t.cumulative and (ind.code, pk, *wanted) not in values]
+        if missing:
+            values.update(queries.year_values([ind.code], missing, sorted(wanted)))
         for u in everyone:
             target = found.get(u.pk)
             if target is None:
@@ -147,8 +164,8 @@ def build(
     # the union's own figures over the trend's years; its children's (a county may have over a thousand
     # enterprise unions) only for what the page shows of each: the ranking, the map and the targets
     values = queries.year_values(codes, [union.pk], sorted({*years, year - 1, today.year}))
-    if kids:
-        kid_codes = sorted({rank_ind.code, map_ind.code, *(i.code for i in indicators if i.target is not None)})
+    if kids:  # the ranking's and the map's indicator; the targets read their own unions' figures (_targets)
+        kid_codes = sorted({rank_ind.code, map_ind.code})
         values.update(queries.year_values(kid_codes, queries.children_ids(union), sorted({year, today.year})))
 
     def value(ind: Indicator, union_id: int, y: int) -> int | None:
@@ -191,7 +208,7 @@ def build(
         key=lambda r: (-r["raw"], r["union"].name),
     )
     tiles = _tiles(union, kids, map_ind, year, value)
-    targets = _targets(indicators, union, kids, year=year, today=today, value=value)
+    targets = _targets(indicators, union, kids, year=year, today=today, value=value, values=values)
     target_summary = []
     for ind in indicators:
         rows = [t for t in targets if t["indicator"].code == ind.code]
@@ -278,28 +295,25 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
 SMALL_SUBTREE = 200  # unions: below this the workers are found through their union's index
 
 
-def latest_honours(union_id: int, n: int = 6, batch: int = 60, batches: int = 20) -> list[Honour]:
+def latest_honours(union_id: int, n: int = 6, window: int = 1200) -> list[Honour]:
     """The newest honours of workers in the union's subtree.
 
-    A small subtree reads its workers through the union index; a large one (a city, the province)
-    reads the newest honours by the honour's own (year, id) index and each worker by primary key,
-    keeping those in the subtree, so no plan scans the worker table.
+    A small subtree reads its workers through the union index; a large one (a county of a thousand
+    enterprise unions, a city, the province) looks among the newest ``window`` honours only: one query
+    walks the honour's own (year, id) index down to the window's last honour, each honour's worker by
+    primary key and its union against the subtree, and stops at the ``n``-th found, so no plan scans
+    the worker table and no walk goes past the window (a subtree with few honours).
     """
     descendants = UnionAncestor.objects.filter(ancestor_id=union_id)
-    if descendants.count() <= SMALL_SUBTREE:
-        subtree = descendants.values("descendant_id")
-        return list(
-            Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")[:n]
-        )
-    found: list[Honour] = []
-    for start in range(0, batch * batches, batch):
-        chunk = list(Honour.objects.select_related("worker").order_by("-year", "-id")[start : start + batch])
-        unions = {h.worker.union_id for h in chunk}
-        inside = set(descendants.filter(descendant_id__in=unions).values_list("descendant_id", flat=True))
-        found += [h for h in chunk if h.worker.union_id in inside]
-        if len(found) >= n or len(chunk) < batch:
-            break
-    return found[:n]
+    subtree = descendants.values("descendant_id")
+    newest = Honour.objects.filter(worker__union_id__in=subtree).select_related("worker").order_by("-year", "-id")
+    if descendants[: SMALL_SUBTREE + 1].count() <= SMALL_SUBTREE:  # counts at most 201 rows, not a province's 50,000
+        return list(newest[:n])
+    last = Honour.objects.order_by("-year", "-id").values_list("year", "id")[window - 1 : window].first()
+    if last is not None:
+        year, pk = last
+        newest = newest.filter(Q(year__gt=year) | Q(year=year, id__gte=pk))
+    return list(newest[:n])
 
 
 @login_required

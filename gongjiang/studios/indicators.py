@@ -1,5 +1,6 @@
 """Studio and alliance figures for the statistics app (see ``core.indicators``)."""
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ def _levels(keys: list[str]) -> dict[str, str]:
     return {k: str(labels.get(k, k)) for k in keys}
 
 
-def _alliance_targets(union_ids: list[int], year: int) -> dict[int, Target]:
+def _alliance_targets(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target]:
     """Each union's alliance target for the year: a cumulative one if set (this year's, else the next
     cumulative target's), else the year's own."""
     found: dict[int, Target] = {}

@@ -143,10 +143,10 @@ def test_province_drills_down_through_the_map(filled, as_user):
     client = as_user(filled.users.prov)
     year = timezone.localdate().year
     page = client.get(f"/stats/?year={year}")
-    assert page.context["union"] == filled.province
+    assert page.context["union"].pk == filled.province.pk
     tiles = {t["code"]: t for t in page.context["tiles"]}
     assert len(tiles) == 13
-    assert tiles["230100"]["union"] == filled.harbin
+    assert tiles["230100"]["union"].pk == filled.harbin.pk
     assert tiles["230300"]["union"] is None  # 鸡西: no city union in this fixture
     assert f'href="/stats/u/{filled.harbin.pk}/?year={year}' in page.content.decode()
     harbin = client.get(f"/stats/u/{filled.harbin.pk}/?year={year}")
@@ -277,7 +277,7 @@ def test_targets_are_policy_data_citing_their_documents(filled, as_user):
     client = as_user(filled.users.prov)
     year = timezone.localdate().year
     page = client.get(f"/stats/u/{filled.province.pk}/?year={year}")
-    own = {t["indicator"].code: t for t in page.context["targets"] if t["union"] == filled.province}
+    own = {t["indicator"].code: t for t in page.context["targets"] if t["union"].pk == filled.province.pk}
     national = Honour.objects.filter(kind="craftsman", level=4).values("worker_id").distinct().count()
     goal = own["craftsmen_national"]
     assert (goal["target"].value, goal["target"].by) == (50, 2035)
@@ -289,7 +289,7 @@ def test_targets_are_policy_data_citing_their_documents(filled, as_user):
     # alliances: the province's cumulative 50 by 2025, and each city's yearly one
     page = client.get(f"/stats/u/{filled.province.pk}/?year=2025")
     alliances = [t for t in page.context["targets"] if t["indicator"].code == "alliances_formed"]
-    province = next(t for t in alliances if t["union"] == filled.province)
+    province = next(t for t in alliances if t["union"].pk == filled.province.pk)
     assert (province["target"].value, province["target"].cumulative) == (50, True)
     assert province["target"].document == "演示〔2021〕12号 第三条"
     assert province["actual"] == sum(
@@ -297,7 +297,7 @@ def test_targets_are_policy_data_citing_their_documents(filled, as_user):
             indicator="alliances_formed", union=filled.province, grain="Y", dimension="", period__year__lte=2025
         ).values_list("value", flat=True)
     )
-    harbin = next(t for t in alliances if t["union"] == filled.harbin)
+    harbin = next(t for t in alliances if t["union"].pk == filled.harbin.pk)
     assert (harbin["target"].value, harbin["target"].document) == (1, "演示〔2021〕12号 第四条")
     # the honour quotas of the year's cycles
     for cycle_year in {
@@ -340,3 +340,27 @@ def test_the_people_behind_a_city_figure_are_paged_through_seen(filled, as_user,
     assert checked
     # a city admin of another city reaches none of it
     assert as_user(filled.users.bob).get(f"/stats/u/{filled.harbin.pk}/people/participants/").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["province", "harbin", "qiqihar", "daoli", "machinery"])
+def test_latest_honours_are_the_subtree_s_newest_whichever_path(filled, monkeypatch, name):
+    """The cockpit's latest honours: a large subtree's path (one walk of the newest honours, bounded by a
+    window) gives exactly what the small subtree's path (the subtree's workers) gives, and nothing outside
+    the subtree; a window that ends before the subtree's newest honour gives none rather than older ones."""
+    from gongjiang.orgs.models import UnionAncestor
+    from gongjiang.people.models import Honour
+    from gongjiang.stats import views
+
+    union = getattr(filled, name)
+    subtree = set(UnionAncestor.objects.filter(ancestor_id=union.pk).values_list("descendant_id", flat=True))
+    expected = list(
+        Honour.objects.filter(worker__union_id__in=subtree).order_by("-year", "-id").values_list("pk", flat=True)[:6]
+    )
+    small = [h.pk for h in views.latest_honours(union.pk)]
+    monkeypatch.setattr(views, "SMALL_SUBTREE", 0)  # every subtree takes the large path
+    large = [h.pk for h in views.latest_honours(union.pk)]
+    assert small == large == expected
+    newest = list(Honour.objects.order_by("-year", "-id"))
+    window = next((i for i, h in enumerate(newest) if h.worker.union_id in subtree), None)
+    if window:  # the subtree's newest honour is not the newest of all: a window that stops short of it
+        assert views.latest_honours(union.pk, window=window) == []
