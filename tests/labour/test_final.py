@@ -25,30 +25,12 @@ from gongjiang.core.models import AuditEntry
 from gongjiang.labour import services
 from gongjiang.labour.models import FinalStanding
 from gongjiang.orgs.scope import Scope
-from tests.labour.test_labour import _run_first_quarter, report
+from tests.labour.test_labour import _run_first_quarter, _second_quarter
 
 
 def api(user) -> Client:
     _t, raw = ApiToken.issue(user=user, name="t")
     return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def _second_quarter(labour, *, close: bool = True):
-    prov = labour.users.prov
-    q2 = services.open_round(
-        actor=prov,
-        scope=Scope(prov),
-        competition=labour.highway,
-        data=services.RoundData("2026年第二季度", dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 7, 10)),
-    )
-    ind = labour.indicators
-    report(prov, q2, labour.harbin_unit, ind, {"progress": 50, "quality": 50, "safety": 0, "innovation": 1}, check=True)
-    report(
-        prov, q2, labour.qiqihar_unit, ind, {"progress": 100, "quality": 100, "safety": 0, "innovation": 2}, check=True
-    )
-    if close:
-        services.close_round(actor=prov, scope=Scope(prov), round_=q2)
-    return q2
 
 
 # ---------------------------------------------------------------- the state rules
