@@ -714,6 +714,15 @@ class Province:
         users = dict(self.db.execute("SELECT username, id FROM core_user WHERE username IN ('sheng', 'caiwu')"))
         sheng, caiwu = users["sheng"], users["caiwu"]
         programme = self.db.execute("SELECT id FROM policy_programme WHERE kind = 'reward' ORDER BY id LIMIT 1")[0][0]
+        # each line's city (awards.LedgerLine.city): the union one below the top on its parent chain
+        parent = dict(self.db.execute("SELECT id, parent_id FROM orgs_union"))
+
+        def city_of(union: int) -> int:
+            chain = [union]
+            while parent.get(chain[-1]) is not None:
+                chain.append(parent[chain[-1]])
+            return chain[-2] if len(chain) > 1 else chain[0]
+
         lines = []
         for serial, (w, (_e, union, _r, name, _en, _c)) in enumerate(self._random_workers(self.n["ledger"]).items()):
             year = rng.randint(2021, 2026)
@@ -728,13 +737,13 @@ class Province:
                 f"{f'GEN{year}{serial:07d}' if paid != NULL else ''}\t{rejected}\t"
                 f"{'材料不全' if rejected != NULL else ''}\t{caiwu if approved != NULL else NULL}\t{NULL}\t"
                 f"{sheng if paid != NULL else NULL}\t{programme}\t{sheng}\t{NULL}\t{NULL}\t{NULL}\t"
-                f"{union}\t{w}\t{NULL}\n"
+                f"{union}\t{w}\t{NULL}\t{city_of(union)}\n"
             )
         self.db.copy(
             "awards_ledgerline",
             "year, payee, amount, state, reason, source, proposed_at, approved_at, paid_at, payment_ref, rejected_at, "
             "reject_reason, approved_by_id, decision_id, paid_by_id, programme_id, proposed_by_id, rejected_by_id, "
-            "reverses_id, rule_id, union_id, worker_id, nomination_id",
+            "reverses_id, rule_id, union_id, worker_id, nomination_id, city_id",
             lines,
         )
 

@@ -7,6 +7,8 @@ decisions belongs to its organiser's subtree; approving and paying belong to the
 owner (the provincial federation unless a programme names a union).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.competitions.models import Result
 from gongjiang.orgs.models import Employer, Union
+from gongjiang.orgs.queries import cities_of
 from gongjiang.people.enums import Grade
 from gongjiang.people.models import Honour, Occupation, SkillGrade, Worker
 from gongjiang.policy.engine import explain
@@ -109,6 +112,10 @@ class LedgerLine(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("budget year"))
     union = models.ForeignKey(Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="+")
+    # The union's city (``orgs.queries.cities_of``), copied when the line is written: every line in a
+    # city or county official's reach carries their city, so their ledger walks ``line_city_newest``
+    # (issue 17). Filled by ``save``; a ``bulk_create`` must fill it itself.
+    city = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
     worker = models.ForeignKey(Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_lines")
     payee = models.CharField(_("payee"), max_length=200)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
@@ -186,10 +193,17 @@ class LedgerLine(models.Model):
             # The ledger's totals per state for one budget year; with the union and the programme a
             # city official's totals (``union IN reach OR programme IN theirs``) read the index alone.
             models.Index(fields=["year", "state", "union", "programme", "amount"], name="line_year_totals"),
+            # A city's lines newest first: a city or county official's ledger (``queries.ledger_rows``).
+            models.Index(fields=["city", "-id"], name="line_city_newest"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.payee} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.city_id is None and self.union_id is not None:
+            self.city_id = cities_of([self.union_id]).get(self.union_id)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("awards:line", args=[self.pk])

@@ -2,9 +2,13 @@
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from gongjiang.core.pagination import NewestOfBranches
+from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
+from gongjiang.orgs.queries import cities_of
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
@@ -45,12 +49,54 @@ def lines_for(scope: Scope) -> QuerySet[LedgerLine]:
         # ``programme.owner`` joined the programme to every line and read the whole ledger (issue 17);
         # ``union_id IN … OR programme_id IN …`` lets the newest lines be read down the primary key
         # and one year's totals from ``line_year_totals`` alone.
-        owners = scope.union_filter(MANAGE_FUNDS, "owner")
-        if scope.has(APPROVE_PAYMENTS):
-            owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
-        programmes = Programme.objects.filter(owners).order_by().values("pk")
-        visible = scope.union_filter(VIEW_AWARDS, "union") | Q(programme__in=programmes)
+        visible = scope.union_filter(VIEW_AWARDS, "union") | Q(programme__in=_programmes_of_lines(scope).values("pk"))
     return LedgerLine.objects.filter(visible).select_related("programme", "worker", "rule__document")
+
+
+def _programmes_of_lines(scope: Scope) -> QuerySet[Programme]:
+    """The programmes whose every line the user sees (below the province): their unions' own, and
+    for a finance officer the provincial ones."""
+    owners = scope.union_filter(MANAGE_FUNDS, "owner")
+    if scope.has(APPROVE_PAYMENTS):
+        owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
+    return Programme.objects.filter(owners).order_by()
+
+
+def reach_cities(scope: Scope, cap: str) -> list[int] | None:
+    """The cities (``orgs.queries.cities_of``) of every union in the capability's reach, or ``None``
+    when the reach is not bounded by its roots' cities (a root at a top union or an industrial union,
+    whose members sit in every city).
+
+    A root's reach lies in the root's city otherwise: only an enterprise union has an industrial
+    parent, and an industrial union hangs under a top union (``orgs.services.create_union``), so the
+    reach of a city, county or enterprise union is its geographic subtree."""
+    roots = scope.roots(cap)
+    unions = [role.union for role in scope.roles if role.union_id in roots]
+    if any(union.parent_id is None or union.kind == UnionKind.INDUSTRY for union in unions):
+        return None
+    return sorted(set(cities_of(roots).values())) if roots else []
+
+
+def ledger_rows(scope: Scope, qs: QuerySet[LedgerLine]) -> "QuerySet[LedgerLine] | NewestOfBranches":
+    """What the ledger pages through: ``qs`` (``lines_for``, narrowed by the list's filters) itself,
+    or, for an official whose reach lies in a few cities, the same rows read branch by branch
+    (PostgreSQL): each city's lines down ``line_city_newest``, and the lines of the programmes the user
+    sees whole (:class:`NewestOfBranches`).
+
+    ``union IN reach OR programme IN theirs`` newest first walks the primary key past every line of
+    the other cities newer than the page: its cost was how the newest lines are spread (issue 17).
+    Each branch is ``qs`` narrowed, so no row outside ``qs`` is read; and every row of ``qs`` is in a
+    branch: a line of a programme in the list is in the last, any other line's union is in reach,
+    whose city is among :func:`reach_cities`, and the line carries its union's city."""
+    if connection.vendor != "postgresql" or reaches_everywhere(scope, VIEW_AWARDS):
+        return qs
+    cities = reach_cities(scope, VIEW_AWARDS)
+    if cities is None:
+        return qs
+    branches = [qs.filter(city_id=city) for city in cities]
+    if programmes := list(_programmes_of_lines(scope).values_list("pk", flat=True)):
+        branches.append(qs.filter(programme_id__in=programmes))
+    return NewestOfBranches(qs, branches) if branches else qs
 
 
 def nominations_for(scope: Scope, user_id: int | None = None) -> QuerySet[Nomination]:

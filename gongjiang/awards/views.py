@@ -34,7 +34,7 @@ from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
-from .queries import cycles_for, decisions_for, lines_for, nominations_for, programmes_for, reviewable_ids
+from .queries import cycles_for, decisions_for, ledger_rows, lines_for, nominations_for, programmes_for, reviewable_ids
 from .todos import TODOS
 from .views_deadline import closing_day
 
@@ -189,7 +189,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     # The pager counts at most LEDGER_COUNT_CAP rows, in the page's order (unordered: a seq scan, issue 17).
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
-    pager = CappedPaginator(shown, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)
+    rows = ledger_rows(request.scope, shown)  # a city's or county's lines down their city's index
+    pager = CappedPaginator(rows, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)
     page = pager.get_page(request.GET.get("page"))
     context = {
         "page": page,

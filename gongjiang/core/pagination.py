@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
 
@@ -103,4 +104,64 @@ class CappedPaginator(Paginator):
             return self.page(self.num_pages)
 
 
-__all__ = ["COUNT_CAP", "CappedPage", "CappedPaginator", "InvalidPage"]
+class NewestFirst:
+    """A sliceable, countable list of ``qs``'s rows, newest first (``-pk``), for :class:`CappedPaginator`,
+    read some cheaper way than ``qs``'s own ``ORDER BY id DESC LIMIT``: a subclass gives
+    :meth:`capped_count` and :meth:`rows` (rows ``start`` to ``stop``, for pages ending at most
+    ``max_rows`` deep; deeper pages, and an open slice, take ``qs`` itself). Counting everything
+    (``len``) is ``qs``'s exact count."""
+
+    ordered = True
+    max_rows: int | None = None
+
+    def __init__(self, qs: QuerySet[Any]) -> None:
+        self.qs = qs
+
+    def capped_count(self, cap: int) -> int:
+        raise NotImplementedError
+
+    def rows(self, start: int, stop: int) -> list[Any]:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Any]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError(f"{type(self).__name__} supports plain slices only")
+        start, stop = key.start or 0, key.stop
+        if stop is None or (self.max_rows is not None and stop > self.max_rows):
+            return list(self.qs[key])
+        return self.rows(start, stop)
+
+
+class NewestOfBranches(NewestFirst):
+    """``qs``'s rows newest first, where every row of ``qs`` is a row of at least one of ``branches``
+    and every branch's row one of ``qs``'s (each branch is ``qs``, or its rows, narrowed by one
+    condition that ``qs`` implies for some of its rows). PostgreSQL only (``LIMIT`` inside a ``UNION``).
+
+    An ``OR`` newest first makes PostgreSQL collect every match of either side and sort them, or
+    walk the primary key past every row that matches neither. Rows ``start`` to ``stop`` of the
+    union are among each branch's newest ``stop``: each branch is read as an index walk of ``stop``
+    rows and the union of those ids sorted; the count likewise, ``cap + 1`` rows a branch."""
+
+    def __init__(self, qs: QuerySet[Any], branches: list[QuerySet[Any]]) -> None:
+        super().__init__(qs)
+        self.branches = branches
+
+    def _newest(self, stop: int) -> QuerySet[Any]:
+        """Ids of each branch's newest ``stop`` rows, united (a row in two branches once)."""
+        first, *others = (b.order_by("-pk").values_list("pk", flat=True)[:stop] for b in self.branches)
+        return first.union(*others) if others else first
+
+    def capped_count(self, cap: int) -> int:
+        return min(self._newest(cap + 1).count(), cap + 1)  # each branch's cap + 1: up to n times that
+
+    def rows(self, start: int, stop: int) -> list[Any]:
+        return list(self.qs.filter(pk__in=self._newest(stop)).order_by("-pk")[start:stop])
+
+
+__all__ = ["COUNT_CAP", "CappedPage", "CappedPaginator", "InvalidPage", "NewestFirst", "NewestOfBranches"]

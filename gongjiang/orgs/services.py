@@ -42,6 +42,13 @@ def create_union(
     parent: Union | None,
     industry_parent: Union | None = None,
 ) -> Union:
+    # The shape the reads rely on (``awards.queries.ledger_rows``): only an enterprise union has an
+    # industrial parent, always an industrial union, and an industrial union hangs under a top union.
+    # A union's reach then lies in its city unless it is a top or an industrial union.
+    if industry_parent is not None and (kind != UnionKind.GRASSROOTS or industry_parent.kind != UnionKind.INDUSTRY):
+        raise OrgError(_("Only an enterprise union joins an industrial union."))
+    if kind == UnionKind.INDUSTRY and (parent is None or parent.parent_id is not None):
+        raise OrgError(_("An industrial union sits directly under a provincial federation."))
     union = Union.objects.create(name=name, kind=kind, region=region, parent=parent, industry_parent=industry_parent)
     rebuild_closure(union)
     audit.record(

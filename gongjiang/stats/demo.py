@@ -128,8 +128,12 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
         SkillGrade.objects.bulk_create(grades, batch_size=2000)
         if reward is not None:
             from gongjiang.awards.models import LedgerLine
+            from gongjiang.orgs.queries import cities_of
 
-            LedgerLine.objects.bulk_create([LedgerLine(**line) for line in lines], batch_size=2000)
+            city = cities_of({line["union_id"] for line in lines})  # bulk_create calls no save()
+            LedgerLine.objects.bulk_create(
+                [LedgerLine(**line, city_id=city[line["union_id"]]) for line in lines], batch_size=2000
+            )
     fill.update_stats(since=fill.EPOCH)
 
 

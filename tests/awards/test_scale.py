@@ -2,22 +2,35 @@
 without the reach filter, only when their roles hold every top union; the ledger totals one
 budget year; the home page counts every to-do in one query, each as its list counts it."""
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongjiang.awards.models import Decision, LedgerLine
-from gongjiang.awards.queries import decisions_for, lines_for, programmes_for, reaches_everywhere
+from gongjiang.awards.queries import (
+    decisions_for,
+    ledger_rows,
+    lines_for,
+    programmes_for,
+    reach_cities,
+    reaches_everywhere,
+)
+from gongjiang.core.pagination import NewestOfBranches
 from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import waiting_for
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
+from gongjiang.orgs.queries import cities_of
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
+from gongjiang.orgs.services import OrgError
 from gongjiang.policy.models import Programme
 from tests.conftest import make_user
 
@@ -206,3 +219,94 @@ def test_the_ledger_pager_counts_newest_first_as_the_page_is_read(ledger_mix, as
     assert page.paginator.count == len(expected) and {line.pk for line in page.object_list} == expected
     counts = [q["sql"] for q in ctx.captured_queries if q["sql"].upper().startswith("SELECT COUNT(*)")]
     assert len(counts) == 1 and "ORDER BY" in counts[0].upper()
+
+
+def test_every_line_carries_its_unions_city(ledger_mix):
+    """``LedgerLine.city``: the union one below the top on the parent chain (never the industrial
+    parent), filled by ``save`` (and ``bulk_create`` callers) and by awards 0007 for old lines."""
+    m = ledger_mix
+    machinery = m.harbin_employer.union.industry_parent
+    expected = {
+        m.harbin.pk: m.harbin.pk,
+        m.daoli.pk: m.harbin.pk,
+        m.qiqihar.pk: m.qiqihar.pk,
+        m.longsha.pk: m.qiqihar.pk,
+        m.province.pk: m.province.pk,
+        m.harbin_employer.union_id: m.harbin.pk,  # an enterprise union of an industrial union: its city's
+        machinery.pk: machinery.pk,
+    }
+    assert cities_of(expected) == expected
+    _line(m.programme, m.harbin_employer.union, m.this_year, "1", "proposed", m.users.prov)
+    _line(m.programme, machinery, m.this_year, "1", "proposed", m.users.prov)
+    lines = list(LedgerLine.objects.values_list("union_id", "city_id"))
+    assert len(lines) > 20 and all(city == expected[union] for union, city in lines)
+    # the data migration fills the lines written before it
+    LedgerLine.objects.update(city=m.province)
+    fill = importlib.import_module("gongjiang.awards.migrations.0007_ledger_line_city").fill
+    fill(apps, SimpleNamespace(connection=connection))
+    assert all(city == expected[union] for union, city in LedgerLine.objects.values_list("union_id", "city_id"))
+
+
+def test_an_industrial_union_hangs_under_a_top_union_and_only_enterprises_join_it(org):
+    """The shape ``reach_cities`` relies on: a reach below the province lies in its roots' cities."""
+    machinery = org.harbin_employer.union.industry_parent
+    with pytest.raises(OrgError):
+        org_services.create_union(
+            actor=None, name="市产业工会", kind=UnionKind.INDUSTRY, region=org.harbin.region, parent=org.harbin
+        )
+    with pytest.raises(OrgError):
+        org_services.create_union(
+            actor=None,
+            name="县工会",
+            kind=UnionKind.COUNTY,
+            region=org.daoli.region,
+            parent=org.harbin,
+            industry_parent=machinery,
+        )
+    with pytest.raises(OrgError):
+        org_services.create_union(
+            actor=None,
+            name="企业工会",
+            kind=UnionKind.GRASSROOTS,
+            region=org.daoli.region,
+            parent=org.daoli,
+            industry_parent=org.harbin,
+        )
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob", "charlie", "staff", "daoli_admin", "industry"])
+def test_the_ledger_is_read_city_by_city_with_the_same_rows_page_by_page(ledger_mix, who):
+    """Issue 17: below the province (and outside industrial unions) the ledger is each city's lines
+    down ``line_city_newest`` and the lines of the programmes the user sees whole, united: the same
+    rows in the same order as the plain query, page by page, filtered or not."""
+    m = ledger_mix
+    user = getattr(m.users, who, None) or getattr(m, who)
+    scope = Scope(user)
+    machinery = m.harbin_employer.union.industry_parent
+    for union in (m.harbin_employer.union, m.qiqihar_employer.union, machinery):
+        _line(m.programme, union, m.this_year, "3", "approved", m.users.prov)
+    cities = reach_cities(scope, VIEW_AWARDS)
+    assert (
+        cities
+        == {
+            "prov": None,
+            "industry": None,
+            "charlie": [],
+            "alice": [m.harbin.pk],
+            "daoli_admin": [m.harbin.pk],
+            "staff": [m.harbin.pk],
+            "bob": [m.qiqihar.pk],
+        }[who]
+    )
+    for filters in ({}, {"state": "approved"}, {"year": m.this_year}):
+        qs = lines_for(scope).filter(**filters).order_by("-id")
+        rows = ledger_rows(scope, qs)
+        plain = list(qs.values_list("pk", flat=True))
+        if connection.vendor != "postgresql" or cities is None or not plain:  # (charlie: no branch)
+            assert rows is qs
+            continue
+        assert isinstance(rows, NewestOfBranches)
+        assert rows.capped_count(1000) == len(plain)
+        assert rows.capped_count(2) == min(3, len(plain))
+        for start, stop in ((0, 1), (0, 3), (2, 7), (0, 50)):
+            assert [line.pk for line in rows[start:stop]] == plain[start:stop], (filters, start, stop)
