@@ -10,6 +10,7 @@ from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 
 from gongjiang.core import crypto
+from gongjiang.core.pagination import NewestFirst, NewestOfBranches
 from gongjiang.core.validators import validate_id_number
 from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
@@ -45,10 +46,11 @@ EMPLOYER_MATCHES = 2000
 TRIGRAM_MIN = 3
 
 
-def search_workers(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
+def search_workers(qs: QuerySet[Worker], text: str, branches: list[Q] | None = None) -> QuerySet[Worker]:
     """A whole ID number matches its hash; four digits match the ID's last four; else the name
     (exactly, by prefix, or, from three characters, anywhere) or the employer's name, exact name
-    matches first. Matching employers are looked up first, so each half of the search uses an index."""
+    matches first. Matching employers are looked up first, so each half of the search uses an index;
+    ``branches``: :func:`name_branches` of ``text`` when the caller has them already."""
     text = text.strip()
     if not text:
         return qs
@@ -59,7 +61,7 @@ def search_workers(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
             return qs.none()
     if _LAST4_RE.match(text):
         return qs.filter(id_last4=text.upper())
-    branches = name_branches(text)
+    branches = branches if branches is not None else name_branches(text)
     names = branches[0] | branches[1] if len(branches) > 1 else branches[0]
     if len(text) == 1:
         # a surname: no name is one character, so nothing matches exactly, and newest first lets
@@ -88,10 +90,19 @@ def name_branches(text: str) -> list[Q]:
     return [name]
 
 
-def filter_workers(qs: QuerySet[Worker], params: dict[str, str]) -> QuerySet[Worker]:
-    """Apply the list filters; unknown or empty values are ignored."""
+def surname_branches(params: dict[str, str]) -> list[Q] | None:
+    """:func:`name_branches` of a one-character search (a surname), else ``None``: what
+    :func:`filter_workers` and :func:`newest_in_reach` share, so that a request looks the matching
+    employers up once (a sequential scan of every employer: a single character has no trigram)."""
+    text = params.get("q", "").strip()
+    return name_branches(text) if len(text) == 1 else None
+
+
+def filter_workers(qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None = None) -> QuerySet[Worker]:
+    """Apply the list filters; unknown or empty values are ignored. ``branches``: the search's
+    :func:`surname_branches`, when the caller has them."""
     if q := params.get("q"):
-        qs = search_workers(qs, q)
+        qs = search_workers(qs, q, branches)
     if (occupation := params.get("occupation", "")).isdigit():
         qs = qs.filter(occupations=int(occupation))
     if (grade := params.get("grade", "")).isdigit():
@@ -115,7 +126,7 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 
 def newest_in_reach(
-    qs: QuerySet[Worker], scope: Scope, params: dict[str, str]
+    qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
 ) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches":
     """What a worker list pages through: ``qs`` itself, or, for an official whose reach is part of
     the province, :class:`NewestInReach` over the same rows.
@@ -123,73 +134,40 @@ def newest_in_reach(
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
     the primary key backwards past every newer worker of the other cities (1.5 million rows at
     province scale). Read per union instead, the cost follows the number of unions in reach. The
-    province's own officials keep the plain query: every newest row is theirs. A surname alone that
-    also names employers is read branch by branch (:class:`NewestOfBranches`), for every official.
-    SQLite, other searches and
-    any other filter (a search, an occupation, an employer, a figure: each has its own index or few rows) keep it too.
+    province's own officials keep the plain query: every newest row is theirs. A surname alone is
+    read union by union too (``worker_union_surname``), unless it also names employers: then it is
+    read branch by branch (:class:`NewestOfBranches`), for every official. SQLite, other searches and
+    any other filter (an occupation, an employer, a figure: each has its own index or few rows) keep
+    the plain query. ``branches``: the search's :func:`surname_branches`, when the caller has them.
     """
     if connection.vendor != "postgresql":
         return qs
     given = {k for k, v in params.items() if v}
-    if given <= {"q", "page"} and len(surname := params.get("q", "").strip()) == 1:
-        # each branch from the list's own rows (the reach, without the search's OR: with it, PostgreSQL
-        # reads both branches' matches for each branch), narrowed by its one condition
-        branches = name_branches(surname)
-        reach = workers_for_user(scope, own=False)
-        return NewestOfBranches(qs, [reach.filter(branch) for branch in branches]) if len(branches) > 1 else qs
-    if given - _PLAIN_PARAMS:
-        return qs
     roots = scope.roots(VIEW_WORKERS)
-    if not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots):
+    everywhere = not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots)
+    if given <= {"q", "page"} and len(surname := params.get("q", "").strip()) == 1:
+        branches = branches if branches is not None else name_branches(surname)
+        if len(branches) > 1:
+            # each branch from the list's own rows (the reach, without the search's OR: with it,
+            # PostgreSQL reads both branches' matches for each branch), narrowed by its one condition
+            reach = workers_for_user(scope, own=False)
+            return NewestOfBranches(qs, [reach.filter(branch) for branch in branches])
+        if everywhere:
+            return qs  # every newest worker of the surname is the province's: worker_surname_newest
+        # Below the province a surname's newest workers are mostly other cities' (Harbin's 段 walked
+        # 19,882 index entries for 50 rows, issue 17): union by union instead.
+        return NewestInReach(qs, sorted(roots), {"LEFT(w.name, 1)": surname})
+    if given - _PLAIN_PARAMS or everywhere:
         return qs
-    where = {}
+    where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
         value = params.get(param, "")
         if value and (column != "top_grade" or value.isdigit()):
-            where[column] = int(value) if column == "top_grade" else value
+            where[f"w.{column}"] = int(value) if column == "top_grade" else value
     return NewestInReach(qs, sorted(roots), where)
 
 
-class NewestOfBranches:
-    """A sliceable, countable list of ``qs``'s rows, newest first, for :class:`CappedPaginator`,
-    where ``qs`` keeps the rows of any of ``branches`` (each ``qs`` narrowed to one condition of an
-    ``OR``). PostgreSQL, PostgreSQL only (``LIMIT`` inside a ``UNION``).
-
-    "A surname, or an employer whose name holds it", newest first, as one ``OR`` makes PostgreSQL
-    collect every match of either and sort them (a common surname: 100,000 workers at province
-    scale). Rows ``start`` to ``stop`` of the union are among each branch's newest ``stop``: each
-    branch is read as an index walk of ``stop`` rows and the union of those ids sorted."""
-
-    ordered = True
-
-    def __init__(self, qs: QuerySet[Worker], branches: list[QuerySet[Worker]]) -> None:
-        self.qs = qs
-        self.branches = branches
-
-    def _newest(self, stop: int) -> QuerySet[Worker, int]:
-        """Ids of each branch's newest ``stop`` rows, united (a worker in two branches once)."""
-        first, *others = (b.order_by("-id").values_list("pk", flat=True)[:stop] for b in self.branches)
-        return first.union(*others)
-
-    def capped_count(self, cap: int) -> int:
-        return min(self._newest(cap + 1).count(), cap + 1)  # each branch's cap + 1: up to twice that
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[Worker]:
-        if not isinstance(key, slice) or key.step is not None:
-            raise TypeError("NewestOfBranches supports plain slices only")
-        start, stop = key.start or 0, key.stop
-        if stop is None:
-            return list(self.qs[key])
-        return list(self.qs.filter(pk__in=self._newest(stop)).order_by("-id")[start:stop])
-
-
-class NewestInReach:
+class NewestInReach(NewestFirst):
     """A sliceable, countable list of workers, newest first, for :class:`CappedPaginator`.
 
     A page ending at row ``n`` (at most ``LATERAL_ROWS``) reads the ``n + 1`` unions in reach
@@ -197,22 +175,25 @@ class NewestInReach:
     root, not one probe of the worker index per union in reach), then the first ``n`` of them for
     their newest rows (see :meth:`ids`), and keeps rows ``start`` to ``n`` of the merge. The page's rows
     are then read by primary key through ``qs`` (its scope filter, columns and prefetches).
+
+    ``where``: conditions on the worker (alias ``w``) that ``qs`` holds too, each ``expression = value``
+    (the list's column filters, or a surname's ``LEFT(w.name, 1)``), applied in every probe.
     """
 
-    ordered = True
+    max_rows = LATERAL_ROWS
 
     def __init__(self, qs: QuerySet[Worker], roots: list[int], where: dict[str, Any]) -> None:
-        self.qs = qs
+        super().__init__(qs)
         self.roots = roots
         self.where = where
 
     def capped_count(self, cap: int) -> int:
         if not self.where:  # read from the (union_id, id DESC) index alone
             return self.qs.order_by().values("pk")[: cap + 1].count()
-        # Filtered: union by union through the same index, so that PostgreSQL never chooses to
-        # read the whole worker table for a column that no index holds (status, sex, grade).
+        # Filtered: union by union through the same index (or ``worker_union_surname``), so that
+        # PostgreSQL never chooses to read the whole worker table for a column that no index holds.
         worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
-        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        conditions = "".join(f" AND {column} = %s" for column in self.where)
         sql = (
             f"SELECT count(*) FROM (SELECT x.id FROM (SELECT DISTINCT descendant_id FROM {closure} "  # noqa: S608
             f"WHERE ancestor_id = ANY(%s)) r CROSS JOIN LATERAL (SELECT w.id FROM {worker} w "
@@ -222,18 +203,7 @@ class NewestInReach:
             cursor.execute(sql, [self.roots, *self.where.values(), cap + 1, cap + 1])
             return cursor.fetchone()[0]
 
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[Worker]:
-        if not isinstance(key, slice) or key.step is not None:
-            raise TypeError("NewestInReach supports plain slices only")
-        start, stop = key.start or 0, key.stop
-        if stop is None or stop > LATERAL_ROWS:
-            return list(self.qs[key])
+    def rows(self, start: int, stop: int) -> list[Worker]:
         ids = self.ids(start, stop)
         rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
@@ -269,7 +239,7 @@ class NewestInReach:
 
     def _probe(self, unions: list[int], cut: int, stop: int) -> list[int]:
         worker = Worker._meta.db_table
-        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        conditions = "".join(f" AND {column} = %s" for column in self.where)
         sql = (
             f"SELECT x.id FROM unnest(%s::bigint[]) AS u(union_id) CROSS JOIN LATERAL "  # noqa: S608
             f"(SELECT w.id FROM {worker} w WHERE w.union_id = u.union_id AND w.id >= %s{conditions} "
@@ -281,7 +251,7 @@ class NewestInReach:
 
     def _probe_all(self, start: int, stop: int) -> list[int]:
         worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
-        conditions = "".join(f" AND w.{column} = %s" for column in self.where)
+        conditions = "".join(f" AND {column} = %s" for column in self.where)
         values = list(self.where.values())
         sql = (
             f"WITH reach AS MATERIALIZED (SELECT DISTINCT descendant_id AS union_id FROM {closure} "  # noqa: S608

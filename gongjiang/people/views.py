@@ -3,7 +3,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from .enums import Grade, Sex, WorkerStatus
 from .exports import WorkerExporter
 from .forms import GradeForm, HonourForm, WorkerForm
 from .models import Occupation, Worker
-from .queries import filter_workers, newest_in_reach, workers_for_user
+from .queries import filter_workers, newest_in_reach, surname_branches, workers_for_user
 
 PAGE_SIZE = 50
 NARROWED_COUNT_CAP = 1000
@@ -46,10 +46,12 @@ def _search_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _list_queryset(request: HttpRequest, params: dict[str, str]) -> tuple[QuerySet[Worker], Figure | None]:
+def _list_queryset(
+    request: HttpRequest, params: dict[str, str], branches: list[Q] | None = None
+) -> tuple[QuerySet[Worker], Figure | None]:
     if not request.scope.has(VIEW_WORKERS):
         raise PermissionDenied
-    qs = filter_workers(workers_for_user(request.scope, own=False), params).select_related("employer")
+    qs = filter_workers(workers_for_user(request.scope, own=False), params, branches).select_related("employer")
     return narrow(request, qs)  # the people behind a statistical figure, and that figure
 
 
@@ -68,9 +70,10 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     link_params.update({k: v for k, v in params.items() if not (k == "q" and by_whole_id)})
     request.GET = link_params  # what {% querystring %} builds the page's links from, and a figure is read from
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
-    qs, figure = _list_queryset(request, params)
+    branches = surname_branches(params)  # the employers a surname names, looked up once a request
+    qs, figure = _list_queryset(request, params, branches)
     qs = qs.only(*LIST_COLUMNS).prefetch_related("occupations")
-    rows = newest_in_reach(qs, request.scope, params)
+    rows = newest_in_reach(qs, request.scope, params, branches)
     # A search or filter counts its matches up to NARROWED_COUNT_CAP: counting 10,001 workers of a
     # surname read 10,001 scattered rows (0.35 s at province scale) to say "more than 10,000". The
     # whole list's count stays exact to 10,000: it is read from the union index alone.

@@ -4,9 +4,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongjiang.core.fakeids import make_id_number, make_uscc
 from gongjiang.orgs import services as org_services
+from gongjiang.orgs.enums import RoleKind
+from gongjiang.orgs.models import Employer
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.queries import (
@@ -15,8 +18,10 @@ from gongjiang.people.queries import (
     NewestOfBranches,
     filter_workers,
     newest_in_reach,
+    surname_branches,
     workers_for_user,
 )
+from tests.conftest import make_user
 
 
 @pytest.fixture
@@ -174,3 +179,51 @@ def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plai
     # another filter, or a longer term, keeps the plain query
     assert newest_in_reach(qs, scope, {"q": "列", "status": "retired"}) is qs
     assert newest_in_reach(qs, scope, {"q": "列表"}) is qs
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
+@pytest.mark.parametrize("who", ["alice", "bob", "daoli_admin"])
+def test_a_surname_below_the_province_is_read_union_by_union_and_matches_the_plain_query(crowd, who):
+    """Issue 17: a city's or a county's surname search walked past the other cities' newest workers
+    of that surname; read union by union (``worker_union_surname``), the same rows in the same order."""
+    prov = Scope(crowd.users.prov)
+    employers = [*Employer.objects.filter(name__startswith="列表企业"), crowd.harbin_employer, crowd.qiqihar_employer]
+    for i in range(30):
+        employer = employers[(i * 3) % len(employers)]
+        people_services.create_worker(
+            actor=crowd.users.prov,
+            scope=prov,
+            data=people_services.WorkerData(
+                name=f"段{i}号",
+                id_number=make_id_number(employer.region.code, dt.date(1975, 3, 1 + i % 28), 600 + i, male=True),
+                employer=employer,
+            ),
+        )
+    user = make_user("daoliadmin", crowd.daoli, RoleKind.UNION_ADMIN) if who == "daoli_admin" else None
+    scope = Scope(user or getattr(crowd.users, who))
+    params = {"q": "段"}
+    branches = surname_branches(params)
+    assert branches is not None and len(branches) == 1  # no employer's name holds 段
+    qs = filter_workers(workers_for_user(scope, own=False), params, branches)
+    rows = newest_in_reach(qs, scope, params, branches)
+    assert isinstance(rows, NewestInReach)
+    plain = list(qs.values_list("pk", flat=True))
+    assert len(plain) > 5 and all(name.startswith("段") for name in qs.values_list("name", flat=True))
+    assert rows.capped_count(1000) == len(plain)
+    assert rows.capped_count(3) == 4
+    for start, stop in ((0, 1), (0, 5), (3, 11), (0, 50)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+    # the province keeps the plain query: every newest worker of the surname is its own
+    everyone = filter_workers(workers_for_user(prov, own=False), params)
+    assert newest_in_reach(everyone, prov, params) is everyone
+
+
+def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
+    """The employers whose name holds the term: one look-up a request (a sequential scan of every
+    employer at province scale), shared by the search and the choice of the branch read."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(crowd.users.alice).get("/people/workers/", {"q": "列"})
+    assert page.status_code == 200 and page.context["page"].paginator.count > 0
+    employer_table = Employer._meta.db_table
+    lookups = [q["sql"] for q in ctx.captured_queries if f'FROM "{employer_table}"' in q["sql"] and "LIKE" in q["sql"]]
+    assert len(lookups) == 1, lookups
