@@ -85,6 +85,18 @@ PAGES = (
         ROWS.format(extra="AND w.name LIKE %(name1_prefix)s", order="w.name <> %(name1)s,"),
     ),
     (
+        "search: surname, city admin",
+        "haerbin",
+        "/people/workers/?q={name1}",
+        ROWS.format(extra="AND LEFT(w.name, 1) = %(name1)s", order=""),
+    ),
+    (
+        "search: surname, county admin",
+        COUNTY_ADMIN,
+        "/people/workers/?q={name1}",
+        ROWS.format(extra="AND LEFT(w.name, 1) = %(name1)s", order=""),
+    ),
+    (
         "search: 2-character name",
         "sheng",
         "/people/workers/?q={name2}",
@@ -174,6 +186,8 @@ PAGES = (
         "OR l.programme_id IN (SELECT p.id FROM policy_programme p WHERE p.owner_id "
         f"{IN_SCOPE}) ORDER BY l.id DESC LIMIT 50",
     ),
+    ("payout ledger, county admin", COUNTY_ADMIN, "/awards/ledger/", None),
+    ("payout ledger, industrial-union admin", "jixie", "/awards/ledger/", None),
     ("honours", "sheng", "/awards/honours/", None),
     ("colleges", "sheng", "/colleges/", None),
     ("college classes", "sheng", "/colleges/classes/", None),
