@@ -78,9 +78,6 @@ class Worker(models.Model):
             # (The union beside them would not spare the heap: PostgreSQL reads no expression index
             # by index-only scan, and the reach is a join, not a condition on the index.)
             models.Index(Left("name", 1), F("id").desc(), name="worker_surname_newest"),
-            # a surname within one union, newest first: a city or county official's surname search
-            # probes each union in reach for its newest of the surname (queries.NewestInReach)
-            models.Index(F("union"), Left("name", 1), F("id").desc(), name="worker_union_surname"),
             models.Index(fields=["id_last4"], name="worker_id_last4"),
         ]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="worker_id_number_hash_unique")]

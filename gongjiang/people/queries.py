@@ -134,11 +134,10 @@ def newest_in_reach(
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
     the primary key backwards past every newer worker of the other cities (1.5 million rows at
     province scale). Read per union instead, the cost follows the number of unions in reach. The
-    province's own officials keep the plain query: every newest row is theirs. A surname alone is
-    read union by union too (``worker_union_surname``), unless it also names employers: then it is
-    read branch by branch (:class:`NewestOfBranches`), for every official. SQLite, other searches and
-    any other filter (an occupation, an employer, a figure: each has its own index or few rows) keep
-    the plain query. ``branches``: the search's :func:`surname_branches`, when the caller has them.
+    province's own officials keep the plain query: every newest row is theirs. A surname alone that
+    also names employers is read branch by branch (:class:`NewestOfBranches`), for every official.
+    SQLite, other searches and any other filter (an occupation, an employer, a figure: each has its
+    own index or few rows) keep the plain query. ``branches``: the search's :func:`surname_branches`, when the caller has them.
     """
     if connection.vendor != "postgresql":
         return qs
@@ -152,11 +151,11 @@ def newest_in_reach(
             # PostgreSQL reads both branches' matches for each branch), narrowed by its one condition
             reach = workers_for_user(scope, own=False)
             return NewestOfBranches(qs, [reach.filter(branch) for branch in branches])
-        if everywhere:
-            return qs  # every newest worker of the surname is the province's: worker_surname_newest
-        # Below the province a surname's newest workers are mostly other cities' (Harbin's 段 walked
-        # 19,882 index entries for 50 rows, issue 17): union by union instead.
-        return NewestInReach(qs, sorted(roots), {"LEFT(w.name, 1)": surname})
+        # A surname alone keeps the plain walk down ``worker_surname_newest``, also below the province:
+        # read union by union (an index on the union and the surname, people 0012 on this branch at
+        # first) its capped count probed every union in reach, 0.6 s for Harbin's 11,000 unions at
+        # 400,000 workers against 52 ms for the walk (issue 17, benchmarks.md).
+        return qs
     if given - _PLAIN_PARAMS or everywhere:
         return qs
     where: dict[str, Any] = {}
@@ -177,7 +176,7 @@ class NewestInReach(NewestFirst):
     are then read by primary key through ``qs`` (its scope filter, columns and prefetches).
 
     ``where``: conditions on the worker (alias ``w``) that ``qs`` holds too, each ``expression = value``
-    (the list's column filters, or a surname's ``LEFT(w.name, 1)``), applied in every probe.
+    (the list's column filters), applied in every probe.
     """
 
     max_rows = LATERAL_ROWS
@@ -190,8 +189,8 @@ class NewestInReach(NewestFirst):
     def capped_count(self, cap: int) -> int:
         if not self.where:  # read from the (union_id, id DESC) index alone
             return self.qs.order_by().values("pk")[: cap + 1].count()
-        # Filtered: union by union through the same index (or ``worker_union_surname``), so that
-        # PostgreSQL never chooses to read the whole worker table for a column that no index holds.
+        # Filtered: union by union through the same index, so that PostgreSQL never chooses to
+        # read the whole worker table for a column that no index holds (status, sex, grade).
         worker, closure = Worker._meta.db_table, UnionAncestor._meta.db_table
         conditions = "".join(f" AND {column} = %s" for column in self.where)
         sql = (

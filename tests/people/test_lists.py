@@ -181,21 +181,19 @@ def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plai
     assert newest_in_reach(qs, scope, {"q": "列表"}) is qs
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
-@pytest.mark.parametrize("who", ["alice", "bob", "daoli_admin"])
-def test_a_surname_below_the_province_is_read_union_by_union_and_matches_the_plain_query(crowd, who):
-    """Issue 17: a city's or a county's surname search walked past the other cities' newest workers
-    of that surname; read union by union (``worker_union_surname``), the same rows in the same order."""
+@pytest.mark.parametrize("who", ["prov", "alice", "daoli_admin"])
+def test_a_lone_surname_keeps_the_plain_walk_for_every_official(crowd, who):
+    """A surname no employer's name holds is read down ``worker_surname_newest`` by every official:
+    read union by union, its capped count probed every union in reach (issue 17, benchmarks.md)."""
     prov = Scope(crowd.users.prov)
-    employers = [*Employer.objects.filter(name__startswith="列表企业"), crowd.harbin_employer, crowd.qiqihar_employer]
-    for i in range(30):
-        employer = employers[(i * 3) % len(employers)]
+    employer = crowd.harbin_employer
+    for i in range(3):
         people_services.create_worker(
             actor=crowd.users.prov,
             scope=prov,
             data=people_services.WorkerData(
                 name=f"段{i}号",
-                id_number=make_id_number(employer.region.code, dt.date(1975, 3, 1 + i % 28), 600 + i, male=True),
+                id_number=make_id_number(employer.region.code, dt.date(1975, 3, 1 + i), 600 + i, male=True),
                 employer=employer,
             ),
         )
@@ -205,17 +203,8 @@ def test_a_surname_below_the_province_is_read_union_by_union_and_matches_the_pla
     branches = surname_branches(params)
     assert branches is not None and len(branches) == 1  # no employer's name holds 段
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
-    rows = newest_in_reach(qs, scope, params, branches)
-    assert isinstance(rows, NewestInReach)
-    plain = list(qs.values_list("pk", flat=True))
-    assert len(plain) > 5 and all(name.startswith("段") for name in qs.values_list("name", flat=True))
-    assert rows.capped_count(1000) == len(plain)
-    assert rows.capped_count(3) == 4
-    for start, stop in ((0, 1), (0, 5), (3, 11), (0, 50)):
-        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
-    # the province keeps the plain query: every newest worker of the surname is its own
-    everyone = filter_workers(workers_for_user(prov, own=False), params)
-    assert newest_in_reach(everyone, prov, params) is everyone
+    assert newest_in_reach(qs, scope, params, branches) is qs
+    assert list(qs.values_list("name", flat=True)) == ["段2号", "段1号", "段0号"]
 
 
 def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
