@@ -8,7 +8,9 @@ it counts. The kernel knows the shape only, never a domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -18,6 +20,29 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 Measure = Literal["count", "distinct", "sum"]
+
+_shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("indicator_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, :func:`shared` reads each key once: the targets of one cockpit page may
+    share a read (the province's goals, one query for the three craftsmen indicators)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, read: Callable[[], Any]) -> Any:
+    """``read()``, once per key within :func:`shared_reads` (outside it, every time)."""
+    memo = _shared.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@ province's own, so they count for the provincial federation only."""
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.core.indicators import Dimension, Indicator, Target
+from gongjiang.core.indicators import Dimension, Indicator, Target, shared
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.people.enums import HonourKind, HonourLevel
@@ -21,22 +21,29 @@ def _worker_url(pk: int) -> str:
     return reverse("people:worker_detail", args=[pk])
 
 
+def _province_goals(union_ids: list[int] | QuerySet) -> dict[int, tuple[Goal, int | None]]:
+    """Every level's goal (the first ``Goal`` row of each, citing its document) and the province among
+    the ids (a list, or a sub-select of a county's 1,393 children; ``None`` when it is not among them),
+    in one query."""
+    province = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True, pk__in=union_ids).values("pk")[:1]
+    goals: dict[int, tuple[Goal, int | None]] = {}
+    for goal in Goal.objects.select_related("document").annotate(province=Subquery(province)).order_by("pk"):
+        goals.setdefault(goal.honour_level, (goal, goal.province))
+    return goals
+
+
 def _goal(level: int):  # type: ignore[no-untyped-def]
     """The province's goal for craftsmen of ``level`` (a ``Goal`` row citing its document), as the
-    target of the province's figure: on track while the figure keeps pace from the document's year."""
+    target of the province's figure: on track while the figure keeps pace from the document's year.
+    The three levels' targets of one cockpit page share one read (``core.indicators.shared``)."""
 
     def target(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target]:
-        goal = Goal.objects.filter(honour_level=level).select_related("document").first()
-        if goal is None:
+        key = ("policy.goals", id(union_ids)) if isinstance(union_ids, QuerySet) else ("policy.goals", *union_ids)
+        goal, province = shared(key, lambda: _province_goals(union_ids)).get(level, (None, None))
+        if goal is None or province is None:
             return {}
-        # the provinces (one) among the ids (a list, or a sub-select of a county's 1,393 children)
-        provinces = Union.objects.filter(kind=UnionKind.PROVINCE, parent__isnull=True, pk__in=union_ids).values_list(
-            "pk", flat=True
-        )
         start = goal.document.issued_on.year
-        return {
-            pk: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start) for pk in provinces
-        }
+        return {province: Target(value=goal.persons, document=goal.citation, by=goal.by_year, start=start)}
 
     return target
 

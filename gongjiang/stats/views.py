@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
-from gongjiang.core.indicators import Indicator
+from gongjiang.core.indicators import Indicator, shared_reads
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.figures import rows_behind
@@ -50,11 +50,11 @@ def chosen_year(request: HttpRequest) -> int:
     return today.year
 
 
-def build_for(request: HttpRequest, union: Union, year: int) -> dict[str, Any]:
+def build_for(request: HttpRequest, union: Union, year: int, *, ranking_limit: int | None = None) -> dict[str, Any]:
     """The cockpit of ``union`` with the indicator the request chose for its map and ranking."""
     chosen = request.GET.get("map", "")
     code = chosen if registry.get(chosen) else "participant_times"
-    return build(union, year, rank=code, map_code=code)
+    return build(union, year, rank=code, map_code=code, ranking_limit=ranking_limit)
 
 
 @login_required
@@ -72,66 +72,83 @@ def _change(current: int | None, previous: int | None) -> float | None:
     return round((current - previous) * 100 / previous, 1)
 
 
-def _tiles(union: Union, kids: list[queries.Child], map_ind: Indicator, year: int, value: Any) -> list[dict[str, Any]]:
-    """The province's schematic map: one tile per prefecture, coloured by the chosen indicator."""
+def _tiles(kids: list[queries.Child], map_ind: Indicator, figures: dict[int, int]) -> list[dict[str, Any]]:
+    """The province's schematic map: one tile per prefecture, coloured by the chosen indicator
+    (``figures``: the children's figures by union id, 0 when a child has none)."""
     tiles: list[dict[str, Any]] = []
-    if union.kind == UnionKind.PROVINCE:
-        by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
-        region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
-        top = max((value(map_ind, k.pk, year) or 0 for k in by_code.values()), default=0)
-        for code, (row, col) in TILES.items():
-            city = by_code.get(code)
-            raw = (value(map_ind, city.pk, year) or 0) if city else None
-            bucket = 0 if not raw or not top else max(1, math.ceil(raw * (BUCKETS - 1) / top))
-            tiles.append(
-                {
-                    "code": code,
-                    "row": row,
-                    "col": col,
-                    "union": city,
-                    "name": region_names.get(code, code),
-                    "value": queries.display(map_ind, raw),
-                    "raw": raw,
-                    "bucket": bucket,
-                }
-            )
+    by_code = {k.region_id: k for k in kids if k.kind == UnionKind.CITY}
+    region_names = dict(Region.objects.filter(code__in=list(TILES)).values_list("code", "name"))
+    top = max((figures.get(k.pk, 0) for k in by_code.values()), default=0)
+    for code, (row, col) in TILES.items():
+        city = by_code.get(code)
+        raw = figures.get(city.pk, 0) if city else None
+        bucket = 0 if not raw or not top else max(1, math.ceil(raw * (BUCKETS - 1) / top))
+        tiles.append(
+            {
+                "code": code,
+                "row": row,
+                "col": col,
+                "union": city,
+                "name": region_names.get(code, code),
+                "value": queries.display(map_ind, raw),
+                "raw": raw,
+                "bucket": bucket,
+            }
+        )
     return tiles
 
 
 def _targets(
     indicators: list[Indicator],
     union: Union,
-    kids: list[queries.Child],
     *,
     year: int,
     today: date,
     value: Any,
     values: dict[tuple[str, int, int], int],
+    kids: list[queries.Child] | None,
 ) -> list[dict[str, Any]]:
-    """Each target set for the union or a union below it, against the actual figure."""
-    targets: list[dict[str, Any]] = []
+    """Each target set for the union or a union below it, against the actual figure: the union's first,
+    then its children's (by kind and name), read for the unions that have a target only (``kids``: every
+    child when the ranking read them all, else ``None``)."""
     share = (
         1.0 if year < today.year else (today - date(year, 1, 1)).days / (date(year + 1, 1, 1) - date(year, 1, 1)).days
     )
-    everyone = [union, *kids]
     # the union and its children as a sub-select: a county's 1,393 ids are neither sent as parameters
     # nor compiled by Django, three times over (the apps' targets filter by ``union_id IN (…)``)
     everyone_ids = Union.objects.filter(Q(pk=union.pk) | Q(parent=union) | Q(industry_parent=union)).values("pk")
-    for ind in indicators:
-        if ind.target is None:
-            continue
-        found = ind.target(everyone_ids, year)
-        if not found:
-            continue
-        running = queries.cumulatives(ind.code, list(found), year) if any(t.cumulative for t in found.values()) else {}
-        # the year's figures of the unions with a target only (``values`` holds the union's own and, for
-        # the ranking's and the map's indicator, its children's), added to ``values`` that ``value`` reads
-        wanted = {queries.figure_year(ind, year, today)}
-        missing = [pk for pk, t in found.items() if not t.cumulative and (ind.code, pk, *wanted) not in values]
-        if missing:
-            values.update(queries.year_values([ind.code], missing, sorted(wanted)))
+    with shared_reads():  # the targets of one page may share a read (the three craftsmen goals: one)
+        found = [(ind, t) for ind in indicators if ind.target is not None and (t := ind.target(everyone_ids, year))]
+    if not found:
+        return []
+    # the year's figures of the unions with a target (``values`` holds the union's own and the ranked
+    # children's), in one query, added to ``values`` that ``value`` reads
+    missing = {
+        (ind.code, pk)
+        for ind, by_union in found
+        for pk, t in by_union.items()
+        if not t.cumulative and (ind.code, pk, queries.figure_year(ind, year, today)) not in values
+    }
+    if missing:
+        read = queries.year_values(
+            sorted({code for code, _pk in missing}),
+            sorted({pk for _code, pk in missing}),
+            sorted({queries.figure_year(ind, year, today) for ind, _t in found}),
+        )
+        values.update({k: v for k, v in read.items() if (k[0], k[1]) in missing})
+    below = {pk for _ind, by_union in found for pk in by_union} - {union.pk}
+    if kids is not None:
+        below_kids = sorted((k for k in kids if k.pk in below), key=lambda k: (k.kind, k.name))
+    else:
+        below_kids = queries.children_among(union, below) if below else []
+    everyone = [union, *below_kids]
+    targets: list[dict[str, Any]] = []
+    for ind, by_union in found:
+        running = (
+            queries.cumulatives(ind.code, list(by_union), year) if any(t.cumulative for t in by_union.values()) else {}
+        )
         for u in everyone:
-            target = found.get(u.pk)
+            target = by_union.get(u.pk)
             if target is None:
                 continue
             actual = running.get(u.pk, 0) if target.cumulative else (value(ind, u.pk, year) or 0)
@@ -150,23 +167,29 @@ def _targets(
 
 
 def build(
-    union: Union, year: int, *, rank: str = "participant_times", map_code: str = "participant_times"
+    union: Union,
+    year: int,
+    *,
+    rank: str = "participant_times",
+    map_code: str = "participant_times",
+    ranking_limit: int | None = None,
 ) -> dict[str, Any]:
-    """Everything the cockpit shows, read from the rollups (the page, the JSON and the exports share it)."""
+    """Everything the cockpit shows, read from the rollups (the page, the JSON and the exports share it).
+
+    ``ranking_limit``: the page shows the first children of the ranking only (a county has 1,393
+    enterprise unions), ranked in the database; the JSON, the xlsx and the PDF list every child."""
     today = timezone.localdate()
     indicators = registry.indicators()
     headline = [i for i in indicators if i.headline]
-    kids = queries.children(union)
     years = list(range(year - TREND_YEARS + 1, year + 1))
     codes = [i.code for i in indicators]
     rank_ind = registry.get(rank) or registry.indicators()[0]
     map_ind = registry.get(map_code) or registry.indicators()[0]
-    # the union's own figures over the trend's years; its children's (a county may have over a thousand
-    # enterprise unions) only for what the page shows of each: the ranking, the map and the targets
+    # the union's own figures over the trend's years; its children's only as the ranking reads them
     values = queries.year_values(codes, [union.pk], sorted({*years, year - 1, today.year}))
-    if kids:  # the ranking's and the map's indicator; the targets read their own unions' figures (_targets)
-        kid_codes = sorted({rank_ind.code, map_ind.code})
-        values.update(queries.year_values(kid_codes, queries.children_ids(union), sorted({year, today.year})))
+    ranked = queries.ranking(union, rank_ind.code, queries.figure_year(rank_ind, year, today), ranking_limit)
+    for child, raw in ranked.rows:
+        values[(rank_ind.code, child.pk, queries.figure_year(rank_ind, year, today))] = raw
 
     def value(ind: Indicator, union_id: int, y: int) -> int | None:
         return values.get((ind.code, union_id, queries.figure_year(ind, y, today)))
@@ -196,19 +219,22 @@ def build(
         for ind in headline
         if not ind.stock
     ]
-    ranking = sorted(
-        (
-            {
-                "union": k,
-                "value": queries.display(rank_ind, value(rank_ind, k.pk, year) or 0),
-                "raw": value(rank_ind, k.pk, year) or 0,
-            }
-            for k in kids
-        ),
-        key=lambda r: (-r["raw"], r["union"].name),
+    ranking = [{"union": k, "value": queries.display(rank_ind, raw), "raw": raw} for k, raw in ranked.rows]
+    tiles = []
+    if union.kind == UnionKind.PROVINCE:  # the map: the province's cities (a few dozen children in all)
+        whole = ranked if map_ind == rank_ind and len(ranked.rows) == ranked.total else None
+        whole = whole or queries.ranking(union, map_ind.code, queries.figure_year(map_ind, year, today))
+        tiles = _tiles([k for k, _raw in whole.rows], map_ind, {k.pk: raw for k, raw in whole.rows})
+    complete = len(ranked.rows) == ranked.total
+    targets = _targets(
+        indicators,
+        union,
+        year=year,
+        today=today,
+        value=value,
+        values=values,
+        kids=[k for k, _raw in ranked.rows] if complete else None,
     )
-    tiles = _tiles(union, kids, map_ind, year, value)
-    targets = _targets(indicators, union, kids, year=year, today=today, value=value, values=values)
     target_summary = []
     for ind in indicators:
         rows = [t for t in targets if t["indicator"].code == ind.code]
@@ -224,18 +250,21 @@ def build(
                 "on_track": sum(1 for t in below if t["on_track"]),
             }
         )
+    panels = [
+        (ind, dimension, limit)
+        for code, dimension, limit in (
+            ("competitions_held", "tier", 10),
+            ("participant_times", "occupation", 10),
+            ("workers_by_grade", "grade", 10),
+            ("grade_rises", "source", 10),
+            ("money_paid", "programme", 10),
+        )
+        if (ind := registry.get(code)) is not None
+    ]
+    split = queries.breakdowns([(ind, queries.figure_year(ind, year, today), dim) for ind, dim, _n in panels], union.pk)
     structure = []
-    for code, dimension, limit in (
-        ("competitions_held", "tier", 10),
-        ("participant_times", "occupation", 10),
-        ("workers_by_grade", "grade", 10),
-        ("grade_rises", "source", 10),
-        ("money_paid", "programme", 10),
-    ):
-        ind = registry.get(code)
-        if ind is None:
-            continue
-        slices = queries.breakdown(ind, union.pk, queries.figure_year(ind, year, today), dimension)[:limit]
+    for (ind, dimension, limit), all_slices in zip(panels, split, strict=True):
+        slices = all_slices[:limit]
         dim = next(d for d in ind.dimensions if d.name == dimension)
         structure.append(
             {
@@ -262,7 +291,8 @@ def build(
         "targets": targets,
         "target_summary": target_summary,
         "structure": structure,
-        "children": kids,
+        "ranking_total": ranked.total,
+        "ranking_rest_zero": ranked.rest_are_zero,
     }
 
 
@@ -320,7 +350,7 @@ def latest_honours(union_id: int, n: int = 6, window: int = 1200) -> list[Honour
 def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
     union = cockpit_union(request, union_id)
     year = chosen_year(request)
-    data = build_for(request, union, year)
+    data = build_for(request, union, year, ranking_limit=RANKING_SHOWN)
     subtree = UnionAncestor.objects.filter(ancestor_id=union.pk).values("descendant_id")
     honours = latest_honours(union.pk)
     notices = Competition.objects.filter(organiser_id__in=subtree, state=State.NOTICE).order_by("-notice_ends_on")[:6]
@@ -329,6 +359,7 @@ def cockpit(request: HttpRequest, union_id: int) -> HttpResponse:
         "nav": "stats",
         "charts": chart_data(data),
         "ranking_shown": data["ranking"][:RANKING_SHOWN],
+        "ranking_rest": data["ranking_total"] - len(data["ranking"][:RANKING_SHOWN]),
         "breadcrumb": queries.breadcrumb(request.scope, union),
         "fresh": freshness(),
         "year_choices": list(range(timezone.localdate().year, timezone.localdate().year - 8, -1)),

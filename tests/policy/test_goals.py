@@ -77,3 +77,25 @@ def test_a_college_plan_cites_its_document(org, policy, with_document):
     assert form.is_valid() is with_document
     if not with_document:
         assert "plan_document" in form.errors
+
+
+def test_the_three_craftsmen_targets_of_a_page_share_one_read(org, policy, django_assert_num_queries):
+    from gongjiang.core.indicators import shared_reads
+    from gongjiang.orgs.models import Union
+
+    codes = ("craftsmen_national", "craftsmen_provincial", "craftsmen_city")
+    everyone = Union.objects.filter(pk__in=[org.province.pk, org.harbin.pk]).values("pk")
+    with django_assert_num_queries(1), shared_reads():
+        found = {code: _target(code, everyone) for code in codes}
+    assert {code: t[org.province.pk].value for code, t in found.items()} == {
+        "craftsmen_national": 50,
+        "craftsmen_provincial": 1000,
+        "craftsmen_city": 2000,
+    }
+    # below the province there is no goal; outside a page each target reads for itself
+    with django_assert_num_queries(1):
+        assert _target("craftsmen_city", Union.objects.filter(pk=org.harbin.pk).values("pk")) == {}
+    # a new block reads again: a goal edited between two pages is seen by the second
+    Goal.objects.filter(honour_level=4).update(persons=70)
+    with shared_reads():
+        assert _target("craftsmen_national", everyone)[org.province.pk].value == 70

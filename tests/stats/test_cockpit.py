@@ -364,3 +364,68 @@ def test_latest_honours_are_the_subtree_s_newest_whichever_path(filled, monkeypa
     window = next((i for i, h in enumerate(newest) if h.worker.union_id in subtree), None)
     if window:  # the subtree's newest honour is not the newest of all: a window that stops short of it
         assert views.latest_honours(union.pk, window=window) == []
+
+
+def _ranked(parent, code, year):
+    """The children of ``parent`` as the ranking must order them: largest figure first, a child with no
+    figure counted as 0, then by name (what the page showed when it sorted every child in Python)."""
+    from django.db.models import Q
+
+    from gongjiang.orgs.models import Union
+
+    kids = Union.objects.filter(Q(parent=parent) | Q(industry_parent=parent))
+    raw = {
+        c.union_id: c.value
+        for c in Count.objects.filter(indicator=code, grain="Y", period=dt.date(year, 1, 1), dimension="")
+    }
+    return sorted(((raw.get(k.pk, 0), k.name, k.pk) for k in kids), key=lambda r: (-r[0], r[1], r[2]))
+
+
+@pytest.mark.parametrize("code", ["participant_times", "workers", "money_paid"])
+def test_the_page_ranks_its_children_in_the_database_the_json_and_xlsx_list_every_one(
+    filled, as_user, monkeypatch, code
+):
+    from gongjiang.orgs import services as org_services
+    from gongjiang.orgs.enums import UnionKind
+    from gongjiang.stats import views
+
+    # four enterprise unions with no figure beside the county's one with figures
+    for name in ("丁厂工会", "甲厂工会", "乙厂工会", "丙厂工会"):
+        org_services.create_union(
+            actor=None, name=name, kind=UnionKind.GRASSROOTS, region=filled.daoli.region, parent=filled.daoli
+        )
+    monkeypatch.setattr(views, "RANKING_SHOWN", 2)
+    client = as_user(filled.users.prov)
+    year = timezone.localdate().year
+    indicator = registry.get(code)
+    expected = _ranked(filled.daoli, code, year if not indicator.stock else timezone.localdate().year)
+    assert len(expected) == 5 and expected[0][0] > 0 and all(raw == 0 for raw, _n, _pk in expected[1:])
+
+    page = client.get(f"/stats/u/{filled.daoli.pk}/?year={year}&map={code}")
+    shown = page.context["ranking_shown"]
+    assert [(r["raw"], r["union"].name, r["union"].pk) for r in shown] == expected[:2]
+    assert page.context["ranking_total"] == 5 and page.context["ranking_rest"] == 3
+    rest = page.content.decode()
+    assert "前 2 个，共 5 个工会" in rest and "其余 3 个工会" in rest  # the other three have 0
+    assert page.context["charts"]["ranking"]["labels"] == [name for _raw, name, _pk in expected[:2]]
+
+    body = client.get(f"/stats/u/{filled.daoli.pk}/data.json?year={year}&map={code}").json()
+    assert [c["id"] for c in body["children"]] == [pk for _raw, _name, pk in expected]
+    assert [c["value"] for c in body["children"]][1:] == ["0" if indicator.scale == 1 else "0.00"] * 4
+
+    xlsx = client.get(f"/stats/u/{filled.daoli.pk}/export/ranking.xlsx?year={year}&map={code}")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [n for _r, n, _pk in expected]
+
+    # out of a city admin's reach, as every other path
+    assert as_user(filled.users.bob).get(f"/stats/u/{filled.daoli.pk}/data.json").status_code == 404
+
+
+def test_a_complete_ranking_says_nothing_more_and_orders_as_python(filled, as_user):
+    client = as_user(filled.users.prov)
+    year = timezone.localdate().year
+    page = client.get(f"/stats/u/{filled.province.pk}/?year={year}")
+    expected = _ranked(filled.province, "participant_times", year)
+    assert [(r["raw"], r["union"].name, r["union"].pk) for r in page.context["ranking"]] == expected
+    assert page.context["ranking_total"] == len(expected) and page.context["ranking_rest"] == 0
+    assert 'id="rank-rest"' not in page.content.decode()
