@@ -201,7 +201,12 @@ class Session(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=120)
     unit = models.ForeignKey(
-        Unit, verbose_name=pgettext_lazy("course", "unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=pgettext_lazy("course", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     teacher = models.ForeignKey(
         Teacher, verbose_name=_("teacher"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
