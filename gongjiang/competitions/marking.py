@@ -139,7 +139,7 @@ class Sheet:
     reason: str = ""
 
 
-def _markable(event: Event, sheets: Sequence[Sheet]) -> tuple[dict[int, Assignment], dict[int, Entry]]:
+def _markable(event: Event, sheets: Sequence[Sheet]) -> tuple[dict[Any, Assignment], dict[Any, Entry]]:
     """The sheets' judges' assignments (by user id) and their competitors (fresh, by id), once the
     event takes marks and every judge and competitor is of it; :func:`record_marks`'s checks."""
     actors = {sheet.actor.pk for sheet in sheets}
