@@ -66,16 +66,29 @@ def test_seed_demo_builds_a_province(db):
     assert Decision.objects.filter(state="proposed").exists()
     assert set(HonourCycle.objects.values_list("state", flat=True)) == {"closed", "nominating"}
     assert Worker.objects.get(name="秦世俊").honours.filter(title="龙江大工匠").exists()
-    # labour competitions: a provincial and a Harbin project, four closed quarters each with a red flag,
-    # a unit vetoed once, and an open fourth quarter
-    from gongjiang.labour.models import Round, Standing
+    # labour competitions: a provincial and a Harbin project under way, four closed quarters each with a
+    # red flag, a unit vetoed once, and an open fourth quarter
+    from gongjiang.labour.models import FinalStanding, Round, Standing, Unit
 
-    assert Competition.objects.filter(kind="labour", labour_units__isnull=False).distinct().count() == 2
-    assert Round.objects.filter(state="closed").count() == 8
+    running = Competition.objects.filter(kind="labour", state=State.IN_PROGRESS)
+    assert running.filter(labour_units__isnull=False).distinct().count() == 2
+    assert Round.objects.filter(competition__in=running, state="closed").count() == 8
     assert Round.objects.filter(state="open").count() == 2
-    assert Standing.objects.filter(red_flag=True).count() == 8
+    assert Standing.objects.filter(round__competition__in=running, red_flag=True).count() == 8
     vetoed = Standing.objects.get(vetoed=True)
     assert vetoed.rank == vetoed.round.standings.count()
+    # the statistics' history: its labour competitions ran closed rounds and ended on a published final
+    # standing of every unit, with no events, marks or certificates
+    history = Competition.objects.filter(kind="labour", state__in=[State.FINAL, State.ARCHIVED])
+    assert history.count() > 20
+    assert not history.filter(events__isnull=False).exists()
+    assert not Certificate.objects.filter(result__event__competition__kind="labour").exists()
+    assert not Round.objects.filter(competition__in=history, state="open").exists()
+    assert (
+        FinalStanding.objects.filter(competition__in=history).count()
+        == Unit.objects.filter(competition__in=history).count()
+    )
+    assert all(name.endswith("劳动竞赛") for name in history.values_list("name", flat=True))
     # year-end commendations: each labour competition commends one of its own teams for the 工人先锋号 and
     # a unit for the 五一劳动奖状 (rules of the policy seed); approved, they are nominees of those cycles
     from gongjiang.awards.models import Nomination

@@ -143,8 +143,9 @@ def test_zh_header(zh_catalogue):
 
 
 # English words that carry several meanings on these screens (称号 / 标题 / 名称; 开启评选 / 待处理;
-# 已申报 / 报名时间; 在册 / 在聘): every use names its meaning with pgettext, none stands bare.
-AMBIGUOUS = {"Title", "title", "Open", "Applied", "applied", "Active"}
+# 已申报 / 报名时间; 在册 / 在聘; a course's 单元 / an employer's 单位 / a figure's 计量单位): every use names
+# its meaning with pgettext, none stands bare.
+AMBIGUOUS = {"Title", "title", "Open", "Applied", "applied", "Active", "Unit", "unit", "units"}
 # A msgid used both with a context and bare: the bare use must be the word's ordinary meaning,
 # written down here, so a msgid reused for a new meaning without pgettext cannot land unseen.
 BARE_MEANING = {
@@ -159,11 +160,8 @@ BARE_MEANING = {
     "Worker": "职工",
     "Reject": "不予采纳",
     "Withdraw": "退赛",  # an entry leaves a competition; an authorisation is withdrawn in its own context
-    # labour competitions give these their own context ("labour": 企业, 参赛单位, 备注, 得分, 班组)
+    # labour competitions give these their own context ("labour": 企业, 备注, 得分, 班组)
     "Enterprise": "企业级",
-    "Unit": "单元",
-    "unit": "单元",
-    "units": "单元",
     "Note": "意见",
     "note": "备注",
     "Score": "评分",

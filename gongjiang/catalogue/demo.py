@@ -23,7 +23,7 @@ from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
 from gongjiang.labour.models import Team
 from gongjiang.orgs import services as org_services
-from gongjiang.orgs.demo import DEMO_PASSWORD
+from gongjiang.orgs.demo import create_demo_user
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Employer, Union, UnionAncestor
 from gongjiang.orgs.scope import Scope
@@ -57,7 +57,7 @@ def _admin(union: Union) -> User:
     user = User.objects.filter(roles__union=union, roles__kind=RoleKind.UNION_ADMIN).order_by("pk").first()
     if user is None:  # a county of the demo has no log-in of its own yet: give it one
         username = {"230102": "daoli"}.get(union.region_id, f"u{union.region_id}")
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, display_name=f"{union.name} 管理员")
+        user = create_demo_user(username, f"{union.name} 管理员")
         org_services.grant_role(actor=None, scope=None, user=user, union=union, kind=RoleKind.UNION_ADMIN)
     return user
 

@@ -224,7 +224,7 @@ class SessionForm(BootstrapMixin, forms.Form):
     starts_at = forms.TimeField(label=_("Starts at"), widget=TIME)
     hours = forms.DecimalField(label=_("Training hours"), min_value=Decimal("0.5"), max_value=24, decimal_places=1)
     topic = forms.CharField(label=_("Topic"), max_length=120)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=pgettext_lazy("course", "Unit"), queryset=Unit.objects.none(), required=False)
     teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=Teacher.objects.none(), required=False)
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:

@@ -144,8 +144,8 @@ class Unit(models.Model):
     criteria = models.ManyToManyField(Criterion, verbose_name=_("criteria"), blank=True, related_name="units")
 
     class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        verbose_name = pgettext_lazy("course", "unit")
+        verbose_name_plural = pgettext_lazy("course", "units")
         ordering = ["course", "position"]
         constraints = [models.UniqueConstraint(fields=["course", "position"], name="unit_position_unique")]
 
@@ -201,7 +201,12 @@ class Session(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=120)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=pgettext_lazy("course", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     teacher = models.ForeignKey(
         Teacher, verbose_name=_("teacher"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

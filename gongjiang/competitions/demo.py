@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from gongjiang.core.changes import announce
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs import services as org_services
@@ -22,7 +23,7 @@ from gongjiang.people.models import Occupation, Worker
 from . import certificates, demo_data, marking
 from . import services as comp_services
 from .enums import State
-from .models import Competition, Judge
+from .models import Competition, Entry, Judge
 
 # The marking scheme of every finished demo event: (code, description, kind, max mark, descriptors).
 DEMO_ASPECTS = (
@@ -292,29 +293,39 @@ def run_finished_competition(  # noqa: PLR0917
 
 
 def mark_event(rng: random.Random, event: Any, judges: list[Any]) -> None:
-    """Three judges mark every competitor blind; spreads of two points are re-marked; the chief signs off."""
+    """Three judges mark every competitor blind; spreads of two points are re-marked; the chief signs off.
+
+    The sheets of each pass go in as one batch (``marking.record_sheets``: the checks and the audit of
+    ``record_marks`` sheet by sheet, written in a few statements)."""
     aspects = list(marking.Aspect.objects.filter(criterion__event=event))
-    for entry in event.entries.filter(state="registered").select_related("worker", "employer"):
+    entries = list(event.entries.filter(state="registered"))
+    sheets = []
+    for entry in entries:
         level = rng.randint(1, 3)
         entry.theory_score = Decimal(rng.randint(6000, 9800)) / 100
         entry.time_used = rng.randint(5400, 10800)
-        entry.save(update_fields=["theory_score", "time_used"])
         for index, judge in enumerate(judges):
             values = {a.pk: max(0, min(3, level + rng.choice((-1, 0, 0, 1)))) for a in aspects if a.kind == "judgement"}
             if index == 0:  # the measurement is taken once
                 values |= {a.pk: rng.randint(20, 40) for a in aspects if a.kind == "measurement"}
-            marking.record_marks(actor=judge.user, event=event, entry=entry, values=values)
+            sheets.append(marking.Sheet(actor=judge.user, entry=entry, values=values))
+    announce(Entry, instances=entries)  # a bulk update sends no signal; the statistics' listeners hear it here
+    Entry.objects.bulk_update(entries, ["theory_score", "time_used"])
+    marking.record_sheets(event=event, sheets=sheets)
     flagged_aspects, statuses = marking.marking_status(event)
+    remarks = []
     for status in statuses:
         for aspect in flagged_aspects:
             if aspect.code in status.flagged:
                 middle = sorted(int(v) for v in status.marks[aspect.pk])[1]
-                for judge in judges:
-                    marking.record_marks(
+                remarks += [
+                    marking.Sheet(
                         actor=judge.user,
-                        event=event,
                         entry=status.entry,
                         values={aspect.pk: middle},
                         reason="评分差异超过1分，复核后重评",
                     )
+                    for judge in judges
+                ]
+    marking.record_sheets(event=event, sheets=remarks)
     marking.sign_off(actor=judges[0].user, event=event)

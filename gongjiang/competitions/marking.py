@@ -1,6 +1,7 @@
 """Marking schemes, marks and sign-off: the writes of the marking stage, and the status they add up to."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.core import audit
-from gongjiang.core.models import AuditAction, User
+from gongjiang.core.models import AuditAction, AuditEntry, User
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 
@@ -125,44 +126,112 @@ def record_marks(*, actor: User, event: Event, entry: Entry, values: dict[int, A
 
     Returns the number of marks written. Every new or changed mark is audited, the reason with it.
     """
-    event = Event.objects.select_related("competition").get(pk=event.pk)  # the current state, not the caller's copy
-    assignment = assignment_of(actor, event)
+    return record_sheets(event=event, sheets=[Sheet(actor=actor, entry=entry, values=values, reason=reason)])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One judge's marks for one competitor: what :func:`record_marks` takes, for :func:`record_sheets`."""
+
+    actor: User
+    entry: Entry
+    values: dict[int, Any]
+    reason: str = ""
+
+
+def _markable(event: Event, sheets: Sequence[Sheet]) -> tuple[dict[Any, Assignment], dict[Any, Entry]]:
+    """The sheets' judges' assignments (by user id) and their competitors (fresh, by id), once the
+    event takes marks and every judge and competitor is of it; :func:`record_marks`'s checks."""
+    actors = {sheet.actor.pk for sheet in sheets}
+    assignments = {
+        a.judge.user_id: a
+        for a in Assignment.objects.filter(event=event, judge__user_id__in=actors).select_related("judge")
+    }
+    if len(assignments) < len(actors):
+        raise PermissionDenied  # a judge marks only where assigned
+    for assignment in assignments.values():
+        assignment.event = event
     if event.competition.state != State.MARKING:
         raise CompetitionError(_("Marks can only be entered while the competition is in marking."))
     if event.signed_off_at is not None:
         raise CompetitionError(_("The chief judge has signed off this event; marks are locked."))
-    if entry.event_id != event.pk or entry.state != EntryState.REGISTERED:
+    if any(sheet.entry.event_id != event.pk or sheet.entry.state != EntryState.REGISTERED for sheet in sheets):
         raise PermissionDenied
-    if not may_mark(assignment, entry):
-        raise CompetitionError(_("You must step aside (回避) for this competitor."))
+    wanted = {sheet.entry.pk for sheet in sheets}
+    entries = Entry.objects.select_related("worker", "employer").in_bulk(wanted)
+    if len(entries) < len(wanted):
+        raise PermissionDenied
+    return assignments, entries
+
+
+@transaction.atomic
+def record_sheets(*, event: Event, sheets: Sequence[Sheet]) -> int:
+    """Save many judges' sheets of one event in a few statements, with the checks and the audit
+    of :func:`record_marks` sheet by sheet, in order (a later sheet may change an earlier one's
+    mark, with a reason). All or nothing: one refused sheet refuses the whole batch.
+
+    Returns the number of marks written (a mark written twice counts twice, as two calls would).
+    """
+    event = Event.objects.select_related("competition").get(pk=event.pk)  # the current state, not the caller's copy
+    if not sheets:
+        return 0
+    assignments, entries = _markable(event, sheets)
     aspects = {a.pk: a for a in Aspect.objects.filter(criterion__event=event)}
-    cleaned = {aid: _clean_value(aspects[aid], raw) for aid, raw in values.items() if aid in aspects and raw != ""}
-    existing = {m.aspect_id: m for m in Mark.objects.filter(entry=entry, judge=assignment.judge)}
-    changed = [aid for aid, v in cleaned.items() if aid in existing and existing[aid].value != v]
-    if changed and not reason.strip():
-        raise CompetitionError(_("Give a reason for changing a mark you already entered."))
-    written = 0
-    for aid, value in cleaned.items():
-        mark = existing.get(aid)
-        if mark is not None and mark.value == value:
-            continue
-        before = {"value": str(mark.value)} if mark else {}
-        if mark is None:
-            mark = Mark.objects.create(aspect_id=aid, entry=entry, judge=assignment.judge, value=value)
-        else:
-            mark.value = value
-            mark.save(update_fields=["value", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE if before else AuditAction.CREATE,
-            obj=mark,
-            before=before,
-            after={"value": str(value)},
-            union_id=event.competition.organiser_id,
-            note=reason.strip()[:200],
-        )
-        written += 1
-    return written
+    judge_ids = {a.judge_id for a in assignments.values()}
+    existing = {
+        (m.entry_id, m.judge_id, m.aspect_id): m
+        for m in Mark.objects.filter(entry_id__in=entries, judge_id__in=judge_ids)
+    }
+    new: dict[tuple[int, int, int], Mark] = {}
+    changed: dict[tuple[int, int, int], Mark] = {}
+    audited: list[tuple[Mark, dict[str, Any]]] = []  # each write's mark and the rest of its audit row
+    cleared: set[tuple[int, int]] = set()  # (judge, entry) pairs found free of conflicts
+    now = timezone.now()
+    for sheet in sheets:
+        assignment, entry = assignments[sheet.actor.pk], entries[sheet.entry.pk]
+        judge_id = assignment.judge_id
+        if (judge_id, entry.pk) not in cleared:
+            if not may_mark(assignment, entry):
+                raise CompetitionError(_("You must step aside (回避) for this competitor."))
+            cleared.add((judge_id, entry.pk))
+        cleaned = {
+            aid: _clean_value(aspects[aid], raw) for aid, raw in sheet.values.items() if aid in aspects and raw != ""
+        }
+        keys = {aid: (entry.pk, judge_id, aid) for aid in cleaned}
+        if not sheet.reason.strip() and any(
+            keys[aid] in existing and existing[keys[aid]].value != value for aid, value in cleaned.items()
+        ):
+            raise CompetitionError(_("Give a reason for changing a mark you already entered."))
+        for aid, value in cleaned.items():
+            key = keys[aid]
+            mark = existing.get(key)
+            if mark is not None and mark.value == value:
+                continue
+            before = {"value": str(mark.value)} if mark else {}
+            if mark is None:
+                mark = Mark(aspect=aspects[aid], entry=entry, judge_id=judge_id, value=value)
+                existing[key] = new[key] = mark
+            else:
+                mark.value, mark.updated_at, mark.aspect = value, now, aspects[aid]  # the aspect: its audit's repr
+                if key not in new:
+                    changed[key] = mark
+            audited.append(
+                (
+                    mark,
+                    {
+                        "actor": sheet.actor,
+                        "action": AuditAction.UPDATE if before else AuditAction.CREATE,
+                        "before": before,
+                        "after": {"value": str(value)},
+                        "note": sheet.reason.strip()[:200],
+                    },
+                )
+            )
+    Mark.objects.bulk_create(new.values(), batch_size=1000)
+    Mark.objects.bulk_update(changed.values(), ["value", "updated_at"], batch_size=1000)
+    rows = [audit.entry(obj=mark, union_id=event.competition.organiser_id, **rest) for mark, rest in audited]
+    AuditEntry.objects.bulk_create([row for row in rows if row is not None], batch_size=1000)
+    return len(audited)
 
 
 @dataclass

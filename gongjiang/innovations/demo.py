@@ -16,7 +16,7 @@ from gongjiang.competitions.models import Competition
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs import services as org_services
-from gongjiang.orgs.demo import DEMO_PASSWORD
+from gongjiang.orgs.demo import create_demo_user
 from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.models import Employer, UnionAncestor
 from gongjiang.orgs.scope import Scope
@@ -93,9 +93,7 @@ def finance_for(employer: Employer) -> User:
     username = "hafeicaiwu" if employer.name == HAFEI else f"qycaiwu{employer.pk}"
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, display_name=f"{employer.name[:20]} 财务部 审核员"
-        )
+        user = create_demo_user(username, f"{employer.name[:20]} 财务部 审核员")
         org_services.grant_role(
             actor=None, scope=None, user=user, union=employer.union, kind=RoleKind.ENTERPRISE_FINANCE
         )

@@ -216,7 +216,8 @@ def _worker(user: User, employer: Employer, rng: random.Random, ids) -> Worker: 
     return worker
 
 
-def _figure(indicator: Indicator, rng: random.Random, strength: float) -> Decimal:
+def figure_for(indicator: Indicator, rng: random.Random, strength: float) -> Decimal:
+    """A believable figure of a unit of this strength (0 weak .. 1 strong) for the indicator."""
     if indicator.method == Method.JUDGED:
         return Decimal(round(min(99.5, 78 + 18 * strength + rng.uniform(-4, 4)), 1))
     if indicator.formula == "pass_fail":
@@ -245,7 +246,7 @@ def _rounds(user: User, competition: Competition, rng: random.Random) -> None:
         for n, unit in enumerate(units):
             if last and n % 2 == 0:
                 continue  # the open quarter: half the units (哈飞's among them) have not reported yet
-            values = {i.pk: (_figure(i, rng, strength[unit.pk] + rng.uniform(-0.2, 0.2)), "") for i in indicators}
+            values = {i.pk: (figure_for(i, rng, strength[unit.pk] + rng.uniform(-0.2, 0.2)), "") for i in indicators}
             if last:
                 values = {
                     i.pk: v

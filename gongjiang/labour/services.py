@@ -191,17 +191,33 @@ def add_team(*, actor: User, scope: Scope, unit: Unit, name: str) -> Team:
 
 @transaction.atomic
 def add_member(*, actor: User, scope: Scope, team: Team, worker: Worker) -> Team:
+    return add_members(actor=actor, scope=scope, team=team, workers=[worker])
+
+
+@transaction.atomic
+def add_members(*, actor: User, scope: Scope, team: Team, workers: Sequence[Worker]) -> Team:
+    """Workers of the unit's enterprise join the team, none of them in a team of this competition yet;
+    one audit row names them all."""
     unit = team.unit
     _unit_changer(scope, unit)
-    if worker.employer_id != unit.employer_id:
-        raise LabourError(
-            _("%(name)s does not work for %(employer)s.") % {"name": worker.name, "employer": unit.employer}
-        )
-    if Team.objects.filter(unit__competition_id=unit.competition_id, members=worker).exists():
-        raise LabourError(_("%(name)s is already in a team of this competition.") % {"name": worker.name})
-    team.members.add(worker)
+    for worker in workers:
+        if worker.employer_id != unit.employer_id:
+            raise LabourError(
+                _("%(name)s does not work for %(employer)s.") % {"name": worker.name, "employer": unit.employer}
+            )
+    ids = {w.pk for w in workers}
+    rows = Team.members.through.objects.filter(team__unit__competition_id=unit.competition_id, worker_id__in=ids)
+    busy = set(rows.values_list("worker_id", flat=True))
+    if busy or len(ids) < len(workers):
+        name = next((w.name for w in workers if w.pk in busy), workers[-1].name if workers else "")
+        raise LabourError(_("%(name)s is already in a team of this competition.") % {"name": name})
+    team.members.add(*workers)
     audit.record(
-        actor=actor, action=AuditAction.UPDATE, obj=team, after={"members": [worker.name]}, union_id=unit.union_id
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=team,
+        after={"members": [w.name for w in workers]},
+        union_id=unit.union_id,
     )
     return team
 

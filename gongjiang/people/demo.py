@@ -14,6 +14,7 @@ from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
 from gongjiang.orgs import services as org_services
+from gongjiang.orgs.demo import create_demo_user
 from gongjiang.orgs.enums import RoleKind
 from gongjiang.orgs.models import Employer
 from gongjiang.orgs.scope import Scope
@@ -87,6 +88,6 @@ def link_worker_logins(admin: User, employers: list[Employer], password: str) ->
                 worker=worker, title=title, kind=kind, level=level, year=year, conferred_by="中华全国总工会"
             )
         if index == 0:
-            user = User.objects.create_user(username="qinshijun", password=password, display_name=name)
+            user = create_demo_user("qinshijun", name, password)
             org_services.grant_role(actor=None, scope=None, user=user, union=employer.union, kind=RoleKind.WORKER)
             Worker.objects.filter(pk=worker.pk).update(user=user)

@@ -2,8 +2,12 @@
 cities, counties, enterprises and industrial unions, growing year on year, tens of thousands of
 participations, the promotions and paid rewards that follow, then a full fill of the rollups.
 
-Written with bulk inserts (the history is the demo's backdrop, not a walk through the
-services, which ``seed_demo`` already shows on the competitions it runs itself).
+The skills contests are written with bulk inserts (the history is the demo's backdrop, not a walk
+through the marking, which ``seed_demo`` already shows on the competitions it runs itself). A third
+of the history are labour competitions (劳动竞赛), run through the labour app's own services as a
+committee runs one: an indicator scheme, units (enterprises, or an enterprise's work areas) with a
+team each, two quarterly rounds reported, checked and closed with their standings, and the final
+standing published as the competition goes final; no events, entries, marks or certificates.
 Deterministic for a given seed.
 """
 
@@ -17,12 +21,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import EntryState, Kind, State, Tier
 from gongjiang.competitions.models import Competition, Entry, Event
 from gongjiang.core.models import User
 from gongjiang.core.seeding import DemoContext
+from gongjiang.labour import demo as labour_demo
+from gongjiang.labour import services as labour
+from gongjiang.labour.models import Round
 from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union
+from gongjiang.orgs.models import Employer, Union, UnionAncestor
+from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Occupation, SkillGrade, Worker
 from gongjiang.policy.models import Programme
@@ -32,6 +41,16 @@ from . import fill
 YEARS = 5
 OCCUPATIONS = ["车工", "焊工", "钳工", "电工", "数控铣工", "维修电工", "汽车维修工", "起重装卸机械操作工"]
 PREFIX = "demo-stats"
+# A history labour competition's theme (its name) and the scheme it is scored on: (name, category,
+# weight, method, formula, target, unit of measure, higher is better).
+LABOUR_THEMES = ("重点项目建设", "安全生产", "提质增效", "节能降耗", "冬季生产保供", "技术比武与质量攻关")
+LABOUR_SCHEME = (
+    ("生产进度", "progress", 40, "measured", "linear", Decimal(100), "%", True),
+    ("工程质量", "quality", 30, "judged", "", None, "", True),
+    ("安全生产", "safety", 30, "measured", "pass_fail", None, "项隐患", True),
+)
+WORK_AREAS = ("一工区", "二工区", "三工区", "四工区")
+MEMBERS = 3  # of each unit's team
 
 
 def _day(rng: random.Random, year: int, today: dt.date) -> dt.date:
@@ -69,6 +88,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
         for city in cities:
             if union.region_id[:4] == city.region_id[:4]:
                 organisers_below[city.pk].append(union)
+    subtrees = _subtrees()
     with transaction.atomic():
         entries, grades, lines = [], [], []
         serial = 0
@@ -86,6 +106,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                     serial += 1
                     entries_, grades_, lines_ = _competition(
                         rng,
+                        subtrees,
                         admin,
                         caiwu,
                         reward,
@@ -108,6 +129,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                     serial += 1
                     e_, g_, l_ = _competition(
                         rng,
+                        subtrees,
                         admin,
                         caiwu,
                         reward,
@@ -137,8 +159,17 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
     fill.update_stats(since=fill.EPOCH)
 
 
+def _subtrees() -> dict[int, set[int]]:
+    """The unions below each union, itself included: a labour competition's units are of its organiser's."""
+    below: dict[int, set[int]] = defaultdict(set)
+    for ancestor_id, descendant_id in UnionAncestor.objects.values_list("ancestor_id", "descendant_id"):
+        below[ancestor_id].add(descendant_id)
+    return below
+
+
 def _competition(  # noqa: PLR0917
     rng: random.Random,
+    subtrees: dict[int, set[int]],
     admin: User,
     caiwu: User,
     reward: Programme | None,
@@ -153,6 +184,8 @@ def _competition(  # noqa: PLR0917
     size: tuple[int, int],
 ) -> tuple[list[Entry], list[SkillGrade], list[dict]]:
     starts = _day(rng, year, today)
+    if rng.random() < 1 / 3 and _run_labour(rng, subtrees, admin, organiser, tier, pool, year, today, starts):
+        return [], [], []
     holders = [w for w in pool if trades.get(w[0])]
     if holders:  # a trade some of them hold, entered by those who hold it
         occupation = rng.choice(trades[rng.choice(holders)[0]])
@@ -162,7 +195,7 @@ def _competition(  # noqa: PLR0917
     competition = Competition.objects.create(
         name=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}{year}年{occupation.name}技能竞赛",
         tier=tier,
-        kind=rng.choice([Kind.SKILLS, Kind.SKILLS, Kind.LABOUR]),
+        kind=Kind.SKILLS,
         organiser=organiser,
         registration_closes_on=starts - dt.timedelta(days=10),
         starts_on=starts,
@@ -227,3 +260,118 @@ def _competition(  # noqa: PLR0917
                             }
                         )
     return entries, grades, lines
+
+
+def _run_labour(  # noqa: PLR0917
+    rng: random.Random,
+    subtrees: dict[int, set[int]],
+    admin: User,
+    organiser: Union,
+    tier: str,
+    pool: list[tuple[int, int, int, str, str]],
+    year: int,
+    today: dt.date,
+    starts: dt.date,
+) -> bool:
+    """A finished labour competition of the organiser's enterprises, run through the labour services;
+    False (nothing written) when fewer than three units with a team of three can be made of the pool."""
+    below = subtrees[organiser.pk]
+    staff: dict[int, list[int]] = defaultdict(list)
+    for worker_id, employer_id, union_id, _region, _name in pool:
+        if union_id in below:
+            staff[employer_id].append(worker_id)
+    employers = sorted(e for e, ids in staff.items() if len(ids) >= MEMBERS)
+    if not employers:
+        return False
+    if len(employers) >= 3:  # enterprises compete
+        plan = [(e, "") for e in rng.sample(employers, min(len(employers), rng.randint(3, 4)))]
+    elif len(staff[employers[0]]) >= 3 * MEMBERS:  # one enterprise's work areas compete
+        plan = [(employers[0], area) for area in WORK_AREAS[: min(3, len(staff[employers[0]]) // MEMBERS)]]
+    else:
+        return False
+    quarters = _quarters(starts, 2, today)  # half a year of quarterly rounds
+    starts, ends = quarters[0][1], quarters[-1][2]
+    theme = rng.choice(LABOUR_THEMES)
+    competition = Competition.objects.create(
+        name=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}{starts.year}年{theme}劳动竞赛",
+        tier=tier,
+        kind=Kind.LABOUR,
+        organiser=organiser,
+        committee=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}劳动竞赛委员会",
+        registration_closes_on=starts - dt.timedelta(days=10),
+        starts_on=starts,
+        ends_on=ends,
+        state=State.IN_PROGRESS,
+        region_code=organiser.region_id,
+    )
+    scope = Scope(admin)
+    labour.save_scheme(
+        actor=admin,
+        scope=scope,
+        competition=competition,
+        period="quarterly",
+        combine="average",
+        safety_veto=True,
+        red_flags=1,
+    )
+    indicators = [
+        labour.add_indicator(
+            actor=admin,
+            scope=scope,
+            competition=competition,
+            data=labour.IndicatorData(
+                name, category, Decimal(weight), method, formula, target, measure, higher, Decimal(25)
+            ),
+        )
+        for name, category, weight, method, formula, target, measure, higher in LABOUR_SCHEME
+    ]
+    by_pk = Employer.objects.in_bulk({e for e, _s in plan})
+    units = []
+    for employer_id, section in plan:
+        unit = labour.enter_unit(
+            actor=admin, scope=scope, competition=competition, employer=by_pk[employer_id], section=section
+        )
+        team = labour.add_team(actor=admin, scope=scope, unit=unit, name=f"{section or '生产'}突击队")
+        chosen = rng.sample(staff[employer_id], MEMBERS)
+        staff[employer_id] = [w for w in staff[employer_id] if w not in chosen]  # a worker is in one team
+        members = list(Worker.objects.filter(pk__in=chosen).order_by("pk"))
+        labour.add_members(actor=admin, scope=scope, team=team, workers=members)
+        units.append((unit, rng.random()))
+    for name, first, last in quarters:
+        round_ = labour.open_round(
+            actor=admin,
+            scope=scope,
+            competition=competition,
+            data=labour.RoundData(name, first, last, last + dt.timedelta(days=10)),
+        )
+        for unit, strength in units:
+            values = {i.pk: (labour_demo.figure_for(i, rng, strength + rng.uniform(-0.2, 0.2)), "") for i in indicators}
+            labour.report_figures(actor=admin, scope=scope, round_=round_, unit=unit, values=values, check=True)
+        labour.close_round(actor=admin, scope=scope, round_=round_)
+        closed = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10)))
+        Round.objects.filter(pk=round_.pk).update(closed_at=closed)
+    # the committee publishes the final standing as the competition goes final (labour.finish)
+    comp_services.transition(actor=admin, scope=scope, competition=competition, to=State.FINAL)
+    Competition.objects.filter(pk=competition.pk).update(
+        finalised_on=ends + dt.timedelta(days=20), state=State.ARCHIVED if year < today.year else State.FINAL
+    )
+    return True
+
+
+def _quarters(day: dt.date, count: int, today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """``count`` calendar quarters from the one holding ``day`` (earlier ones where the last would not
+    have closed 25 days before today): each round's name, first and last day."""
+    first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    while True:
+        quarters = []
+        for n in range(count):
+            month = first.month - 1 + 3 * n
+            start = dt.date(first.year + month // 12, month % 12 + 1, 1)
+            after = dt.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+            quarters.append(
+                (f"{start.year}年第{'一二三四'[(start.month - 1) // 3]}季度", start, after - dt.timedelta(days=1))
+            )
+        if quarters[-1][2] + dt.timedelta(days=25) <= today:
+            return quarters
+        month = first.month - 4
+        first = dt.date(first.year + month // 12, month % 12 + 1, 1)

@@ -28,7 +28,7 @@ class HeadlineExporter(Exporter):
         gettext_lazy("Value"),
         gettext_lazy("Last year"),
         gettext_lazy("Change (%)"),
-        gettext_lazy("Unit"),
+        pgettext_lazy("of measure", "Unit"),
     )
 
     def rows(self, items: Iterable[Any]) -> Iterator[Sequence[Any]]:
@@ -46,7 +46,12 @@ class HeadlineExporter(Exporter):
 class TrendExporter(Exporter):
     identifier = "stats-trend"
     label = gettext_lazy("Five-year trends")
-    headers = (gettext_lazy("Indicator"), gettext_lazy("Year"), gettext_lazy("Value"), gettext_lazy("Unit"))
+    headers = (
+        gettext_lazy("Indicator"),
+        gettext_lazy("Year"),
+        gettext_lazy("Value"),
+        pgettext_lazy("of measure", "Unit"),
+    )
 
     def rows(self, items: Iterable[Any]) -> Iterator[Sequence[Any]]:
         for t in items:

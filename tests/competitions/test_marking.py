@@ -293,3 +293,30 @@ def test_notice_period_skips_holidays_and_counts_make_up_days():
     exceptions = {dt.date(2026, 10, d): False for d in range(1, 8)} | {dt.date(2026, 10, 10): True}
     assert add_working_days(friday, 5, exceptions) == dt.date(2026, 10, 9)
     assert add_working_days(friday, 6, exceptions) == dt.date(2026, 10, 10)  # the make-up Saturday
+
+
+def test_a_batch_of_sheets_is_checked_and_audited_as_single_calls_are(marked):
+    """record_sheets: every judge's sheets in one batch, a mark per aspect and an audit row per mark;
+    a later sheet changing an earlier one's mark needs a reason; one refused sheet refuses the batch."""
+    event, (chief, second, third) = marked.province_event, marked.judges
+    entries = (marked.harbin_entry, marked.qiqihar_entry)
+    sheets = [
+        marking.Sheet(actor=user, entry=entry, values={marked.a1.pk: "8.5", marked.a2.pk: str(score)})
+        for user, score in ((chief, 2), (second, 2), (third, 3))
+        for entry in entries
+    ]
+    refused = [*sheets, marking.Sheet(actor=chief, entry=marked.harbin_entry, values={marked.a2.pk: "3"})]
+    with pytest.raises(services.CompetitionError):  # the last sheet changes the first's mark without a reason
+        marking.record_sheets(event=event, sheets=refused)
+    assert not marked.harbin_entry.marks.exists()
+    outsider = make_user("not-assigned")
+    with pytest.raises(PermissionDenied):
+        marking.record_sheets(event=event, sheets=[*sheets, marking.Sheet(actor=outsider, entry=entries[0], values={})])
+    assert marking.record_sheets(event=event, sheets=sheets) == 12
+    mark = marked.harbin_entry.marks.get(aspect=marked.a2, judge__user=third)
+    assert [(h.action, h.changes, h.actor_id) for h in history(mark)] == [("create", {"value": [None, "3"]}, third.pk)]
+    remark = marking.Sheet(actor=third, entry=marked.harbin_entry, values={marked.a2.pk: "2"}, reason="复核")
+    assert marking.record_sheets(event=event, sheets=[remark]) == 1
+    mark.refresh_from_db()
+    assert mark.value == 2
+    assert {(h.action, h.note) for h in history(mark)} == {("create", ""), ("update", "复核")}
