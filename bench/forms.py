@@ -48,19 +48,21 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db.models import Count
+    from signin import signed_in
 
     from gongjiang.studios.models import Alliance
-    from signin import signed_in
 
     settings.DEBUG = False
     alliance = Alliance.objects.annotate(n=Count("memberships")).order_by("n", "pk").values_list("pk", flat=True)[0]
     clients: dict[str, object] = {}
     print(f"{'page':44} {'median':>8} {'max':>8} {'KB':>8} {'options':>8}")
-    for label, user, url in PAGES:
+    for label, user, path in PAGES:
         if args.only and args.only not in label:
             continue
-        client = clients.setdefault(user, signed_in(user))
-        url = url.format(alliance=alliance)
+        if user not in clients:
+            clients[user] = signed_in(user)
+        client = clients[user]
+        url = path.format(alliance=alliance)
         for _ in range(2):
             response = client.get(url)  # type: ignore[attr-defined]
         if response.status_code != 200:
