@@ -894,6 +894,10 @@ def main() -> None:
             log(f"  indexes and constraints of {table} back")
         log(f"indexes: {time.monotonic() - t:.0f}s")
     build_extras(province, from_alliances=args.from_alliances)
+    # the extras are written with their ids too: move each table's sequence past them (an alliance
+    # formed on a generated province took the id of the last one written and was refused)
+    for table in list(loader.rows):
+        loader.reset_sequence(table)
     t = time.monotonic()
     loader.execute("VACUUM ANALYZE")
     log(f"vacuum analyze: {time.monotonic() - t:.0f}s")

@@ -42,3 +42,25 @@ def page_cost(client, url: str) -> tuple[int, int]:  # type: ignore[no-untyped-d
         response = client.get(url)
     assert response.status_code == 200
     return len(options(response.text)), len(queries)
+
+
+def add_studios(employer: Employer, lead, n: int, *, first: int = 1000, state: str = "named") -> list:  # type: ignore[no-untyped-def]
+    """``n`` studios of ``employer`` led by ``lead``, named 甲工作室01000…, written in bulk."""
+    import datetime as dt
+
+    from gongjiang.studios.models import Studio
+
+    return Studio.objects.bulk_create(
+        Studio(
+            name=f"甲工作室{i:05d}",
+            level="enterprise",
+            state=state,
+            employer=employer,
+            union_id=employer.union_id,
+            region_code=employer.region_id,
+            lead=lead,
+            field="焊接",
+            founded_on=dt.date(2020, 1, 1),
+        )
+        for i in range(first, first + n)
+    )

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,7 +15,9 @@ from gongjiang.core.forms import (
     BootstrapMixin,
     MultipleFileField,
     ShortListChoiceField,
+    ShortListMultipleChoiceField,
     check_attachments,
+    chosen,
 )
 from gongjiang.core.validators import validate_id_number
 from gongjiang.orgs.enums import UnionKind
@@ -25,13 +27,38 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import WorkerStatus
 from gongjiang.people.models import Occupation, Worker
 
-from .enums import ActivityKind, ClosureReason, Level, ResultKind
+from .enums import ActivityKind, ClosureReason, Level, ResultKind, StudioState
 from .models import Membership, Studio
 from .services import AllianceData, ProblemData, StudioData
 
 
 def _by_name(qs: QuerySet[Any], term: str) -> QuerySet[Any]:
     return qs.filter(name__contains=term)
+
+
+def _studio_by_name(qs: QuerySet[Any], term: str) -> QuerySet[Any]:
+    """Studios whose name, or whose employer's name, holds ``term``."""
+    return qs.filter(Q(name__contains=term) | Q(employer__name__contains=term))
+
+
+# A short list's refusal of a studio outside the user's reach (or not named), for ``error_messages``.
+STUDIO_IN_REACH = {
+    "invalid_choice": _("Choose named studios within your union's reach; find them by name above the form.")
+}
+
+
+def named_studios_in_reach(scope: Scope) -> QuerySet[Studio]:
+    """The named studios a user's union manages (a province official: every one, 4,000 at province
+    scale): those an alliance may take in as members."""
+    return (
+        Studio.objects.filter(scope.union_filter(MANAGE_STUDIOS), state=StudioState.NAMED)
+        .select_related("employer")
+        .order_by("employer__name", "name")
+    )
+
+
+def studio_label(studio: Studio) -> str:
+    return f"{studio.name}（{studio.employer.name}）"
 
 
 def worker_by_id(value: str, workers: QuerySet[Worker]) -> Worker:
@@ -202,11 +229,15 @@ class AllianceForm(BootstrapMixin, forms.Form):
     waiting_months = forms.IntegerField(
         label=_("Waiting period before reapplying (months)"), min_value=0, max_value=120, initial=12
     )
-    studios = forms.ModelMultipleChoiceField(
-        label=_("First member studios"), queryset=Studio.objects.none(), required=False
+    studios = ShortListMultipleChoiceField(
+        label=_("First member studios"),
+        queryset=Studio.objects.none(),
+        required=False,
+        help_text=_("Not listed? Find them by name, or by their employer's name, above the form."),
+        error_messages=STUDIO_IN_REACH,
     )
 
-    def __init__(self, *args: object, scope: Scope, find: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: object, scope: Scope, find: str = "", studio_find: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Any union in reach may lead (none outside it); the drop-down lists them all only when they
         # are few, else the unions above the enterprises, or those whose name holds ``find``.
@@ -217,12 +248,13 @@ class AllianceForm(BootstrapMixin, forms.Form):
             fallback=lambda qs: qs.exclude(kind=UnionKind.GRASSROOTS),
             kept=self.data.get("lead_union") if self.is_bound else self.initial.get("lead_union"),
         )
-        self.fields["studios"].queryset = (
-            Studio.objects.filter(scope.union_filter(MANAGE_STUDIOS), state="named")
-            .select_related("employer")
-            .order_by("employer__name", "name")
+        # Any named studio in reach may be a first member (none outside it); the list holds them all
+        # only when they are few (a province official reaches 4,000), else those found by their name
+        # or their employer's, and always those already chosen.
+        self.fields["studios"].narrow(
+            named_studios_in_reach(scope), find=_studio_by_name, term=studio_find, kept=chosen(self, "studios")
         )
-        self.fields["studios"].label_from_instance = lambda s: f"{s.name}（{s.employer.name}）"
+        self.fields["studios"].label_from_instance = studio_label
         self.fields["studios"].widget.attrs["size"] = 8
 
     def clean_founded_on(self):  # type: ignore[no-untyped-def]
@@ -234,6 +266,28 @@ class AllianceForm(BootstrapMixin, forms.Form):
     def to_data(self) -> AllianceData:
         d = {k: v for k, v in self.cleaned_data.items() if k != "studios"}
         return AllianceData(**d)
+
+
+class AddMemberForm(BootstrapMixin, forms.Form):
+    """The lead union adds one named studio of its reach to an alliance: a short list (a province
+    official reaches 4,000 named studios), found by the studio's or its employer's name."""
+
+    studio = ShortListChoiceField(
+        label=_("Studio"), queryset=Studio.objects.none(), empty_label=None, error_messages=STUDIO_IN_REACH
+    )
+
+    def __init__(self, *args: object, scope: Scope, exclude: "list[int]", find: str = "", **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "add_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["studio"]
+        field.narrow(
+            named_studios_in_reach(scope).exclude(pk__in=exclude),
+            find=_studio_by_name,
+            term=find,
+            kept=chosen(self, "studio"),
+        )
+        field.label_from_instance = studio_label
+        field.widget.attrs["aria-label"] = str(field.label)
 
 
 class ExternalMemberForm(InlineMixin, BootstrapMixin, forms.Form):

@@ -86,6 +86,25 @@ def test_a_city_project_is_approved_by_the_province_and_a_county_one_by_the_city
         draft(org.users.alice, org.harbin, tier="world")
 
 
+def test_the_tiers_a_union_may_apply_for_read_its_chain_only_in_a_few_queries(org, daoli_admin):
+    """tiers.allowed_by_union reads the organising rights of the unions above the applicant (at most
+    three), never every union; the chain and the rights are read once for every tier (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongjiang.catalogue.services.applications import chain_above
+    from gongjiang.orgs.models import Union
+
+    assert [u.pk for u in chain_above(org.daoli)] == [org.harbin.pk, org.province.pk]
+    assert chain_above(org.province) == []
+    daoli = Union.objects.get(pk=org.daoli.pk)  # no parent cached
+    with CaptureQueriesContext(connection) as queries:
+        tiers = services.applicable_tiers(daoli)
+    assert tiers == ["provincial_1", "provincial_2", "city", "enterprise"]
+    assert len(queries) <= 4
+    assert not any('FROM "orgs_union"' in q["sql"] and "WHERE" not in q["sql"] for q in queries)
+
+
 def test_return_needs_a_reason_and_a_returned_application_can_be_changed_and_sent_again(org):
     alice, prov = org.users.alice, org.users.prov
     a = services.submit_application(actor=alice, scope=Scope(alice), application=draft(alice, org.harbin))

@@ -27,14 +27,15 @@ from gongjiang.orgs.rules import MANAGE_STUDIOS, VIEW_STUDIOS
 from gongjiang.policy.models import Programme
 
 from .. import services
-from ..enums import CURRENT_MEMBER_STATES, AllianceState, MemberState, StudioState
+from ..enums import CURRENT_MEMBER_STATES, AllianceState, MemberState
 from ..forms import (
     ActivityForm,
+    AddMemberForm,
     AllianceForm,
     ExternalMemberForm,
     TargetsForm,
 )
-from ..models import Alliance, Evaluation, Studio
+from ..models import Alliance, Evaluation
 from ..queries import (
     acting_studios,
     activity_funds,
@@ -43,7 +44,6 @@ from ..queries import (
     alliances_for_user,
     current_members,
     manages_alliance,
-    studios_for_user,
     target_rows,
     target_summary,
     targets_for_user,
@@ -85,12 +85,14 @@ def alliance_list(request: HttpRequest) -> HttpResponse:
 def alliance_create(request: HttpRequest) -> HttpResponse:
     if not request.scope.has(MANAGE_STUDIOS):
         raise PermissionDenied
-    find = request.GET.get("union_q", "").strip()
-    if is_htmx(request) and request.method == "GET" and "union_q" in request.GET:
-        # the find box above the form: the lead-union drop-down alone, keeping the union chosen so far
-        found = AllianceForm(scope=request.scope, find=find, initial={"lead_union": request.GET.get("lead_union")})
-        return HttpResponse(str(found["lead_union"]))
-    form = AllianceForm(request.POST or None, scope=request.scope, find=find)
+    find, studio_find = request.GET.get("union_q", "").strip(), request.GET.get("studio_q", "").strip()
+    if is_htmx(request) and request.method == "GET" and ("union_q" in request.GET or "studio_q" in request.GET):
+        # a find box above the form: its drop-down alone, keeping what was chosen so far
+        name = "lead_union" if "union_q" in request.GET else "studios"
+        kept = request.GET.get(name) if name == "lead_union" else request.GET.getlist(name)
+        found = AllianceForm(scope=request.scope, find=find, studio_find=studio_find, initial={name: kept})
+        return HttpResponse(str(found[name]))
+    form = AllianceForm(request.POST or None, scope=request.scope, find=find, studio_find=studio_find)
     if done := submit(
         request,
         form,
@@ -100,15 +102,16 @@ def alliance_create(request: HttpRequest) -> HttpResponse:
         success=_("Alliance formed."),
     ):
         return done
-    context = {
-        "form": form,
-        "title": _("Form an alliance"),
-        "nav": "alliances",
-        "find": find,
-        "find_param": "union_q",
-        "find_target": "id_lead_union",
-        "find_placeholder": _("Find a union by name"),
-    }
+    boxes = [
+        {"param": "union_q", "target": "id_lead_union", "find": find, "placeholder": _("Find a union by name")},
+        {
+            "param": "studio_q",
+            "target": "id_studios",
+            "find": studio_find,
+            "placeholder": _("Find first member studios by their or their employer's name"),
+        },
+    ]
+    context = {"form": form, "title": _("Form an alliance"), "nav": "alliances", "find_boxes": boxes}
     return render(request, "studios/form.html", context)
 
 
@@ -121,15 +124,12 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         alliance.memberships.select_related("studio__employer", "studio__lead").order_by("joined_on", "pk")
     )
     current = [m for m in memberships if m.state in CURRENT_MEMBER_STATES]
-    addable = (
-        studios_for_user(scope)
-        .filter(scope.union_filter(MANAGE_STUDIOS), state=StudioState.NAMED)
-        .exclude(pk__in=[m.studio_id for m in memberships if m.state != MemberState.DELISTED and m.studio_id])
-        .select_related("employer")
-        .order_by("employer__name", "name")
-        if manages
-        else Studio.objects.none()
-    )
+    # the named studios in reach not yet members: a short list found by name (4,000 for a province official)
+    studio_find = request.GET.get("studio_q", "").strip()
+    member_ids = [m.studio_id for m in memberships if m.state != MemberState.DELISTED and m.studio_id]
+    add_form = AddMemberForm(scope=scope, exclude=member_ids, find=studio_find) if manages else None
+    if add_form is not None and is_htmx(request) and "studio_q" in request.GET:
+        return HttpResponse(str(add_form["studio"]))
     subsidy, funds = alliance_subsidy(alliance), list(activity_funds(alliance))
     own_acting = acting_studios(scope).filter(pk__in=[m.studio_id for m in current if m.studio_id])
     context = {
@@ -162,7 +162,8 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages": manages,
         "may_name": alliance.state == AllianceState.PROPOSED
         and services.naming_union(scope, alliance.level, alliance.lead_union_id) is not None,
-        "addable": addable,
+        "add_form": add_form,
+        "studio_find": studio_find,
         "can_post": own_acting.exists(),
         "external_form": ExternalMemberForm(),
         "history": history(alliance)[:30] if manages else [],
@@ -201,7 +202,12 @@ def _managed_alliance(request: HttpRequest, pk: int) -> Alliance:
 @require_POST
 def alliance_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = _managed_alliance(request, pk)
-    studio = get_object_or_404(studios_for_user(request.scope), pk=_int(request.POST.get("studio")))
+    # any named studio in reach (refused, saying so, outside it); the service checks the rest
+    form = AddMemberForm(request.POST, scope=request.scope, exclude=[])
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["studio"]))
+        return redirect(alliance)
+    studio = form.cleaned_data["studio"]
     act(
         request,
         lambda: services.add_member(actor=request.user, scope=request.scope, alliance=alliance, studio=studio),
