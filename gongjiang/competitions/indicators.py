@@ -93,6 +93,8 @@ INDICATORS = [
         label="worker__name",
         link_path="worker_id",
         link=_worker_url,
+        # kept between fills per competition: a competition made final marks one anchor, not each entry
+        extra={"anchor": "event__competition_id"},
         order=20,
     ),
     Indicator(

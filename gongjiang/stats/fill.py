@@ -3,7 +3,9 @@
 Two paths, both exact:
 
 * **A rewrite** (``--full``, ``--since``, a changed union tree, an indicator never filled): for each
-  grain (year, month) and dimension one ``INSERT … SELECT … GROUP BY`` reads the indicator's rows,
+  grain (year, month) and dimension one ``INSERT … SELECT … GROUP BY`` reads the indicator's rows
+  (a dimension's breakdown is kept per year only, a month holds the total: nothing reads a month's
+  breakdown, and at province scale month × occupation alone was over ten million rows),
   attributes each row to every ancestor of its union through the closure table
   ``orgs.UnionAncestor`` (geographic and industrial) and counts per ancestor; distinct-person
   figures are computed at each level, never summed. It marks the indicator STARTED first; a crash
@@ -118,9 +120,10 @@ def _insert(
         cursor.execute(statement, (indicator.code, grain, dimension, *params))
 
 
-def _years_from_months(indicator: Indicator, dimension: str | None, since: date) -> None:
-    """An additive indicator's year rows are the sums of its month rows: one pass over the small
-    rollup instead of a second pass over the raw rows (``dimension`` ``None``: every dimension)."""
+def _years_from_months(indicator: Indicator, dimension: str, since: date) -> None:
+    """An additive indicator's year totals are the sums of its month totals: one pass over the small
+    rollup instead of a second pass over the raw rows (a breakdown has no month rows: its years are
+    counted from the raw rows)."""
     qn = connection.ops.quote_name
     table = qn(Count._meta.db_table)
     if connection.vendor == "sqlite":
@@ -130,10 +133,10 @@ def _years_from_months(indicator: Indicator, dimension: str | None, since: date)
     statement = (
         f"INSERT INTO {table} (indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}) "  # noqa: S608
         f"SELECT indicator, union_id, %s, {year}, dimension, {qn('key')}, SUM(value), SUM({qn('rows')}) "
-        f"FROM {table} WHERE indicator = %s AND grain = %s AND {'' if dimension is None else 'dimension = %s AND '}"
-        f"period >= %s GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
+        f"FROM {table} WHERE indicator = %s AND grain = %s AND dimension = %s "
+        f"AND period >= %s GROUP BY indicator, union_id, {year}, dimension, {qn('key')}"
     )
-    params = (Grain.YEAR, indicator.code, Grain.MONTH, *(() if dimension is None else (dimension,)), since)
+    params = (Grain.YEAR, indicator.code, Grain.MONTH, dimension, since)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 
@@ -177,21 +180,24 @@ def _rewrite(indicator: Indicator, since: date, today: date) -> None:
     distinct = indicator.measure == "distinct" and not indicator.stock
     window = max(year_start(since), seen_start(today))
     if distinct:
+        # by year (a row's period is its day's year; both bounds are a first of January): the unique index
         Seen.objects.filter(indicator=indicator.code).filter(
-            models.Q(day__lt=seen_start(today)) | models.Q(day__gte=window)
+            models.Q(period__lt=seen_start(today)) | models.Q(period__gte=window)
         ).delete()
     if _between is not None:
         _between(indicator)
     if connection.vendor == "postgresql":
         _rewrite_grouped(indicator, since, today, window if distinct else None)
         return
-    for dimension in dimensions:
-        _insert(indicator, Grain.MONTH, dimension, since, today)
-        if indicator.additive and not indicator.stock:
-            _years_from_months(indicator, dimension, year_start(since))
-        else:  # people counted once (and stocks) are counted anew for the year
-            _insert(indicator, Grain.YEAR, dimension, since, today)
-        if distinct:
+    _insert(indicator, Grain.MONTH, "", since, today)
+    if indicator.additive and not indicator.stock:
+        _years_from_months(indicator, "", year_start(since))
+    else:  # people counted once (and stocks) are counted anew for the year
+        _insert(indicator, Grain.YEAR, "", since, today)
+    for dimension in dimensions[1:]:  # a breakdown is kept per year only: counted for the whole year
+        _insert(indicator, Grain.YEAR, dimension, year_start(since), today)
+    if distinct:
+        for dimension in dimensions:
             _insert_seen(indicator, dimension, window, today)
 
 
@@ -211,15 +217,16 @@ def _grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
 def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: date | None) -> None:
     """PostgreSQL: the rewrite's inserts reading the raw rows once for every dimension and grain.
 
-    The rows from ``since`` are grouped once into a temporary table: per (union, month, every key),
-    or for a count of people per (union, month, person, every key) with the person's first day. Each
-    grain is then one ``INSERT … SELECT`` over that table with ``GROUP BY GROUPING SETS`` (the total
-    and each dimension), through the closure table; additive years are summed from the months. A
-    count of people is a ``COUNT(DISTINCT)`` per ancestor, never a sum. ``window`` (people counted
-    once): the first day whose people ``Seen`` keeps.
+    The rows from the start of ``since``'s year are grouped once into a temporary table: per (union,
+    month, every key), or for a count of people per (union, month, person, every key) with the
+    person's first day. The month totals from ``since`` are one ``INSERT … SELECT`` over that table;
+    the years (the total and each dimension's breakdown, which is kept per year only) one more with
+    ``GROUP BY GROUPING SETS``, through the closure table. A count of people is a
+    ``COUNT(DISTINCT)`` per ancestor, never a sum. ``window`` (people counted once): the first day
+    whose people ``Seen`` keeps.
     """
     qn = connection.ops.quote_name
-    sql, params = wide_sql(indicator, today, since=since)
+    sql, params = wide_sql(indicator, today, since=year_start(since))
     names = [d.name for d in indicator.dimensions]
     keys = [f"_k{n}" for n in range(len(names))]
     # a NULL key is the key '' (as in the plain path): NULL then only marks the other sets' columns
@@ -248,31 +255,40 @@ def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: dat
                 params,
             )
         cursor.execute(f"ANALYZE {GROUPED_ROWS}")
-        grains = [(Grain.MONTH, "_p")]
-        if not (indicator.additive and not indicator.stock):
-            grains.append((Grain.YEAR, "_y"))  # people counted once (and stocks) are counted anew for the year
-        for grain, period in grains:
-            if distinct:
-                sets = ", ".join(
-                    [f"(ua.ancestor_id, w.{period})", *(f"(ua.ancestor_id, w.{period}, w.{k})" for k in keys)]
-                )
-                cursor.execute(
-                    f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, w.{period}, "  # noqa: S608
-                    f"{dimension}, {key}, COUNT(DISTINCT w._s), COUNT(DISTINCT w._s) FROM {GROUPED_ROWS} w "
-                    f"JOIN {closure} ua ON ua.descendant_id = w._u GROUP BY GROUPING SETS ({sets})",
-                    (indicator.code, grain, *dimension_params),
-                )
-            else:  # per union first, then up the tree (the closure multiplies far fewer rows)
-                sets = ", ".join([f"(w._u, w.{period})", *(f"(w._u, w.{period}, w.{k})" for k in keys)])
-                cursor.execute(
-                    f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, g.p, g.d, g.k, "  # noqa: S608
-                    f"SUM(g.v), SUM(g.n) FROM (SELECT w._u AS u, w.{period} AS p, {dimension} AS d, {key} AS k, "
-                    f"SUM(w.v) AS v, SUM(w.n) AS n FROM {GROUPED_ROWS} w GROUP BY GROUPING SETS ({sets})) g "
-                    f"JOIN {closure} ua ON ua.descendant_id = g.u GROUP BY ua.ancestor_id, g.p, g.d, g.k",
-                    (indicator.code, grain, *dimension_params),
-                )
-        if indicator.additive and not indicator.stock:
-            _years_from_months(indicator, None, year_start(since))
+        # the month totals from ``since`` (the months before it in its year are kept)
+        if distinct:
+            cursor.execute(
+                f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, w._p, '', '', "  # noqa: S608
+                f"COUNT(DISTINCT w._s), COUNT(DISTINCT w._s) FROM {GROUPED_ROWS} w "
+                f"JOIN {closure} ua ON ua.descendant_id = w._u WHERE w._p >= %s GROUP BY ua.ancestor_id, w._p",
+                (indicator.code, Grain.MONTH, since),
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, g.p, '', '', "  # noqa: S608
+                f"SUM(g.v), SUM(g.n) FROM (SELECT w._u AS u, w._p AS p, SUM(w.v) AS v, SUM(w.n) AS n "
+                f"FROM {GROUPED_ROWS} w WHERE w._p >= %s GROUP BY w._u, w._p) g "
+                f"JOIN {closure} ua ON ua.descendant_id = g.u GROUP BY ua.ancestor_id, g.p",
+                (indicator.code, Grain.MONTH, since),
+            )
+        # the years: the total and every breakdown, counted from the whole year's rows
+        if distinct:
+            sets = ", ".join(["(ua.ancestor_id, w._y)", *(f"(ua.ancestor_id, w._y, w.{k})" for k in keys)])
+            cursor.execute(
+                f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, w._y, "  # noqa: S608
+                f"{dimension}, {key}, COUNT(DISTINCT w._s), COUNT(DISTINCT w._s) FROM {GROUPED_ROWS} w "
+                f"JOIN {closure} ua ON ua.descendant_id = w._u GROUP BY GROUPING SETS ({sets})",
+                (indicator.code, Grain.YEAR, *dimension_params),
+            )
+        else:  # per union first, then up the tree (the closure multiplies far fewer rows)
+            sets = ", ".join(["(w._u, w._y)", *(f"(w._u, w._y, w.{k})" for k in keys)])
+            cursor.execute(
+                f"INSERT INTO {count_table} ({fields}) SELECT %s, ua.ancestor_id, %s, g.p, g.d, g.k, "  # noqa: S608
+                f"SUM(g.v), SUM(g.n) FROM (SELECT w._u AS u, w._y AS p, {dimension} AS d, {key} AS k, "
+                f"SUM(w.v) AS v, SUM(w.n) AS n FROM {GROUPED_ROWS} w GROUP BY GROUPING SETS ({sets})) g "
+                f"JOIN {closure} ua ON ua.descendant_id = g.u GROUP BY ua.ancestor_id, g.p, g.d, g.k",
+                (indicator.code, Grain.YEAR, *dimension_params),
+            )
         if window is not None:
             sets = ", ".join(["(w._y, ua.ancestor_id, w._s)", *(f"(w._y, ua.ancestor_id, w._s, w.{k})" for k in keys)])
             cursor.execute(

@@ -23,7 +23,9 @@ class Count(models.Model):
     optionally one value of one dimension (``dimension`` empty: the total)."""
 
     indicator = models.CharField(max_length=40)
-    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # no index of its own: every read names the indicator and the grain (``stats_count_figure``), every
+    # write the whole key (``stats_count_unique``); a deleted union's figures go by a scan, once
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the first day of the year or month
     dimension = models.CharField(max_length=20, default="", blank=True)
@@ -40,7 +42,6 @@ class Count(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["indicator", "union", "grain", "period"], name="stats_count_union"),
             # a cockpit reads every indicator's year totals of a union and its children (a county may have
             # over a thousand): union before period, so each (indicator, union) is one index probe
             models.Index(fields=["indicator", "grain", "dimension", "union", "period"], name="stats_count_figure"),
@@ -62,7 +63,9 @@ class Seen(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     indicator = models.CharField(max_length=40)
-    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # no index of its own: the people page reads ``stats_seen_unique``'s range (indicator, year, union,
+    # dimension, key) in subject order, the fills delete by year or by person
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     period = models.DateField()  # the first day of the year
     dimension = models.CharField(max_length=20, default="", blank=True)
     key = models.CharField(max_length=40, default="", blank=True)
@@ -76,7 +79,7 @@ class Seen(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["indicator", "day"], name="stats_seen_day"),
+            # the periodic fill corrects the rows of the people whose rows changed
             models.Index(fields=["indicator", "subject"], name="stats_seen_subject"),
         ]
 

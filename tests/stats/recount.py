@@ -47,6 +47,8 @@ def expected(indicator: Indicator, today: dt.date) -> dict[tuple, int]:
             union_id = province_ids()[0]
         for grain, period in (("Y", dt.date(day.year, 1, 1)), ("M", dt.date(day.year, day.month, 1))):
             for (name, _path), key in zip(dims, [None, *keys], strict=True):
+                if grain == "M" and name:
+                    continue  # a dimension's breakdown is kept per year only; a month holds the total
                 for a in tree[union_id]:
                     buckets[(a, grain, period, name, "" if name == "" or key is None else str(key))].append(subject)
     out = {}
@@ -63,7 +65,7 @@ def expected(indicator: Indicator, today: dt.date) -> dict[tuple, int]:
 def actual(indicator: Indicator) -> dict[tuple, int]:
     return {
         (c.union_id, c.grain, c.period, c.dimension, c.key): c.value
-        for c in Count.objects.filter(indicator=indicator.code, grain__in=["Y", "M"])
+        for c in Count.objects.filter(indicator=indicator.code)
     }
 
 
