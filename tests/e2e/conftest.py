@@ -197,4 +197,8 @@ def open_tab(browser: Browser, live_server: object) -> Iterator[Callable[..., Ta
 
     yield make
     for context in contexts:
+        # let a request the page still has in flight (an htmx search typed last) finish before the
+        # live server's database is flushed: on a busy machine it ran on into the flush ("table is locked")
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
         context.close()
