@@ -105,24 +105,7 @@ def seed(ctx: DemoContext) -> None:
         (harbin_admin, aircraft, AIRCRAFT_SCHEME, AIRCRAFT_UNITS, "weighted"),
     ):
         scope = Scope(user)
-        services.save_scheme(
-            actor=user,
-            scope=scope,
-            competition=competition,
-            period="quarterly",
-            combine=combine,
-            safety_veto=True,
-            red_flags=1,
-        )
-        for name, category, weight, method, formula, target, measure, higher in scheme:
-            services.add_indicator(
-                actor=user,
-                scope=scope,
-                competition=competition,
-                data=services.IndicatorData(
-                    name, category, Decimal(weight), method, formula, target, measure, higher, Decimal(25)
-                ),
-            )
+        add_scheme(user, competition, scheme, combine)
         for employer_name, section, teams in units:
             employer = employers.get(employer_name) or Employer.objects.get(name=employer_name)
             unit = services.enter_unit(
@@ -131,6 +114,32 @@ def seed(ctx: DemoContext) -> None:
             _teams(user, unit, teams, rng, ids)
         _rounds(user, competition, rng)
     ctx.labour_competitions = [highway, aircraft]
+
+
+def add_scheme(user: User, competition: Competition, scheme: tuple, combine: str) -> list[Indicator]:
+    """A quarterly scheme with a safety veto and the indicators ``scheme`` lists, as (name, category,
+    weight, method, formula, target, unit of measure, higher is better); its indicators."""
+    scope = Scope(user)
+    services.save_scheme(
+        actor=user,
+        scope=scope,
+        competition=competition,
+        period="quarterly",
+        combine=combine,
+        safety_veto=True,
+        red_flags=1,
+    )
+    return [
+        services.add_indicator(
+            actor=user,
+            scope=scope,
+            competition=competition,
+            data=services.IndicatorData(
+                name, category, Decimal(weight), method, formula, target, measure, higher, Decimal(25)
+            ),
+        )
+        for name, category, weight, method, formula, target, measure, higher in scheme
+    ]
 
 
 def _builders(ctx: DemoContext) -> dict[str, Employer]:

@@ -159,6 +159,11 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
     fill.update_stats(since=fill.EPOCH)
 
 
+def _short(organiser: Union) -> str:
+    """The organiser's name without 总工会 / 工会, to name its competitions and committee."""
+    return organiser.name.removesuffix("总工会").removesuffix("工会")
+
+
 def _subtrees() -> dict[int, set[int]]:
     """The unions below each union, itself included: a labour competition's units are of its organiser's."""
     below: dict[int, set[int]] = defaultdict(set)
@@ -193,7 +198,7 @@ def _competition(  # noqa: PLR0917
     else:  # nobody here has a trade on record (a bare database): no promotions either
         occupation = rng.choice(occupations)
     competition = Competition.objects.create(
-        name=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}{year}年{occupation.name}技能竞赛",
+        name=f"{_short(organiser)}{year}年{occupation.name}技能竞赛",
         tier=tier,
         kind=Kind.SKILLS,
         organiser=organiser,
@@ -293,11 +298,11 @@ def _run_labour(  # noqa: PLR0917
     starts, ends = quarters[0][1], quarters[-1][2]
     theme = rng.choice(LABOUR_THEMES)
     competition = Competition.objects.create(
-        name=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}{starts.year}年{theme}劳动竞赛",
+        name=f"{_short(organiser)}{starts.year}年{theme}劳动竞赛",
         tier=tier,
         kind=Kind.LABOUR,
         organiser=organiser,
-        committee=f"{organiser.name.removesuffix('总工会').removesuffix('工会')}劳动竞赛委员会",
+        committee=f"{_short(organiser)}劳动竞赛委员会",
         registration_closes_on=starts - dt.timedelta(days=10),
         starts_on=starts,
         ends_on=ends,
@@ -305,26 +310,7 @@ def _run_labour(  # noqa: PLR0917
         region_code=organiser.region_id,
     )
     scope = Scope(admin)
-    labour.save_scheme(
-        actor=admin,
-        scope=scope,
-        competition=competition,
-        period="quarterly",
-        combine="average",
-        safety_veto=True,
-        red_flags=1,
-    )
-    indicators = [
-        labour.add_indicator(
-            actor=admin,
-            scope=scope,
-            competition=competition,
-            data=labour.IndicatorData(
-                name, category, Decimal(weight), method, formula, target, measure, higher, Decimal(25)
-            ),
-        )
-        for name, category, weight, method, formula, target, measure, higher in LABOUR_SCHEME
-    ]
+    indicators = labour_demo.add_scheme(admin, competition, LABOUR_SCHEME, "average")
     by_pk = Employer.objects.in_bulk({e for e, _s in plan})
     units = []
     for employer_id, section in plan:
