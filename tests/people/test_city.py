@@ -81,6 +81,8 @@ def towns(org):
     org.users.daoli = make_user("daoliadmin", org.daoli, RoleKind.UNION_ADMIN)
     org.users.nangang = make_user("nangangadmin", nangang, RoleKind.UNION_ADMIN)
     org.users.longsha = make_user("longshaadmin", org.longsha, RoleKind.UNION_ADMIN)
+    org.users.two = make_user("twocounties", org.daoli, RoleKind.UNION_ADMIN)  # a county in each city
+    org_services.grant_role(actor=None, scope=None, user=org.users.two, union=org.longsha, kind=RoleKind.UNION_ADMIN)
     return org
 
 
@@ -171,7 +173,7 @@ def test_the_migration_fills_the_workers_written_before_it(towns):
             assert cursor.fetchone() == ("O",)
 
 
-WHO = ("prov", "alice", "bob", "daoli", "nangang", "longsha", "industry", "staff")
+WHO = ("prov", "alice", "bob", "daoli", "nangang", "longsha", "industry", "staff", "two")
 PARAMS = (
     {},
     {"page": "2"},
@@ -229,6 +231,7 @@ def _check_read(towns, who: str, params: dict[str, str]) -> None:
         "nangang": [towns.harbin.pk],
         "bob": [towns.qiqihar.pk],
         "longsha": [towns.qiqihar.pk],
+        "two": sorted([towns.harbin.pk, towns.qiqihar.pk]),
     }.get(who)
     if who in {"daoli", "nangang"}:  # the other Harbin county's workers share the city, not the reach
         other = towns.nangang if who == "daoli" else towns.daoli
@@ -245,9 +248,9 @@ def _check_read(towns, who: str, params: dict[str, str]) -> None:
         assert (rows is not qs) == by_city  # SQLite: the same narrowing, as a plain filter
     elif params.get("q") == "城":
         assert isinstance(rows, NewestOfBranches)
-        assert len(rows.branches) == 2  # the surname's branch (in the official's one city), the employers'
-    elif by_city:
-        assert isinstance(rows, CityNewest)
+        assert len(rows.branches) == 1 + (len(cities) if cities else 1)  # the surname's, city by city; the employers'
+    elif by_city:  # two cities: each city's rows, united
+        assert isinstance(rows, CityNewest if len(cities) == 1 else NewestOfBranches)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the city-led indexes are read on PostgreSQL")
