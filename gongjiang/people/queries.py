@@ -152,8 +152,7 @@ def newest_in_reach(
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
     surname = surname if len(surname) == 1 else ""
-    by_city = surname or (given <= {"page", "status"} and params.get("status") in _CITY_STATUSES)
-    cities = reach_cities(scope) if by_city else None
+    cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":
         return city_narrowed(qs, cities) if cities else qs  # the same rows' query as PostgreSQL's
     if surname:
@@ -193,6 +192,26 @@ _CITY_STATUSES = frozenset(WorkerStatus.values) - {WorkerStatus.EMPLOYED}
 # The unions whose reach lies in one city: a city or county federation. An enterprise union's few
 # workers are read union by union.
 _CITY_ROOTS = frozenset({UnionKind.CITY, UnionKind.COUNTY})
+
+
+def _read_by_city(params: dict[str, str]) -> bool:
+    """Whether a city or county official's list with these parameters is read from their city's rows:
+    a lone surname, or a status other than employed (with a page, nothing else)."""
+    given = {k for k, v in params.items() if v}
+    if given <= {"q", "page"} and len(params.get("q", "").strip()) == 1:
+        return True
+    return given <= {"page", "status"} and params.get("status") in _CITY_STATUSES
+
+
+def in_city(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) -> QuerySet[Worker]:
+    """``qs`` (the list's own query) narrowed to the official's city by a plain filter, where the page
+    reads by city (:func:`newest_in_reach`), else ``qs``: for the API, whose pager counts and slices
+    the query itself. The city written as a constant, PostgreSQL walks the index that holds both the
+    city and the surname (or status) for the page, and counts from it alone."""
+    cities = reach_cities(scope) if _read_by_city(params) else None
+    if not cities:
+        return qs
+    return qs.filter(city_id__in=cities) if len(cities) > 1 else qs.filter(city_id=cities[0])
 
 
 def reach_cities(scope: Scope) -> list[int] | None:

@@ -26,6 +26,7 @@ from gongjiang.people.queries import (
     NewestInReach,
     NewestOfBranches,
     filter_workers,
+    in_city,
     newest_in_reach,
     reach_cities,
     surname_branches,
@@ -299,3 +300,26 @@ def test_outsiders_never_see_harbins_workers_by_surname_status_or_page(towns, as
                 assert not shown & harbin, (who, query)
             elif who == "industry":
                 assert shown <= machinery_member | own, (who, query)
+
+
+def test_the_api_reads_the_city_too_with_the_same_rows(towns):
+    """GET /api/workers and POST /api/workers/search narrow a city's or county's surname and status to
+    the city (``in_city``, a plain filter: the API's pager counts and slices the query): the plain
+    query's rows and count, for officials in one city, in two, and outside any."""
+    from django.test import Client
+
+    from gongjiang.api.models import ApiToken
+
+    for who in ("alice", "daoli", "nangang", "two", "bob", "industry", "prov"):
+        user = getattr(towns.users, who)
+        _token, raw = ApiToken.issue(user=user, name="city")
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        for params in ({"q": "段"}, {"status": "retired"}, {"q": "何", "status": "left"}, {}):
+            qs = filter_workers(workers_for_user(Scope(user), own=False), params)
+            plain = list(qs.values_list("pk", flat=True))
+            narrowed = in_city(qs, Scope(user), params) is not qs
+            assert narrowed == (who in {"alice", "bob", "daoli", "nangang", "two"} and len(params) == 1), (who, params)
+            got = client.get("/api/workers", {**params, "limit": 7, "offset": 2}).json()
+            assert (got["count"], [w["id"] for w in got["items"]]) == (len(plain), plain[2:9]), (who, params)
+            body = client.post("/api/workers/search?limit=500", params, content_type="application/json").json()
+            assert [w["id"] for w in body["items"]] == plain, (who, params)
