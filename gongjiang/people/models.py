@@ -86,8 +86,8 @@ class Worker(models.Model):
             models.Index(fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]),
             # a surname (the name's first character) newest first: one page of a surname shared by
             # a hundred thousand workers is an index walk of one page (people.queries.name_branches).
-            # (The union beside them would not spare the heap: PostgreSQL reads no expression index
-            # by index-only scan, and the reach is a join, not a condition on the index.)
+            # (PostgreSQL reads an expression index by index-only scan only when it holds the column
+            # under the expression too: ``worker_city_surname_newest`` INCLUDEs the name for that.)
             models.Index(Left("name", 1), F("id").desc(), name="worker_surname_newest"),
             models.Index(fields=["id_last4"], name="worker_id_last4"),
             # A city or county official's lone surname and the workers not employed (retired, left: 7 %),
