@@ -26,7 +26,7 @@ from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
 from .fill import seen_start
-from .models import Count, Grain
+from .models import Count, Grain, Seen
 
 CAPABILITY = VIEW_WORKERS
 
@@ -256,3 +256,47 @@ def figure_url(indicator: Indicator, union_id: int, year: int, dimension: str = 
     if dimension:
         params["dim"], params["key"] = dimension, key
     return f"{reverse('stats:rows', args=[union_id, indicator.code])}?{urlencode(params)}"
+
+
+def people_page(
+    code: str,
+    year: int,
+    union_id: int,
+    dimension: str,
+    key: str,
+    *,
+    after: int | None,
+    limit: int,
+    walk: bool | None = None,
+) -> tuple[int, list[int]]:
+    """The union's figure of people counted once (a kept year) and one page of the people behind it:
+    person ids above ``after`` in order, each once, from ``Seen`` (which holds each person at their
+    own union).
+
+    A large subtree walks ``stats_seen_walk`` in person order and probes each row's union in the
+    closure: a page reads about ``limit`` × the province's figure ÷ the union's figure rows. A small
+    one reads its unions' rows through ``stats_seen_unique`` (about the figure's number) and orders
+    them here. The walk is taken where it reads fewer: where figure² > ``limit`` × the province's
+    (``walk`` forces one path; the tests compare them).
+    """
+    period = date(year, 1, 1)
+    figures = Count.objects.filter(indicator=code, grain=Grain.YEAR, period=period, dimension=dimension, key=key)
+    province = Q(union__kind=UnionKind.PROVINCE, union__parent__isnull=True)
+    found = list(
+        figures.filter(Q(union_id=union_id) | province).values_list(
+            "union_id", "value", "union__kind", "union__parent_id"
+        )
+    )
+    figure = next((v for u, v, _k, _p in found if u == union_id), 0)
+    whole = sum(v for _u, v, kind, parent in found if kind == UnionKind.PROVINCE and parent is None)
+    rows = Seen.objects.filter(indicator=code, period=period, dimension=dimension, key=key)
+    if after is not None:
+        rows = rows.filter(subject__gt=after)
+    if (
+        walk if walk is not None else figure * figure > limit * whole
+    ):  # walk in person order: the page stops at ``limit`` people
+        inside = UnionAncestor.objects.filter(ancestor_id=union_id, descendant_id=OuterRef("union_id"))
+        walked = rows.filter(Exists(inside)).order_by("subject").values_list("subject", flat=True).distinct()
+        return figure, list(walked[:limit])
+    subtree = UnionAncestor.objects.filter(ancestor_id=union_id).values("descendant_id")
+    return figure, sorted(set(rows.filter(union_id__in=subtree).values_list("subject", flat=True)))[:limit]
