@@ -41,7 +41,7 @@ from gongjiang.orgs.models import Union, UnionAncestor
 from . import registry
 from .incremental import drain
 from .models import Count, Dirty, FillState, Grain, RunLock, Seen
-from .sql import inner_sql, lock_key, wide_sql
+from .sql import grouping, inner_sql, lock_key, wide_sql
 
 __all__ = ["freshness", "province_ids", "source", "update_stats"]
 
@@ -201,15 +201,6 @@ GROUPED_ROWS = "stats_fill_rows"  # the temporary table of one grouped rewrite
 FILL_WORK_MEM = "256MB"  # the grouped rewrite's hash tables stay in memory instead of spilling to disk
 
 
-def _grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
-    """The dimension and key of a row of ``GROUP BY GROUPING SETS``: in the set of key ``_kN`` every
-    other key column is NULL, so the first non-NULL key is its own (its NULL key is '')."""
-    if not keys:
-        return "''", "''", []
-    dimension = "CASE " + " ".join(f"WHEN GROUPING(w.{k}) = 0 THEN %s " for k in keys) + "ELSE '' END"
-    return dimension, f"COALESCE({', '.join(f'w.{k}' for k in keys)}, '')", names
-
-
 def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: date | None) -> None:
     """PostgreSQL: the rewrite's inserts reading the raw rows once for every dimension and grain.
 
@@ -229,7 +220,7 @@ def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: dat
     temp_keys = "".join(f", COALESCE(src.{k}, '') AS {k}" for k in keys)
     count_table, closure = qn(Count._meta.db_table), qn(UnionAncestor._meta.db_table)
     fields = f"indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}"
-    dimension, key, dimension_params = _grouping(keys, names)
+    dimension, key, dimension_params = grouping(keys, names)
     year = "CAST(DATE_TRUNC('year', src._p) AS DATE)"
     distinct = indicator.measure == "distinct"
     with connection.cursor() as cursor:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.figures import province_ids
 from gongjiang.orgs.models import Union, UnionAncestor
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
@@ -280,15 +281,18 @@ def people_page(
     (``walk`` forces one path; the tests compare them).
     """
     period = date(year, 1, 1)
-    figures = Count.objects.filter(indicator=code, grain=Grain.YEAR, period=period, dimension=dimension, key=key)
-    province = Q(union__kind=UnionKind.PROVINCE, union__parent__isnull=True)
-    found = list(
-        figures.filter(Q(union_id=union_id) | province).values_list(
-            "union_id", "value", "union__kind", "union__parent_id"
-        )
+    tops = province_ids()
+    found = dict(  # one probe of stats_count_figure per union (an OR across a join read every union's figure)
+        Count.objects.filter(
+            indicator=code,
+            grain=Grain.YEAR,
+            period=period,
+            dimension=dimension,
+            key=key,
+            union_id__in=[union_id, *tops],
+        ).values_list("union_id", "value")
     )
-    figure = next((v for u, v, _k, _p in found if u == union_id), 0)
-    whole = sum(v for _u, v, kind, parent in found if kind == UnionKind.PROVINCE and parent is None)
+    figure, whole = found.get(union_id, 0), sum(found.get(t, 0) for t in tops)
     rows = Seen.objects.filter(indicator=code, period=period, dimension=dimension, key=key)
     if after is not None:
         rows = rows.filter(subject__gt=after)

@@ -119,13 +119,23 @@ def contributions_sql(indicator: Indicator, dimension: str, today: date, anchors
     )
 
 
-def wide_sql(indicator: Indicator, today: date, *, since: date | None = None) -> tuple[str, tuple]:
+def wide_sql(
+    indicator: Indicator,
+    today: date,
+    *,
+    since: date | None = None,
+    anchors: Collection[int] | None = None,
+    stock_period: date | None = None,
+) -> tuple[str, tuple]:
     """The rows as a sub-select with every dimension's key at once: ``(_u, _p, _s, _d, _k0 … _kn)``
-    (``_p`` the month, a stock's the fill's month; ``_kN`` the key of ``indicator.dimensions[N]``).
-    The grouped rewrite (``stats.fill``) reads it once for all dimensions and grains."""
+    (``_p`` the month, a stock's the fill's month or ``stock_period``; ``_kN`` the key of
+    ``indicator.dimensions[N]``). The grouped rewrite (``stats.fill``) reads it once for all
+    dimensions and grains; ``anchors`` keeps those anchors' rows only (:func:`all_contributions_sql`)."""
     qs = source(indicator, since=since)
+    if anchors is not None:
+        qs = qs.filter(**{f"{anchor_path(indicator)}__in": list(anchors)})
     if indicator.date is None:
-        period: models.Expression = Value(date(today.year, today.month, 1), output_field=DateField())
+        period: models.Expression = Value(stock_period or date(today.year, today.month, 1), output_field=DateField())
         day: models.Expression | F = Value(STOCK, output_field=DateField())
     else:
         period, day = _period(date_expr(indicator, qs.model), Grain.MONTH), F("_day")
@@ -143,3 +153,36 @@ def wide_sql(indicator: Indicator, today: date, *, since: date | None = None) ->
         subject = F(indicator.subject)
     keys = {f"_k{n}": Cast(d.path, models.CharField(max_length=40)) for n, d in enumerate(indicator.dimensions)}
     return qs.values(_u=union, _p=period, _s=subject, _d=day, **keys).query.sql_with_params()
+
+
+def grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
+    """The dimension and key of a row of ``GROUP BY GROUPING SETS`` over the columns ``w.<key>``: in
+    the set of key ``_kN`` every other key column is NULL, so the first non-NULL key is its own (the
+    rows' NULL keys must be made '' first). Returns the two expressions and the dimension's names,
+    the parameters of the first."""
+    if not keys:
+        return "''", "''", []
+    dimension = "CASE " + " ".join(f"WHEN GROUPING(w.{k}) = 0 THEN %s " for k in keys) + "ELSE '' END"
+    return dimension, f"COALESCE({', '.join(f'w.{k}' for k in keys)}, '')", names
+
+
+def all_contributions_sql(indicator: Indicator, today: date, anchors: Collection[int]) -> tuple[str, tuple]:
+    """PostgreSQL: ``SELECT dimension, union, period, key, subject, rows, value, day`` of the anchors'
+    rows for the total and every dimension at once: what :func:`contributions_sql` gives for each
+    dimension, from one read of the rows (``GROUP BY GROUPING SETS``)."""
+    sql, params = wide_sql(indicator, today, anchors=anchors, stock_period=STOCK)
+    names = [d.name for d in indicator.dimensions]
+    keys = [f"_k{n}" for n in range(len(names))]
+    dimension, key, dimension_params = grouping(keys, names)
+    coalesced = "".join(f", COALESCE(src.{k}, '') AS {k}" for k in keys)
+    if indicator.measure == "distinct":
+        subject, value, where, per = "w._s", "0", "WHERE src._s IS NOT NULL ", ", w._s"
+    else:
+        subject, where, per = "0", "", ""
+        value = "SUM(w._s)" if indicator.measure == "sum" else "COUNT(*)"
+    sets = ", ".join([f"(w._u, w._p{per})", *(f"(w._u, w._p{per}, w.{k})" for k in keys)])
+    return (
+        f"SELECT {dimension}, w._u, w._p, {key}, {subject}, COUNT(*), {value}, MIN(w._d) FROM ("  # noqa: S608
+        f"SELECT src._u, src._p, src._s, src._d{coalesced} FROM ({sql}) src {where}) w GROUP BY GROUPING SETS ({sets})",
+        (*dimension_params, *params),
+    )
