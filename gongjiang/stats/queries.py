@@ -55,7 +55,7 @@ def breadcrumb(scope: Scope, union: Union) -> list[Union]:
     walked = geographic_chains([union.pk], Union.objects.annotate(reached=Exists(reached))).get(union.pk, [union])
     chain = [union]
     for parent in walked[1:]:
-        if not parent.reached:
+        if not parent.reached:  # type: ignore[attr-defined]  # annotated above
             break
         chain.append(parent)
     return list(reversed(chain))
