@@ -36,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# (label, user, url[, the drop-down to count]); {alliance}: the alliance of the province with the fewest members; {employer}:
+# (label, user, url[, the drop-down to count]; a url ending in " htmx" is asked as htmx asks); {alliance}: the alliance of the province with the fewest members; {employer}:
 # the employer (in the user's reach) that took part in the most competitions among the largest ones;
 # {problem}: an open problem, one open to every alliance first; {event}: an event the user's union
 # organises whose judges may still change.
@@ -56,6 +56,15 @@ PAGES = (
     ("揭榜 problem page (claim form), city admin", "haerbin", "/studios/problems/{problem}/", "studio"),
     ("赛项页 event page (judges)", "sheng", "/competitions/events/{event}/", "judge"),
     ("赛项页 event page (judges), city admin", "haerbin", "/competitions/events/{event}/", "judge"),
+    # what a find box asks as one types (htmx: the drop-down alone, or the page for the innovation form)
+    (
+        "创新表单 find a competition (htmx)",
+        "sheng",
+        "/innovations/new/?employer={employer}&competition_q=2024 htmx",
+        "competition",
+    ),
+    ("揭榜 find a studio (htmx)", "sheng", "/studios/problems/{problem}/?studio_q=创新 htmx", "studio"),
+    ("赛项页 find a judge (htmx)", "sheng", "/competitions/events/{event}/?judge_q=裁判 htmx", "judge"),
 )
 
 
@@ -214,15 +223,17 @@ def main() -> None:
             found[user] = targets(User.objects.get(username=user))
         client = clients[user]
         url = path.format(**found[user])
+        url, htmx = url.removesuffix(" htmx"), url.endswith(" htmx")
+        headers = {"HX-Request": "true"} if htmx else {}
         for _ in range(2):
-            response = client.get(url)
+            response = client.get(url, headers=headers)
         if response.status_code != 200:
             print(f"{label:48} HTTP {response.status_code} {url}")
             continue
         times = []
         for _ in range(args.requests):
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             times.append(time.perf_counter() - started)
         html = response.content
         options = len(re.findall(rb"<option ", html))
