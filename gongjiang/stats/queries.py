@@ -23,6 +23,7 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.figures import province_ids
 from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.queries import geographic_chains
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
@@ -52,17 +53,12 @@ def breadcrumb(scope: Scope, union: Union) -> list[Union]:
     if union.parent_id is None or not scope.has(CAPABILITY):
         return [union]
     reached = UnionAncestor.objects.filter(descendant_id=OuterRef("pk"), ancestor_id__in=scope.roots(CAPABILITY))
-    above = {
-        u.pk: u
-        for u in Union.objects.filter(
-            pk__in=UnionAncestor.objects.filter(descendant_id=union.pk).values("ancestor_id")
-        ).annotate(reached=Exists(reached))
-    }
+    walked = geographic_chains([union.pk], Union.objects.annotate(reached=Exists(reached))).get(union.pk, [union])
     chain = [union]
-    current = union
-    while current.parent_id is not None and (parent := above.get(current.parent_id)) is not None and parent.reached:
-        current = parent
-        chain.append(current)
+    for parent in walked[1:]:
+        if not parent.reached:  # type: ignore[attr-defined]  # annotated above
+            break
+        chain.append(parent)
     return list(reversed(chain))
 
 
