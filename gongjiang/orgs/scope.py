@@ -17,6 +17,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from .models import Role, Union, UnionAncestor
 from .rules import CAPABILITIES, GRANTABLE_BY
 
+# A capability, or several: their reach is the union of each one's (the catalogue is read by those
+# who manage competitions and by those who only read them).
+Caps = str | tuple[str, ...]
+
 
 class Scope:
     def __init__(self, user: AbstractBaseUser | AnonymousUser) -> None:
@@ -32,27 +36,29 @@ class Scope:
                 for cap in CAPABILITIES.get(role.kind, ()):
                     self._roots[cap].add(role.union_id)
 
-    def has(self, cap: str) -> bool:
-        return bool(self._roots.get(cap))
+    def has(self, cap: Caps) -> bool:
+        return bool(self.roots(cap))
 
-    def roots(self, cap: str) -> set[int]:
-        return set(self._roots.get(cap, ()))
+    def roots(self, cap: Caps) -> set[int]:
+        if isinstance(cap, str):
+            return set(self._roots.get(cap, ()))
+        return set().union(*(self._roots.get(c, ()) for c in cap))
 
-    def union_ids(self, cap: str) -> QuerySet[UnionAncestor, int]:
+    def union_ids(self, cap: Caps) -> QuerySet[UnionAncestor, int]:
         """A subquery of every union id the capability reaches."""
         return UnionAncestor.objects.filter(ancestor_id__in=self.roots(cap)).values_list("descendant_id", flat=True)
 
-    def reaches_all(self, cap: str) -> bool:
+    def reaches_all(self, cap: Caps) -> bool:
         """True when the capability is held at every top union (one without a parent union): every
         union then lies in its reach (the province's officials). At most one query a request."""
-        roots = self._roots.get(cap)
+        roots = self.roots(cap)
         if not roots or not any(role.union.parent_id is None for role in self.roles if role.union_id in roots):
             return False
         if "ids" not in self._tops:  # a dict, so that a probing copy shares what was read
             self._tops["ids"] = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
         return self._tops["ids"] <= roots
 
-    def union_filter(self, cap: str, field: str = "union") -> Q:
+    def union_filter(self, cap: Caps, field: str = "union") -> Q:
         """``Q`` that keeps rows whose ``field`` union lies in the capability's reach.
 
         When the reach is every union, only rows without a union are out: ``field IS NOT NULL``
@@ -66,7 +72,7 @@ class Scope:
             return Q(**{f"{field}__isnull": False})
         return Q(**{f"{field}__in": self.union_ids(cap)})
 
-    def union_exists(self, cap: str, field: str = "union") -> Q:
+    def union_exists(self, cap: Caps, field: str = "union") -> Q:
         """The rows :meth:`union_filter` keeps, asked row by row: ``EXISTS (SELECT 1 FROM
         orgs_unionancestor WHERE descendant_id = <row's union> AND ancestor_id IN (roots))``, one probe
         of the closure's unique index ``(ancestor, descendant)`` a row.

@@ -27,18 +27,24 @@ def _last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _below(role_union_id: int, field: str) -> Exists:
+    """The row's ``field`` union lies below (or is) ``role_union_id``: one probe of the closure's unique
+    index a row, not the union's subtree hashed (the province: every closure row)."""
+    return Exists(UnionAncestor.objects.filter(ancestor_id=role_union_id, descendant_id=OuterRef(field)))
+
+
 def _to_name(request: Any) -> QuerySet[Studio]:
     """Applications the user's unions may name: of a level their kind names, below them (the province
-    names provincial studios, a city its city-level ones)."""
+    names provincial studios, a city its city-level ones). The applications are few: each is probed in
+    the closure (here and through Scope.probing), the reach is not hashed."""
     scope = request.scope
     reach = Q(pk__in=[])
     for role in scope.roles:
         if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
             continue
         levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
-        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
-        reach |= Q(level__in=levels, union_id__in=below)
-    return studios_for_user(scope).filter(reach, state=StudioState.APPLIED)
+        reach |= Q(_below(role.union_id, "union_id"), level__in=levels)
+    return studios_for_user(scope.probing()).filter(reach, state=StudioState.APPLIED)
 
 
 def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
@@ -50,9 +56,8 @@ def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
         if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
             continue
         levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
-        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
-        reach |= Q(level__in=levels, lead_union_id__in=below)
-    return alliances_for_user(scope).filter(reach, state=AllianceState.PROPOSED)
+        reach |= Q(_below(role.union_id, "lead_union_id"), level__in=levels)
+    return alliances_for_user(scope.probing()).filter(reach, state=AllianceState.PROPOSED)
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
@@ -65,8 +70,9 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
     unevaluated = Membership.objects.filter(
         alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES, joined_on__year__lte=year
     ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
+    # the user's own unions' alliances, each probed in the closure (Scope.probing), the reach not hashed
     return (
-        alliances_for_user(scope)
+        alliances_for_user(scope.probing())
         .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
         .filter(Exists(unevaluated))
     )
@@ -78,7 +84,11 @@ def _to_admit(request: Any) -> QuerySet[Alliance]:
     if not scope.has(MANAGE_STUDIOS):
         return Alliance.objects.none()
     applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
-    return alliances_for_user(scope).filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS)).filter(Exists(applied))
+    return (
+        alliances_for_user(scope.probing())
+        .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS))
+        .filter(Exists(applied))
+    )
 
 
 def _targets_behind(request: Any) -> QuerySet[Target]:
