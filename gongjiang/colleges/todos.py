@@ -83,7 +83,7 @@ TODOS = [
         "colleges:cohort_list",
         "todo=classes_starting",
         rows=_starting,
-        deadline=lambda request: _starting(request).aggregate(day=Min("starts_on"))["day"],
+        soonest="starts_on",
         deadline_label=gettext_lazy("starts %(day)s"),
     ),
     Todo(

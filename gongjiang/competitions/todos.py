@@ -94,10 +94,6 @@ def _eligible_note(request: Any) -> str:
     return _("%(n)s of your workers may enter") % {"n": len(eligible)}
 
 
-def _first_closing(rows: QuerySet[Competition]) -> dt.date | None:
-    return rows.aggregate(day=Min("registration_closes_on"))["day"]
-
-
 # ---------------------------------------------------------------- judges
 
 
@@ -211,7 +207,7 @@ TODOS = [
         "competitions:list",
         "state=registration&todo=closing",
         rows=_closing,
-        deadline=lambda request: _first_closing(_closing(request)),
+        soonest="registration_closes_on",
     ),
     Todo(
         "enter",
@@ -220,7 +216,7 @@ TODOS = [
         "competitions:list",
         "state=registration&todo=enter",
         rows=_open_to_enter,
-        deadline=lambda request: _first_closing(_open_to_enter(request)),
+        soonest="registration_closes_on",
         note=_eligible_note,
     ),
     Todo(

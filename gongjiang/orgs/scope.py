@@ -30,6 +30,7 @@ class Scope:
         self._covers: dict[tuple[str, int], bool] = {}
         self._tops: dict[str, set[int]] = {}  # "ids": the unions without a parent, read once when asked
         self._probe = False  # union_filter as union_exists (see probing)
+        self._probing: Scope | None = None  # this scope's probing copy, made once
         if user.is_authenticated and user.is_active and user.pk is not None:
             self.roles = list(Role.objects.filter(user_id=user.pk).select_related("union"))
             for role in self.roles:
@@ -77,12 +78,14 @@ class Scope:
         orgs_unionancestor WHERE descendant_id = <row's union> AND ancestor_id IN (roots))``, one probe
         of the closure's unique index ``(ancestor, descendant)`` a row.
 
-        ``union_filter``'s ``IN (reach)`` reads the whole reach (a city: 26,573 closure rows) into a
-        hash, which pays over a big table and dominates a count over a few rows (the home page's
-        to-dos, issue 17). For a table small beside the reach, or one narrowed first by an index to a
-        few rows, filter with this; keep ``union_filter`` where many rows meet the reach. A row
-        without a union is out (no closure row has a null descendant); the province keeps
-        ``IS NOT NULL``, as with ``union_filter``."""
+        Under an ``OR`` (a visibility rule: the reach, or one's own rows) PostgreSQL cannot make
+        ``union_filter``'s ``IN (reach)`` a join: it hashes the whole reach (a city: 26,573 closure
+        rows, 7-12 ms at province scale) however few rows meet it. ``EXISTS`` there is planned with
+        both a per-row probe and a hashed alternative, and the planner takes the probe when few rows
+        reach it; alone under ``AND`` both forms are the same semi-join. So filter a table small beside
+        the reach (the home page's to-dos, issue 17) with this; keep ``union_filter`` for big tables
+        (EXPLAIN decides). A row without a union is out (no closure row has a null descendant); the
+        province keeps ``IS NOT NULL``, as with ``union_filter``."""
         if not self.has(cap):
             return Q(pk__in=[])
         if self.reaches_all(cap):
@@ -96,9 +99,10 @@ class Scope:
         probes, for a count over few rows. Shares the roles and what was read."""
         if self._probe:
             return self
-        probe = copy.copy(self)
-        probe._probe = True
-        return probe
+        if self._probing is None:
+            self._probing = copy.copy(self)
+            self._probing._probe = True
+        return self._probing
 
     def covers(self, cap: str, union_id: int | None) -> bool:
         if union_id is None or not self.has(cap):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjiang.core.todolist import Todo
 from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
 
 from .enums import CURRENT_MEMBER_STATES, AllianceState, MemberState, ProblemState, StudioState
@@ -98,11 +98,10 @@ def _targets_behind(request: Any) -> QuerySet[Target]:
     if not scope.has(MANAGE_STUDIOS):
         return Target.objects.none()
     cache = getattr(request, "_todo_targets_behind", None)
-    if (
-        cache is None
-        and not Union.objects.filter(
-            pk__in=scope.roots(MANAGE_STUDIOS), kind__in=(UnionKind.CITY, UnionKind.INDUSTRY)
-        ).exists()
+    roots = scope.roots(MANAGE_STUDIOS)
+    # the roles' unions were read with the roles (Scope): no query to learn their kinds
+    if cache is None and not any(
+        role.union_id in roots and role.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY) for role in scope.roles
     ):
         cache = []  # only a city's or an industrial union's own officials are told (the province is not)
     if cache is None:

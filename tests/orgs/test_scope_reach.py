@@ -67,3 +67,23 @@ def test_a_probing_scope_reads_an_apps_rule_row_by_row(org):
     assert "EXISTS" in sql and "IN (SELECT" not in sql
     assert Scope(org.users.charlie).probing().union_filter(VIEW_WORKERS) == Q(pk__in=[])
     assert Scope(org.users.prov).probing().union_filter(VIEW_WORKERS) == Q(union__isnull=False)
+
+
+def test_several_capabilities_reach_the_union_of_their_reaches(org):
+    """``union_filter((cap, other), field)``: a row in either capability's reach (the catalogue is read
+    by those who manage competitions and by leadership, who only read them)."""
+    from gongjiang.orgs.enums import RoleKind
+    from gongjiang.orgs.rules import MANAGE_COMPETITIONS, VIEW_COMPETITIONS
+    from tests.conftest import make_user
+
+    both = make_user("both", org.harbin, RoleKind.UNION_ADMIN)
+    org_services.grant_role(actor=None, scope=None, user=both, union=org.qiqihar, kind=RoleKind.LEADERSHIP)
+    scope = Scope(both)
+    caps = (MANAGE_COMPETITIONS, VIEW_COMPETITIONS)
+    assert scope.roots(caps) == {org.harbin.pk, org.qiqihar.pk} and scope.has(caps)
+    assert scope.roots(MANAGE_COMPETITIONS) == {org.harbin.pk}
+    for how in (scope.union_filter, scope.union_exists):
+        kept = set(Union.objects.filter(how(caps, "pk")))
+        assert {org.harbin, org.daoli, org.qiqihar, org.longsha} <= kept
+        assert org.province not in kept and org.machinery not in kept
+    assert not Scope(org.users.charlie).has(caps)
