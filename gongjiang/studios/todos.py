@@ -99,28 +99,26 @@ def _targets_behind(request: Any) -> QuerySet[Target]:
         return Target.objects.none()
     cache = getattr(request, "_todo_targets_behind", None)
     roots = scope.roots(MANAGE_STUDIOS)
-    # the roles' unions were read with the roles (Scope): no query to learn their kinds
-    if cache is None and not any(
-        role.union_id in roots and role.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY) for role in scope.roles
-    ):
-        cache = []  # only a city's or an industrial union's own officials are told (the province is not)
+    # Only a city's or an industrial union's own officials are told (the province is not); the roles'
+    # unions were read with the roles (Scope), so their kinds cost no query.
+    own = {
+        role.union_id
+        for role in scope.roles
+        if role.union_id in roots and role.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
+    }
     if cache is None:
-        own = set(scope.roots(MANAGE_STUDIOS))
         today = timezone.localdate()
-        cache = [
-            row.target.pk
-            for row in target_rows(scope, today.year, today=today)
-            if not row.target.cumulative
-            and row.target.union_id in own
-            and row.target.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
-            and not row.met
-        ]
+        # their own unions' yearly targets only (not the subtree's, nor the cumulative goals), each
+        # probed in the closure (Scope.probing): the targets page's rows for those targets
+        rows = target_rows(scope.probing(), today.year, today=today, unions=own, standing=False) if own else []
+        cache = [row.target.pk for row in rows if not row.met]
         request._todo_targets_behind = cache
     return Target.objects.filter(pk__in=cache)
 
 
 def _end_of_year(request: Any) -> dt.date | None:
-    return dt.date(timezone.localdate().year, 12, 31) if _targets_behind(request).exists() else None
+    # asked only when a target is behind (Todo.for_request): no query
+    return dt.date(timezone.localdate().year, 12, 31)
 
 
 def _leads_none(request: Any) -> bool:
