@@ -164,6 +164,16 @@ def _count_sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return qs.query.sql_with_params()
 
 
+def once(request: Any, key: str, build: Callable[[], QuerySet[Any]]) -> QuerySet[Any]:
+    """A queryset several to-dos of one request start from (an app's visibility rule, read through
+    ``Scope.probing``), built once: the home page builds some forty querysets a request, and the ORM's
+    work on them, not the database's, is most of its time once the reach is probed."""
+    memo = request.__dict__.setdefault("_todo_once", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
 def _soonest_sql(qs: QuerySet[Any], field: str) -> tuple[str, tuple[Any, ...]]:
     """The rows of ``qs`` as one column ``soonest``: their ``field``."""
     return qs.order_by().select_related(None).values(soonest=F(field)).query.sql_with_params()

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from gongjiang.core.todolist import Todo
+from gongjiang.core.todolist import Todo, once
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
@@ -57,7 +57,9 @@ def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
             continue
         levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
         reach |= Q(_below(role.union_id, "lead_union_id"), level__in=levels)
-    return alliances_for_user(scope.probing()).filter(reach, state=AllianceState.PROPOSED)
+    return once(request, "studios.alliances", lambda: alliances_for_user(scope.probing())).filter(
+        reach, state=AllianceState.PROPOSED
+    )
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
@@ -72,7 +74,7 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
     ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
     # the user's own unions' alliances, each probed in the closure (Scope.probing), the reach not hashed
     return (
-        alliances_for_user(scope.probing())
+        once(request, "studios.alliances", lambda: alliances_for_user(scope.probing()))
         .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
         .filter(Exists(unevaluated))
     )
@@ -85,7 +87,7 @@ def _to_admit(request: Any) -> QuerySet[Alliance]:
         return Alliance.objects.none()
     applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
     return (
-        alliances_for_user(scope.probing())
+        once(request, "studios.alliances", lambda: alliances_for_user(scope.probing()))
         .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS))
         .filter(Exists(applied))
     )
