@@ -8,8 +8,8 @@ Each user's home page is requested once through Django's test client (signed in 
 does, writing nothing); the combined SELECT is captured with its parameters and run ``--runs`` times
 under ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`` (the first run is a warm-up). Printed: the median
 execution time, then for each to-do its sub-select's time (of the median run), the rows it counted,
-its shared buffers hit / read, and whether its plan hashes the closure table (a ``Hash`` or hashed
-``SubPlan`` over ``orgs_unionancestor``). ``--plan`` prints the text plan of the last run too.
+its shared buffers hit / read, and how many closure rows its plan reads into hashes (a ``Hash`` or a
+hashed ``SubPlan`` over ``orgs_unionancestor``). ``--plan`` prints the text plan of the last run too.
 """
 
 import argparse
@@ -32,16 +32,21 @@ def walk(plan: dict) -> Any:
         yield from walk(child)
 
 
-def hashes_closure(plan: dict) -> bool:
-    """A Hash node over the closure table, or a hashed SubPlan (``Filter: (hashed SubPlan 2)``) reading it."""
+def closure_hashed(plan: dict) -> int:
+    """How many closure rows the sub-select reads into hashes: under a Hash node, or in a hashed SubPlan
+    (``Filter: (hashed SubPlan 2)``); 0 when it probes the closure row by row or not at all."""
     nodes = list(walk(plan))
     conditions = " ".join(str(n.get(k, "")) for n in nodes for k in ("Filter", "Join Filter", "Index Cond"))
     hashed = {f"SubPlan {n}" for n in re.findall(r"hashed SubPlan (\d+)", conditions)}
+    rows = 0
     for node in nodes:
-        under = node.get("Node Type") == "Hash" or node.get("Subplan Name") in hashed
-        if under and any(n.get("Relation Name") == "orgs_unionancestor" for n in walk(node)):
-            return True
-    return False
+        if node.get("Node Type") == "Hash" or node.get("Subplan Name") in hashed:
+            rows += sum(
+                int(n.get("Actual Rows", 0) * n.get("Actual Loops", 1))
+                for n in walk(node)
+                if n.get("Relation Name") == "orgs_unionancestor"
+            )
+    return rows
 
 
 def capture(username: str) -> tuple[str, Any, list[str]]:
@@ -67,14 +72,26 @@ def capture(username: str) -> tuple[str, Any, list[str]]:
             found.append((sql, params))
         return execute(sql, params, many, context)
 
+    soonest_sql = getattr(todolist, "_soonest_sql", None)  # a to-do's earliest day, beside its count
+
+    def keyed_day(qs, field):  # type: ignore[no-untyped-def]
+        key = sys._getframe(1).f_locals["todo"].key
+        out = soonest_sql(qs, field)
+        keys.append(f"{key} (earliest {field})")
+        return out
+
     client = signed_in(username)
     client.get("/")
     todolist._count_sql = keyed
+    if soonest_sql is not None:
+        todolist._soonest_sql = keyed_day
     try:
         with connection.execute_wrapper(grab):
             response = client.get("/")
     finally:
         todolist._count_sql = count_sql
+        if soonest_sql is not None:
+            todolist._soonest_sql = soonest_sql
     if response.status_code != 200:
         raise SystemExit(f"{username}: the home page answered {response.status_code}")
     if not found:
@@ -113,9 +130,10 @@ def main() -> None:
         print(
             f"## {username}: {len(init)} sub-selects, execution {median:.1f} ms median of {len(times)} "
             f"(min {min(times):.1f}, max {max(times):.1f}), planning "
-            f"{statistics.median(r['Planning Time'] for r in runs):.1f} ms median"
+            f"{statistics.median(r['Planning Time'] for r in runs):.1f} ms median; "
+            f"{sum(closure_hashed(p) for p in init):,} closure rows hashed"
         )
-        print("| to-do | ms | rows counted | buffers hit / read | hashes the closure |")
+        print("| to-do | ms | rows counted | buffers hit / read | closure rows hashed |")
         print("|---|---:|---:|---:|---|")
         for key, plan in zip(keys, init, strict=False):
             counted = plan["Plans"][0] if plan.get("Plans") else plan
@@ -123,7 +141,7 @@ def main() -> None:
             read = plan.get("Shared Read Blocks", 0)
             print(
                 f"| {key} | {plan['Actual Total Time']:.2f} | {counted.get('Actual Rows', '')} "
-                f"| {hit} / {read} | {'yes' if hashes_closure(plan) else ''} |"
+                f"| {hit} / {read} | {closure_hashed(plan):,} |"
             )
         if text:
             print()
