@@ -292,9 +292,9 @@ def people_page(
     rows = Seen.objects.filter(indicator=code, period=period, dimension=dimension, key=key)
     if after is not None:
         rows = rows.filter(subject__gt=after)
-    if (
-        walk if walk is not None else figure * figure > limit * whole
-    ):  # walk in person order: the page stops at ``limit`` people
+    if walk is None:
+        walk = figure * figure > limit * whole
+    if walk:  # in person order: the page stops at ``limit`` people
         inside = UnionAncestor.objects.filter(ancestor_id=union_id, descendant_id=OuterRef("union_id"))
         walked = rows.filter(Exists(inside)).order_by("subject").values_list("subject", flat=True).distinct()
         return figure, list(walked[:limit])
