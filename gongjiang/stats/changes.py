@@ -122,7 +122,7 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
             fresh = [row[0] for row in cursor.fetchall()]
             if not fresh or not snapshot:
                 continue
-            columns = f"indicator, dimension, union_id, period, {qn('key')}, subject, {qn('rows')}, value, day"
+            columns = f"indicator, dimension, union_id, period, {qn('key')}, subject, {qn('rows')}, value"
             if connection.vendor == "postgresql":  # the total and every dimension: one read of the rows
                 sql, sql_params = all_contributions_sql(indicator, today, fresh)
                 cursor.execute(

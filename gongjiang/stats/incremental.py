@@ -25,7 +25,7 @@ from .sql import STOCK, all_contributions_sql, contributions_sql
 
 CHUNK = 500
 
-Row = tuple[int, date, str, str, int, int, int, date]  # union, period, dimension, key, subject, rows, value, day
+Row = tuple[int, date, str, str, int, int, int]  # union, period, dimension, key, subject, rows, value
 Key = tuple[int, str, date, str, str]  # union, grain, period, dimension, key
 
 
@@ -68,8 +68,8 @@ def _now(indicator: Indicator, today: date, anchors: list[int]) -> list[Row]:
             for start in range(0, len(anchors), CHUNK):
                 sql, params = contributions_sql(indicator, dimension, today, anchors[start : start + CHUNK])
                 cursor.execute(sql, params)
-                for u, p, k, s, n, v, day in cursor.fetchall():
-                    found.append((u, _as_date(p), dimension, k, s, n, v, _as_date(day)))
+                for u, p, k, s, n, v in cursor.fetchall():
+                    found.append((u, _as_date(p), dimension, k, s, n, v))
     return found
 
 
@@ -98,7 +98,7 @@ def _differences(indicator: Indicator, before: list[Row], after: list[Row], toda
     delta: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     if indicator.measure != "distinct":
         for sign, rows in ((-1, before), (1, after)):
-            for u, p, d, k, _s, n, v, _day in rows:
+            for u, p, d, k, _s, n, v in rows:
                 for a in tree[u]:
                     for grain, period in _periods(indicator, p, d, today):
                         cell = delta[(a, grain, period, d, k)]
@@ -107,7 +107,7 @@ def _differences(indicator: Indicator, before: list[Row], after: list[Row], toda
         return delta
     presence: list[set[tuple[int, Key]]] = [set(), set()]
     for side, rows in enumerate((before, after)):
-        for u, p, d, k, s, _n, _v, _day in rows:
+        for u, p, d, k, s, _n, _v in rows:
             for a in tree[u]:
                 for grain, period in _periods(indicator, p, d, today):
                     presence[side].add((s, (a, grain, period, d, k)))
@@ -162,7 +162,7 @@ def _apply(indicator: Indicator, delta: dict[Key, list[int]]) -> None:
 
 def _seen_rows(rows: list[Row], keep: date) -> set[tuple[date, int, str, str, int]]:
     """The ``Seen`` rows that contributions give: (year, union, dimension, key, person), kept years only."""
-    return {(_year(p), u, d, k, s) for u, p, d, k, s, _n, _v, _day in rows if p >= keep}
+    return {(_year(p), u, d, k, s) for u, p, d, k, s, _n, _v in rows if p >= keep}
 
 
 def _correct_seen(indicator: Indicator, before: list[Row], after: list[Row], keep: date) -> None:
@@ -224,7 +224,7 @@ def _drain_in_database(
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFTER} (dimension varchar(20), u integer, p date, k varchar(40), "
-            f"s bigint, n bigint, v bigint, d date) ON COMMIT DROP"
+            f"s bigint, n bigint, v bigint) ON COMMIT DROP"
         )
         for start in range(0, len(anchors), DATABASE_CHUNK):  # the total and every dimension: one read of the rows
             sql, params = all_contributions_sql(indicator, today, anchors[start : start + DATABASE_CHUNK])
@@ -343,12 +343,11 @@ def drain(
         Pending.objects.filter(indicator=indicator.code).delete()
         dirty.delete()
         return len(anchors)
-    before: list[Row] = [
-        (u, p, d, k, s, n, v, day)
-        for u, p, d, k, s, n, v, day in Pending.objects.filter(indicator=indicator.code).values_list(
-            "union_id", "period", "dimension", "key", "subject", "rows", "value", "day"
+    before: list[Row] = list(
+        Pending.objects.filter(indicator=indicator.code).values_list(
+            "union_id", "period", "dimension", "key", "subject", "rows", "value"
         )
-    ]
+    )
     after = _now(indicator, today, anchors)
     if between is not None:
         between(indicator)

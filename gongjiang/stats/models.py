@@ -118,7 +118,6 @@ class Pending(models.Model):
     subject = models.BigIntegerField(default=0)
     rows = models.BigIntegerField()
     value = models.BigIntegerField()
-    day = models.DateField()
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.union_id} {self.period} {self.dimension}={self.key}"
