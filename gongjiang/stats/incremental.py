@@ -133,7 +133,9 @@ def _apply(indicator: Indicator, delta: dict[Key, list[int]]) -> None:
             indicator=indicator.code, grain__in=grains, period__in=periods, union_id__in=unions[start : start + CHUNK]
         ):
             existing[(c.union_id, c.grain, c.period, c.dimension, c.key)] = c
-    changed, gone, new = [], [], []
+    changed: list[Count] = []
+    gone: list[Count] = []
+    new: list[Count] = []
     for key, (n, v) in delta.items():
         row = existing.get(key)
         if row is None:
