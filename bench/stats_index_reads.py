@@ -24,7 +24,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.db.models import QuerySet, Sum
+    from django.db.models import Exists, OuterRef, QuerySet, Sum
 
     from gongjiang.orgs.models import Union, UnionAncestor
     from gongjiang.stats import registry
@@ -91,17 +91,22 @@ def main() -> None:
         "portal.home",
         counts.filter(indicator__in=["unions", "workers"], union_id__in=[root.pk, city.pk], grain="Y", dimension=""),
     )
-    people = seen.filter(indicator="participants", period=year, union_id=city.pk, dimension="", key="")
-    show("people page", people.filter(subject__gt=0).order_by("subject").values_list("subject", flat=True)[:51])
-    show("people page total", people)
+    people = seen.filter(indicator="participants", period=year, dimension="", key="", subject__gt=0)
+    inside = UnionAncestor.objects.filter(ancestor_id=city.pk, descendant_id=OuterRef("union_id"))
+    walked = people.filter(Exists(inside)).order_by("subject").values_list("subject", flat=True).distinct()[:51]
+    show("people page: walk", walked)
+    show("people page: unions", people.filter(union_id__in=subtree).values_list("subject", flat=True))
     show(
         "drain (SQLite) lookup",
         counts.filter(indicator="participant_times", grain__in=["M", "Y"], period__in=[year, march], union_id__in=kids),
     )
     show("carry over / delete month", counts.filter(indicator="workers", grain="M", period=march))
-    show("rewrite delete", counts.filter(indicator="participant_times", grain__in=["M", "F"], period__gte=march))
+    show("rewrite delete", counts.filter(indicator="participant_times", grain="M", period__gte=march))
     show("Seen: old years", seen.filter(indicator="participants", period__lt=dt.date(2025, 1, 1)))
-    show("Seen: per person", seen.filter(indicator="participants", subject__in=[1, 2, 3], period__gte=year))
+    show(
+        "Seen: drain's exact row",
+        seen.filter(indicator="participants", period=year, union_id=city.pk, dimension="", key="", subject=1),
+    )
 
 
 if __name__ == "__main__":

@@ -159,6 +159,8 @@ BARE_MEANING = {
     "field": "字段",
     "Worker": "职工",
     "Reject": "不予采纳",
+    "Row": "行号",  # a row of an imported file; the rows behind a statistics figure have their own context
+    "rows": "行数",
     "Withdraw": "退赛",  # an entry leaves a competition; an authorisation is withdrawn in its own context
     # labour competitions give these their own context ("labour": 企业, 备注, 得分, 班组)
     "Enterprise": "企业级",

@@ -744,3 +744,113 @@ def test_forms_naming_harbin_write_nothing(leaky, as_user, url, payload, model):
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= ({"employer"} if payload == "studio" else {"lead_union", "studios"})
     assert Model.objects.count() == before
+
+
+def test_find_boxes_never_list_harbin_rows_and_posts_naming_them_write_nothing(leaky, as_user):
+    """The three short lists of issue 17 as Bob, on pages of his own: the innovation form's competition,
+    an event's judges and a problem's claiming studio. Searched by Harbin's names, or sent Harbin's ids
+    as chosen so far, they list none of Harbin's rows; a POST naming one is refused and writes nothing."""
+    import datetime as dt
+
+    from gongjiang.competitions import services as comp
+    from gongjiang.competitions.models import Assignment
+    from gongjiang.innovations.models import Innovation
+    from gongjiang.orgs.scope import Scope
+    from gongjiang.studios import services as studio_services
+    from gongjiang.studios.models import Claim, Problem
+    from tests.reach import options
+    from tests.studios import factories as sf
+
+    bob, htmx = leaky.users.bob, {"HX-Request": "true"}
+    client = as_user(bob)
+    markers = _markers(leaky)
+
+    def clean(response, name: str, harbin_pk: int) -> None:
+        assert response.status_code == 200
+        assert str(harbin_pk) not in options(response.text, name)
+        body = _body(response)
+        for marker in markers:
+            assert marker not in body.replace(f'value="{marker}"', ""), marker  # the term echoed in the box
+
+    # 1. the innovation form, Qiqihar's employer chosen: Harbin's competition is not in its history
+    for term in (leaky.harbin_comp.name, leaky.harbin_comp.name[:3]):
+        query = {"employer": leaky.qiqihar_employer.pk, "competition_q": term, "competition": leaky.harbin_comp.pk}
+        clean(client.get("/innovations/new/", query, headers=htmx), "competition", leaky.harbin_comp.pk)
+    before = Innovation.objects.count()
+    data = {"title": "越权", "kind": "renovation", "description": "x", "employer": leaky.qiqihar_employer.pk}
+    response = client.post("/innovations/new/", data | {"competition": leaky.harbin_comp.pk})
+    assert response.status_code == 200 and "competition" in response.context["form"].errors
+    assert Innovation.objects.count() == before
+
+    # 2. an event of Qiqihar's own competition: Harbin's judge is not in a pool Bob may use
+    qiqihar_comp = comp.create_competition(
+        actor=bob,
+        scope=Scope(bob),
+        data=comp.CompetitionData(
+            name="齐齐哈尔市车工技能竞赛",
+            tier="city",
+            kind="skills",
+            organiser=leaky.qiqihar,
+            registration_closes_on=dt.date(2026, 5, 1),
+            starts_on=dt.date(2026, 5, 10),
+            ends_on=dt.date(2026, 5, 12),
+        ),
+    )
+    event = comp.save_event(
+        actor=bob,
+        scope=Scope(bob),
+        competition=qiqihar_comp,
+        fields={
+            "name": "数控车工",
+            "occupation": leaky.lathe,
+            "grade_min": None,
+            "grade_max": None,
+            "mode": "individual",
+            "team_size": 1,
+            "theory_weight": 30,
+            "practical_weight": 70,
+            "capacity": None,
+            "min_age": None,
+            "max_age": None,
+            "audience": "employed",
+        },
+    )
+    url = f"/competitions/events/{event.pk}/"
+    for term in ("哈尔滨裁判甲", "裁判"):
+        query = {"judge_q": term, "judge": leaky.harbin_judge.pk}
+        clean(client.get(url, query, headers=htmx), "judge", leaky.harbin_judge.pk)
+        clean(client.get(url, query), "judge", leaky.harbin_judge.pk)
+    response = client.post(f"{url}judges/", {"judge": leaky.harbin_judge.pk}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "请选择本竞赛可用专家库中尚未选派到本赛项的有效裁判；可在上方按姓名查找。"
+    ]
+    assert not Assignment.objects.filter(event=event).exists()
+
+    # 3. Harbin's problem opened to every alliance, Bob's studio a member of one: Harbin's studios are
+    #    never his to claim for
+    qiqihar_studio = sf.studio(bob, leaky.qiqihar_employer, "齐市机床装配创新工作室", "机床装配")
+    studio_services.create_alliance(
+        actor=bob,
+        scope=Scope(bob),
+        data=studio_services.AllianceData(
+            name="齐齐哈尔机床联盟",
+            level="city",
+            lead_union=leaky.qiqihar,
+            founded_on=dt.date(2025, 6, 1),
+            founding_document="齐工发〔2025〕2号",
+        ),
+        studios=[qiqihar_studio],
+    )
+    Problem.objects.filter(pk=leaky.harbin_problem.pk).update(open_to_all=True)
+    url = f"/studios/problems/{leaky.harbin_problem.pk}/"
+    page = client.get(url)
+    assert options(page.text, "studio") == [str(qiqihar_studio.pk)]
+    for term in (HARBIN_STUDIO, "工作室"):
+        response = client.get(url, {"studio_q": term, "studio": leaky.harbin_studio.pk}, headers=htmx)
+        assert response.status_code == 200
+        assert options(response.text) in ([], [str(qiqihar_studio.pk)])
+        assert HARBIN_STUDIO not in response.text.replace(f'value="{HARBIN_STUDIO}"', "")
+    before = Claim.objects.count()
+    response = client.post(f"{url}claim/", {"studio": leaky.harbin_studio.pk, "plan": "越权"}, follow=True)
+    assert Claim.objects.count() == before
+    assert len(list(response.context["messages"])) == 1

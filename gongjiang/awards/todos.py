@@ -2,10 +2,9 @@
 approve or to pay (never one's own), honour cycles to approve, nomination places still open (with the soonest closing date),
 nominations to score. Each to-do's rows are what its list shows under ``?todo=<key>``."""
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,11 +75,6 @@ def _nominate(request: Any) -> QuerySet[HonourCycle]:
     return cycles_for(request.scope, request.user.pk).filter(pk__in=_open_allocations(request).values("cycle_id"))
 
 
-def _nominations_close(request: Any) -> dt.date | None:
-    """The soonest closing date of the cycles with places open to the user's unions."""
-    return _nominate(request).aggregate(day=Min("nominations_close_on"))["day"]
-
-
 def _places_note(request: Any) -> str:
     places = _open_allocations(request).aggregate(q=Sum("quota"), u=Sum("used"))
     n = (places["q"] or 0) - (places["u"] or 0)
@@ -127,7 +121,7 @@ TODOS = [
         "awards:cycles",
         "todo=nominate",
         rows=_nominate,
-        deadline=_nominations_close,
+        soonest="nominations_close_on",
         note=_places_note,
     ),
     Todo(

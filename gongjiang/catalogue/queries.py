@@ -27,18 +27,18 @@ def reach(scope: Scope) -> set[int]:
 
 
 def union_ids(scope: Scope) -> QuerySet[UnionAncestor, int]:
-    return UnionAncestor.objects.filter(ancestor_id__in=reach(scope)).values_list("descendant_id", flat=True)
+    return scope.union_ids(CAPS)
 
 
 def applications_for(scope: Scope) -> QuerySet[Application]:
-    roots = reach(scope)
-    if not roots:
+    """Through ``scope.union_filter``: the reach's closure rows below the province, ``IS NOT NULL`` for
+    the province, and per-row probes for a probing scope (the home page's to-dos, Scope.probing)."""
+    if not scope.has(CAPS):
         return Application.objects.none()
-    ids = union_ids(scope)
-    sent_up = Step.objects.filter(union_id__in=ids).values("application_id")
-    return Application.objects.filter(Q(applicant_id__in=ids) | Q(at_id__in=ids) | Q(pk__in=sent_up)).select_related(
-        "applicant", "at", "approver", "competition"
-    )
+    sent_up = Step.objects.filter(scope.union_filter(CAPS, "union")).values("application_id")
+    return Application.objects.filter(
+        scope.union_filter(CAPS, "applicant") | scope.union_filter(CAPS, "at") | Q(pk__in=sent_up)
+    ).select_related("applicant", "at", "approver", "competition")
 
 
 def waiting_for(scope: Scope) -> QuerySet[Application]:

@@ -65,7 +65,8 @@ def _places_note(request: Any) -> str:
 
 
 def my_classes(request: Any) -> QuerySet[Enrolment]:
-    if not request.user.is_authenticated:
+    # a user without a worker record (read with the user by portal.auth: no query) is enrolled in nothing
+    if not request.user.is_authenticated or not hasattr(request.user, "worker"):
         return Enrolment.objects.none()
     return Enrolment.objects.filter(
         worker__user=request.user,
@@ -82,7 +83,7 @@ TODOS = [
         "colleges:cohort_list",
         "todo=classes_starting",
         rows=_starting,
-        deadline=lambda request: _starting(request).aggregate(day=Min("starts_on"))["day"],
+        soonest="starts_on",
         deadline_label=gettext_lazy("starts %(day)s"),
     ),
     Todo(

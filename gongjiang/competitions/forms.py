@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -11,6 +12,7 @@ from gongjiang.core.forms import (
     QuickSelect,
     QuickSelectMultiple,
     ShortListChoiceField,
+    chosen,
 )
 from gongjiang.core.models import User
 from gongjiang.orgs.enums import UnionKind
@@ -23,7 +25,8 @@ from gongjiang.people.models import Occupation
 
 from . import services, tiers
 from .enums import AspectKind, Audience, Kind, Mode, Tier
-from .models import Criterion
+from .models import Criterion, Event, Judge
+from .queries import assignable_judges
 from .services import CompetitionData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -169,6 +172,53 @@ class JudgeForm(BootstrapMixin, forms.Form):
         if hasattr(user, "judge"):
             raise forms.ValidationError(_("This account already belongs to a judge."))
         return user
+
+
+# The judge picker's refusal of a judge outside the user's pools (or not one the event may take).
+JUDGE_IN_REACH = {
+    "invalid_choice": _(
+        "Choose an active judge of a pool this competition may use, not yet assigned to the event; "
+        "find the judge by name above."
+    )
+}
+
+
+def _judge_by_name(qs: QuerySet[Judge], term: str) -> QuerySet[Judge]:
+    """Judges whose name, employer's name or affiliation holds ``term``."""
+    return qs.filter(Q(name__contains=term) | Q(employer__name__contains=term) | Q(affiliation__contains=term))
+
+
+def judge_label(judge: Judge) -> str:
+    where = judge.employer.name if judge.employer_id else judge.affiliation  # type: ignore[union-attr]
+    return f"{judge.name} · {where}" if where else judge.name
+
+
+class AssignJudgeForm(BootstrapMixin, forms.Form):
+    """A judge assigned to an event by hand: any judge the user may assign (``assignable_judges``; a
+    province's pools may hold thousands) is accepted, none outside them; the drop-down lists them all
+    when they are few, else the judges of the event's occupation, or those found by name, employer or
+    affiliation (the page's find box)."""
+
+    judge = ShortListChoiceField(
+        label=_("Judge"),
+        queryset=Judge.objects.none(),
+        empty_label=_("Choose a judge from the pool"),
+        error_messages=JUDGE_IN_REACH,
+    )
+
+    def __init__(self, *args: object, scope: Scope, event: Event, find: str = "", **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "assign_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["judge"]
+        field.narrow(
+            assignable_judges(scope, event).select_related("employer").order_by("name", "pk"),
+            find=_judge_by_name,
+            term=find,
+            fallback=(lambda qs: qs.filter(occupations=event.occupation_id)) if event.occupation_id else None,
+            kept=chosen(self, "judge"),
+        )
+        field.label_from_instance = judge_label
+        field.widget.attrs.update({"aria-label": str(field.label), "class": "form-select form-select-sm"})
 
 
 class CriterionForm(BootstrapMixin, forms.Form):

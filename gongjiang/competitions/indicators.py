@@ -81,9 +81,10 @@ INDICATORS = [
         code="participant_times",
         name=_("Participant-times"),
         definition=_(
-            "Registered (not withdrawn) entries in events of competitions whose results are final, counted for "
-            "the entrant's enterprise union at entry and its ancestors, in the year the competition started. "
-            "A worker in two events counts twice."
+            "Registered (not withdrawn) entries in events of skills competitions whose results are final, counted "
+            "for the entrant's enterprise union at entry and its ancestors, in the year the competition started. "
+            "A worker in two events counts twice. Labour competitions, whose units and teams compete without "
+            "entries, are counted among the competitions held, not here."
         ),
         unit=_("participant-times"),
         rows=_counted_entries,
@@ -101,9 +102,9 @@ INDICATORS = [
         code="participants",
         name=_("Distinct participants"),
         definition=_(
-            "Workers with at least one registered entry in a competition whose results are final, in the year "
-            "the competition started; each worker counted once per union and period, so a parent's figure is "
-            "not the sum of its children's."
+            "Workers with at least one registered entry in a skills competition whose results are final, in the "
+            "year the competition started; each worker counted once per union and period, so a parent's figure is "
+            "not the sum of its children's. Members of labour competitions' teams are not counted here."
         ),
         unit=_("persons"),
         rows=_counted_entries,

@@ -44,6 +44,17 @@ def judges_for_user(scope: Scope) -> QuerySet[Judge]:
     return Judge.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "pool") | Q(pool_id__in=above))
 
 
+def assignable_judges(scope: Scope, event: Event) -> QuerySet[Judge]:
+    """The judges the user may assign to ``event`` by hand: active judges of the pools they reach that
+    the event's competition may use (its organiser's and those above it), not yet assigned to it."""
+    usable = UnionAncestor.objects.filter(descendant_id=event.competition.organiser_id).values("ancestor_id")
+    return (
+        judges_for_user(scope)
+        .filter(active=True, pool_id__in=usable)
+        .exclude(pk__in=Assignment.objects.filter(event=event).values("judge_id"))
+    )
+
+
 def assignments_for_user(scope: Scope) -> QuerySet[Assignment]:
     return Assignment.objects.filter(scope.union_filter(MANAGE_COMPETITIONS, "event__competition__organiser"))
 

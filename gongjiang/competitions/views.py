@@ -20,7 +20,7 @@ from . import judging as judging_module
 from . import medals, readiness, services
 from .enums import EntryState, Kind, State, Tier, next_states
 from .exports import EntryExporter
-from .forms import CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
+from .forms import AssignJudgeForm, CompetitionForm, EventForm, JudgeForm, OrganisingRightForm
 from .models import Competition, Entry, OrganisingRight
 from .queries import (
     assignments_for_user,
@@ -243,18 +243,24 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = CappedPaginator(_event_entries(request, event), PAGE_SIZE).get_page(request.GET.get("page"))
     is_manager = manages(scope, competition)
     assignments = event.assignments.select_related("judge__employer") if is_manager else []
-    judges = (
-        judges_for_user(scope).filter(active=True).exclude(assignments__event=event).order_by("name")[:300]
-        if is_manager
-        else []
+    # the judges to assign by hand: a short list found by name (a province's pools may hold thousands)
+    judge_find = request.GET.get("judge_q", "").strip()
+    judging_open = competition.state in services.JUDGING_STATES
+    assign_form = (
+        AssignJudgeForm(scope=scope, event=event, find=judge_find, initial={"judge": request.GET.get("judge")})
+        if is_manager and judging_open
+        else None
     )
+    if assign_form is not None and is_htmx(request) and "judge_q" in request.GET:
+        return HttpResponse(str(assign_form["judge"]))
     return render(
         request,
         "competitions/event_detail.html",
         {
             "assignments": assignments,
-            "judges": judges,
-            "judging_open": competition.state in services.JUDGING_STATES,
+            "assign_form": assign_form,
+            "judge_find": judge_find,
+            "judging_open": judging_open,
             "event": event,
             "competition": competition,
             "page": page,
@@ -330,18 +336,23 @@ def judge_list(request: HttpRequest) -> HttpResponse:
 def event_assign(request: HttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     scope = request.scope
-    judge_id = request.POST.get("judge", "")
-    judge = get_object_or_404(judges_for_user(scope), pk=judge_id) if judge_id.isdigit() else None
+    if not manages(scope, event.competition):
+        raise PermissionDenied
+    # any judge the user may assign (refused, saying so, outside them); the service checks the rest
+    form = AssignJudgeForm(request.POST, scope=scope, event=event)
     try:
         if "draw" in request.POST:
             count = int(request.POST.get("count", "0") or 0)
             drawn = services.draw_judges(actor=request.user, scope=scope, event=event, count=max(0, min(count, 20)))
             messages.success(request, _("%(n)s judges drawn at random.") % {"n": len(drawn)})
-        elif judge is not None:
+        elif not request.POST.get("judge"):
+            messages.error(request, _("Choose a judge."))
+        elif not form.is_valid():
+            messages.error(request, " ".join(form.errors["judge"]))
+        else:
+            judge = form.cleaned_data["judge"]
             services.assign_judge(actor=request.user, scope=scope, event=event, judge=judge)
             messages.success(request, _("%(name)s is assigned.") % {"name": judge.name})
-        else:
-            messages.error(request, _("Choose a judge."))
     except services.CompetitionError as exc:
         messages.error(request, str(exc))
     return redirect(event)

@@ -69,6 +69,14 @@ def _by_name(qs: QuerySet[Any], term: str) -> QuerySet[Any]:
     return qs.filter(name__contains=term)
 
 
+# The refusal of a competition the employer did not take part in, or one the submitter may not name.
+COMPETITION_TAKEN_PART = {
+    "invalid_choice": _(
+        "Choose a competition the employer took part in, among those you may name; find it by name above."
+    )
+}
+
+
 class InnovationForm(BootstrapMixin, forms.Form):
     """A worker types the authors as lines (“name share”: usable on a phone). A union official (one who
     reviews innovations: enterprise, city or province union) picks the employer among those in reach, found
@@ -108,8 +116,12 @@ class InnovationForm(BootstrapMixin, forms.Form):
         help_text=_("For an operating method named after a worker, e.g. “张明焊接操作法”."),
     )
     named_after = forms.CharField(label=_("Named after (an author)"), max_length=40, required=False)
-    competition = forms.ModelChoiceField(
-        label=_("From the competition"), queryset=Competition.objects.none(), required=False
+    competition = ShortListChoiceField(
+        label=_("From the competition"),
+        queryset=Competition.objects.none(),
+        required=False,
+        help_text=_("The competitions the employer took part in, newest first; not listed? Find it by name above."),
+        error_messages=COMPETITION_TAKEN_PART,
     )
     studio = forms.ModelChoiceField(label=_("From the studio"), queryset=Studio.objects.none(), required=False)
     project = forms.ModelChoiceField(
@@ -131,6 +143,7 @@ class InnovationForm(BootstrapMixin, forms.Form):
         pick_authors: bool = False,
         employer_q: str = "",
         worker_q: str = "",
+        competition_q: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +159,15 @@ class InnovationForm(BootstrapMixin, forms.Form):
         )
         self.employer = employers.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
         competitions, studios, projects = origins_of(self.employer, competitions, studios, projects)
-        self.fields["competition"].queryset = competitions
+        # any competition the employer took part in (a large employer's history runs to thousands at
+        # province scale); the drop-down lists them all when few, else the newest or those found by name
+        self.fields["competition"].narrow(
+            competitions.order_by("-starts_on", "-pk"),
+            find=_by_name,
+            term=competition_q,
+            fallback=lambda qs: qs,
+            kept=(self.data if self.is_bound else self.initial).get("competition"),
+        )
         self.fields["studio"].queryset = studios
         self.fields["project"].queryset = projects
         # the employer's teams in the labour competitions the submitter may name

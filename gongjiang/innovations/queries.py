@@ -163,9 +163,13 @@ def origins_of(
     thousands of competitions and thousands of studios; nothing before the employer is chosen."""
     if employer is None:
         return competitions.none(), studios.none(), projects.none()
-    entered = Entry.objects.filter(employer=employer).values("event__competition_id")
-    as_unit = Unit.objects.filter(employer=employer).values("competition_id")
-    took_part = competitions.filter(Q(pk__in=entered) | Q(pk__in=as_unit) | Q(organiser_id=employer.union_id))
+    # the employer's history read once, as ids (the busiest employer at province scale: 130,000 entries in
+    # 506 competitions, 0.5 s to read): as a subquery each of the form's three reads of ``took_part``
+    # (its short list's count and rows, the labour teams) read every entry again
+    entered = Entry.objects.filter(employer=employer).values_list("event__competition_id", flat=True).distinct()
+    as_unit = Unit.objects.filter(employer=employer).values_list("competition_id", flat=True)
+    history = {*entered.order_by(), *as_unit.order_by()}
+    took_part = competitions.filter(Q(pk__in=history) | Q(organiser_id=employer.union_id))
     own = studios.filter(employer=employer)
     theirs = Studio.objects.filter(employer=employer).values("pk")
     joined = projects.filter(Q(studio__in=theirs) | Q(participants__in=theirs)).distinct()

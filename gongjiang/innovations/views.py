@@ -123,6 +123,7 @@ def innovation_create(request: HttpRequest) -> HttpResponse:
         pick_authors=pick,
         employer_q=request.GET.get("employer_q", ""),
         worker_q=request.GET.get("worker_q", ""),
+        competition_q=request.GET.get("competition_q", ""),
         **submit_choices(scope),
     )
 
@@ -167,6 +168,7 @@ def innovation_create(request: HttpRequest) -> HttpResponse:
         "picking": pick,
         "employer_q": request.GET.get("employer_q", ""),
         "worker_q": request.GET.get("worker_q", ""),
+        "competition_q": request.GET.get("competition_q", ""),
         "title": _("Submit an innovation"),
         "back": reverse("innovations:list"),
         "nav": "innovations",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
-from gongjiang.core.todolist import Todo
+from gongjiang.core.todolist import Todo, once
 from gongjiang.orgs.rules import ENTER_COMPETITIONS, MANAGE_COMPETITIONS
 
 from .enums import FigureState, Method, RoundState
@@ -30,7 +30,9 @@ def rounds_to_close(request: Any) -> QuerySet[Competition]:
     )
     if not scope.has(MANAGE_COMPETITIONS):
         return Competition.objects.none()
-    return labour_competitions_for_user(scope).filter(
+    # the committee's own competitions (a few hundred at most, by the organiser index), each probed in
+    # the closure rather than the reach hashed (see Scope.probing)
+    return once(request, "labour.competitions", lambda: labour_competitions_for_user(scope.probing())).filter(
         Exists(waiting), organiser_id__in=scope.roots(MANAGE_COMPETITIONS)
     )
 
@@ -69,7 +71,7 @@ def final_to_publish(request: Any) -> QuerySet[Competition]:
     if not scope.has(MANAGE_COMPETITIONS):
         return Competition.objects.none()
     rounds = Round.objects.filter(competition=OuterRef("pk"))
-    return labour_competitions_for_user(scope).filter(
+    return once(request, "labour.competitions", lambda: labour_competitions_for_user(scope.probing())).filter(
         Exists(rounds.filter(state=RoundState.CLOSED)),
         ~Exists(rounds.filter(state=RoundState.OPEN)),
         ~Exists(FinalStanding.objects.filter(competition=OuterRef("pk"))),

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from .models import Employer, Role, Union
+from .models import Employer, Role, Union, UnionAncestor
 from .rules import MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
 from .scope import Scope
 
@@ -22,30 +22,38 @@ def roles_for_user(scope: Scope) -> QuerySet[Role]:
     return Role.objects.filter(scope.union_filter(MANAGE_ACCOUNTS)).select_related("user", "union")
 
 
+def geographic_chains(union_ids: Iterable[int], unions: QuerySet[Union] | None = None) -> dict[int, list[Union]]:
+    """Each union's geographic chain, nearest first: the union itself, its ``parent``, that union's
+    parent, and so on up to a top union (``industry_parent`` is never followed). Every union on the
+    chains is read in one query, whatever their depth: the closure table names each union's ancestors
+    (geographic and industrial alike) and the walk follows ``parent_id`` among them.
+
+    ``unions``: the queryset to read them from (``Union.objects`` by default): an annotated one to learn
+    more of each, a narrower one (``only``) to read less; a chain ends below a union it leaves out. An
+    id that names no union has no chain. Used by :func:`cities_of`, the catalogue's approvers
+    (``chain_above``) and the statistics' breadcrumb."""
+    ids = set(union_ids)
+    if not ids:
+        return {}
+    above = UnionAncestor.objects.filter(descendant_id__in=ids).values("ancestor_id")
+    read = {u.pk: u for u in (Union.objects.all() if unions is None else unions).filter(pk__in=above).order_by()}
+    chains = {}
+    for pk in ids:
+        if (union := read.get(pk)) is None:
+            continue
+        chain = [union]
+        while chain[-1].parent_id is not None and (parent := read.get(chain[-1].parent_id)) is not None:
+            chain.append(parent)
+        chains[pk] = chain
+    return chains
+
+
 def cities_of(union_ids: Iterable[int]) -> dict[int, int]:
     """Each union's city: the union one below a top union on its geographic chain (``parent``, never
     ``industry_parent``): a county's or an enterprise union's city federation; a city federation or a
     provincial industrial union is its own, and a top union is its own too.
 
     No write moves a union (its parents are set when it is created), so a city copied onto a row
-    (``LedgerLine.city``) stays right. One query for trees up to five levels deep."""
-    ups = ("parent_id", "parent__parent_id", "parent__parent__parent_id", "parent__parent__parent__parent_id")
-    chains = {pk: [pk] for pk in union_ids}
-    pending = set(chains)
-    while pending:
-        rows = {
-            row[0]: row[1:]
-            for row in Union.objects.filter(pk__in={chains[pk][-1] for pk in pending}).values_list("pk", *ups)
-        }
-        for pk in list(pending):
-            above = rows.get(chains[pk][-1])
-            if above is None:  # no such union
-                del chains[pk]
-                pending.discard(pk)
-                continue
-            for parent in above:
-                if parent is None:
-                    pending.discard(pk)
-                    break
-                chains[pk].append(parent)
-    return {pk: chain[-2] if len(chain) > 1 else chain[0] for pk, chain in chains.items()}
+    (``LedgerLine.city``) stays right. One query (:func:`geographic_chains`), however deep the tree."""
+    chains = geographic_chains(union_ids, Union.objects.only("parent_id"))
+    return {pk: (chain[-2] if len(chain) > 1 else chain[0]).pk for pk, chain in chains.items()}

@@ -2,18 +2,24 @@
 
 A user's roles give capabilities at unions; a capability held at a union reaches
 that union's whole subtree (geographic and industrial). Reads filter through
-:meth:`Scope.union_filter`; writes ask :meth:`Scope.covers` and fail with 403.
+:meth:`Scope.union_filter` (or, over a table small beside the reach, :meth:`Scope.union_exists`);
+writes ask :meth:`Scope.covers` and fail with 403.
 """
 
+import copy
 from collections import defaultdict
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Role, Union, UnionAncestor
 from .rules import CAPABILITIES, GRANTABLE_BY
+
+# A capability, or several: their reach is the union of each one's (the catalogue is read by those
+# who manage competitions and by those who only read them).
+Caps = str | tuple[str, ...]
 
 
 class Scope:
@@ -22,44 +28,81 @@ class Scope:
         self._roots: dict[str, set[int]] = defaultdict(set)
         self.roles: list[Role] = []
         self._covers: dict[tuple[str, int], bool] = {}
-        self._tops: set[int] | None = None  # the unions without a parent, read once when asked
+        self._tops: dict[str, set[int]] = {}  # "ids": the unions without a parent, read once when asked
+        self._probe = False  # union_filter as union_exists (see probing)
+        self._probing: Scope | None = None  # this scope's probing copy, made once
         if user.is_authenticated and user.is_active and user.pk is not None:
             self.roles = list(Role.objects.filter(user_id=user.pk).select_related("union"))
             for role in self.roles:
                 for cap in CAPABILITIES.get(role.kind, ()):
                     self._roots[cap].add(role.union_id)
 
-    def has(self, cap: str) -> bool:
-        return bool(self._roots.get(cap))
+    def has(self, cap: Caps) -> bool:
+        return bool(self.roots(cap))
 
-    def roots(self, cap: str) -> set[int]:
-        return set(self._roots.get(cap, ()))
+    def roots(self, cap: Caps) -> set[int]:
+        if isinstance(cap, str):
+            return set(self._roots.get(cap, ()))
+        return set().union(*(self._roots.get(c, ()) for c in cap))
 
-    def union_ids(self, cap: str) -> QuerySet[UnionAncestor, int]:
+    def union_ids(self, cap: Caps) -> QuerySet[UnionAncestor, int]:
         """A subquery of every union id the capability reaches."""
         return UnionAncestor.objects.filter(ancestor_id__in=self.roots(cap)).values_list("descendant_id", flat=True)
 
-    def reaches_all(self, cap: str) -> bool:
+    def reaches_all(self, cap: Caps) -> bool:
         """True when the capability is held at every top union (one without a parent union): every
         union then lies in its reach (the province's officials). At most one query a request."""
-        roots = self._roots.get(cap)
+        roots = self.roots(cap)
         if not roots or not any(role.union.parent_id is None for role in self.roles if role.union_id in roots):
             return False
-        if self._tops is None:
-            self._tops = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
-        return self._tops <= roots
+        if "ids" not in self._tops:  # a dict, so that a probing copy shares what was read
+            self._tops["ids"] = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
+        return self._tops["ids"] <= roots
 
-    def union_filter(self, cap: str, field: str = "union") -> Q:
+    def union_filter(self, cap: Caps, field: str = "union") -> Q:
         """``Q`` that keeps rows whose ``field`` union lies in the capability's reach.
 
         When the reach is every union, only rows without a union are out: ``field IS NOT NULL``
         instead of ``field IN (every union of the closure table)``, which at province scale reads
         77,000 closure rows into a hash for each such filter of a query (issue 17)."""
+        if self._probe:
+            return self.union_exists(cap, field)
         if not self.has(cap):
             return Q(pk__in=[])
         if self.reaches_all(cap):
             return Q(**{f"{field}__isnull": False})
         return Q(**{f"{field}__in": self.union_ids(cap)})
+
+    def union_exists(self, cap: Caps, field: str = "union") -> Q:
+        """The rows :meth:`union_filter` keeps, asked row by row: ``EXISTS (SELECT 1 FROM
+        orgs_unionancestor WHERE descendant_id = <row's union> AND ancestor_id IN (roots))``, one probe
+        of the closure's unique index ``(ancestor, descendant)`` a row.
+
+        Under an ``OR`` (a visibility rule: the reach, or one's own rows) PostgreSQL cannot make
+        ``union_filter``'s ``IN (reach)`` a join: it hashes the whole reach (a city: 26,573 closure
+        rows, 7-12 ms at province scale) however few rows meet it. ``EXISTS`` there is planned with
+        both a per-row probe and a hashed alternative, and the planner takes the probe when few rows
+        reach it; alone under ``AND`` both forms are the same semi-join. So filter a table small beside
+        the reach (the home page's to-dos, issue 17) with this; keep ``union_filter`` for big tables
+        (EXPLAIN decides). A row without a union is out (no closure row has a null descendant); the
+        province keeps ``IS NOT NULL``, as with ``union_filter``."""
+        if not self.has(cap):
+            return Q(pk__in=[])
+        if self.reaches_all(cap):
+            return Q(**{f"{field}__isnull": False})
+        links = UnionAncestor.objects.filter(descendant_id=OuterRef(field), ancestor_id__in=self.roots(cap))
+        return Q(Exists(links))
+
+    def probing(self) -> "Scope":
+        """This scope, whose :meth:`union_filter` is :meth:`union_exists`: an app's visibility rule
+        (``competitions_for_user(scope)``, written once with ``union_filter``) read with per-row
+        probes, for a count over few rows. Shares the roles and what was read."""
+        if self._probe:
+            return self
+        if self._probing is None:
+            self._probing = copy.copy(self)
+            self._probing._probe = True
+        return self._probing
 
     def covers(self, cap: str, union_id: int | None) -> bool:
         if union_id is None or not self.has(cap):

@@ -28,7 +28,7 @@ from gongjiang.core.indicators import Indicator
 
 from . import registry
 from .models import Dirty, Pending
-from .sql import anchor_path, contributions_sql, lock_key
+from .sql import all_contributions_sql, anchor_path, contributions_sql, lock_key
 
 UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
 CHUNK = 500
@@ -122,11 +122,18 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
             fresh = [row[0] for row in cursor.fetchall()]
             if not fresh or not snapshot:
                 continue
+            columns = f"indicator, dimension, union_id, period, {qn('key')}, subject, {qn('rows')}, value"
+            if connection.vendor == "postgresql":  # the total and every dimension: one read of the rows
+                sql, sql_params = all_contributions_sql(indicator, today, fresh)
+                cursor.execute(
+                    f"INSERT INTO {pending} ({columns}) SELECT %s, c.* FROM ({sql}) c",  # noqa: S608
+                    (indicator.code, *sql_params),
+                )
+                continue
             for dimension in dimensions:
                 sql, sql_params = contributions_sql(indicator, dimension, today, fresh)
                 cursor.execute(
-                    f"INSERT INTO {pending} (indicator, dimension, union_id, period, {qn('key')}, subject, "  # noqa: S608
-                    f"{qn('rows')}, value, day) SELECT %s, %s, c.* FROM ({sql}) c",
+                    f"INSERT INTO {pending} ({columns}) SELECT %s, %s, c.* FROM ({sql}) c",  # noqa: S608
                     (indicator.code, dimension, *sql_params),
                 )
 

@@ -41,7 +41,7 @@ from gongjiang.orgs.models import Union, UnionAncestor
 from . import registry
 from .incremental import drain
 from .models import Count, Dirty, FillState, Grain, RunLock, Seen
-from .sql import inner_sql, lock_key, wide_sql
+from .sql import grouping, inner_sql, lock_key, wide_sql
 
 __all__ = ["freshness", "province_ids", "source", "update_stats"]
 
@@ -147,17 +147,14 @@ def seen_start(today: date) -> date:
 
 
 def _insert_seen(indicator: Indicator, dimension: str, since: date, today: date) -> None:
-    """Record each person counted from ``since`` on, per ancestor union, year and key, with the
-    first day they count."""
+    """Record each person counted from ``since`` on, at the union their rows are attributed to, per
+    year and key."""
     sql, params = inner_sql(indicator, Grain.YEAR, dimension, today, since=since)
     qn = connection.ops.quote_name
-    fields = "indicator, period, union_id, dimension, " + qn("key") + ", subject"
     statement = (
-        f"INSERT INTO {qn(Seen._meta.db_table)} ({fields}, day) "  # noqa: S608
-        f"SELECT %s, src._p, ua.ancestor_id, %s, COALESCE(src._k, ''), src._s, MIN(src._d) "
-        f"FROM ({sql}) src JOIN {qn(UnionAncestor._meta.db_table)} ua ON ua.descendant_id = src._u "
-        f"WHERE src._s IS NOT NULL "
-        f"GROUP BY src._p, ua.ancestor_id, COALESCE(src._k, ''), src._s"
+        f"INSERT INTO {qn(Seen._meta.db_table)} (indicator, period, union_id, dimension, {qn('key')}, subject) "  # noqa: S608
+        f"SELECT DISTINCT %s, src._p, src._u, %s, COALESCE(src._k, ''), src._s FROM ({sql}) src "
+        f"WHERE src._s IS NOT NULL"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, (indicator.code, dimension, *params))
@@ -174,8 +171,7 @@ def _rewrite(indicator: Indicator, since: date, today: date) -> None:
         ).delete()
     else:
         rows.filter(
-            models.Q(grain__in=[Grain.MONTH, Grain.FIRST], period__gte=since)
-            | models.Q(grain=Grain.YEAR, period__gte=year_start(since))
+            models.Q(grain=Grain.MONTH, period__gte=since) | models.Q(grain=Grain.YEAR, period__gte=year_start(since))
         ).delete()
     distinct = indicator.measure == "distinct" and not indicator.stock
     window = max(year_start(since), seen_start(today))
@@ -205,25 +201,16 @@ GROUPED_ROWS = "stats_fill_rows"  # the temporary table of one grouped rewrite
 FILL_WORK_MEM = "256MB"  # the grouped rewrite's hash tables stay in memory instead of spilling to disk
 
 
-def _grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
-    """The dimension and key of a row of ``GROUP BY GROUPING SETS``: in the set of key ``_kN`` every
-    other key column is NULL, so the first non-NULL key is its own (its NULL key is '')."""
-    if not keys:
-        return "''", "''", []
-    dimension = "CASE " + " ".join(f"WHEN GROUPING(w.{k}) = 0 THEN %s " for k in keys) + "ELSE '' END"
-    return dimension, f"COALESCE({', '.join(f'w.{k}' for k in keys)}, '')", names
-
-
 def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: date | None) -> None:
     """PostgreSQL: the rewrite's inserts reading the raw rows once for every dimension and grain.
 
     The rows from the start of ``since``'s year are grouped once into a temporary table: per (union,
-    month, every key), or for a count of people per (union, month, person, every key) with the
-    person's first day. The month totals from ``since`` are one ``INSERT … SELECT`` over that table;
-    the years (the total and each dimension's breakdown, which is kept per year only) one more with
-    ``GROUP BY GROUPING SETS``, through the closure table. A count of people is a
+    month, every key), or for a count of people per (union, month, person, every key). The month
+    totals from ``since`` are one ``INSERT … SELECT`` over that table; the years (the total and each
+    dimension's breakdown, which is kept per year only) one more with ``GROUP BY GROUPING SETS``,
+    through the closure table. A count of people is a
     ``COUNT(DISTINCT)`` per ancestor, never a sum. ``window`` (people counted once): the first day
-    whose people ``Seen`` keeps.
+    whose people ``Seen`` keeps, each at their own union.
     """
     qn = connection.ops.quote_name
     sql, params = wide_sql(indicator, today, since=year_start(since))
@@ -233,7 +220,7 @@ def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: dat
     temp_keys = "".join(f", COALESCE(src.{k}, '') AS {k}" for k in keys)
     count_table, closure = qn(Count._meta.db_table), qn(UnionAncestor._meta.db_table)
     fields = f"indicator, union_id, grain, period, dimension, {qn('key')}, value, {qn('rows')}"
-    dimension, key, dimension_params = _grouping(keys, names)
+    dimension, key, dimension_params = grouping(keys, names)
     year = "CAST(DATE_TRUNC('year', src._p) AS DATE)"
     distinct = indicator.measure == "distinct"
     with connection.cursor() as cursor:
@@ -242,7 +229,7 @@ def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: dat
         if distinct:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {GROUPED_ROWS} ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT src._u, src._p, {year} AS _y, src._s{temp_keys}, MIN(src._d) AS _d FROM ({sql}) src "
+                f"SELECT src._u, src._p, {year} AS _y, src._s{temp_keys} FROM ({sql}) src "
                 f"WHERE src._s IS NOT NULL GROUP BY 1, 2, 4{''.join(f', {n + 5}' for n in range(len(keys)))}",
                 params,
             )
@@ -289,12 +276,11 @@ def _rewrite_grouped(indicator: Indicator, since: date, today: date, window: dat
                 f"JOIN {closure} ua ON ua.descendant_id = g.u GROUP BY ua.ancestor_id, g.p, g.d, g.k",
                 (indicator.code, Grain.YEAR, *dimension_params),
             )
-        if window is not None:
-            sets = ", ".join(["(w._y, ua.ancestor_id, w._s)", *(f"(w._y, ua.ancestor_id, w._s, w.{k})" for k in keys)])
+        if window is not None:  # the people, at their own union (``Seen``): no closure, no ancestors
+            sets = ", ".join(["(w._y, w._u, w._s)", *(f"(w._y, w._u, w._s, w.{k})" for k in keys)])
             cursor.execute(
                 f"INSERT INTO {qn(Seen._meta.db_table)} (indicator, period, union_id, dimension, {qn('key')}, "  # noqa: S608
-                f"subject, day) SELECT %s, w._y, ua.ancestor_id, {dimension}, {key}, w._s, MIN(w._d) "
-                f"FROM {GROUPED_ROWS} w JOIN {closure} ua ON ua.descendant_id = w._u WHERE w._p >= %s "
+                f"subject) SELECT %s, w._y, w._u, {dimension}, {key}, w._s FROM {GROUPED_ROWS} w WHERE w._p >= %s "
                 f"GROUP BY GROUPING SETS ({sets})",
                 (indicator.code, *dimension_params, window),
             )

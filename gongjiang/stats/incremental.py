@@ -15,16 +15,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import connection
+from django.db.models import Q
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.models import UnionAncestor
 
 from .models import Count, Dirty, Grain, Pending, Seen
-from .sql import STOCK, contributions_sql
+from .sql import STOCK, all_contributions_sql, contributions_sql
 
 CHUNK = 500
 
-Row = tuple[int, date, str, str, int, int, int, date]  # union, period, dimension, key, subject, rows, value, day
+Row = tuple[int, date, str, str, int, int, int]  # union, period, dimension, key, subject, rows, value
 Key = tuple[int, str, date, str, str]  # union, grain, period, dimension, key
 
 
@@ -67,8 +68,8 @@ def _now(indicator: Indicator, today: date, anchors: list[int]) -> list[Row]:
             for start in range(0, len(anchors), CHUNK):
                 sql, params = contributions_sql(indicator, dimension, today, anchors[start : start + CHUNK])
                 cursor.execute(sql, params)
-                for u, p, k, s, n, v, day in cursor.fetchall():
-                    found.append((u, _as_date(p), dimension, k, s, n, v, _as_date(day)))
+                for u, p, k, s, n, v in cursor.fetchall():
+                    found.append((u, _as_date(p), dimension, k, s, n, v))
     return found
 
 
@@ -97,7 +98,7 @@ def _differences(indicator: Indicator, before: list[Row], after: list[Row], toda
     delta: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     if indicator.measure != "distinct":
         for sign, rows in ((-1, before), (1, after)):
-            for u, p, d, k, _s, n, v, _day in rows:
+            for u, p, d, k, _s, n, v in rows:
                 for a in tree[u]:
                     for grain, period in _periods(indicator, p, d, today):
                         cell = delta[(a, grain, period, d, k)]
@@ -106,7 +107,7 @@ def _differences(indicator: Indicator, before: list[Row], after: list[Row], toda
         return delta
     presence: list[set[tuple[int, Key]]] = [set(), set()]
     for side, rows in enumerate((before, after)):
-        for u, p, d, k, s, _n, _v, _day in rows:
+        for u, p, d, k, s, _n, _v in rows:
             for a in tree[u]:
                 for grain, period in _periods(indicator, p, d, today):
                     presence[side].add((s, (a, grain, period, d, k)))
@@ -132,7 +133,9 @@ def _apply(indicator: Indicator, delta: dict[Key, list[int]]) -> None:
             indicator=indicator.code, grain__in=grains, period__in=periods, union_id__in=unions[start : start + CHUNK]
         ):
             existing[(c.union_id, c.grain, c.period, c.dimension, c.key)] = c
-    changed, gone, new = [], [], []
+    changed: list[Count] = []
+    gone: list[Count] = []
+    new: list[Count] = []
     for key, (n, v) in delta.items():
         row = existing.get(key)
         if row is None:
@@ -159,29 +162,28 @@ def _apply(indicator: Indicator, delta: dict[Key, list[int]]) -> None:
     Count.objects.bulk_create(new, batch_size=500)
 
 
+def _seen_rows(rows: list[Row], keep: date) -> set[tuple[date, int, str, str, int]]:
+    """The ``Seen`` rows that contributions give: (year, union, dimension, key, person), kept years only."""
+    return {(_year(p), u, d, k, s) for u, p, d, k, s, _n, _v in rows if p >= keep}
+
+
 def _correct_seen(indicator: Indicator, before: list[Row], after: list[Row], keep: date) -> None:
-    """Rewrite the kept years' ``Seen`` rows of the people concerned."""
-    subjects = sorted({r[4] for r in before} | {r[4] for r in after})
+    """Delete the ``Seen`` rows the people concerned no longer give and add the ones they give now."""
     Seen.objects.filter(indicator=indicator.code, period__lt=keep).delete()  # keep: a first of January
-    for start in range(0, len(subjects), CHUNK):
-        Seen.objects.filter(
-            indicator=indicator.code, subject__in=subjects[start : start + CHUNK], period__gte=keep
-        ).delete()
-    tree = _ancestors({r[0] for r in after})
-    first: dict[tuple[int, date, str, str, int], date] = {}
-    for u, p, d, k, s, _n, _v, day in after:
-        if p < keep:
-            continue
-        for a in tree[u]:
-            key = (a, _year(p), d, k, s)
-            if key not in first or day < first[key]:
-                first[key] = day
+    was, now = _seen_rows(before, keep), _seen_rows(after, keep)
+    gone = sorted(was - now)
+    for start in range(0, len(gone), CHUNK):
+        match = Q()
+        for y, u, d, k, s in gone[start : start + CHUNK]:
+            match |= Q(period=y, union_id=u, dimension=d, key=k, subject=s)
+        Seen.objects.filter(match, indicator=indicator.code).delete()
     Seen.objects.bulk_create(
         [
-            Seen(indicator=indicator.code, union_id=a, period=y, dimension=d, key=k, subject=s, day=day)
-            for (a, y, d, k, s), day in first.items()
+            Seen(indicator=indicator.code, period=y, union_id=u, dimension=d, key=k, subject=s)
+            for y, u, d, k, s in sorted(now - was)
         ],
         batch_size=1000,
+        ignore_conflicts=True,
     )
 
 
@@ -190,8 +192,9 @@ BEFORE = "stats_drain_before"  # and at the last fill (``Pending``)
 CHANGED = "stats_drain_changed"  # people counted once: the (person, year) whose rows changed
 EXPANDED = "stats_drain_expanded"  # before and after, per ancestor, grain and period (temporary)
 DELTA = "stats_drain_delta"  # the differences to add (temporary)
-SEEN_NOW = "stats_drain_seen"  # the Seen rows the changed (person, year) have now
-TEMPORARY = (AFTER, BEFORE, CHANGED, EXPANDED, DELTA, SEEN_NOW)
+SEEN_NOW = "stats_drain_seen"  # the Seen rows the changed (person, year) give now
+SEEN_WAS = "stats_drain_seen_was"  # and gave at the last fill
+TEMPORARY = (AFTER, BEFORE, CHANGED, EXPANDED, DELTA, SEEN_NOW, SEEN_WAS)
 DATABASE_CHUNK = 5000
 DRAIN_WORK_MEM = "256MB"  # the sorts of a day's ten thousand people stay in memory
 
@@ -206,8 +209,9 @@ def _drain_in_database(
     For people counted once only the (person, year) with a row that is not on both sides are
     expanded: a figure's cell (an ancestor, a month or a year, a key) changes for a person only if a
     row of theirs reaching it changed, and every row reaching it lies in the cell's year. The same
-    holds for ``Seen`` (a person's first day per union, year and key), which is corrected row by row
-    for those (person, year) only.
+    holds for ``Seen`` (a person per own union, year and key), which is corrected row by row for
+    those (person, year) only: the rows they gave at the last fill and no longer give are deleted,
+    the ones they give now and did not are added.
     """
     qn = connection.ops.quote_name
     count_table, closure = qn(Count._meta.db_table), qn(UnionAncestor._meta.db_table)
@@ -222,12 +226,11 @@ def _drain_in_database(
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFTER} (dimension varchar(20), u integer, p date, k varchar(40), "
-            f"s bigint, n bigint, v bigint, d date) ON COMMIT DROP"
+            f"s bigint, n bigint, v bigint) ON COMMIT DROP"
         )
-        for dimension in ("", *(d.name for d in indicator.dimensions)):
-            for start in range(0, len(anchors), DATABASE_CHUNK):
-                sql, params = contributions_sql(indicator, dimension, today, anchors[start : start + DATABASE_CHUNK])
-                cursor.execute(f"INSERT INTO {AFTER} SELECT %s, c.* FROM ({sql}) c", (dimension, *params))  # noqa: S608
+        for start in range(0, len(anchors), DATABASE_CHUNK):  # the total and every dimension: one read of the rows
+            sql, params = all_contributions_sql(indicator, today, anchors[start : start + DATABASE_CHUNK])
+            cursor.execute(f"INSERT INTO {AFTER} SELECT c.* FROM ({sql}) c", params)  # noqa: S608
         if between is not None:
             between(indicator)
         cursor.execute(
@@ -238,10 +241,11 @@ def _drain_in_database(
         only_changed = ""
         if distinct:
             cursor.execute(
+                # a row on one side only (one hash aggregate of both sides, instead of two EXCEPTs)
                 f"CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS SELECT DISTINCT x.s, {row_year} AS y FROM ("  # noqa: S608
-                f"(SELECT dimension, u, p, k, s FROM {AFTER} EXCEPT SELECT dimension, u, p, k, s FROM {BEFORE}) "
-                f"UNION ALL (SELECT dimension, u, p, k, s FROM {BEFORE} EXCEPT SELECT dimension, u, p, k, s FROM {AFTER})"
-                f") x"
+                f"SELECT z.s, z.p FROM (SELECT dimension, u, p, k, s, 1 AS side FROM {AFTER} UNION ALL "
+                f"SELECT dimension, u, p, k, s, -1 FROM {BEFORE}) z GROUP BY z.dimension, z.u, z.p, z.k, z.s "
+                f"HAVING MIN(z.side) = MAX(z.side)) x"
             )
             cursor.execute(f"ANALYZE {CHANGED}")
             only_changed = f" AND (x.s, {row_year}) IN (SELECT s, y FROM {CHANGED})"  # noqa: S608
@@ -294,29 +298,27 @@ def _drain_in_database(
             f"AND c.{rows} <= 0",
             (indicator.code,),
         )
-        if distinct and not stock:  # the kept years' Seen rows of the changed (person, year)
+        if distinct and not stock:  # the kept years' Seen rows of the changed (person, year), at their own union
             keep = date(today.year - 1, 1, 1)
             # the years no longer kept (``keep`` is a first of January: by year, the unique index)
             cursor.execute(f"DELETE FROM {seen} WHERE indicator = %s AND period < %s", (indicator.code, keep))  # noqa: S608
+            for table, side in ((SEEN_NOW, AFTER), (SEEN_WAS, BEFORE)):
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS SELECT DISTINCT {row_year} AS y, "  # noqa: S608
+                    f"x.u, x.dimension, x.k, x.s FROM {side} x WHERE x.p >= %s{only_changed}",
+                    (keep,),
+                )
+            # each row gone is one probe of the unique index, each new one skipped there if present
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {SEEN_NOW} ON COMMIT DROP AS SELECT {row_year} AS y, ua.ancestor_id AS a, "  # noqa: S608
-                f"x.dimension, x.k, x.s, MIN(x.d) AS d FROM {AFTER} x JOIN {closure} ua ON ua.descendant_id = x.u"
-                f" WHERE x.p >= %s{only_changed} GROUP BY 1, 2, 3, 4, 5",
-                (keep,),
+                f"DELETE FROM {seen} t USING (SELECT * FROM {SEEN_WAS} EXCEPT SELECT * FROM {SEEN_NOW}) g "  # noqa: S608
+                f"WHERE t.indicator = %s AND t.period = g.y AND t.union_id = g.u AND t.dimension = g.dimension "
+                f"AND t.{key} = g.k AND t.subject = g.s",
+                (indicator.code,),
             )
-            cursor.execute(f"ANALYZE {SEEN_NOW}")
             cursor.execute(
-                f"DELETE FROM {seen} t USING {CHANGED} c WHERE t.indicator = %s AND t.subject = c.s "  # noqa: S608
-                f"AND t.period = c.y AND c.y >= %s AND NOT EXISTS (SELECT 1 FROM {SEEN_NOW} n WHERE n.y = t.period "
-                f"AND n.a = t.union_id AND n.dimension = t.dimension AND n.k = t.{key} AND n.s = t.subject "
-                f"AND n.d = t.day)",
-                (indicator.code, keep),
-            )
-            # the rows kept above are skipped by the unique index itself (as an anti-join the planner
-            # sorted all the indicator's Seen rows: 4 of the 6 s of a 10,500-person day at 1 %)
-            cursor.execute(
-                f"INSERT INTO {seen} (indicator, period, union_id, dimension, {key}, subject, day) "  # noqa: S608
-                f"SELECT %s, n.y, n.a, n.dimension, n.k, n.s, n.d FROM {SEEN_NOW} n ORDER BY n.y, n.a, n.dimension, n.k, n.s "
+                f"INSERT INTO {seen} (indicator, period, union_id, dimension, {key}, subject) "  # noqa: S608
+                f"SELECT %s, n.y, n.u, n.dimension, n.k, n.s FROM (SELECT * FROM {SEEN_NOW} EXCEPT "
+                f"SELECT * FROM {SEEN_WAS}) n ORDER BY n.y, n.u, n.dimension, n.k, n.s "
                 f"ON CONFLICT (indicator, period, union_id, dimension, {key}, subject) DO NOTHING",
                 (indicator.code,),
             )
@@ -343,12 +345,11 @@ def drain(
         Pending.objects.filter(indicator=indicator.code).delete()
         dirty.delete()
         return len(anchors)
-    before: list[Row] = [
-        (u, p, d, k, s, n, v, day)
-        for u, p, d, k, s, n, v, day in Pending.objects.filter(indicator=indicator.code).values_list(
-            "union_id", "period", "dimension", "key", "subject", "rows", "value", "day"
+    before: list[Row] = list(
+        Pending.objects.filter(indicator=indicator.code).values_list(
+            "union_id", "period", "dimension", "key", "subject", "rows", "value"
         )
-    ]
+    )
     after = _now(indicator, today, anchors)
     if between is not None:
         between(indicator)

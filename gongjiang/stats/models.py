@@ -14,8 +14,6 @@ from gongjiang.orgs.models import Union
 class Grain(models.TextChoices):
     YEAR = "Y", _("year")
     MONTH = "M", _("month")
-    # people counted once: how many were first counted in the month (their year figure is the sum)
-    FIRST = "F", _("first counted in the month")
 
 
 class Count(models.Model):
@@ -52,25 +50,26 @@ class Count(models.Model):
 
 
 class Seen(models.Model):
-    """A person a distinct-person indicator counts: the first day they count, per union (with its
-    subtree), year and dimension key.
+    """A person a distinct-person indicator counts, at the union their rows are attributed to (not its
+    ancestors), per year and dimension key: the people behind a figure, for the years the frequent
+    fills rewrite (the current and the previous one).
 
-    Kept for the years the frequent fills rewrite (the current and the previous one): a fill from a
-    day in the year then reads only the rows from that day on; a person already seen earlier in the
-    year is not counted again, and the year's figure is the sum of the people first counted in each
-    month (``Grain.FIRST``), so the year is never recounted from all its rows.
+    An ancestor's people are the distinct persons of its subtree's rows (the closure table), which is
+    what its figure counts; keeping one row per ancestor instead would multiply the rows by the depth
+    of the tree (35 M rows for one year of participants at province scale, against about a fifth of
+    that here). The people page walks ``stats_seen_walk`` in person order for a large subtree and reads
+    the subtree's unions through ``stats_seen_unique`` for a small one (``stats.views.people``).
     """
 
     id = models.BigAutoField(primary_key=True)
     indicator = models.CharField(max_length=40)
-    # no index of its own: the people page reads ``stats_seen_unique``'s range (indicator, year, union,
-    # dimension, key) in subject order, the fills delete by year or by person
+    # no index of its own: every read names the indicator and the year (``stats_seen_unique``,
+    # ``stats_seen_walk``); the fills delete by year or by the exact row
     union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     period = models.DateField()  # the first day of the year
     dimension = models.CharField(max_length=20, default="", blank=True)
     key = models.CharField(max_length=40, default="", blank=True)
     subject = models.BigIntegerField()
-    day = models.DateField()
 
     class Meta:
         constraints = [
@@ -79,8 +78,8 @@ class Seen(models.Model):
             )
         ]
         indexes = [
-            # the periodic fill corrects the rows of the people whose rows changed
-            models.Index(fields=["indicator", "subject"], name="stats_seen_subject"),
+            # a large subtree's people in person order (keyset pages), each row's union probed in the closure
+            models.Index(fields=["indicator", "period", "dimension", "key", "subject"], name="stats_seen_walk"),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +118,6 @@ class Pending(models.Model):
     subject = models.BigIntegerField(default=0)
     rows = models.BigIntegerField()
     value = models.BigIntegerField()
-    day = models.DateField()
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.union_id} {self.period} {self.dimension}={self.key}"
@@ -142,8 +140,6 @@ class FillState(models.Model):
     state = models.CharField(max_length=8, choices=[(STARTED, STARTED), (DONE, DONE)])
     since = models.DateField()
     tree = models.CharField(max_length=64, blank=True)
-    # for a distinct-person indicator: the first year from which ``Seen`` holds every person
-    seen_from = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     last_modified = models.DateTimeField(auto_now=True)
 

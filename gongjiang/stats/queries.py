@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.figures import province_ids
 from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.queries import geographic_chains
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
 from .fill import seen_start
-from .models import Count, Grain
+from .models import Count, Grain, Seen
 
 CAPABILITY = VIEW_WORKERS
 
@@ -51,17 +53,12 @@ def breadcrumb(scope: Scope, union: Union) -> list[Union]:
     if union.parent_id is None or not scope.has(CAPABILITY):
         return [union]
     reached = UnionAncestor.objects.filter(descendant_id=OuterRef("pk"), ancestor_id__in=scope.roots(CAPABILITY))
-    above = {
-        u.pk: u
-        for u in Union.objects.filter(
-            pk__in=UnionAncestor.objects.filter(descendant_id=union.pk).values("ancestor_id")
-        ).annotate(reached=Exists(reached))
-    }
+    walked = geographic_chains([union.pk], Union.objects.annotate(reached=Exists(reached))).get(union.pk, [union])
     chain = [union]
-    current = union
-    while current.parent_id is not None and (parent := above.get(current.parent_id)) is not None and parent.reached:
-        current = parent
-        chain.append(current)
+    for parent in walked[1:]:
+        if not parent.reached:  # type: ignore[attr-defined]  # annotated above
+            break
+        chain.append(parent)
     return list(reversed(chain))
 
 
@@ -256,3 +253,50 @@ def figure_url(indicator: Indicator, union_id: int, year: int, dimension: str = 
     if dimension:
         params["dim"], params["key"] = dimension, key
     return f"{reverse('stats:rows', args=[union_id, indicator.code])}?{urlencode(params)}"
+
+
+def people_page(
+    code: str,
+    year: int,
+    union_id: int,
+    dimension: str,
+    key: str,
+    *,
+    after: int | None,
+    limit: int,
+    walk: bool | None = None,
+) -> tuple[int, list[int]]:
+    """The union's figure of people counted once (a kept year) and one page of the people behind it:
+    person ids above ``after`` in order, each once, from ``Seen`` (which holds each person at their
+    own union).
+
+    A large subtree walks ``stats_seen_walk`` in person order and probes each row's union in the
+    closure: a page reads about ``limit`` × the province's figure ÷ the union's figure rows. A small
+    one reads its unions' rows through ``stats_seen_unique`` (about the figure's number) and orders
+    them here. The walk is taken where it reads fewer: where figure² > ``limit`` × the province's
+    (``walk`` forces one path; the tests compare them).
+    """
+    period = date(year, 1, 1)
+    tops = province_ids()
+    found = dict(  # one probe of stats_count_figure per union (an OR across a join read every union's figure)
+        Count.objects.filter(
+            indicator=code,
+            grain=Grain.YEAR,
+            period=period,
+            dimension=dimension,
+            key=key,
+            union_id__in=[union_id, *tops],
+        ).values_list("union_id", "value")
+    )
+    figure, whole = found.get(union_id, 0), sum(found.get(t, 0) for t in tops)
+    rows = Seen.objects.filter(indicator=code, period=period, dimension=dimension, key=key)
+    if after is not None:
+        rows = rows.filter(subject__gt=after)
+    if walk is None:
+        walk = figure * figure > limit * whole
+    if walk:  # in person order: the page stops at ``limit`` people
+        inside = UnionAncestor.objects.filter(ancestor_id=union_id, descendant_id=OuterRef("union_id"))
+        walked = rows.filter(Exists(inside)).order_by("subject").values_list("subject", flat=True).distinct()
+        return figure, list(walked[:limit])
+    subtree = UnionAncestor.objects.filter(ancestor_id=union_id).values("descendant_id")
+    return figure, sorted(set(rows.filter(union_id__in=subtree).values_list("subject", flat=True)))[:limit]

@@ -1,5 +1,5 @@
-"""The SQL the fills share: an indicator's rows as ``(_a, _u, _p, _k, _s, _d)`` (anchor, union,
-period, key, subject, day), built through the ORM so one code path serves SQLite and PostgreSQL."""
+"""The SQL the fills share: an indicator's rows as ``(_a, _u, _p, _k, _s)`` (anchor, union, period,
+key, subject), built through the ORM so one code path serves SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -98,13 +98,12 @@ def inner_sql(
         )
     else:
         subject = F(indicator.subject)
-    day = {"_d": F("_day")} if indicator.date is not None else {"_d": Value(STOCK, output_field=DateField())}
-    inner = qs.values(_a=F(anchor_path(indicator)), _u=union, _p=period, _k=key, _s=subject, **day)
+    inner = qs.values(_a=F(anchor_path(indicator)), _u=union, _p=period, _k=key, _s=subject)
     return inner.query.sql_with_params()
 
 
 def contributions_sql(indicator: Indicator, dimension: str, today: date, anchors: Collection[int]) -> tuple[str, tuple]:
-    """``SELECT union, period, key, subject, rows, value, day`` of the anchors' rows: per union, month and
+    """``SELECT union, period, key, subject, rows, value`` of the anchors' rows: per union, month and
     key (a stock: per union and key, period ``STOCK``), and for a count of people per person too."""
     sql, params = inner_sql(indicator, Grain.MONTH, dimension, today, anchors=anchors, stock_period=STOCK)
     if indicator.measure == "distinct":
@@ -113,22 +112,31 @@ def contributions_sql(indicator: Indicator, dimension: str, today: date, anchors
         subject, where, group = "0", "", ""
         value = "SUM(src._s)" if indicator.measure == "sum" else "COUNT(*)"
     return (
-        f"SELECT src._u, src._p, COALESCE(src._k, ''), {subject}, COUNT(*), {value}, MIN(src._d) "  # noqa: S608
+        f"SELECT src._u, src._p, COALESCE(src._k, ''), {subject}, COUNT(*), {value} "  # noqa: S608
         f"FROM ({sql}) src {where}GROUP BY src._u, src._p, COALESCE(src._k, ''){group}",
         params,
     )
 
 
-def wide_sql(indicator: Indicator, today: date, *, since: date | None = None) -> tuple[str, tuple]:
-    """The rows as a sub-select with every dimension's key at once: ``(_u, _p, _s, _d, _k0 … _kn)``
-    (``_p`` the month, a stock's the fill's month; ``_kN`` the key of ``indicator.dimensions[N]``).
-    The grouped rewrite (``stats.fill``) reads it once for all dimensions and grains."""
+def wide_sql(
+    indicator: Indicator,
+    today: date,
+    *,
+    since: date | None = None,
+    anchors: Collection[int] | None = None,
+    stock_period: date | None = None,
+) -> tuple[str, tuple]:
+    """The rows as a sub-select with every dimension's key at once: ``(_u, _p, _s, _k0 … _kn)``
+    (``_p`` the month, a stock's the fill's month or ``stock_period``; ``_kN`` the key of
+    ``indicator.dimensions[N]``). The grouped rewrite (``stats.fill``) reads it once for all
+    dimensions and grains; ``anchors`` keeps those anchors' rows only (:func:`all_contributions_sql`)."""
     qs = source(indicator, since=since)
+    if anchors is not None:
+        qs = qs.filter(**{f"{anchor_path(indicator)}__in": list(anchors)})
     if indicator.date is None:
-        period: models.Expression = Value(date(today.year, today.month, 1), output_field=DateField())
-        day: models.Expression | F = Value(STOCK, output_field=DateField())
+        period: models.Expression = Value(stock_period or date(today.year, today.month, 1), output_field=DateField())
     else:
-        period, day = _period(date_expr(indicator, qs.model), Grain.MONTH), F("_day")
+        period = _period(date_expr(indicator, qs.model), Grain.MONTH)
     if indicator.union is None:
         roots = province_ids()
         union: models.Expression | F = Value(roots[0] if roots else 0, output_field=models.IntegerField())
@@ -142,4 +150,37 @@ def wide_sql(indicator: Indicator, today: date, *, since: date | None = None) ->
     else:
         subject = F(indicator.subject)
     keys = {f"_k{n}": Cast(d.path, models.CharField(max_length=40)) for n, d in enumerate(indicator.dimensions)}
-    return qs.values(_u=union, _p=period, _s=subject, _d=day, **keys).query.sql_with_params()
+    return qs.values(_u=union, _p=period, _s=subject, **keys).query.sql_with_params()
+
+
+def grouping(keys: list[str], names: list[str]) -> tuple[str, str, list[str]]:
+    """The dimension and key of a row of ``GROUP BY GROUPING SETS`` over the columns ``w.<key>``: in
+    the set of key ``_kN`` every other key column is NULL, so the first non-NULL key is its own (the
+    rows' NULL keys must be made '' first). Returns the two expressions and the dimension's names,
+    the parameters of the first."""
+    if not keys:
+        return "''", "''", []
+    dimension = "CASE " + " ".join(f"WHEN GROUPING(w.{k}) = 0 THEN %s " for k in keys) + "ELSE '' END"
+    return dimension, f"COALESCE({', '.join(f'w.{k}' for k in keys)}, '')", names
+
+
+def all_contributions_sql(indicator: Indicator, today: date, anchors: Collection[int]) -> tuple[str, tuple]:
+    """PostgreSQL: ``SELECT dimension, union, period, key, subject, rows, value`` of the anchors'
+    rows for the total and every dimension at once: what :func:`contributions_sql` gives for each
+    dimension, from one read of the rows (``GROUP BY GROUPING SETS``)."""
+    sql, params = wide_sql(indicator, today, anchors=anchors, stock_period=STOCK)
+    names = [d.name for d in indicator.dimensions]
+    keys = [f"_k{n}" for n in range(len(names))]
+    dimension, key, dimension_params = grouping(keys, names)
+    coalesced = "".join(f", COALESCE(src.{k}, '') AS {k}" for k in keys)
+    if indicator.measure == "distinct":
+        subject, value, where, per = "w._s", "0", "WHERE src._s IS NOT NULL ", ", w._s"
+    else:
+        subject, where, per = "0", "", ""
+        value = "SUM(w._s)" if indicator.measure == "sum" else "COUNT(*)"
+    sets = ", ".join([f"(w._u, w._p{per})", *(f"(w._u, w._p{per}, w.{k})" for k in keys)])
+    return (
+        f"SELECT {dimension}, w._u, w._p, {key}, {subject}, COUNT(*), {value} FROM ("  # noqa: S608
+        f"SELECT src._u, src._p, src._s{coalesced} FROM ({sql}) src {where}) w GROUP BY GROUPING SETS ({sets})",
+        (*dimension_params, *params),
+    )

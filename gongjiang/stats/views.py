@@ -28,7 +28,7 @@ from gongjiang.people.models import Honour, Worker
 from . import exports, queries, registry, reports
 from .figures import participant_times as participant_figures
 from .fill import freshness, seen_start
-from .models import Bulletin, Seen
+from .models import Bulletin
 from .tiles import TILES
 
 TREND_YEARS = 5
@@ -441,8 +441,8 @@ PEOPLE_PAGE = 50
 @login_required
 def people(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
     """The people behind a figure of people counted once, in the years ``Seen`` keeps: paged by person
-    id (keyset, ``?after=``), each page one index range of ``Seen`` and the page's workers by primary
-    key; the total is the count of ``Seen`` rows, the figure itself."""
+    id (keyset, ``?after=``) through ``Seen`` (``queries.people_page``) and the page's workers by primary
+    key; the total is the figure itself."""
     union = cockpit_union(request, union_id)
     indicator = registry.get(code)
     year = chosen_year(request)
@@ -451,14 +451,9 @@ def people(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
     if year < seen_start(timezone.localdate()).year:  # older years: the owning list, narrowed
         return redirect(indicator.list_url(union.pk, year) or reverse("stats:cockpit", args=[union.pk]))
     dimension, key = request.GET.get("dim", ""), request.GET.get("key", "")
-    seen = Seen.objects.filter(indicator=code, period=date(year, 1, 1), union_id=union.pk, dimension=dimension, key=key)
     raw = request.GET.get("after", "")
     after = int(raw) if raw.isdigit() and len(raw) < 19 else None
-    ids = list(
-        (seen.filter(subject__gt=after) if after is not None else seen)
-        .order_by("subject")
-        .values_list("subject", flat=True)[: PEOPLE_PAGE + 1]
-    )
+    total, ids = queries.people_page(code, year, union.pk, dimension, key, after=after, limit=PEOPLE_PAGE + 1)
     more = len(ids) > PEOPLE_PAGE
     ids = ids[:PEOPLE_PAGE]
     workers = Worker.objects.filter(pk__in=ids).select_related("union").in_bulk()
@@ -474,7 +469,7 @@ def people(request: HttpRequest, union_id: int, code: str) -> HttpResponse:
             "year": year,
             "dimension": dim,
             "key_label": dim.labels([key]).get(key, key) if dim else "",
-            "total": seen.count(),
+            "total": total,
             "people": [workers[i] for i in ids if i in workers],
             "next_url": f"?{urlencode({**params, 'after': ids[-1]})}" if more else "",
             "first_url": f"?{urlencode(params)}" if after is not None else "",

@@ -27,7 +27,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people.enums import WorkerStatus
 from gongjiang.people.models import Occupation, Worker
 
-from .enums import ActivityKind, ClosureReason, Level, ResultKind, StudioState
+from .enums import CURRENT_MEMBER_STATES, ActivityKind, ClosureReason, Level, ResultKind, StudioState
 from .models import Membership, Studio
 from .services import AllianceData, ProblemData, StudioData
 
@@ -355,16 +355,51 @@ class AttachmentsForm(forms.Form):
         return check_attachments(self.cleaned_data.get("attachments") or [])
 
 
+# The claim form's refusal of a studio the user does not act for, or one that may not claim the problem.
+CLAIMING_STUDIO = {
+    "invalid_choice": _(
+        "Choose a named studio you act for that may still claim this problem (a member of its alliance, "
+        "or of any alliance when it is open to all); find it by name above."
+    )
+}
+
+
+def _current_members(alliance_id: int) -> QuerySet[Any]:
+    return Membership.objects.filter(alliance_id=alliance_id, state__in=CURRENT_MEMBER_STATES).values("studio_id")
+
+
 class ClaimForm(BootstrapMixin, forms.Form):
-    studio = forms.ModelChoiceField(label=_("Claiming studio"), queryset=Studio.objects.none())
+    """揭榜: a studio the user acts for offers a plan. Any studio that may claim the problem
+    (``queries.claimable_studios``: for a problem open to every alliance, a province official acts for
+    every member studio, 2,855 at province scale) is accepted, none other; the drop-down lists them all
+    when they are few, else the problem's own alliance's, or those found by their or their employer's name."""
+
+    studio = ShortListChoiceField(
+        label=_("Claiming studio"),
+        queryset=Studio.objects.none(),
+        help_text=_("Not listed? Find it by name, or by its employer's name, above."),
+        error_messages=CLAIMING_STUDIO,
+    )
     plan = forms.CharField(label=_("How the studio would solve it"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: object, studios: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, studios: QuerySet[Studio], alliance_id: int, find: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["studio"].queryset = studios
-        only = list(studios[:2])  # type: ignore[index]
-        if len(only) == 1:
-            self.fields["studio"].initial = only[0].pk
+        field = self.fields["studio"]
+        kept = chosen(self, "studio")
+        if not self.is_bound and not kept:
+            only = list(studios.order_by().values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # the only one: chosen already
+                self.initial["studio"] = kept = only[0]
+        field.narrow(
+            studios.select_related("employer").order_by("employer__name", "name"),
+            find=_studio_by_name,
+            term=find,
+            fallback=lambda qs: qs.filter(pk__in=_current_members(alliance_id)),
+            kept=kept,
+        )
+        field.label_from_instance = studio_label
 
 
 class CloseProjectForm(BootstrapMixin, forms.Form):

@@ -219,16 +219,23 @@ def _standing_goals(scope: Scope, year: int) -> list[Target]:
     return list(goals.values())
 
 
-def target_rows(scope: Scope, year: int, today: dt.date | None = None) -> list[TargetRow]:
+def target_rows(
+    scope: Scope, year: int, today: dt.date | None = None, *, unions: set[int] | None = None, standing: bool = True
+) -> list[TargetRow]:
     """The yearly targets of ``year`` the user may see and the cumulative goals standing in it, each with
-    the alliances formed toward it.
+    the alliances formed toward it. ``unions``: only the yearly targets of these unions; ``standing=False``:
+    without the cumulative goals (the home page's to-do asks for its own unions' yearly targets only).
 
     A union's count is the named alliances led by a union in its subtree (geographic and industrial), founded
     in the year; for a cumulative goal, founded up to the end of the year viewed or of the goal's year,
     whichever is earlier. One query for the counts, one for the cited documents.
     """
-    targets = list(targets_for_user(scope).filter(year=year, cumulative=False).select_related("union"))
-    targets += _standing_goals(scope, year)
+    yearly = targets_for_user(scope).filter(year=year, cumulative=False)
+    if unions is not None:
+        yearly = yearly.filter(union_id__in=unions)
+    targets = list(yearly.select_related("union"))
+    if standing:
+        targets += _standing_goals(scope, year)
     targets.sort(key=lambda t: (t.union.kind, t.union.region_id, t.union.pk, t.cumulative))
     if not targets:
         return []

@@ -12,9 +12,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from gongjiang.core.todolist import Todo
+from gongjiang.core.todolist import Todo, once
 from gongjiang.orgs.enums import UnionKind
-from gongjiang.orgs.models import Union, UnionAncestor
+from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.rules import CAPABILITIES, MANAGE_STUDIOS
 
 from .enums import CURRENT_MEMBER_STATES, AllianceState, MemberState, ProblemState, StudioState
@@ -27,18 +27,24 @@ def _last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _below(role_union_id: int, field: str) -> Exists:
+    """The row's ``field`` union lies below (or is) ``role_union_id``: one probe of the closure's unique
+    index a row, not the union's subtree hashed (the province: every closure row)."""
+    return Exists(UnionAncestor.objects.filter(ancestor_id=role_union_id, descendant_id=OuterRef(field)))
+
+
 def _to_name(request: Any) -> QuerySet[Studio]:
     """Applications the user's unions may name: of a level their kind names, below them (the province
-    names provincial studios, a city its city-level ones)."""
+    names provincial studios, a city its city-level ones). The applications are few: each is probed in
+    the closure (here and through Scope.probing), the reach is not hashed."""
     scope = request.scope
     reach = Q(pk__in=[])
     for role in scope.roles:
         if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
             continue
         levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
-        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
-        reach |= Q(level__in=levels, union_id__in=below)
-    return studios_for_user(scope).filter(reach, state=StudioState.APPLIED)
+        reach |= Q(_below(role.union_id, "union_id"), level__in=levels)
+    return studios_for_user(scope.probing()).filter(reach, state=StudioState.APPLIED)
 
 
 def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
@@ -50,9 +56,10 @@ def _alliances_to_name(request: Any) -> QuerySet[Alliance]:
         if MANAGE_STUDIOS not in CAPABILITIES.get(role.kind, ()):
             continue
         levels = [level for level, kinds in NAMING_UNIONS.items() if role.union.kind in kinds]
-        below = UnionAncestor.objects.filter(ancestor_id=role.union_id).values("descendant_id")
-        reach |= Q(level__in=levels, lead_union_id__in=below)
-    return alliances_for_user(scope).filter(reach, state=AllianceState.PROPOSED)
+        reach |= Q(_below(role.union_id, "lead_union_id"), level__in=levels)
+    return once(request, "studios.alliances", lambda: alliances_for_user(scope.probing())).filter(
+        reach, state=AllianceState.PROPOSED
+    )
 
 
 def _to_evaluate(request: Any) -> QuerySet[Alliance]:
@@ -65,8 +72,9 @@ def _to_evaluate(request: Any) -> QuerySet[Alliance]:
     unevaluated = Membership.objects.filter(
         alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES, joined_on__year__lte=year
     ).exclude(Exists(Evaluation.objects.filter(membership=OuterRef("pk"), year=year)))
+    # the user's own unions' alliances, each probed in the closure (Scope.probing), the reach not hashed
     return (
-        alliances_for_user(scope)
+        once(request, "studios.alliances", lambda: alliances_for_user(scope.probing()))
         .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS), founded_on__year__lte=year)
         .filter(Exists(unevaluated))
     )
@@ -78,7 +86,11 @@ def _to_admit(request: Any) -> QuerySet[Alliance]:
     if not scope.has(MANAGE_STUDIOS):
         return Alliance.objects.none()
     applied = Membership.objects.filter(alliance=OuterRef("pk"), state=MemberState.APPLIED)
-    return alliances_for_user(scope).filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS)).filter(Exists(applied))
+    return (
+        once(request, "studios.alliances", lambda: alliances_for_user(scope.probing()))
+        .filter(lead_union_id__in=scope.roots(MANAGE_STUDIOS))
+        .filter(Exists(applied))
+    )
 
 
 def _targets_behind(request: Any) -> QuerySet[Target]:
@@ -88,30 +100,27 @@ def _targets_behind(request: Any) -> QuerySet[Target]:
     if not scope.has(MANAGE_STUDIOS):
         return Target.objects.none()
     cache = getattr(request, "_todo_targets_behind", None)
-    if (
-        cache is None
-        and not Union.objects.filter(
-            pk__in=scope.roots(MANAGE_STUDIOS), kind__in=(UnionKind.CITY, UnionKind.INDUSTRY)
-        ).exists()
-    ):
-        cache = []  # only a city's or an industrial union's own officials are told (the province is not)
+    roots = scope.roots(MANAGE_STUDIOS)
+    # Only a city's or an industrial union's own officials are told (the province is not); the roles'
+    # unions were read with the roles (Scope), so their kinds cost no query.
+    own = {
+        role.union_id
+        for role in scope.roles
+        if role.union_id in roots and role.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
+    }
     if cache is None:
-        own = set(scope.roots(MANAGE_STUDIOS))
         today = timezone.localdate()
-        cache = [
-            row.target.pk
-            for row in target_rows(scope, today.year, today=today)
-            if not row.target.cumulative
-            and row.target.union_id in own
-            and row.target.union.kind in (UnionKind.CITY, UnionKind.INDUSTRY)
-            and not row.met
-        ]
+        # their own unions' yearly targets only (not the subtree's, nor the cumulative goals), each
+        # probed in the closure (Scope.probing): the targets page's rows for those targets
+        rows = target_rows(scope.probing(), today.year, today=today, unions=own, standing=False) if own else []
+        cache = [row.target.pk for row in rows if not row.met]
         request._todo_targets_behind = cache
     return Target.objects.filter(pk__in=cache)
 
 
 def _end_of_year(request: Any) -> dt.date | None:
-    return dt.date(timezone.localdate().year, 12, 31) if _targets_behind(request).exists() else None
+    # asked only when a target is behind (Todo.for_request): no query
+    return dt.date(timezone.localdate().year, 12, 31)
 
 
 def _leads_none(request: Any) -> bool:

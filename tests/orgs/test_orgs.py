@@ -89,3 +89,29 @@ def test_revoke_role(org, as_user):
     own = org.users.alice.roles.get()
     client.post(f"/orgs/roles/{own.pk}/revoke/")
     assert Role.objects.filter(pk=own.pk).exists()
+
+
+def test_geographic_chains_walk_the_parents_only_in_one_query(org, django_assert_num_queries):
+    """The one walk up the tree (``cities_of``, the catalogue's approvers and the statistics' breadcrumb
+    use it): the union itself, then its geographic parents; the enterprise union's industrial union, an
+    ancestor in the closure table too, is not on its chain."""
+    from gongjiang.orgs.queries import cities_of, geographic_chains
+
+    enterprise = org.harbin_employer.union
+    with django_assert_num_queries(1):
+        chains = geographic_chains([enterprise.pk, org.machinery.pk, org.province.pk, 10**9])
+    assert {pk: [u.pk for u in chain] for pk, chain in chains.items()} == {
+        enterprise.pk: [enterprise.pk, org.daoli.pk, org.harbin.pk, org.province.pk],
+        org.machinery.pk: [org.machinery.pk, org.province.pk],
+        org.province.pk: [org.province.pk],
+    }
+    assert geographic_chains([]) == {}
+    with django_assert_num_queries(1):
+        cities = cities_of([enterprise.pk, org.daoli.pk, org.harbin.pk, org.machinery.pk, org.province.pk, 10**9])
+    assert cities == {
+        enterprise.pk: org.harbin.pk,
+        org.daoli.pk: org.harbin.pk,
+        org.harbin.pk: org.harbin.pk,
+        org.machinery.pk: org.machinery.pk,
+        org.province.pk: org.province.pk,
+    }

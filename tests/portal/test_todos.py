@@ -162,3 +162,39 @@ def test_the_home_page_costs_the_same_queries_for_one_waiting_row_as_for_three(o
     draft(3)
     assert queries() == one
     assert waiting(client)["drafts"][0] == 3
+
+
+def test_the_soonest_day_is_read_with_the_counts(org, django_assert_num_queries) -> None:
+    """A to-do's ``soonest`` field: its earliest value among the rows is the deadline, read in the one
+    combined query of the counts; alone (``for_request``) the same day from a query of its own."""
+    from gongjiang.core.todolist import waiting_for
+    from gongjiang.people.models import Worker
+
+    both = [org.harbin_worker.pk, org.qiqihar_worker.pk]
+    born = Todo(
+        "born", "born", "x", "home", "", rows=lambda r: Worker.objects.filter(pk__in=both), soonest="birth_date"
+    )
+    none = Todo("none", "none", "x", "home", "", rows=lambda r: Worker.objects.none(), soonest="birth_date")
+    with django_assert_num_queries(1):
+        found = waiting_for(object(), [born, none])
+    assert [w.key for w in found] == ["born"]
+    earliest = min(Worker.objects.filter(pk__in=both).values_list("birth_date", flat=True))
+    assert found[0].count == 2 and found[0].deadline == earliest
+    alone = born.for_request(object())
+    assert alone is not None and alone.deadline == earliest
+
+
+@pytest.mark.parametrize("who", ["prov", "alice"])
+def test_the_home_page_of_an_official_is_eight_queries_at_most(org, who) -> None:
+    """The session, the user, the second factor, the roles, the counts' fill state and rollups, the top
+    unions (the province) or the city's own yearly targets (a city), and one SELECT for every to-do's
+    count and earliest day. Before issue 17's pass: 9 and 10 (the deadlines in queries of their own, the
+    targets to-do's union kinds and all of the subtree's targets)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(getattr(org.users, who))
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert len(ctx.captured_queries) <= 8, [q["sql"][:80] for q in ctx.captured_queries]

@@ -70,8 +70,8 @@ def actual(indicator: Indicator) -> dict[tuple, int]:
 
 
 def seen_expected(indicator: Indicator, keep: dt.date) -> set[tuple]:
-    """The people behind each figure of the kept years: (union, year, dimension, key, person)."""
-    tree = ancestors()
+    """The people behind the kept years' figures, each at the union their row is attributed to:
+    (union, year, dimension, key, person)."""
     dims = [("", None)] + [(d.name, d.path) for d in indicator.dimensions]
     found = set()
     for row in source(indicator, since=keep).values_list(
@@ -81,8 +81,7 @@ def seen_expected(indicator: Indicator, keep: dt.date) -> set[tuple]:
         if subject is None:
             continue
         for (name, _path), key in zip(dims, [None, *keys], strict=True):
-            for a in tree[union_id]:
-                found.add((a, dt.date(day.year, 1, 1), name, "" if name == "" or key is None else str(key), subject))
+            found.add((union_id, dt.date(day.year, 1, 1), name, "" if name == "" or key is None else str(key), subject))
     return found
 
 

@@ -343,6 +343,40 @@ def test_the_people_behind_a_city_figure_are_paged_through_seen(filled, as_user,
 
 
 @pytest.mark.parametrize("name", ["province", "harbin", "qiqihar", "daoli", "machinery"])
+def test_the_people_pages_both_paths_list_exactly_the_subtree_s_people(filled, name):
+    """``Seen`` holds each person at their own union; a union's people are the distinct persons of its
+    subtree's rows. The walk in person order (a large subtree) and the read of the subtree's unions (a
+    small one) page through exactly that set, each person once, and the total is the figure."""
+    from gongjiang.orgs.models import UnionAncestor
+    from gongjiang.stats import queries
+    from gongjiang.stats.fill import source
+
+    union = getattr(filled, name)
+    year = timezone.localdate().year
+    subtree = set(UnionAncestor.objects.filter(ancestor_id=union.pk).values_list("descendant_id", flat=True))
+    checked = 0
+    for indicator in registry.indicators():
+        if indicator.measure != "distinct" or indicator.stock:
+            continue
+        rows = source(indicator, since=dt.date(year, 1, 1)).values_list("_day", indicator.union, indicator.subject)
+        expected = sorted({s for day, u, s in rows if s is not None and day.year == year and u in subtree})
+        for walk in (True, False):
+            people, after = [], None
+            while True:
+                total, page = queries.people_page(
+                    indicator.code, year, union.pk, "", "", after=after, limit=3, walk=walk
+                )
+                assert total == len(expected)
+                people += page
+                if len(page) < 3:
+                    break
+                after = page[-1]
+            assert people == expected, (indicator.code, walk)
+        checked += bool(expected)
+    assert checked
+
+
+@pytest.mark.parametrize("name", ["province", "harbin", "qiqihar", "daoli", "machinery"])
 def test_latest_honours_are_the_subtree_s_newest_whichever_path(filled, monkeypatch, name):
     """The cockpit's latest honours: a large subtree's path (one walk of the newest honours, bounded by a
     window) gives exactly what the small subtree's path (the subtree's workers) gives, and nothing outside

@@ -21,6 +21,7 @@ from gongjiang.core.models import AuditAction, User
 from gongjiang.core.validators import validate_attachment
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
+from gongjiang.orgs.queries import geographic_chains
 from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from gongjiang.orgs.scope import Scope
 
@@ -52,14 +53,9 @@ class ApplicationData:
 
 
 def chain_above(union: Union) -> list[Union]:
-    """The unions above ``union``, nearest first: its ancestors read in one query (the closure
-    table), ordered by walking the parent ids (a county's chain took a query per level)."""
-    above = {u.pk: u for u in Union.objects.filter(descendant_links__descendant=union).exclude(pk=union.pk)}
-    chain, parent = [], union.parent_id
-    while parent is not None and parent in above:
-        chain.append(above[parent])
-        parent = above[parent].parent_id
-    return chain
+    """The unions above ``union`` on its geographic chain, nearest first, read in one query
+    (``orgs.queries.geographic_chains``; a county's chain took a query per level)."""
+    return geographic_chains([union.pk]).get(union.pk, [union])[1:]
 
 
 def _approver(applicant: Union, tier: str, right: ApprovalRight, candidates: list[Union], rights: dict) -> Union:

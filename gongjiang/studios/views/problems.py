@@ -93,6 +93,21 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     is_poster = can_act_for(scope, problem.studio)
     claim_studios = claimable_studios(scope, problem)
+    # the studios that may claim it: a short list found by name (every member studio of every alliance
+    # for a province official when the problem is open to all)
+    studio_find = request.GET.get("studio_q", "").strip()
+    claim_form = (
+        ClaimForm(
+            studios=claim_studios,
+            alliance_id=problem.alliance_id,
+            find=studio_find,
+            initial={"studio": request.GET.get("studio")},  # the one chosen so far stays listed
+        )
+        if problem.state in {ProblemState.OPEN, ProblemState.IN_PROGRESS} and claim_studios.exists()
+        else None
+    )
+    if claim_form is not None and is_htmx(request) and "studio_q" in request.GET:
+        return HttpResponse(str(claim_form["studio"]))
     context = {
         "problem": problem,
         "claims": problem.claims.select_related("studio__employer"),
@@ -100,9 +115,8 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": suggest_studios(scope, problem) if problem.state == ProblemState.OPEN or is_poster else [],
         "is_poster": is_poster,
         "attachments": problem.attachments.all(),
-        "claim_form": ClaimForm(studios=claim_studios)
-        if claim_studios.exists() and problem.state in {ProblemState.OPEN, ProblemState.IN_PROGRESS}
-        else None,
+        "claim_form": claim_form,
+        "studio_find": studio_find,
         "nav": "problems",
     }
     return render(request, "studios/problem_detail.html", context)
@@ -112,11 +126,15 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def problem_claim(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk)
-    form = ClaimForm(request.POST, studios=acting_studios(request.scope))
+    # any studio that may claim it (refused, saying so, otherwise); the service checks the rest
+    form = ClaimForm(request.POST, studios=claimable_studios(request.scope, problem), alliance_id=problem.alliance_id)
     if not form.is_valid():
         if not acting_studios(request.scope).exists():
             raise PermissionDenied
-        messages.error(request, _("Choose the studio and describe how it would solve the problem."))
+        if request.POST.get("studio") and "studio" in form.errors:
+            messages.error(request, " ".join(form.errors["studio"]))
+        else:
+            messages.error(request, _("Choose the studio and describe how it would solve the problem."))
         return redirect(problem)
     act(
         request,
