@@ -443,9 +443,11 @@ def _peer_resource(bulk: bool) -> Any:
     from import_export import fields, instance_loaders, resources, widgets
 
     from gongjiang.orgs.models import Employer
+    from gongjiang.orgs.queries import cities_of
     from gongjiang.people.models import Worker
     from gongjiang.people.samples import header
 
+    cities = cities_of(set(Employer.objects.values_list("union_id", flat=True)))  # Worker.city, as the app writes it
     heading = dict(zip(("name", "id_number", "phone", "uscc"), header(), strict=False))
 
     class WorkerResource(resources.ModelResource):
@@ -471,6 +473,7 @@ def _peer_resource(bulk: bool) -> Any:
             # the columns the table requires, copied as given (no check, no encryption)
             number = instance.id_number_enc or ""
             instance.union_id = instance.employer.union_id
+            instance.city_id = cities[instance.union_id]
             instance.region_code = instance.employer.region_id
             instance.id_number_masked = number[:18]
             instance.id_last4 = number[-4:]
@@ -507,9 +510,11 @@ def contender_raw(path: Path, rows: int) -> dict[str, Any]:
 
     from gongjiang.imports.base import read_table
     from gongjiang.orgs.models import Employer
+    from gongjiang.orgs.queries import cities_of
 
     before = table_counts()
     employers = {e.uscc: e for e in Employer.objects.all()}
+    cities = cities_of({e.union_id for e in employers.values()})
     with Measured() as measured:
         table = read_table(path)
         next(table)
@@ -520,12 +525,12 @@ def contender_raw(path: Path, rows: int) -> dict[str, Any]:
         for name, number, phone, uscc, *_rest in table:
             e = employers[uscc]
             row = (name, number, number, number[:18], number[-4:], "M", "1980-01-01", phone, phone[:11], e.pk)
-            values.append((*row, e.union_id, e.region_id, "employed", now, now))
+            values.append((*row, e.union_id, cities[e.union_id], e.region_id, "employed", now, now))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO people_worker (name, id_number_enc, id_number_hash, id_number_masked, id_last4, sex,"
-                " birth_date, phone_enc, phone_masked, employer_id, union_id, region_code, status, created_at,"
-                " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " birth_date, phone_enc, phone_masked, employer_id, union_id, city_id, region_code, status, created_at,"
+                " updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 values,
             )
     after = table_counts()

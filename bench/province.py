@@ -364,7 +364,7 @@ class Province:
         occupations = self.occupations
         now = self.now
         cert = 0
-        for eid, uid, region, _city, _county, _industry, size, _name in self.employers:
+        for eid, uid, region, city, _county, _industry, size, _name in self.employers:
             start = wid
             favourite = [rng.choice(occupations) for _ in range(3)]  # an employer's trades
             for _ in range(size):
@@ -406,7 +406,7 @@ class Province:
                 yield (
                     f"{wid}\t{name}\t{encrypt(number)}\t{keyed_hash(number)}\t{number[:6]}********{number[-4:]}\t"
                     f"{number[-4:]}\t{'M' if male else 'F'}\t{birth.isoformat()}\t{phone_cols}\t{region}\t{status}\t"
-                    f"{top}\t{now}\t{now}\t{eid}\t{uid}\n"
+                    f"{top}\t{now}\t{now}\t{eid}\t{uid}\t{city}\n"
                 )
                 self.w_employer.append(eid)
                 self.w_union.append(uid)
@@ -421,7 +421,7 @@ class Province:
         self.db.copy(
             "people_worker",
             "id, name, id_number_enc, id_number_hash, id_number_masked, id_last4, sex, birth_date, phone_enc, "
-            "phone_masked, region_code, status, top_grade, created_at, updated_at, employer_id, union_id",
+            "phone_masked, region_code, status, top_grade, created_at, updated_at, employer_id, union_id, city_id",
             self.worker_lines(),
         )
         self.db.copy(

@@ -22,7 +22,7 @@ from gongjiang.orgs.rules import CHANGE_WORKERS, VIEW_WORKERS
 from . import services as people_services
 from .enums import Grade, GradeSource, Sex, WorkerStatus
 from .models import Occupation
-from .queries import filter_workers, workers_for_user
+from .queries import filter_workers, in_city, workers_for_user
 
 # The published operation ids were made from the module that first held these operations.
 OPERATION_ID_PREFIX = "gongjiang_api_api"
@@ -126,7 +126,8 @@ def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
     need(request, VIEW_WORKERS)
     if WHOLE_ID.match(filters.q):
         raise HttpError(422, _("Search by a whole ID number with POST /api/workers/search, in the body."))
-    qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())
+    params = filters.dict()
+    qs = in_city(filter_workers(workers_for_user(request.scope, own=False), params), request.scope, params)
     return qs.prefetch_related("occupations")
 
 
@@ -135,7 +136,8 @@ def list_workers(request: HttpRequest, filters: Query[WorkerFilters]):
 def search_workers(request: HttpRequest, filters: WorkerFilters):
     """The same filters as GET /workers, sent in the JSON body: the way to search by a whole ID number."""
     need(request, VIEW_WORKERS)
-    qs = filter_workers(workers_for_user(request.scope, own=False), filters.dict())
+    params = filters.dict()
+    qs = in_city(filter_workers(workers_for_user(request.scope, own=False), params), request.scope, params)
     return qs.prefetch_related("occupations")
 
 

@@ -1,12 +1,15 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongjiang.orgs.models import Employer, Union
+from gongjiang.orgs.queries import cities_of
 
 from .enums import Grade, GradeSource, HonourKind, HonourLevel, Sex, WorkerStatus
 
@@ -32,7 +35,9 @@ class Worker(models.Model):
     The ID number and phone are stored encrypted (``*_enc``), found through a keyed
     hash (``*_hash``) and shown masked; the masked form and the last four digits are
     kept in clear for lists and search. ``union`` and ``region_code`` copy the
-    employer's, so scope filters and regional partitioning need no join.
+    employer's, so scope filters and regional partitioning need no join; ``city`` is the union's
+    city (``orgs.queries.cities_of``), so a city or county official's list and search read an index
+    led by their city.
     """
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
@@ -48,6 +53,12 @@ class Worker(models.Model):
         Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="workers", db_index=False
     )
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The union's city: the union one below the top on its geographic chain (``orgs.queries.cities_of``,
+    # as ``awards.LedgerLine.city``): every worker in a city or county official's reach carries that
+    # city, so their lists walk an index led by it and keep the reach filter on top (issue 17).
+    # ``save`` sets it when the union is new or changed; every bulk write sets it itself (the importer,
+    # ``bench/province.py``); people 0012 filled the workers written before it.
+    city = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
     region_code = models.CharField(max_length=6)
     occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), blank=True, related_name="workers")
     status = models.CharField(_("status"), max_length=10, choices=WorkerStatus.choices, default=WorkerStatus.EMPLOYED)
@@ -75,15 +86,50 @@ class Worker(models.Model):
             models.Index(fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]),
             # a surname (the name's first character) newest first: one page of a surname shared by
             # a hundred thousand workers is an index walk of one page (people.queries.name_branches).
-            # (The union beside them would not spare the heap: PostgreSQL reads no expression index
-            # by index-only scan, and the reach is a join, not a condition on the index.)
+            # (PostgreSQL reads an expression index by index-only scan only when it holds the column
+            # under the expression too: ``worker_city_surname_newest`` INCLUDEs the name for that.)
             models.Index(Left("name", 1), F("id").desc(), name="worker_surname_newest"),
             models.Index(fields=["id_last4"], name="worker_id_last4"),
+            # A city or county official's lone surname and the workers not employed (retired, left: 7 %),
+            # led by their city, newest first (issue 17; ``queries.city_narrowed``): ``worker_surname_newest``
+            # walked every city's workers of the surname, 20,000 index entries and heap rows for a page
+            # of Harbin's 段 at province scale. Each carries the columns its list's ids are read and
+            # counted from (the reach's union; the name under ``LEFT(name, 1)``), so that a county,
+            # whose rows are a part of its city's, passes the others in the index alone.
+            models.Index(
+                F("city"), Left("name", 1), F("id").desc(), name="worker_city_surname_newest", include=["name", "union"]
+            ),
+            models.Index(
+                fields=["city", "status", "-id"],
+                name="worker_city_status_newest",
+                condition=~Q(status="employed"),
+                include=["union"],
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="worker_id_number_hash_unique")]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the union whose city ``city`` holds, as loaded (read from ``__dict__``: a deferred field
+        # would cost a query per row of a list)
+        self._city_of = self.__dict__.get("union_id") if self.__dict__.get("city_id") is not None else None
+
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        union_id, fields = self.__dict__.get("union_id"), kwargs.get("update_fields")
+        writes_union = fields is None or "union" in fields or "union_id" in fields
+        if (
+            writes_union
+            and union_id is not None
+            and (self.__dict__.get("city_id") is None or union_id != self._city_of)
+        ):
+            self.city_id = cities_of([union_id]).get(union_id)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "city"}
+        super().save(*args, **kwargs)
+        self._city_of = self.__dict__.get("union_id")
 
     def get_absolute_url(self) -> str:
         return reverse("people:worker_detail", args=[self.pk])

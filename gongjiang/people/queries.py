@@ -5,17 +5,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 
 from gongjiang.core import crypto
 from gongjiang.core.pagination import NewestFirst, NewestOfBranches
 from gongjiang.core.validators import validate_id_number
-from gongjiang.orgs.models import Employer, UnionAncestor
+from gongjiang.orgs.enums import UnionKind
+from gongjiang.orgs.models import Employer, Union, UnionAncestor
+from gongjiang.orgs.queries import cities_of
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
+from .enums import WorkerStatus
 from .models import ReachNewestWorker, Worker
 
 _LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
@@ -127,36 +130,50 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 def newest_in_reach(
     qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
-) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches":
-    """What a worker list pages through: ``qs`` itself, or, for an official whose reach is part of
-    the province, :class:`NewestInReach` over the same rows.
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest":
+    """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
     the primary key backwards past every newer worker of the other cities (1.5 million rows at
-    province scale). Read per union instead, the cost follows the number of unions in reach. The
-    province's own officials keep the plain query: every newest row is theirs. A surname alone that
-    also names employers is read branch by branch (:class:`NewestOfBranches`), for every official.
-    SQLite, other searches and any other filter (an occupation, an employer, a figure: each has its
-    own index or few rows) keep the plain query. ``branches``: the search's :func:`surname_branches`, when the caller has them.
+    province scale), and a lone surname walks ``worker_surname_newest`` past every other city's
+    workers of that surname. So:
+
+    - a city or county official's lone surname, or status other than employed: ``qs`` narrowed to
+      their city (:func:`city_narrowed`; the reach filter stays), an index walk of their city's rows;
+    - below the province otherwise (the whole list, a sex, a grade, the employed): read union by union,
+      :class:`NewestInReach`, whose cost follows the number of unions in reach;
+    - a lone surname that also names employers, for every official: branch by branch
+      (:class:`NewestOfBranches`), the surname's branch city by city below a city;
+    - the province's own officials, other searches and any other filter (an occupation, an employer,
+      a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
+
+    ``branches``: the search's :func:`surname_branches`, when the caller has them.
     """
-    if connection.vendor != "postgresql":
-        return qs
     given = {k for k, v in params.items() if v}
-    roots = scope.roots(VIEW_WORKERS)
-    everywhere = not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots)
-    if given <= {"q", "page"} and len(surname := params.get("q", "").strip()) == 1:
+    surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
+    surname = surname if len(surname) == 1 else ""
+    cities = reach_cities(scope) if _read_by_city(params) else None
+    if connection.vendor != "postgresql":
+        return city_narrowed(qs, cities) if cities else qs  # the same rows' query as PostgreSQL's
+    if surname:
         branches = branches if branches is not None else name_branches(surname)
         if len(branches) > 1:
             # each branch from the list's own rows (the reach, without the search's OR: with it,
-            # PostgreSQL reads both branches' matches for each branch), narrowed by its one condition
+            # PostgreSQL reads both branches' matches for each branch), narrowed by its one condition;
+            # the surname's, below a city, city by city (``worker_city_surname_newest``)
             reach = workers_for_user(scope, own=False)
-            return NewestOfBranches(qs, [reach.filter(branch) for branch in branches])
-        # A surname alone keeps the plain walk down ``worker_surname_newest``, also below the province:
-        # read union by union (an index on the union and the surname, people 0012 on this branch at
-        # first) its capped count probed every union in reach, 0.6 s for Harbin's 11,000 unions at
-        # 400,000 workers against 52 ms for the walk (issue 17, benchmarks.md).
-        return qs
-    if given - _PLAIN_PARAMS or everywhere:
+            named, *others = [reach.filter(branch) for branch in branches]
+            named_by_city = [named.filter(city_id=_city(city)) for city in cities] if cities else [named]
+            return NewestOfBranches(qs, [*named_by_city, *others])
+    if cities:  # down ``worker_city_surname_newest`` or ``worker_city_status_newest``
+        return city_narrowed(qs, cities)
+    roots = scope.roots(VIEW_WORKERS)
+    everywhere = not roots or any(r.union.parent_id is None for r in scope.roles if r.union_id in roots)
+    if surname or given - _PLAIN_PARAMS or everywhere:
+        # A surname alone keeps the plain walk down ``worker_surname_newest`` for the province and an
+        # industrial union (whose members sit in every city) or an enterprise union: read union by
+        # union (an index on the union and the surname, tried in the search17 pass) its capped count
+        # probed every union in reach, 0.6 s for Harbin's 11,000 unions (issue 17, benchmarks.md).
         return qs
     where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
@@ -164,6 +181,102 @@ def newest_in_reach(
         if value and (column != "top_grade" or value.isdigit()):
             where[f"w.{column}"] = int(value) if column == "top_grade" else value
     return NewestInReach(qs, sorted(roots), where)
+
+
+# The statuses a city or county official's list reads from their city's rows (``city_narrowed``): the
+# workers not employed (7 %), whose index led by the city is small, ``worker_city_status_newest``.
+# The whole list and the employed (93 %) are read union by union (``NewestInReach``): newest first down
+# an index led by the city, a county whose workers are older than the rest of its city's passed them
+# all, 1.8 s for 道里's first page at province scale (issue 17, benchmarks.md).
+_CITY_STATUSES = frozenset(WorkerStatus.values) - {WorkerStatus.EMPLOYED}
+# The unions whose reach lies in one city: a city or county federation. An enterprise union's few
+# workers are read union by union.
+_CITY_ROOTS = frozenset({UnionKind.CITY, UnionKind.COUNTY})
+
+
+def _read_by_city(params: dict[str, str]) -> bool:
+    """Whether a city or county official's list with these parameters is read from their city's rows:
+    a lone surname, or a status other than employed (with a page, nothing else)."""
+    given = {k for k, v in params.items() if v}
+    if given <= {"q", "page"} and len(params.get("q", "").strip()) == 1:
+        return True
+    return given <= {"page", "status"} and params.get("status") in _CITY_STATUSES
+
+
+def in_city(qs: QuerySet[Worker], scope: Scope, params: dict[str, str]) -> QuerySet[Worker]:
+    """``qs`` (the list's own query) narrowed to the official's city by a plain filter, where the page
+    reads by city (:func:`newest_in_reach`), else ``qs``: for the API, whose pager counts and slices
+    the query itself. The city written as a constant, PostgreSQL walks the index that holds both the
+    city and the surname (or status) for the page, and counts from it alone."""
+    cities = reach_cities(scope) if _read_by_city(params) else None
+    if not cities:
+        return qs
+    return qs.filter(city_id__in=cities) if len(cities) > 1 else qs.filter(city_id=cities[0])
+
+
+def reach_cities(scope: Scope) -> list[int] | None:
+    """The cities (``Worker.city``) of every worker in the official's reach when each root of it is a
+    city or county federation, else ``None`` (the province, an industrial union, whose members sit in
+    every city, an enterprise union, or no role at all). One query.
+
+    A city or county federation's reach is its geographic subtree: only an enterprise union has an
+    industrial parent, and an industrial union hangs under a top union (``orgs.services.create_union``),
+    so every union in reach has the root on its parent chain, and that chain's city is the root's."""
+    roots = scope.roots(VIEW_WORKERS)
+    unions = [role.union for role in scope.roles if role.union_id in roots]
+    if not unions or any(union.kind not in _CITY_ROOTS or union.parent_id is None for union in unions):
+        return None
+    return sorted(set(cities_of(roots).values()))
+
+
+def city_narrowed(qs: QuerySet[Worker], cities: list[int]) -> "QuerySet[Worker] | CityNewest | NewestOfBranches":
+    """``qs`` (a city or county official's lone surname or status, its reach filter kept) narrowed to
+    the workers of ``cities`` (:func:`reach_cities`): every row of ``qs`` carries one of them, so no
+    row is lost and none is added. PostgreSQL then walks an index led by the city
+    (``worker_city_surname_newest``, ``worker_city_status_newest``) instead of every city's rows
+    (:class:`CityNewest`); several cities are read city by city and united (:class:`NewestOfBranches`)."""
+    if connection.vendor != "postgresql":  # the same rows' filter, without PostgreSQL's LIMIT in a UNION
+        return qs.filter(city_id__in=cities) if len(cities) > 1 else qs.filter(city_id=cities[0])
+    if len(cities) > 1:
+        return NewestOfBranches(qs, [qs.filter(city_id=_city(city)) for city in cities])
+    return CityNewest(qs, cities[0])
+
+
+def _city(city: int) -> Subquery:
+    """The city as a one-row subquery, which PostgreSQL plans as a parameter of unknown value.
+
+    With the city written as a constant, PostgreSQL knows Harbin holds half the workers and may walk
+    the primary key backwards, filtering on the city, to find the newest 50: past every newer worker
+    of the other cities (185,000 rows for a page on a 400,000-worker copy whose cities' workers were
+    registered city after city). Of a city it does not know, it expects a thirteenth of the rows and
+    walks the index led by the city."""
+    return Subquery(Union.objects.filter(pk=city).order_by().values("pk"))
+
+
+class CityNewest(NewestFirst):
+    """``qs``'s rows (a city or county official's), newest first, read within ``city``, for
+    :class:`CappedPaginator`.
+
+    A page's ids come first, from the index led by the city alone (it holds the reach's union and what
+    the search compares: an index-only walk, however many of the city's rows lie outside a county's
+    reach), then its rows by primary key through ``qs``, which keeps every filter. The count walks the
+    same index to ``cap + 1`` rows of the reach, the city written as a constant (whose size PostgreSQL
+    knows: with a city it does not know, it may read all of them in a bitmap to count 1,001)."""
+
+    def __init__(self, qs: QuerySet[Worker], city: int) -> None:
+        super().__init__(qs)
+        self.city = city
+
+    def capped_count(self, cap: int) -> int:
+        return self.qs.filter(city_id=self.city).order_by().values("pk")[: cap + 1].count()
+
+    def rows(self, start: int, stop: int) -> list[Worker]:
+        ids = list(self.qs.filter(city_id=_city(self.city)).values_list("pk", flat=True)[start:stop])
+        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def count(self) -> int:
+        return self.qs.filter(city_id=self.city).count()
 
 
 class NewestInReach(NewestFirst):

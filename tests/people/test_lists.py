@@ -14,6 +14,7 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.queries import (
     LATERAL_ROWS,
+    CityNewest,
     NewestInReach,
     NewestOfBranches,
     filter_workers,
@@ -61,11 +62,13 @@ PARAMS = [{}, {"status": "retired"}, {"sex": "F"}, {"grade": "x"}, {"status": "e
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the union-by-union read is PostgreSQL's")
 @pytest.mark.parametrize("params", PARAMS)
-def test_city_list_reads_union_by_union_and_matches_the_plain_query(crowd, params):
+def test_city_list_reads_its_city_or_union_by_union_and_matches_the_plain_query(crowd, params):
+    """A status other than employed down the city's own index (``CityNewest``, tests/people/test_city.py),
+    the whole list and any other column filter union by union."""
     scope = Scope(crowd.users.alice)
     qs = filter_workers(workers_for_user(scope, own=False), params)
     rows = newest_in_reach(qs, scope, params)
-    assert isinstance(rows, NewestInReach)
+    assert isinstance(rows, CityNewest if params == {"status": "retired"} else NewestInReach)
     plain = list(qs.values_list("pk", flat=True))
     assert rows.capped_count(10_000) == len(plain) > 0
     for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (40, 80)):
@@ -83,6 +86,9 @@ def test_province_search_and_sqlite_keep_the_plain_query(crowd):
     assert newest_in_reach(qs, alice, {"employer": str(crowd.harbin_employer.pk)}) is qs
     if connection.vendor != "postgresql":
         assert newest_in_reach(qs, alice, {}) is qs
+        retired = qs.filter(status="retired")  # the city's rows as a plain filter: the same rows
+        narrowed = newest_in_reach(retired, alice, {"status": "retired"})
+        assert narrowed is not retired and list(narrowed) == list(retired)
 
 
 def test_city_admin_sees_only_their_city_newest_first(crowd, as_user):
@@ -182,9 +188,10 @@ def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plai
 
 
 @pytest.mark.parametrize("who", ["prov", "alice", "daoli_admin"])
-def test_a_lone_surname_keeps_the_plain_walk_for_every_official(crowd, who):
-    """A surname no employer's name holds is read down ``worker_surname_newest`` by every official:
-    read union by union, its capped count probed every union in reach (issue 17, benchmarks.md)."""
+def test_a_lone_surname_is_the_plain_walk_or_the_citys(crowd, who):
+    """A surname no employer's name holds is read down ``worker_surname_newest`` by the province,
+    down ``worker_city_surname_newest`` by a city or county official (``CityNewest``); never union
+    by union: its capped count probed every union in reach (issue 17, benchmarks.md)."""
     prov = Scope(crowd.users.prov)
     employer = crowd.harbin_employer
     for i in range(3):
@@ -203,8 +210,13 @@ def test_a_lone_surname_keeps_the_plain_walk_for_every_official(crowd, who):
     branches = surname_branches(params)
     assert branches is not None and len(branches) == 1  # no employer's name holds 段
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
-    assert newest_in_reach(qs, scope, params, branches) is qs
+    rows = newest_in_reach(qs, scope, params, branches)
+    if who == "prov":
+        assert rows is qs
+    elif connection.vendor == "postgresql":
+        assert isinstance(rows, CityNewest)
     assert list(qs.values_list("name", flat=True)) == ["段2号", "段1号", "段0号"]
+    assert [w.name for w in rows[0:10]] == ["段2号", "段1号", "段0号"]
 
 
 def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
