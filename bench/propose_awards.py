@@ -22,6 +22,25 @@ from decimal import Decimal
 
 from fresh import fresh_database  # bench/fresh.py, beside this script
 
+BENCH_WORKER_COLUMNS = (  # the columns each generated worker row gives, in order
+    "name",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "id_last4",
+    "sex",
+    "birth_date",
+    "phone_enc",
+    "phone_masked",
+    "employer",
+    "union",
+    "city",
+    "region_code",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,7 +87,6 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
     from gongjiang.core.fakeids import random_id_number
     from gongjiang.core.models import User
     from gongjiang.orgs.models import Employer, Union
-    from gongjiang.people.importers import WORKER_COLUMNS
     from gongjiang.people.models import Occupation, SkillGrade, Worker
     from gongjiang.people.services import protected_id_fields
 
@@ -77,6 +95,9 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
     province = Union.objects.get(kind="province")
     lathe = Occupation.objects.get(name="车工")
     employers = list(Employer.objects.all())
+    from gongjiang.orgs.queries import cities_of
+
+    cities = cities_of({e.union_id for e in employers})
     now = timezone.now()
     tag = f"{tier}-"
     with transaction.atomic():
@@ -109,13 +130,14 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
                     "",
                     employer.pk,
                     employer.union_id,
+                    cities[employer.union_id],
                     employer.region_id,
                     "employed",
                     now,
                     now,
                 )
             )
-        bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
+        bulk.insert_rows(Worker, BENCH_WORKER_COLUMNS, rows)
         workers = list(
             Worker.objects.filter(name__startswith=f"选手{tier[:1]}").values_list(
                 "pk", "employer_id", "union_id", "region_code"

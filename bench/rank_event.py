@@ -21,6 +21,25 @@ from decimal import Decimal
 
 from fresh import fresh_database  # bench/fresh.py, beside this script
 
+BENCH_WORKER_COLUMNS = (  # the columns each generated worker row gives, in order
+    "name",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "id_last4",
+    "sex",
+    "birth_date",
+    "phone_enc",
+    "phone_masked",
+    "employer",
+    "union",
+    "city",
+    "region_code",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
 
 def main() -> None:  # noqa: PLR0915 (a linear script)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -48,6 +67,9 @@ def main() -> None:  # noqa: PLR0915 (a linear script)
     province = Union.objects.get(kind="province")
     lathe = Occupation.objects.get(name="车工")
     employers = list(Employer.objects.all())
+    from gongjiang.orgs.queries import cities_of
+
+    cities = cities_of({e.union_id for e in employers})
     n = args.entries
     started = time.perf_counter()
     with transaction.atomic():
@@ -80,15 +102,14 @@ def main() -> None:  # noqa: PLR0915 (a linear script)
                     "",
                     employer.pk,
                     employer.union_id,
+                    cities[employer.union_id],
                     employer.region_id,
                     "employed",
                     now,
                     now,
                 )
             )
-        from gongjiang.people.importers import WORKER_COLUMNS
-
-        bulk.insert_rows(Worker, WORKER_COLUMNS, worker_rows)
+        bulk.insert_rows(Worker, BENCH_WORKER_COLUMNS, worker_rows)
         workers = list(Worker.objects.filter(name="选手").values_list("pk", "employer_id", "union_id", "region_code"))
         bulk.insert_rows(
             Entry,

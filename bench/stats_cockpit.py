@@ -151,6 +151,9 @@ def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, in
     admin = get_user_model().objects.get(username="sheng")
     employers = list(Employer.objects.select_related("union"))
     occupations = list(Occupation.objects.all()[:12])
+    from gongjiang.orgs.queries import cities_of
+
+    cities = cities_of({e.union_id for e in employers})
     with transaction.atomic():
         Worker.objects.bulk_create(
             [
@@ -164,6 +167,7 @@ def generate(rng: random.Random, n_workers: int, n_entries: int) -> dict[str, in
                     birth_date=dt.date(1980, 1, 1),
                     employer=(e := employers[n % len(employers)]),
                     union=e.union,
+                    city_id=cities[e.union_id],
                     region_code=e.region_id,
                     top_grade=rng.choice([None, 2, 3, 4, 5]),
                 )
