@@ -234,6 +234,7 @@ def measure_fills(
     """The full backfill, then one day: a competition with a day's share of the entries (1/1800 of
     five years) is finalised, a payment reversed, a worker moved; then the periodic fill (the
     default ``update_stats``: the dirty anchors only) and, with ``nightly``, ``--recent`` for comparison."""
+    from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     from gongjiang.awards.models import LedgerLine
@@ -271,8 +272,10 @@ def measure_fills(
     enter(
         event,
         # people not yet counted this month (a later run takes the next ones): every entrant changes figures
-        Worker.objects.exclude(
-            pk__in=Entry.objects.filter(event__competition__starts_on__gte=today.replace(day=1)).values("worker_id")
+        Worker.objects.exclude(  # NOT EXISTS, an anti-join (NOT IN over a month of entries ran for minutes)
+            Exists(
+                Entry.objects.filter(worker_id=OuterRef("pk"), event__competition__starts_on__gte=today.replace(day=1))
+            )
         )
         .order_by("-pk")
         .values_list("pk", "employer_id", "union_id", "region_code")[:day],
