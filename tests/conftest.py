@@ -256,6 +256,46 @@ def contest(org):
     return build_contest(org)
 
 
+def lathe_competition(org: SimpleNamespace, user, organiser, name: str, tier: str = "city"):  # type: ignore[no-untyped-def]
+    """A draft skills competition of ``organiser`` with one lathe event (``org.lathe``), made by ``user``
+    through the services; returns (competition, event)."""
+    from gongjiang.competitions import services as comp
+
+    c = comp.create_competition(
+        actor=user,
+        scope=Scope(user),
+        data=comp.CompetitionData(
+            name=name,
+            tier=tier,
+            kind="skills",
+            organiser=organiser,
+            registration_closes_on=dt.date(2026, 5, 1),
+            starts_on=dt.date(2026, 5, 10),
+            ends_on=dt.date(2026, 5, 12),
+        ),
+    )
+    event = comp.save_event(
+        actor=user,
+        scope=Scope(user),
+        competition=c,
+        fields={
+            "name": "数控车工",
+            "occupation": org.lathe,
+            "grade_min": None,
+            "grade_max": None,
+            "mode": "individual",
+            "team_size": 1,
+            "theory_weight": 30,
+            "practical_weight": 70,
+            "capacity": None,
+            "min_age": None,
+            "max_age": None,
+            "audience": "employed",
+        },
+    )
+    return c, event
+
+
 def build_contest(org: SimpleNamespace) -> SimpleNamespace:
     """A provincial competition open to both cities and a Harbin city competition, each with a
     lathe event; the Harbin worker is entered in both, the Qiqihar worker in the provincial one."""
@@ -265,38 +305,7 @@ def build_contest(org: SimpleNamespace) -> SimpleNamespace:
     prov, alice, bob = org.users.prov, org.users.alice, org.users.bob
 
     def competition(user, organiser, name, tier):
-        c = comp.create_competition(
-            actor=user,
-            scope=Scope(user),
-            data=comp.CompetitionData(
-                name=name,
-                tier=tier,
-                kind="skills",
-                organiser=organiser,
-                registration_closes_on=dt.date(2026, 5, 1),
-                starts_on=dt.date(2026, 5, 10),
-                ends_on=dt.date(2026, 5, 12),
-            ),
-        )
-        event = comp.save_event(
-            actor=user,
-            scope=Scope(user),
-            competition=c,
-            fields={
-                "name": "数控车工",
-                "occupation": org.lathe,
-                "grade_min": None,
-                "grade_max": None,
-                "mode": "individual",
-                "team_size": 1,
-                "theory_weight": 30,
-                "practical_weight": 70,
-                "capacity": None,
-                "min_age": None,
-                "max_age": None,
-                "audience": "employed",
-            },
-        )
+        c, event = lathe_competition(org, user, organiser, name, tier)
         comp.transition(actor=user, scope=Scope(user), competition=c, to=State.REGISTRATION)
         return c, event
 

@@ -752,12 +752,12 @@ def test_find_boxes_never_list_harbin_rows_and_posts_naming_them_write_nothing(l
     as chosen so far, they list none of Harbin's rows; a POST naming one is refused and writes nothing."""
     import datetime as dt
 
-    from gongjiang.competitions import services as comp
     from gongjiang.competitions.models import Assignment
     from gongjiang.innovations.models import Innovation
     from gongjiang.orgs.scope import Scope
     from gongjiang.studios import services as studio_services
     from gongjiang.studios.models import Claim, Problem
+    from tests.conftest import lathe_competition
     from tests.reach import options
     from tests.studios import factories as sf
 
@@ -783,38 +783,7 @@ def test_find_boxes_never_list_harbin_rows_and_posts_naming_them_write_nothing(l
     assert Innovation.objects.count() == before
 
     # 2. an event of Qiqihar's own competition: Harbin's judge is not in a pool Bob may use
-    qiqihar_comp = comp.create_competition(
-        actor=bob,
-        scope=Scope(bob),
-        data=comp.CompetitionData(
-            name="齐齐哈尔市车工技能竞赛",
-            tier="city",
-            kind="skills",
-            organiser=leaky.qiqihar,
-            registration_closes_on=dt.date(2026, 5, 1),
-            starts_on=dt.date(2026, 5, 10),
-            ends_on=dt.date(2026, 5, 12),
-        ),
-    )
-    event = comp.save_event(
-        actor=bob,
-        scope=Scope(bob),
-        competition=qiqihar_comp,
-        fields={
-            "name": "数控车工",
-            "occupation": leaky.lathe,
-            "grade_min": None,
-            "grade_max": None,
-            "mode": "individual",
-            "team_size": 1,
-            "theory_weight": 30,
-            "practical_weight": 70,
-            "capacity": None,
-            "min_age": None,
-            "max_age": None,
-            "audience": "employed",
-        },
-    )
+    _competition, event = lathe_competition(leaky, bob, leaky.qiqihar, "齐齐哈尔市车工技能竞赛")
     url = f"/competitions/events/{event.pk}/"
     for term in ("哈尔滨裁判甲", "裁判"):
         query = {"judge_q": term, "judge": leaky.harbin_judge.pk}
