@@ -22,25 +22,6 @@ from decimal import Decimal
 
 from fresh import fresh_database  # bench/fresh.py, beside this script
 
-BENCH_WORKER_COLUMNS = (  # the columns each generated worker row gives, in order
-    "name",
-    "id_number_enc",
-    "id_number_hash",
-    "id_number_masked",
-    "id_last4",
-    "sex",
-    "birth_date",
-    "phone_enc",
-    "phone_masked",
-    "employer",
-    "union",
-    "city",
-    "region_code",
-    "status",
-    "created_at",
-    "updated_at",
-)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,6 +79,10 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
     from gongjiang.orgs.queries import cities_of
 
     cities = cities_of({e.union_id for e in employers})
+    from gongjiang.people.importers import WORKER_COLUMNS
+
+    # the importer's columns but the id and the top grade, which the rows below leave to the database
+    row_columns = tuple(c for c in WORKER_COLUMNS if c not in ("id", "top_grade"))
     now = timezone.now()
     tag = f"{tier}-"
     with transaction.atomic():
@@ -137,7 +122,7 @@ def _final_competition(rng, tier, n):  # type: ignore[no-untyped-def]
                     now,
                 )
             )
-        bulk.insert_rows(Worker, BENCH_WORKER_COLUMNS, rows)
+        bulk.insert_rows(Worker, row_columns, rows)
         workers = list(
             Worker.objects.filter(name__startswith=f"选手{tier[:1]}").values_list(
                 "pk", "employer_id", "union_id", "region_code"
