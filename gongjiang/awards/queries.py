@@ -6,9 +6,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from gongjiang.core.pagination import NewestOfBranches
-from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import UnionAncestor
-from gongjiang.orgs.queries import cities_of
+from gongjiang.orgs.queries import reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
@@ -60,21 +59,6 @@ def _programmes_of_lines(scope: Scope) -> QuerySet[Programme]:
     if scope.has(APPROVE_PAYMENTS):
         owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
     return Programme.objects.filter(owners).order_by()
-
-
-def reach_cities(scope: Scope, cap: str) -> list[int] | None:
-    """The cities (``orgs.queries.cities_of``) of every union in the capability's reach, or ``None``
-    when the reach is not bounded by its roots' cities (a root at a top union or an industrial union,
-    whose members sit in every city).
-
-    A root's reach lies in the root's city otherwise: only an enterprise union has an industrial
-    parent, and an industrial union hangs under a top union (``orgs.services.create_union``), so the
-    reach of a city, county or enterprise union is its geographic subtree."""
-    roots = scope.roots(cap)
-    unions = [role.union for role in scope.roles if role.union_id in roots]
-    if any(union.parent_id is None or union.kind == UnionKind.INDUSTRY for union in unions):
-        return None
-    return sorted(set(cities_of(roots).values())) if roots else []
 
 
 def ledger_rows(scope: Scope, qs: QuerySet[LedgerLine]) -> "QuerySet[LedgerLine] | NewestOfBranches":

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from .enums import UnionKind
 from .models import Employer, Role, Union, UnionAncestor
 from .rules import MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
 from .scope import Scope
@@ -57,3 +58,18 @@ def cities_of(union_ids: Iterable[int]) -> dict[int, int]:
     (``LedgerLine.city``) stays right. One query (:func:`geographic_chains`), however deep the tree."""
     chains = geographic_chains(union_ids, Union.objects.only("parent_id"))
     return {pk: (chain[-2] if len(chain) > 1 else chain[0]).pk for pk, chain in chains.items()}
+
+
+def reach_cities(scope: Scope, cap: str) -> list[int] | None:
+    """The cities (:func:`cities_of`) of every union in the capability's reach, or ``None``
+    when the reach is not bounded by its roots' cities (a root at a top union or an industrial union,
+    whose members sit in every city).
+
+    A root's reach lies in the root's city otherwise: only an enterprise union has an industrial
+    parent, and an industrial union hangs under a top union (``orgs.services.create_union``), so the
+    reach of a city, county or enterprise union is its geographic subtree."""
+    roots = scope.roots(cap)
+    unions = [role.union for role in scope.roles if role.union_id in roots]
+    if any(union.parent_id is None or union.kind == UnionKind.INDUSTRY for union in unions):
+        return None
+    return sorted(set(cities_of(roots).values())) if roots else []

@@ -12,9 +12,9 @@ from django.db.models.lookups import Exact
 from gongjiang.core import crypto
 from gongjiang.core.pagination import NewestFirst, NewestOfBranches
 from gongjiang.core.validators import validate_id_number
+from gongjiang.orgs import queries as org_queries
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union, UnionAncestor
-from gongjiang.orgs.queries import cities_of
 from gongjiang.orgs.rules import VIEW_WORKERS
 from gongjiang.orgs.scope import Scope
 
@@ -223,10 +223,9 @@ def reach_cities(scope: Scope) -> list[int] | None:
     industrial parent, and an industrial union hangs under a top union (``orgs.services.create_union``),
     so every union in reach has the root on its parent chain, and that chain's city is the root's."""
     roots = scope.roots(VIEW_WORKERS)
-    unions = [role.union for role in scope.roles if role.union_id in roots]
-    if not unions or any(union.kind not in _CITY_ROOTS or union.parent_id is None for union in unions):
-        return None
-    return sorted(set(cities_of(roots).values()))
+    if not roots or any(role.union.kind not in _CITY_ROOTS for role in scope.roles if role.union_id in roots):
+        return None  # an enterprise union keeps its own reads
+    return org_queries.reach_cities(scope, VIEW_WORKERS)
 
 
 def city_narrowed(qs: QuerySet[Worker], cities: list[int]) -> "QuerySet[Worker] | CityNewest | NewestOfBranches":

@@ -19,7 +19,6 @@ from gongjiang.awards.queries import (
     ledger_rows,
     lines_for,
     programmes_for,
-    reach_cities,
     reaches_everywhere,
 )
 from gongjiang.core.pagination import NewestOfBranches
@@ -27,7 +26,7 @@ from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import waiting_for
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
-from gongjiang.orgs.queries import cities_of
+from gongjiang.orgs.queries import cities_of, reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.orgs.services import OrgError
