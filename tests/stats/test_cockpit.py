@@ -351,8 +351,37 @@ def test_the_people_pages_both_paths_list_exactly_the_subtree_s_people(filled, n
     from gongjiang.stats import queries
     from gongjiang.stats.fill import source
 
+    from gongjiang.competitions.models import Competition, Entry, Event
+
     union = getattr(filled, name)
     year = timezone.localdate().year
+    # one person with this year's rows in two unions of every subtree above 道里 (the worker's enterprise
+    # union and 道里 itself): counted once, listed once, whichever path pages through them
+    today = timezone.localdate()
+    worker = filled.harbin_worker
+    comp = Competition.objects.create(
+        name="两处参赛",
+        tier="city",
+        kind="skills",
+        organiser=filled.harbin,
+        registration_closes_on=today,
+        starts_on=today,
+        ends_on=today,
+        state="final",
+        region_code="230100",
+    )
+    for n, at in enumerate((worker.union, filled.daoli)):
+        event = Event.objects.create(competition=comp, name=f"赛项{n}", occupation=filled.lathe)
+        Entry.objects.create(
+            event=event,
+            worker=worker,
+            employer=worker.employer,
+            union=at,
+            region_code=worker.region_code,
+            state="registered",
+            registered_by=filled.users.prov,
+        )
+    fill.update_stats()
     subtree = set(UnionAncestor.objects.filter(ancestor_id=union.pk).values_list("descendant_id", flat=True))
     checked = 0
     for indicator in registry.indicators():
