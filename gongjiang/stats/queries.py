@@ -104,12 +104,18 @@ class Ranking:
 
 
 def ranking(union: Union, code: str, year: int, limit: int | None = None) -> Ranking:
-    """The children of :func:`children` ranked in the database by the ``code`` figure of ``year``.
+    """The children of :func:`children` ranked in the database by the ``code`` figure of ``year``:
+    ``ORDER BY figure DESC, name, id``, a child with no figure counted as 0; the first ``limit`` of
+    them, and the number of children (``COUNT(*) OVER ()``, counted before the limit).
 
-    One query: each child's figure is a correlated sub-select, an index probe of ``stats_count_figure``
-    per child (a county's 1,393 enterprise unions are probed once each, not read into Python and sorted),
-    ``ORDER BY figure DESC, name, id LIMIT limit``; the number of children comes with it (``COUNT(*) OVER
-    ()``, counted before the limit)."""
+    With a limit on PostgreSQL (the cockpit's first 50 of a county's 1,393 enterprise unions) the
+    children's figures are read in one index scan (``union_id = ANY(ARRAY(children))`` on
+    ``stats_count_figure``), only the largest ``limit`` kept with their ties (``FETCH FIRST … WITH
+    TIES``), and joined back to the children: a child outside those is ranked among the zeros, which
+    only a child with a smaller figure than the ``limit``-th could be, and then the limit falls before
+    it. Otherwise each child's figure is a correlated sub-select (one probe each)."""
+    if limit is not None and connection.vendor == "postgresql":
+        return _ranking_top(union, code, year, limit)
     figure = Count.objects.filter(
         indicator=code, grain=Grain.YEAR, dimension="", union_id=OuterRef("pk"), period=date(year, 1, 1)
     ).values("value")[:1]
@@ -119,11 +125,31 @@ def ranking(union: Union, code: str, year: int, limit: int | None = None) -> Ran
         .order_by("-figure", "name", "pk")
         .values_list("pk", "name", "kind", "region_id", "figure", "total")
     )
-    found = list(rows if limit is None else rows[:limit])
+    return _ranked(list(rows if limit is None else rows[:limit]))
+
+
+def _ranked(found: list[tuple[int, str, str, str, int, int]]) -> Ranking:
     return Ranking(
         rows=[(Child(pk, name, kind, region_id), value) for pk, name, kind, region_id, value, _total in found],
         total=found[0][5] if found else 0,
     )
+
+
+def _ranking_top(union: Union, code: str, year: int, limit: int) -> Ranking:
+    qn = connection.ops.quote_name
+    unions, counts = qn(Union._meta.db_table), qn(Count._meta.db_table)
+    kids = f"SELECT k.id FROM {unions} k WHERE k.parent_id = %s OR k.industry_parent_id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH top AS (SELECT c.union_id, c.value FROM {counts} c WHERE c.indicator = %s AND c.grain = %s "  # noqa: S608
+            f"AND c.dimension = '' AND c.period = %s AND c.union_id = ANY(ARRAY({kids})) "
+            f"ORDER BY c.value DESC FETCH FIRST %s ROWS WITH TIES) "
+            f"SELECT u.id, u.name, u.kind, u.region_id, COALESCE(top.value, 0) AS figure, COUNT(*) OVER () "
+            f"FROM {unions} u LEFT JOIN top ON top.union_id = u.id WHERE u.parent_id = %s OR u.industry_parent_id = %s "
+            f"ORDER BY figure DESC, u.name, u.id LIMIT %s",
+            [code, Grain.YEAR, date(year, 1, 1), union.pk, union.pk, limit, union.pk, union.pk, limit],
+        )
+        return _ranked(cursor.fetchall())
 
 
 def display(indicator: Indicator, value: int | None) -> Decimal | int | None:

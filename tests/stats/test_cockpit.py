@@ -492,3 +492,30 @@ def test_a_complete_ranking_says_nothing_more_and_orders_as_python(filled, as_us
     assert [(r["raw"], r["union"].name, r["union"].pk) for r in page.context["ranking"]] == expected
     assert page.context["ranking_total"] == len(expected) and page.context["ranking_rest"] == 0
     assert 'id="rank-rest"' not in page.content.decode()
+
+
+def test_the_limited_ranking_is_the_first_of_the_whole_one_with_ties_and_zeros(org):
+    """The cockpit's limited ranking (on PostgreSQL the largest figures with their ties, joined back to
+    the children) gives exactly the first ``limit`` of the whole ranking, for every limit: ties at the
+    cut ordered by name, children without a figure or with 0 among the zeros."""
+    from gongjiang.orgs import services as org_services
+    from gongjiang.orgs.enums import UnionKind
+    from gongjiang.stats import queries
+
+    year = 2025
+    figures = {"甲": 7, "乙": 5, "丙": 5, "丁": 5, "戊": 3, "己": 0, "庚": None, "辛": 5, "壬": None}
+    for name, value in figures.items():
+        kid = org_services.create_union(
+            actor=None, name=f"{name}厂工会", kind=UnionKind.GRASSROOTS, region=org.daoli.region, parent=org.daoli
+        )
+        if value is not None:
+            Count.objects.create(
+                indicator="participant_times", union=kid, grain="Y", period=dt.date(year, 1, 1), value=value, rows=1
+            )
+    whole = queries.ranking(org.daoli, "participant_times", year)
+    assert whole.total == len(whole.rows) >= len(figures)
+    assert [v for _k, v in whole.rows][:6] == [7, 5, 5, 5, 5, 3]
+    for limit in range(1, whole.total + 2):
+        part = queries.ranking(org.daoli, "participant_times", year, limit)
+        assert part.rows == whole.rows[:limit], limit
+        assert part.total == whole.total
