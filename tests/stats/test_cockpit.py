@@ -347,11 +347,10 @@ def test_the_people_pages_both_paths_list_exactly_the_subtree_s_people(filled, n
     """``Seen`` holds each person at their own union; a union's people are the distinct persons of its
     subtree's rows. The walk in person order (a large subtree) and the read of the subtree's unions (a
     small one) page through exactly that set, each person once, and the total is the figure."""
+    from gongjiang.competitions.models import Competition, Entry, Event
     from gongjiang.orgs.models import UnionAncestor
     from gongjiang.stats import queries
     from gongjiang.stats.fill import source
-
-    from gongjiang.competitions.models import Competition, Entry, Event
 
     union = getattr(filled, name)
     year = timezone.localdate().year
