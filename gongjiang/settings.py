@@ -165,6 +165,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # No JIT compilation: every statement here is a page's short read or a fill's delta, and PostgreSQL
+    # compiles any statement its planner costs over jit_above_cost, whatever it then reads. At province
+    # scale that was 200 ms of compiling (LLVM emission) in each of the day's fill statements that read
+    # a few thousand people's entries, about a third of their time (docs/benchmarks.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
