@@ -115,17 +115,19 @@ def employers_named(text: str) -> QuerySet[Employer]:
     return employers
 
 
-def surname_branches(params: dict[str, str]) -> list[Q] | None:
-    """:func:`name_branches` of a one-character search (a surname), else ``None``: what
-    :func:`filter_workers` and :func:`newest_in_reach` share, so that a request looks the matching
-    employers up once (a sequential scan of every employer: a single character has no trigram)."""
+def search_branches(params: dict[str, str]) -> list[Q] | None:
+    """:func:`name_branches` of a search by name (not a whole ID number, not four digits), else
+    ``None``: what :func:`filter_workers` and :func:`newest_in_reach` share, so that a request looks
+    the matching employers up once however many reads of the list it makes."""
     text = params.get("q", "").strip()
-    return name_branches(text) if len(text) == 1 else None
+    if not text or len(text) == 18 or _LAST4_RE.match(text):
+        return None
+    return name_branches(text)
 
 
 def filter_workers(qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None = None) -> QuerySet[Worker]:
     """Apply the list filters; unknown or empty values are ignored. ``branches``: the search's
-    :func:`surname_branches`, when the caller has them."""
+    :func:`search_branches`, when the caller has them."""
     if q := params.get("q"):
         qs = search_workers(qs, q, branches)
     if (occupation := params.get("occupation", "")).isdigit():
@@ -152,7 +154,7 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 def newest_in_reach(
     qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
-) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest":
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds":
     """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
@@ -166,14 +168,19 @@ def newest_in_reach(
       :class:`NewestInReach`, whose cost follows the number of unions in reach;
     - a lone surname that also names employers, for every official: branch by branch
       (:class:`NewestOfBranches`), the surname's branch city by city below a city;
+    - a city federation's official's other searches (a name, an employer, the last four of an ID):
+      the ids from their city's rows, the rows through ``qs`` (:class:`CityIds`), on SQLite too;
     - the province's own officials, other searches and any other filter (an occupation, an employer,
       a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
 
-    ``branches``: the search's :func:`surname_branches`, when the caller has them.
+    ``branches``: the search's :func:`search_branches`, when the caller has them.
     """
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
     surname = surname if len(surname) == 1 else ""
+    if given <= {"q", "page"} and len(params.get("q", "").strip()) > 1 and (own := own_cities(scope)):
+        # any other search of a city official: its ids from the city's rows, its rows through ``qs``
+        return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches))
     cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":
         return city_narrowed(qs, cities) if cities else qs  # the same rows' query as PostgreSQL's
@@ -248,6 +255,44 @@ def reach_cities(scope: Scope) -> list[int] | None:
     if not roots or any(role.union.kind not in _CITY_ROOTS for role in scope.roles if role.union_id in roots):
         return None  # an enterprise union keeps its own reads
     return org_queries.reach_cities(scope, VIEW_WORKERS)
+
+
+def own_cities(scope: Scope) -> list[int] | None:
+    """The official's roots when each is a city federation (a union one below a top union), else
+    ``None``. Such a root's reach is exactly the workers whose ``Worker.city`` it is: every union
+    below it has it on its ``parent`` chain, and no union of another city reaches it (only an enterprise
+    union has an industrial parent, which hangs under a top union): see :func:`reach_cities`. One
+    query, for officials at city federations only."""
+    roots = scope.roots(VIEW_WORKERS)
+    if not roots or any(role.union.kind != UnionKind.CITY for role in scope.roles if role.union_id in roots):
+        return None
+    cities = reach_cities(scope)
+    return cities if cities and set(cities) == roots else None
+
+
+class CityIds(NewestFirst):
+    """``qs``'s rows in ``qs``'s order (a city federation official's search), whose ids are read from
+    ``ids``: the same filters and order over the workers of the official's cities (:func:`own_cities`),
+    without the reach filter, whose ``union_id IN (reach)`` PostgreSQL met by walking the whole reach
+    (Harbin: 26,573 closure rows, 4 ms) in both the count and the page. The rows are then read by primary
+    key through ``qs``, which keeps the reach filter: no row outside the reach is ever shown.
+
+    Any slice with an end reads ids then rows (``max_rows`` is ``None``); the count is ``ids``'s."""
+
+    def __init__(self, qs: QuerySet[Worker], ids: QuerySet[Worker]) -> None:
+        super().__init__(qs)
+        self.ids = ids
+
+    def capped_count(self, cap: int) -> int:
+        return self.ids.order_by().values("pk")[: cap + 1].count()
+
+    def rows(self, start: int, stop: int) -> list[Worker]:
+        ids = list(self.ids.values_list("pk", flat=True)[start:stop])
+        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def count(self) -> int:
+        return self.ids.count()
 
 
 def city_narrowed(qs: QuerySet[Worker], cities: list[int]) -> "QuerySet[Worker] | CityNewest | NewestOfBranches":

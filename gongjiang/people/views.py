@@ -25,7 +25,7 @@ from .enums import Grade, Sex, WorkerStatus
 from .exports import WorkerExporter
 from .forms import GradeForm, HonourForm, WorkerForm
 from .models import Occupation, Worker
-from .queries import filter_workers, newest_in_reach, surname_branches, workers_for_user
+from .queries import filter_workers, newest_in_reach, search_branches, workers_for_user
 
 PAGE_SIZE = 50
 NARROWED_COUNT_CAP = 1000
@@ -70,7 +70,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     link_params.update({k: v for k, v in params.items() if not (k == "q" and by_whole_id)})
     request.GET = link_params  # what {% querystring %} builds the page's links from, and a figure is read from
     # Only the columns the table shows: the encrypted ID number and phone are never read here.
-    branches = surname_branches(params)  # the employers a surname names, looked up once a request
+    branches = search_branches(params)  # the employers a name search names, looked up once a request
     qs, figure = _list_queryset(request, params, branches)
     qs = qs.only(*LIST_COLUMNS).prefetch_related("occupations")
     rows = newest_in_reach(qs, request.scope, params, branches)

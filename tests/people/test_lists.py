@@ -14,12 +14,13 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.queries import (
     LATERAL_ROWS,
+    CityIds,
     CityNewest,
     NewestInReach,
     NewestOfBranches,
     filter_workers,
     newest_in_reach,
-    surname_branches,
+    search_branches,
     workers_for_user,
 )
 from tests.conftest import make_user
@@ -81,8 +82,13 @@ def test_province_search_and_sqlite_keep_the_plain_query(crowd):
     prov, alice = Scope(crowd.users.prov), Scope(crowd.users.alice)
     qs = workers_for_user(prov, own=False)
     assert newest_in_reach(qs, prov, {}) is qs  # the province's newest rows are all the province's
+    assert newest_in_reach(qs, prov, {"q": "列表"}) is qs
     qs = workers_for_user(alice, own=False)
-    assert newest_in_reach(qs, alice, {"q": "列表"}) is qs
+    # a city federation's search: the ids from the city's rows, the rows through the list's query
+    searched = filter_workers(qs, {"q": "列表"})
+    by_city = newest_in_reach(searched, alice, {"q": "列表"})
+    assert isinstance(by_city, CityIds)
+    assert [w.pk for w in by_city[0:100]] == list(searched.values_list("pk", flat=True))
     assert newest_in_reach(qs, alice, {"employer": str(crowd.harbin_employer.pk)}) is qs
     if connection.vendor != "postgresql":
         assert newest_in_reach(qs, alice, {}) is qs
@@ -182,9 +188,10 @@ def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plai
         assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
     if who == "alice":
         assert all(w.union_id != crowd.qiqihar_employer.union_id for w in rows[0:100])
-    # another filter, or a longer term, keeps the plain query
+    # another filter keeps the plain query; so does a longer term, but for a city federation's admin
     assert newest_in_reach(qs, scope, {"q": "列", "status": "retired"}) is qs
-    assert newest_in_reach(qs, scope, {"q": "列表"}) is qs
+    longer = newest_in_reach(qs, scope, {"q": "列表"})
+    assert isinstance(longer, CityIds) if who == "alice" else longer is qs
 
 
 @pytest.mark.parametrize("who", ["prov", "alice", "daoli_admin"])
@@ -207,7 +214,7 @@ def test_a_lone_surname_is_the_plain_walk_or_the_citys(crowd, who):
     user = make_user("daoliadmin", crowd.daoli, RoleKind.UNION_ADMIN) if who == "daoli_admin" else None
     scope = Scope(user or getattr(crowd.users, who))
     params = {"q": "段"}
-    branches = surname_branches(params)
+    branches = search_branches(params)
     assert branches is not None and len(branches) == 1  # no employer's name holds 段
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
     rows = newest_in_reach(qs, scope, params, branches)
