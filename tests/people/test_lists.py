@@ -235,3 +235,33 @@ def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
     employer_table = Employer._meta.db_table
     lookups = [q["sql"] for q in ctx.captured_queries if f'FROM "{employer_table}"' in q["sql"] and "LIKE" in q["sql"]]
     assert len(lookups) == 1, lookups
+
+
+def test_each_row_lists_its_occupations_by_name_in_one_query(org, as_user):
+    """The page reads the rows' occupation names in one query of (worker, name) pairs, not through
+    ``prefetch_related`` (issue 17): each row's names in the occupations' order, none of another row's,
+    and no query when the page is empty."""
+    from gongjiang.people.models import Occupation
+
+    prov = Scope(org.users.prov)
+    held = list(Occupation.objects.order_by("-name")[:3])
+    workers = [
+        people_services.create_worker(
+            actor=org.users.prov,
+            scope=prov,
+            data=people_services.WorkerData(
+                name=f"工种{i}号",
+                id_number=make_id_number("230102", dt.date(1971, 3, 1 + i), 600 + i, male=True),
+                employer=org.harbin_employer,
+                occupations=tuple(held[: i + 1]),
+            ),
+        )
+        for i in range(3)
+    ]
+    response = as_user(org.users.alice).get("/people/workers/", {"q": "工种"})
+    cells = {row["name"]: row["occupations"] for row in response.context["rows"]}
+    assert cells == {w.name: "、".join(o.name for o in w.occupations.order_by("name")) for w in workers}
+    assert cells["工种2号"].count("、") == 2
+    with CaptureQueriesContext(connection) as empty:
+        as_user(org.users.alice).get("/people/workers/", {"q": "无此人"})
+    assert not [q for q in empty.captured_queries if "people_worker_occupations" in q["sql"]]
