@@ -217,6 +217,32 @@ def test_the_city_read_gives_the_old_querys_rows_page_by_page(towns, who):
         _check_read(towns, who, params)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="CityNewest is PostgreSQL's")
+@pytest.mark.parametrize("window", [4, 6, 10])
+def test_a_countys_page_looked_for_among_the_citys_newest_rows_is_the_old_querys(towns, monkeypatch, window):
+    """A county's surname or status page is first looked for among the city's newest ``CITY_WINDOW``
+    rows of the filter (``CityNewest._ids_in_window``); found there or not, the rows of the plain query,
+    page by page, never the other county's. A small window here, so that both happen."""
+    from gongjiang.people import queries
+
+    monkeypatch.setattr(queries, "CITY_WINDOW", window)
+    found = []
+    original = queries.CityNewest._ids_in_window
+
+    def spy(self, start, stop):  # type: ignore[no-untyped-def]
+        ids = original(self, start, stop)
+        found.append(ids is not None)
+        return ids
+
+    monkeypatch.setattr(queries.CityNewest, "_ids_in_window", spy)
+    for who in ("daoli", "nangang"):
+        for params in PARAMS:
+            _check_read(towns, who, params)
+    assert any(found) and not all(found)  # found within the window, and read as before
+    _qs, rows = _read(towns.users.alice, {"q": "段"})  # the city's own admin: no window
+    assert isinstance(rows, CityNewest) and rows.window is None
+
+
 def _check_read(towns, who: str, params: dict[str, str]) -> None:
     user = getattr(towns.users, who)
     qs, rows = _read(user, params)
