@@ -22,6 +22,7 @@ from gongjiang.people import services as people_services
 from gongjiang.people.importers import WorkerImporter
 from gongjiang.people.models import Worker
 from gongjiang.people.queries import (
+    CityIds,
     CityNewest,
     NewestInReach,
     NewestOfBranches,
@@ -29,7 +30,7 @@ from gongjiang.people.queries import (
     in_city,
     newest_in_reach,
     reach_cities,
-    surname_branches,
+    search_branches,
     workers_for_user,
 )
 from gongjiang.people.samples import header
@@ -185,12 +186,19 @@ PARAMS = (
     {"q": "何", "page": "2"},
     {"q": "城"},  # a surname that also names employers (城市企业…): two branches
     {"status": "retired", "sex": "M"},
+    # other searches: a city federation's ids from its city's rows (CityIds), the rows through the list's query
+    {"q": "段1"},  # a name's first two characters
+    {"q": "何1", "page": "2"},
+    {"q": "城市"},  # two characters that name employers too (城市企业…)
+    {"q": "企业3"},  # three characters: a name anywhere, or an employer's name
+    {"q": "锅炉厂"},  # the machinery member's employer (道里)
+    {"q": "段1", "status": "retired"},  # a search with a filter keeps the plain query
 )
 
 
 def _read(user, params: dict[str, str]):  # type: ignore[no-untyped-def]
     scope = Scope(user)
-    branches = surname_branches(params)
+    branches = search_branches(params)
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
     return qs, newest_in_reach(qs, scope, params, branches)
 
@@ -207,6 +215,32 @@ def test_the_city_read_gives_the_old_querys_rows_page_by_page(towns, who):
     admin sees no worker of the city's other county."""
     for params in PARAMS:
         _check_read(towns, who, params)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="CityNewest is PostgreSQL's")
+@pytest.mark.parametrize("window", [4, 6, 10])
+def test_a_countys_page_looked_for_among_the_citys_newest_rows_is_the_old_querys(towns, monkeypatch, window):
+    """A county's surname or status page is first looked for among the city's newest ``CITY_WINDOW``
+    rows of the filter (``CityNewest._ids_in_window``); found there or not, the rows of the plain query,
+    page by page, never the other county's. A small window here, so that both happen."""
+    from gongjiang.people import queries
+
+    monkeypatch.setattr(queries, "CITY_WINDOW", window)
+    found = []
+    original = queries.CityNewest._ids_in_window
+
+    def spy(self, start, stop):  # type: ignore[no-untyped-def]
+        ids = original(self, start, stop)
+        found.append(ids is not None)
+        return ids
+
+    monkeypatch.setattr(queries.CityNewest, "_ids_in_window", spy)
+    for who in ("daoli", "nangang"):
+        for params in PARAMS:
+            _check_read(towns, who, params)
+    assert any(found) and not all(found)  # found within the window, and read as before
+    _qs, rows = _read(towns.users.alice, {"q": "段"})  # the city's own admin: no window
+    assert isinstance(rows, CityNewest) and rows.window is None
 
 
 def _check_read(towns, who: str, params: dict[str, str]) -> None:
@@ -244,9 +278,13 @@ def _check_read(towns, who: str, params: dict[str, str]) -> None:
         (params.get("status") in {"retired", "left"} and set(params) <= {"page", "status"})
         or (len(params.get("q", "")) == 1 and set(params) <= {"q", "page"})
     )
+    searched = set(params) <= {"q", "page"} and len(params.get("q", "")) > 1
+    assert isinstance(rows, CityIds) == (searched and who in {"alice", "bob"})  # the city federations' admins
     if connection.vendor != "postgresql":
         assert not isinstance(rows, NewestInReach | NewestOfBranches | CityNewest)
-        assert (rows is not qs) == by_city  # SQLite: the same narrowing, as a plain filter
+        assert (rows is not qs) == (
+            by_city or isinstance(rows, CityIds)
+        )  # SQLite: the same narrowing, as a plain filter
     elif params.get("q") == "城":
         assert isinstance(rows, NewestOfBranches)
         assert len(rows.branches) == 1 + (len(cities) if cities else 1)  # the surname's, city by city; the employers'
@@ -291,7 +329,17 @@ def test_outsiders_never_see_harbins_workers_by_surname_status_or_page(towns, as
     for who in ("bob", "longsha", "industry", "nangang"):
         user = getattr(towns.users, who)
         own = set(workers_for_user(Scope(user), own=False).values_list("name", flat=True))
-        for query in ("?q=段", "?q=何", "?status=retired", "?status=left", "?page=2", ""):
+        for query in (
+            "?q=段",
+            "?q=何",
+            "?q=段1",
+            "?q=城市",
+            "?q=锅炉厂",
+            "?status=retired",
+            "?status=left",
+            "?page=2",
+            "",
+        ):
             response = as_user(user).get("/people/workers/" + query)
             assert response.status_code == 200
             shown = {row["name"] for row in response.context["rows"]}
@@ -300,6 +348,21 @@ def test_outsiders_never_see_harbins_workers_by_surname_status_or_page(towns, as
                 assert not shown & harbin, (who, query)
             elif who == "industry":
                 assert shown <= machinery_member | own, (who, query)
+
+
+def test_a_worker_whose_city_is_wrong_is_never_shown_outside_the_reach(towns, as_user):
+    """The city only finds the candidates of a city federation's search (``CityIds``); the rows are
+    read through the reach. A Harbin worker whose ``city`` were Qiqihar's (written behind the model's
+    back) is never shown to Qiqihar's admin, and Harbin's admin misses it rather than anyone seeing
+    it outside the reach."""
+    worker = Worker.objects.filter(union__in=towns.daoli.descendant_links.values("descendant"), name__startswith="段1")
+    stray = worker.order_by("-pk").first()
+    Worker.objects.filter(pk=stray.pk).update(city=towns.qiqihar)
+    for who in ("bob", "longsha"):
+        response = as_user(getattr(towns.users, who)).get("/people/workers/", {"q": "段1"})
+        assert stray.name not in {row["name"] for row in response.context["rows"]}, who
+    _qs, rows = _read(towns.users.alice, {"q": "段1"})
+    assert isinstance(rows, CityIds) and stray.pk not in [w.pk for w in rows[0:100]]
 
 
 def test_the_api_reads_the_city_too_with_the_same_rows(towns):

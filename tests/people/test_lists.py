@@ -14,12 +14,13 @@ from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.queries import (
     LATERAL_ROWS,
+    CityIds,
     CityNewest,
     NewestInReach,
     NewestOfBranches,
     filter_workers,
     newest_in_reach,
-    surname_branches,
+    search_branches,
     workers_for_user,
 )
 from tests.conftest import make_user
@@ -81,8 +82,13 @@ def test_province_search_and_sqlite_keep_the_plain_query(crowd):
     prov, alice = Scope(crowd.users.prov), Scope(crowd.users.alice)
     qs = workers_for_user(prov, own=False)
     assert newest_in_reach(qs, prov, {}) is qs  # the province's newest rows are all the province's
+    assert newest_in_reach(qs, prov, {"q": "列表"}) is qs
     qs = workers_for_user(alice, own=False)
-    assert newest_in_reach(qs, alice, {"q": "列表"}) is qs
+    # a city federation's search: the ids from the city's rows, the rows through the list's query
+    searched = filter_workers(qs, {"q": "列表"})
+    by_city = newest_in_reach(searched, alice, {"q": "列表"})
+    assert isinstance(by_city, CityIds)
+    assert [w.pk for w in by_city[0:100]] == list(searched.values_list("pk", flat=True))
     assert newest_in_reach(qs, alice, {"employer": str(crowd.harbin_employer.pk)}) is qs
     if connection.vendor != "postgresql":
         assert newest_in_reach(qs, alice, {}) is qs
@@ -182,9 +188,10 @@ def test_a_surname_or_its_employers_are_read_branch_by_branch_and_match_the_plai
         assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
     if who == "alice":
         assert all(w.union_id != crowd.qiqihar_employer.union_id for w in rows[0:100])
-    # another filter, or a longer term, keeps the plain query
+    # another filter keeps the plain query; so does a longer term, but for a city federation's admin
     assert newest_in_reach(qs, scope, {"q": "列", "status": "retired"}) is qs
-    assert newest_in_reach(qs, scope, {"q": "列表"}) is qs
+    longer = newest_in_reach(qs, scope, {"q": "列表"})
+    assert isinstance(longer, CityIds) if who == "alice" else longer is qs
 
 
 @pytest.mark.parametrize("who", ["prov", "alice", "daoli_admin"])
@@ -207,7 +214,7 @@ def test_a_lone_surname_is_the_plain_walk_or_the_citys(crowd, who):
     user = make_user("daoliadmin", crowd.daoli, RoleKind.UNION_ADMIN) if who == "daoli_admin" else None
     scope = Scope(user or getattr(crowd.users, who))
     params = {"q": "段"}
-    branches = surname_branches(params)
+    branches = search_branches(params)
     assert branches is not None and len(branches) == 1  # no employer's name holds 段
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
     rows = newest_in_reach(qs, scope, params, branches)
@@ -228,3 +235,33 @@ def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
     employer_table = Employer._meta.db_table
     lookups = [q["sql"] for q in ctx.captured_queries if f'FROM "{employer_table}"' in q["sql"] and "LIKE" in q["sql"]]
     assert len(lookups) == 1, lookups
+
+
+def test_each_row_lists_its_occupations_by_name_in_one_query(org, as_user):
+    """The page reads the rows' occupation names in one query of (worker, name) pairs, not through
+    ``prefetch_related`` (issue 17): each row's names in the occupations' order, none of another row's,
+    and no query when the page is empty."""
+    from gongjiang.people.models import Occupation
+
+    prov = Scope(org.users.prov)
+    held = list(Occupation.objects.order_by("-name")[:3])
+    workers = [
+        people_services.create_worker(
+            actor=org.users.prov,
+            scope=prov,
+            data=people_services.WorkerData(
+                name=f"工种{i}号",
+                id_number=make_id_number("230102", dt.date(1971, 3, 1 + i), 600 + i, male=True),
+                employer=org.harbin_employer,
+                occupations=tuple(held[: i + 1]),
+            ),
+        )
+        for i in range(3)
+    ]
+    response = as_user(org.users.alice).get("/people/workers/", {"q": "工种"})
+    cells = {row["name"]: row["occupations"] for row in response.context["rows"]}
+    assert cells == {w.name: "、".join(o.name for o in w.occupations.order_by("name")) for w in workers}
+    assert cells["工种2号"].count("、") == 2
+    with CaptureQueriesContext(connection) as empty:
+        as_user(org.users.alice).get("/people/workers/", {"q": "无此人"})
+    assert not [q for q in empty.captured_queries if "people_worker_occupations" in q["sql"]]

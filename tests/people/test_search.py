@@ -4,12 +4,15 @@ name, in two index-friendly look-ups, exact name matches first, never outside th
 import datetime as dt
 
 import pytest
+from django.db import connection
 
-from gongjiang.core.fakeids import make_id_number
+from gongjiang.core.fakeids import make_id_number, make_uscc
+from gongjiang.orgs import services as org_services
+from gongjiang.orgs.models import Employer
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Worker
-from gongjiang.people.queries import search_workers, workers_for_user
+from gongjiang.people.queries import employers_named, search_workers, workers_for_user
 
 
 def _worker(org, name: str, n: int, employer=None) -> Worker:
@@ -91,3 +94,50 @@ def test_the_filters_keep_their_choice(org, as_user):
     assert '<option value="4" selected>' in body
     assert "王铁军" in body
     assert "李秀梅" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "锅",
+        "机",
+        "床",
+        "厂",
+        "锅炉",
+        "炉锅",
+        "机床",
+        "二机",
+        "限公",
+        "公司",
+        "有",
+        "%",
+        "_",
+        "锅%",
+        "\\",
+        "哈尔滨锅炉",
+        "x",
+    ],
+)
+def test_employers_named_are_those_whose_name_holds_the_term(org, text):
+    """The characters test (``employer_name_chars``) only speeds the look-up: the same employers as
+    the plain ``LIKE``, for one and two characters (in and out of order, repeated, LIKE's own wildcards)
+    and longer terms, on SQLite and PostgreSQL alike."""
+    org_services.create_employer(
+        actor=None,
+        name="锅锅炉%_\\厂",
+        uscc=make_uscc("230102", 9),
+        region=org.harbin_employer.region,
+        parent_union=org.daoli,
+    )
+    expected = {e.pk for e in Employer.objects.all() if text in e.name}
+    assert set(employers_named(text).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_a_short_employer_term_is_read_through_the_characters_index(org):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for text in ("锅", "机床"):
+            sql, params = employers_named(text).values("pk").query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            assert "employer_name_chars" in "\n".join(row[0] for row in cursor.fetchall()), text
