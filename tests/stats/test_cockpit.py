@@ -447,9 +447,13 @@ def _ranked(parent, code, year):
 def test_the_page_ranks_its_children_in_the_database_the_json_and_xlsx_list_every_one(
     filled, as_user, monkeypatch, code
 ):
+    from django.urls import reverse
+    from django.utils.html import escape
+
     from gongjiang.orgs import services as org_services
     from gongjiang.orgs.enums import UnionKind
     from gongjiang.stats import views
+    from gongjiang.stats.queries import figure_url
 
     # four enterprise unions with no figure beside the county's one with figures
     for name in ("丁厂工会", "甲厂工会", "乙厂工会", "丙厂工会"):
@@ -466,6 +470,10 @@ def test_the_page_ranks_its_children_in_the_database_the_json_and_xlsx_list_ever
     page = client.get(f"/stats/u/{filled.daoli.pk}/?year={year}&map={code}")
     shown = page.context["ranking_shown"]
     assert [(r["raw"], r["union"].name, r["union"].pk) for r in shown] == expected[:2]
+    for r in shown:  # each row's links, built once for the page, are the child's own
+        assert r["href"] == f"{reverse('stats:cockpit', args=[r['union'].pk])}?year={year}"
+        assert r["behind"] == figure_url(indicator, r["union"].pk, year)
+        assert f'href="{escape(r["behind"])}"' in page.content.decode()
     assert page.context["ranking_total"] == 5 and page.context["ranking_rest"] == 3
     rest = page.content.decode()
     assert "前 2 个，共 5 个工会" in rest and "其余 3 个工会" in rest  # the other three have 0
