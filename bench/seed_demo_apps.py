@@ -34,7 +34,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from gongjiang.core.plugins import app_modules
     from gongjiang.core.seeding import DemoContext
@@ -58,7 +58,8 @@ def main() -> int:
             wall, cpu = time.monotonic(), time.process_time()
             if profiler:
                 profiler.enable()
-            module.seed(ctx)
+            with transaction.atomic():  # as seed_demo runs each app
+                module.seed(ctx)
             if profiler:
                 profiler.disable()
             rows.append((app, time.monotonic() - wall, time.process_time() - cpu, counts[app]))

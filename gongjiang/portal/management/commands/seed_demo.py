@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from gongjiang.core.models import User
 from gongjiang.core.plugins import app_modules
@@ -39,7 +40,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         ctx = DemoContext(rng=random.Random(opts["seed"]), options=opts, log=self.stdout.write)
         for module in app_modules("demo"):
-            module.seed(ctx)
+            # one transaction per app: PostgreSQL writes its log to disk once per app, not once per
+            # service call (the services' own blocks become savepoints, so a caught error still
+            # undoes only its own call)
+            with transaction.atomic():
+                module.seed(ctx)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
