@@ -18,6 +18,7 @@ import random
 import sys
 import time
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,10 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from gongjiang.core.plugins import app_modules
-    from gongjiang.core.seeding import DemoContext
+    from gongjiang.core.seeding import DemoContext, in_bulk
 
     counts: Counter[str] = Counter()
     current = ["-"]
@@ -58,7 +59,9 @@ def main() -> int:
             wall, cpu = time.monotonic(), time.process_time()
             if profiler:
                 profiler.enable()
-            module.seed(ctx)
+            bulk = in_bulk() if getattr(module, "IN_BULK", False) else nullcontext()
+            with transaction.atomic(), bulk:  # as seed_demo runs each app
+                module.seed(ctx)
             if profiler:
                 profiler.disable()
             rows.append((app, time.monotonic() - wall, time.process_time() - cpu, counts[app]))

@@ -281,8 +281,10 @@ def _figure(
     note: str,
     committee: bool,
     check: bool,
+    save: bool = True,
 ) -> Figure | None:
-    """Save one figure as ``report_figures`` says; the figure when it changed, else None."""
+    """Save one figure as ``report_figures`` says; the figure when it changed, else None. With
+    ``save=False`` the changed figure is returned unsaved, for the caller to write with others."""
     if not committee:
         if indicator.method == Method.JUDGED:
             return None  # the committee's to enter
@@ -307,7 +309,8 @@ def _figure(
         figure.state, figure.checked_by = FigureState.CHECKED, actor
     elif not committee:
         figure.state, figure.checked_by = FigureState.REPORTED, None
-    figure.save()
+    if save:
+        figure.save()
     return figure
 
 
@@ -379,6 +382,84 @@ def report_figures(
         union_id=unit.union_id,
     )
     return changed
+
+
+@transaction.atomic
+def report_round(
+    *,
+    actor: User,
+    scope: Scope,
+    round_: Round,
+    figures: Mapping[Unit, Mapping[int, tuple[Decimal | None, str]]],
+    check: bool = False,
+) -> list[Figure]:
+    """Many units' figures for a round in one call (unit → indicator id → (figure, note)): a committee's
+    table of the round, or a union's several units. Each unit's figures are taken, checked and audited
+    exactly as :func:`report_figures` takes them unit by unit (one audit row per unit), and written
+    in a few statements. All or nothing: one refused unit or figure refuses the whole table.
+    """
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    _open(round_)
+    if any(unit.competition_id != round_.competition_id for unit in figures):
+        raise LabourError(_("The unit is not in this competition."))
+    committee = scope.covers(MANAGE_COMPETITIONS, round_.competition.organiser_id)
+    if not committee and not all(changeable_unit(scope, unit) for unit in figures):
+        raise LabourError(_("You may not change this unit."))
+    indicators = {i.pk: i for i in indicators_of(round_.competition_id)}
+    existing = {
+        (f.unit_id, f.indicator_id): f for f in Figure.objects.filter(round=round_, unit__in=[u.pk for u in figures])
+    }
+    new: list[Figure] = []
+    changed_rows: list[Figure] = []
+    changed_by_unit: dict[Unit, list[Figure]] = {}
+    now = timezone.now()
+    for unit, values in figures.items():
+        changed_by_unit[unit] = []
+        for indicator_id, (value, note) in values.items():
+            indicator = indicators.get(indicator_id)
+            if indicator is None:
+                raise LabourError(_("No such indicator in the scheme."))
+            before = existing.get((unit.pk, indicator_id))
+            figure = _figure(
+                actor=actor,
+                round_=round_,
+                unit=unit,
+                indicator=indicator,
+                figure=before,
+                value=value,
+                note=note,
+                committee=committee,
+                check=check,
+                save=False,
+            )
+            if figure is None:
+                continue
+            if before is None:
+                new.append(figure)
+            else:
+                figure.reported_at = now  # auto_now, which bulk_update does not set
+                changed_rows.append(figure)
+            changed_by_unit[unit].append(figure)
+    Figure.objects.bulk_create(new)
+    Figure.objects.bulk_update(changed_rows, ["value", "note", "reported_by", "reported_at", "state", "checked_by"])
+    if check and committee:
+        Figure.objects.filter(round=round_, unit__in=[u.pk for u in figures], state=FigureState.REPORTED).update(
+            state=FigureState.CHECKED, checked_by=actor
+        )
+    for unit, changed in changed_by_unit.items():
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=unit,
+            after={
+                "round": round_.name,
+                "figures": {str(f.indicator): str(f.value) for f in changed},
+                "checked": bool(check and committee),
+                "evidence": [],
+            },
+            union_id=unit.union_id,
+        )
+    return [f for changed in changed_by_unit.values() for f in changed]
 
 
 @transaction.atomic

@@ -24,6 +24,10 @@ from .enums import RegionLevel, RoleKind, UnionKind
 from .models import Employer, Region, Union
 from .rules import two_factor_required
 
+# nothing in this seed catches a service's failure: seed_demo runs it without savepoints and with
+# its audit rows held (core.seeding.in_bulk)
+IN_BULK = True
+
 DEMO_PASSWORD = "gongjiang-demo"  # noqa: S105 (demo only; printed for the reader)
 
 

@@ -107,18 +107,30 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
     dirty, pending = qn(Dirty._meta.db_table), qn(Pending._meta.db_table)
     today = timezone.localdate()
     dimensions = ("", *(d.name for d in indicator.dimensions))
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # held until the writer commits; the fill waits for it
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key(indicator.code)])
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            params = [x for a in chunk for x in (indicator.code, a)]
-            cursor.execute(
-                f"INSERT INTO {dirty} (indicator, anchor) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (indicator, anchor) DO NOTHING RETURNING anchor",
-                params,
-            )
+            if postgresql and start == 0:
+                # The indicator's shared lock, held until the writer commits (the fill waits for it),
+                # taken in the same round trip as the first insert and before it: the insert reads
+                # the lock's row. Its conflicts are checked against what is committed when it runs.
+                values = ", ".join(["(%s::bigint)", *["(%s)"] * (len(chunk) - 1)])
+                cursor.execute(
+                    "WITH held AS (SELECT pg_advisory_xact_lock_shared(%s)) "  # noqa: S608
+                    f"INSERT INTO {dirty} (indicator, anchor) "
+                    f"SELECT %s, v.anchor FROM held, (VALUES {values}) v(anchor) WHERE true "
+                    "ON CONFLICT (indicator, anchor) DO NOTHING RETURNING anchor",
+                    [lock_key(indicator.code), indicator.code, *chunk],
+                )
+            else:
+                values = ", ".join(["(%s, %s)"] * len(chunk))
+                params = [x for a in chunk for x in (indicator.code, a)]
+                cursor.execute(
+                    f"INSERT INTO {dirty} (indicator, anchor) VALUES {values} "  # noqa: S608
+                    f"ON CONFLICT (indicator, anchor) DO NOTHING RETURNING anchor",
+                    params,
+                )
             fresh = [row[0] for row in cursor.fetchall()]
             if not fresh or not snapshot:
                 continue

@@ -6,8 +6,9 @@ The skills contests are written with bulk inserts (the history is the demo's bac
 through the marking, which ``seed_demo`` already shows on the competitions it runs itself). A third
 of the history are labour competitions (劳动竞赛), run through the labour app's own services as a
 committee runs one: an indicator scheme, units (enterprises, or an enterprise's work areas) with a
-team each, two quarterly rounds reported, checked and closed with their standings, and the final
-standing published as the competition goes final; no events, entries, marks or certificates.
+team each, two quarterly rounds reported (the committee's table of each round in one call), checked
+and closed with their standings, and the final standing published as the competition goes final; no
+events, entries, marks or certificates.
 Deterministic for a given seed.
 """
 
@@ -24,8 +25,9 @@ from django.utils import timezone
 from gongjiang.competitions import services as comp_services
 from gongjiang.competitions.enums import EntryState, Kind, State, Tier
 from gongjiang.competitions.models import Competition, Entry, Event
+from gongjiang.core import audit
 from gongjiang.core.models import User
-from gongjiang.core.seeding import DemoContext
+from gongjiang.core.seeding import DemoContext, without_savepoints
 from gongjiang.labour import demo as labour_demo
 from gongjiang.labour import services as labour
 from gongjiang.labour.models import Round
@@ -89,7 +91,9 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
             if union.region_id[:4] == city.region_id[:4]:
                 organisers_below[city.pk].append(union)
     subtrees = _subtrees()
-    with transaction.atomic():
+    # one transaction that any failure rolls back whole: its services open no savepoints and their
+    # audit rows are written a thousand at a time (the same checks, writes and rows)
+    with transaction.atomic(), without_savepoints(), audit.held():
         entries, grades, lines = [], [], []
         serial = 0
         for offset in range(YEARS - 1, -1, -1):
@@ -330,9 +334,11 @@ def _run_labour(  # noqa: PLR0917
             competition=competition,
             data=labour.RoundData(name, first, last, last + dt.timedelta(days=10)),
         )
-        for unit, strength in units:
-            values = {i.pk: (labour_demo.figure_for(i, rng, strength + rng.uniform(-0.2, 0.2)), "") for i in indicators}
-            labour.report_figures(actor=admin, scope=scope, round_=round_, unit=unit, values=values, check=True)
+        figures = {
+            unit: {i.pk: (labour_demo.figure_for(i, rng, strength + rng.uniform(-0.2, 0.2)), "") for i in indicators}
+            for unit, strength in units
+        }  # the committee enters and checks the round's table
+        labour.report_round(actor=admin, scope=scope, round_=round_, figures=figures, check=True)
         labour.close_round(actor=admin, scope=scope, round_=round_)
         closed = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10)))
         Round.objects.filter(pk=round_.pk).update(closed_at=closed)

@@ -123,6 +123,43 @@ def test_a_checked_figure_is_the_committees_to_change(labour):
     assert Figure.objects.get(unit=labour.harbin_unit, indicator=labour.indicators["progress"]).value == 60
 
 
+def test_the_committees_table_of_a_round_is_each_units_report_at_once(labour):
+    """report_round takes every unit's figures as report_figures takes them one unit at a time: the
+    same figures, checks and audit rows (one per unit); one refused unit refuses the whole table."""
+    prov, staff, bob = labour.users.prov, labour.users.staff, labour.users.bob
+    ind, q1 = labour.indicators, labour.q1
+    report(staff, q1, labour.harbin_unit, ind, {"progress": 100, "safety": 0})  # Harbin reported already
+
+    def values(figures):
+        return {ind[key].pk: (Decimal(v), "") for key, v in figures.items()}
+
+    table = {
+        labour.harbin_unit: values({"progress": 90, "quality": 90, "innovation": 3}),
+        labour.qiqihar_unit: values({"progress": 80, "quality": 95, "safety": 1, "innovation": 1}),
+    }
+    with pytest.raises(LabourError):  # Bob's union may not change Harbin's unit: nothing is written
+        services.report_round(actor=bob, scope=Scope(bob), round_=q1, figures=table)
+    assert not Figure.objects.filter(unit=labour.qiqihar_unit).exists()
+    audited = AuditEntry.objects.filter(model="labour.unit").count()
+    changed = services.report_round(actor=prov, scope=Scope(prov), round_=q1, figures=table, check=True)
+    assert len(changed) == 7
+    rows = Figure.objects.filter(round=q1).values_list("unit_id", "indicator_id", "value", "state", "checked_by_id")
+    assert sorted(rows) == sorted(
+        [
+            (labour.harbin_unit.pk, ind[k].pk, Decimal(v), "checked", prov.pk)
+            for k, v in (("progress", 90), ("quality", 90), ("safety", 0), ("innovation", 3))
+        ]
+        + [
+            (labour.qiqihar_unit.pk, ind[k].pk, Decimal(v), "checked", prov.pk)
+            for k, v in (("progress", 80), ("quality", 95), ("safety", 1), ("innovation", 1))
+        ]
+    )
+    assert AuditEntry.objects.filter(model="labour.unit").count() == audited + 2
+    services.close_round(actor=prov, scope=Scope(prov), round_=q1)
+    with pytest.raises(LabourError):  # a closed round takes no table either
+        services.report_round(actor=prov, scope=Scope(prov), round_=q1, figures=table)
+
+
 def _second_quarter(labour, *, close: bool = True):
     """The highway's second quarter: Harbin 52.5, Qiqihar 100 (reported, checked and, unless ``close=False``, closed)."""
     prov = labour.users.prov
