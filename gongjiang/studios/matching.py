@@ -125,6 +125,14 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _part_tokens(text: str) -> tuple[str, ...]:
+    """:func:`tokens` of a part of a studio's record, kept per process by its text (the same text always
+    cuts the same way): a problem open to every alliance ranks thousands of studios on each view, and
+    cutting their records was most of the ranking's time; an edited record is a new text, cut anew."""
+    return tuple(tokens(text))
+
+
 @dataclass(frozen=True)
 class Doc:
     key: int
@@ -167,7 +175,7 @@ def rank(query: str, docs: Sequence[Doc], limit: int = 5, population: Sequence[s
     q_terms = list(dict.fromkeys(tokens(query)))
     if not q_terms or not docs:
         return []
-    seg: list[list[tuple[str, list[str]]]] = [[(src, tokens(text)) for src, text in d.parts] for d in docs]
+    seg: list[list[tuple[str, tuple[str, ...]]]] = [[(src, _part_tokens(text)) for src, text in d.parts] for d in docs]
     counts = [Counter(t for _src, ts in parts for t in ts) for parts in seg]
     lengths = [sum(c.values()) for c in counts]
     avg = (sum(lengths) / len(lengths)) or 1.0
