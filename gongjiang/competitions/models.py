@@ -106,7 +106,10 @@ class Entry(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="entries")
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="entries")
-    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+")
+    # indexed with the event (``entry_employer_event``), not alone
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=6)  # the employer's; only read with the row, never searched
     team = models.CharField(_("team"), max_length=60, blank=True)
@@ -132,7 +135,13 @@ class Entry(models.Model):
         ]
         # An event's page lists its entries in this order: an index walk of one page, however many
         # entered (a province-level event has thousands; sorting them all cost up to 0.4 s, issue 17).
-        indexes = [models.Index(fields=["event", "state", "competitor_no", "id"], name="entry_event_page")]
+        indexes = [
+            models.Index(fields=["event", "state", "competitor_no", "id"], name="entry_event_page"),
+            # the competitions an employer took part in (the innovation form's list): an index-only read of
+            # its entries' events, where the employer's own index fetched every entry (the busiest
+            # employer at province scale: 134,294 entries, 1.09 s to 70 ms)
+            models.Index(fields=["employer", "event"], name="entry_employer_event"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} · {self.worker}"
