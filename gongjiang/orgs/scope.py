@@ -8,6 +8,8 @@ writes ask :meth:`Scope.covers` and fail with 403.
 
 import copy
 from collections import defaultdict
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -21,6 +23,7 @@ from .rules import CAPABILITIES, GRANTABLE_BY
 # A capability, or several: their reach is the union of each one's (the catalogue is read by those
 # who manage competitions and by those who only read them).
 Caps = str | tuple[str, ...]
+T = TypeVar("T")
 
 
 class ProbeEachRow(Exists):
@@ -38,6 +41,7 @@ class Scope:
         self.roles: list[Role] = []
         self._covers: dict[tuple[str, int], bool] = {}
         self._tops: dict[str, set[int]] = {}  # "ids": the unions without a parent, read once when asked
+        self._read: dict[object, object] = {}  # what once() read, shared with the probing and walking copies
         self._probe = False  # union_filter as union_exists (see probing)
         self._per_row = False  # union_exists as a probe of each row, never a hash (see walking)
         self._probing: Scope | None = None  # this scope's probing copy, made once
@@ -133,6 +137,12 @@ class Scope:
             self._walking._per_row = True
             self._walking._probing = self._walking._walking = self._walking
         return self._walking
+
+    def once(self, key: object, read: Callable[[], T]) -> T:
+        """``read()``, read once a request for this scope and its probing and walking copies."""
+        if key not in self._read:
+            self._read[key] = read()
+        return self._read[key]  # type: ignore[return-value]
 
     def city_wide(self, cap: Caps) -> bool:
         """True when every root of the capability is a city federation: a reach of tens of thousands
