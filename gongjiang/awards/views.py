@@ -189,7 +189,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     # The pager counts at most LEDGER_COUNT_CAP rows, in the page's order (unordered: a seq scan, issue 17).
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
-    rows = ledger_rows(request.scope, shown)  # a city's or county's lines down their city's index
+    plain = not (state or programme or year or q or request.GET.get("figure") or request.GET.get("todo"))
+    rows = ledger_rows(request.scope, shown, plain=plain)  # a city's lines down its index, a county's union by union
     pager = CappedPaginator(rows, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)
     page = pager.get_page(request.GET.get("page"))
     context = {
