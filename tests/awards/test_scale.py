@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Sum
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -346,3 +347,31 @@ def test_below_a_city_the_plain_ledger_is_read_union_by_union_with_the_same_rows
     for start, stop in ((0, 1), (0, 3), (2, 7), (0, 50), (1, len(plain))):
         assert [line.pk for line in rows[start:stop]] == plain[start:stop], (start, stop)
     assert all(_sees_line(scope, line) for line in rows[0:50])
+
+
+@pytest.mark.parametrize("who", ["staff", "daoli_admin", "two_roots"])
+def test_below_a_city_the_year_totals_are_read_union_by_union_with_the_same_sums(ledger_mix, who):
+    m = ledger_mix
+    if who == "two_roots":
+        user = make_user("tworoots", m.daoli, RoleKind.UNION_ADMIN)
+        Role.objects.create(user=user, union=m.harbin_employer.union, kind=RoleKind.UNION_ADMIN)
+    else:
+        user = getattr(m.users, who, None) or getattr(m, who)
+    for union in (m.harbin_employer.union, m.daoli):
+        _line(m.programme, union, m.this_year, "3", "approved", m.users.prov)
+        _line(m.programme, union, m.this_year - 1, "5", "approved", m.users.prov)
+    scope = Scope(user)
+    qs = lines_for(scope).order_by("-id")
+    rows = ledger_rows(scope, qs, plain=True)
+    if connection.vendor != "postgresql":
+        assert rows is qs
+        return
+    assert isinstance(rows, ReachNewestLines)
+    expected = {
+        r["state"]: r["total"]
+        for r in qs.filter(year=m.this_year).order_by().values("state").annotate(total=Sum("amount"))
+    }
+    if rows.programmes:  # the user sees whole programmes: the view sums ``qs`` itself
+        assert rows.year_totals(m.this_year) is None
+    else:
+        assert rows.year_totals(m.this_year) == expected
