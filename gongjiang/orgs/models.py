@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -84,8 +82,8 @@ class Employer(models.Model):
         Union, verbose_name=_("enterprise union"), on_delete=models.PROTECT, related_name="employer"
     )
     industry = models.CharField(_("industry"), max_length=50, blank=True)
-    # The enterprise union's city (``orgs.queries.cities_of``), copied when the employer is registered
-    # (unions never move): a city or county official's list walks ``employer_city_name``, their
+    # The enterprise union's city (``orgs.queries.cities_of``), written by ``services.create_employer``
+    # (unions never move; required, so a row written another way without it fails): a city or county official's list walks ``employer_city_name``, their
     # city's employers in name order, not every employer of the province (issue 17).
     city = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
 
@@ -102,13 +100,6 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.city_id is None and self.union_id is not None:
-            from .queries import cities_of  # orgs.queries reads these models
-
-            self.city_id = cities_of([self.union_id]).get(self.union_id)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:employer_detail", args=[self.pk])
