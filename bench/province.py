@@ -330,11 +330,13 @@ class Province:
             links.extend(f"{uid}\t{a}\n" for a in ancestors)
             from gongjiang.core.fakeids import make_uscc
 
-            employers.append(f"{eid}\t{name}\t{make_uscc(region, 100_000 + i)}\t{trade}\t{region}\t{uid}\n")
+            employers.append(
+                f"{eid}\t{name}\t{make_uscc(region, 100_000 + i)}\t{trade}\t{region}\t{uid}\t{county[4]}\n"
+            )
             self.employers.append((eid, uid, region, county[4], county[0], industry, sizes[i], name))
         self.db.copy("orgs_union", "id, name, kind, region_id, parent_id, industry_parent_id", unions)
         self.db.copy("orgs_unionancestor", "descendant_id, ancestor_id", links)
-        self.db.copy("orgs_employer", "id, name, uscc, industry, region_id, union_id", employers)
+        self.db.copy("orgs_employer", "id, name, uscc, industry, region_id, union_id, city_id", employers)
 
     # --- workers ----------------------------------------------------------------------------
     def existing_id_numbers(self) -> set[str]:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from gongjiang.core.fakeids import make_uscc
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Employer, Union, UnionAncestor
+from gongjiang.orgs.queries import cities_of
 
 
 def add_employers(parent: Union, n: int, *, first: int = 1000) -> None:
@@ -22,8 +23,15 @@ def add_employers(parent: Union, n: int, *, first: int = 1000) -> None:
     UnionAncestor.objects.bulk_create(
         UnionAncestor(descendant=u, ancestor_id=a) for u in unions for a in [u.pk, *above]
     )
+    city = cities_of([u.pk for u in unions])  # bulk_create skips Employer.save, which sets it
     Employer.objects.bulk_create(
-        Employer(name=f"甲企业{i:05d}", uscc=make_uscc(parent.region.code, i), region=parent.region, union=u)
+        Employer(
+            name=f"甲企业{i:05d}",
+            uscc=make_uscc(parent.region.code, i),
+            region=parent.region,
+            union=u,
+            city_id=city[u.pk],
+        )
         for i, u in zip(range(first, first + n), unions, strict=True)
     )
 

@@ -195,6 +195,9 @@ class LedgerLine(models.Model):
             models.Index(fields=["year", "state", "union", "programme", "amount"], name="line_year_totals"),
             # A city's lines newest first: a city or county official's ledger (``queries.ledger_rows``).
             models.Index(fields=["city", "-id"], name="line_city_newest"),
+            # One union's totals per state for one budget year: a county official's totals, union by union
+            # (``queries.ReachNewestLines.year_totals``), index-only.
+            models.Index(fields=["union", "year", "state", "amount"], name="line_union_year_totals"),
         ]
 
     def __str__(self) -> str:

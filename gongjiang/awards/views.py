@@ -34,7 +34,16 @@ from . import reports, services
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
-from .queries import cycles_for, decisions_for, ledger_rows, lines_for, nominations_for, programmes_for, reviewable_ids
+from .queries import (
+    ReachNewestLines,
+    cycles_for,
+    decisions_for,
+    ledger_rows,
+    lines_for,
+    nominations_for,
+    programmes_for,
+    reviewable_ids,
+)
 from .todos import TODOS
 from .views_deadline import closing_day
 
@@ -186,10 +195,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if not year and figure is None and request.GET.get("todo") not in {todo.key for todo in TODOS}:
         totals_year = timezone.localdate().year
         summed = qs.filter(year=totals_year)
-    totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     # The pager counts at most LEDGER_COUNT_CAP rows, in the page's order (unordered: a seq scan, issue 17).
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
-    rows = ledger_rows(request.scope, shown)  # a city's or county's lines down their city's index
+    plain = not (state or programme or year or q or request.GET.get("figure") or request.GET.get("todo"))
+    rows = ledger_rows(request.scope, shown, plain=plain)  # a city's lines down its index, a county's union by union
+    totals = rows.year_totals(totals_year) if isinstance(rows, ReachNewestLines) and totals_year else None
+    if totals is None:
+        totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     pager = CappedPaginator(rows, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)
     page = pager.get_page(request.GET.get("page"))
     context = {

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -182,6 +183,9 @@ class Cohort(models.Model):
         verbose_name = _("training class")
         verbose_name_plural = _("training classes")
         ordering = ["-starts_on", "-id"]
+        # The class list's order: its first page is a walk of 51 entries, not a sort of every class
+        # in reach (6,000 at province scale, issue 17).
+        indexes = [models.Index(F("starts_on").desc(), F("id").desc(), name="cohort_newest")]
 
     def __str__(self) -> str:
         return self.name

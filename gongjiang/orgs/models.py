@@ -82,13 +82,21 @@ class Employer(models.Model):
         Union, verbose_name=_("enterprise union"), on_delete=models.PROTECT, related_name="employer"
     )
     industry = models.CharField(_("industry"), max_length=50, blank=True)
+    # The enterprise union's city (``orgs.queries.cities_of``), written by ``services.create_employer``
+    # (unions never move; required, so a row written another way without it fails): a city or county official's list walks ``employer_city_name``, their
+    # city's employers in name order, not every employer of the province (issue 17).
+    city = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False)
 
     class Meta:
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         ordering = ["name"]
-        # the list's order: its first page is a walk of this index, not a sort of every employer in reach
-        indexes = [models.Index(fields=["name", "id"], name="employer_name")]
+        indexes = [
+            # the list's order: its first page is a walk of this index, not a sort of every employer in reach
+            models.Index(fields=["name", "id"], name="employer_name"),
+            # the same for one city; with the union, the reach is tested from the index alone
+            models.Index(fields=["city", "name", "id"], name="employer_city_name", include=["union"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

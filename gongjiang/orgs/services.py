@@ -9,6 +9,7 @@ from gongjiang.core.models import AuditAction, User
 
 from .enums import RoleKind, UnionKind
 from .models import Employer, Region, Role, Union, UnionAncestor
+from .queries import cities_of
 from .scope import Scope
 
 UNION_FIELDS = ("name", "kind", "region", "parent", "industry_parent")
@@ -83,7 +84,10 @@ def create_employer(
         parent=parent_union,
         industry_parent=industry_union,
     )
-    employer = Employer.objects.create(name=name, uscc=uscc, region=region, union=union, industry=industry)
+    city = cities_of([union.pk])[union.pk]  # the list of a city's or county's officials reads it
+    employer = Employer.objects.create(
+        name=name, uscc=uscc, region=region, union=union, industry=industry, city_id=city
+    )
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

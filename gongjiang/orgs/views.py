@@ -12,17 +12,19 @@ from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
-from gongjiang.core.pagination import CappedPaginator
+from gongjiang.core.pagination import CappedPaginator, CountedApart
 
 from . import services
 from .enums import UnionKind
 from .exports import EmployerExporter
 from .forms import AccountForm, EmployerForm
 from .models import Employer
-from .queries import employers_for_user, roles_for_user, unions_for_user
+from .queries import employers_for_user, listed_employers, roles_for_user, unions_for_user
 from .rules import CHANGE_EMPLOYERS, MANAGE_ACCOUNTS, VIEW_EMPLOYERS, VIEW_UNIONS
+from .scope import Scope
 
 PAGE_SIZE = 50
+EMPLOYER_COUNT_CAP = 1_000  # "more than 1,000 results": the employer list counts no further
 
 
 def _require(request: HttpRequest, cap: str) -> None:
@@ -56,8 +58,8 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _employer_queryset(request: HttpRequest):
-    qs = employers_for_user(request.scope)
+def _employer_queryset(request: HttpRequest, scope: Scope | None = None):
+    qs = listed_employers(request.scope if scope is None else scope)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
@@ -70,7 +72,14 @@ def _employer_queryset(request: HttpRequest):
 def employer_list(request: HttpRequest) -> HttpResponse:
     _require(request, VIEW_EMPLOYERS)
     qs, q = _employer_queryset(request)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page walked down the list's index (a city or county official's: ``employer_city_name``)
+    # with each row probed for the reach (``Scope.walking``); at most EMPLOYER_COUNT_CAP rows
+    # counted, probed the same way for a city's officials, through the reach's hash for others
+    # (issue 17: Harbin's admin hashed 26,573 closure rows to count 10,001 employers).
+    scope = request.scope
+    walked, _q = _employer_queryset(request, scope.walking())
+    rows = CountedApart(walked, walked if scope.city_wide(VIEW_EMPLOYERS) else qs)
+    page = CappedPaginator(rows, PAGE_SIZE, cap=EMPLOYER_COUNT_CAP).get_page(request.GET.get("page"))
     # Workers are counted for the employers on this page only (one grouped query), not for all of them.
     shown = {employer.pk: employer for employer in page.object_list}
     counts = dict(Employer.objects.filter(pk__in=shown).annotate(n=Count("workers")).values_list("pk", "n"))

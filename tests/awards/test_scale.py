@@ -9,12 +9,14 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Sum
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongjiang.awards.models import Decision, LedgerLine
 from gongjiang.awards.queries import (
+    ReachNewestLines,
     decisions_for,
     ledger_rows,
     lines_for,
@@ -26,6 +28,7 @@ from gongjiang.core.plugins import cached_contributions
 from gongjiang.core.todolist import waiting_for
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
+from gongjiang.orgs.models import Role
 from gongjiang.orgs.queries import cities_of, reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
@@ -309,3 +312,66 @@ def test_the_ledger_is_read_city_by_city_with_the_same_rows_page_by_page(ledger_
         assert rows.capped_count(2) == min(3, len(plain))
         for start, stop in ((0, 1), (0, 3), (2, 7), (0, 50)):
             assert [line.pk for line in rows[start:stop]] == plain[start:stop], (filters, start, stop)
+
+
+@pytest.mark.parametrize("who", ["prov", "alice", "bob", "staff", "daoli_admin", "industry", "two_roots"])
+def test_below_a_city_the_plain_ledger_is_read_union_by_union_with_the_same_rows(ledger_mix, who):
+    """Issue 17: the plain ledger (no filter) of an official below a city (a county's, an enterprise's)
+    is each reach union's newest lines and the lines of the programmes they see whole: the same rows
+    in the same order as the plain query, page by page, and the same capped count; a city's officials
+    keep the city's branches, the province and industrial unions the query itself."""
+    m = ledger_mix
+    if who == "two_roots":  # a county and an enterprise union below it: a union reached twice
+        user = make_user("tworoots", m.daoli, RoleKind.UNION_ADMIN)
+        Role.objects.create(user=user, union=m.harbin_employer.union, kind=RoleKind.UNION_ADMIN)
+    else:
+        user = getattr(m.users, who, None) or getattr(m, who)
+    for union in (m.harbin_employer.union, m.qiqihar_employer.union, m.daoli):
+        for _ in range(3):
+            _line(m.programme, union, m.this_year, "3", "approved", m.users.prov)
+    scope = Scope(user)
+    qs = lines_for(scope).select_related("programme", "union").order_by("-id")
+    rows = ledger_rows(scope, qs, plain=True)
+    plain = list(qs.values_list("pk", flat=True))
+    if connection.vendor != "postgresql" or who in {"prov", "industry"}:
+        assert rows is qs
+        return
+    if who in {"alice", "bob"}:
+        assert isinstance(rows, NewestOfBranches)
+        return
+    assert isinstance(rows, ReachNewestLines)
+    assert plain
+    assert rows.capped_count(1000) == len(plain)
+    for cap in (1, 2, len(plain) - 1, len(plain)):
+        assert rows.capped_count(cap) == min(cap + 1, len(plain)), cap
+    for start, stop in ((0, 1), (0, 3), (2, 7), (0, 50), (1, len(plain))):
+        assert [line.pk for line in rows[start:stop]] == plain[start:stop], (start, stop)
+    assert all(_sees_line(scope, line) for line in rows[0:50])
+
+
+@pytest.mark.parametrize("who", ["staff", "daoli_admin", "two_roots"])
+def test_below_a_city_the_year_totals_are_read_union_by_union_with_the_same_sums(ledger_mix, who):
+    m = ledger_mix
+    if who == "two_roots":
+        user = make_user("tworoots", m.daoli, RoleKind.UNION_ADMIN)
+        Role.objects.create(user=user, union=m.harbin_employer.union, kind=RoleKind.UNION_ADMIN)
+    else:
+        user = getattr(m.users, who, None) or getattr(m, who)
+    for union in (m.harbin_employer.union, m.daoli):
+        _line(m.programme, union, m.this_year, "3", "approved", m.users.prov)
+        _line(m.programme, union, m.this_year - 1, "5", "approved", m.users.prov)
+    scope = Scope(user)
+    qs = lines_for(scope).order_by("-id")
+    rows = ledger_rows(scope, qs, plain=True)
+    if connection.vendor != "postgresql":
+        assert rows is qs
+        return
+    assert isinstance(rows, ReachNewestLines)
+    expected = {
+        r["state"]: r["total"]
+        for r in qs.filter(year=m.this_year).order_by().values("state").annotate(total=Sum("amount"))
+    }
+    if rows.programmes:  # the user sees whole programmes: the view sums ``qs`` itself
+        assert rows.year_totals(m.this_year) is None
+    else:
+        assert rows.year_totals(m.this_year) == expected
