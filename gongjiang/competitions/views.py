@@ -55,7 +55,8 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     qs = _filtered(request, competitions_for_user(scope)).select_related("organiser").order_by("-starts_on", "-id")
     qs, figure = narrow(request, qs)  # the rows behind a statistical figure
-    narrowed = figure is not None or request.GET.get("todo") in {todo.key for todo in TODOS}
+    # a figure asked for (one out of reach or of another app's rows selects nothing) or a to-do
+    narrowed = bool(request.GET.get("figure")) or request.GET.get("todo") in {todo.key for todo in TODOS}
     qs = narrow_todo(request, qs, TODOS)
     if narrowed:  # a figure's or a to-do's rows: counted in full, whose total their link shows
         rows: Any = qs
