@@ -84,7 +84,8 @@ INDICATORS = [
             "Registered (not withdrawn) entries in events of skills competitions whose results are final, counted "
             "for the entrant's enterprise union at entry and its ancestors, in the year the competition started. "
             "A worker in two events counts twice. Labour competitions, whose units and teams compete without "
-            "entries, are counted among the competitions held, not here."
+            "entries, are counted among the competitions held and their teams' members in the labour competition "
+            "member-times, not here."
         ),
         unit=_("participant-times"),
         rows=_counted_entries,
@@ -104,7 +105,8 @@ INDICATORS = [
         definition=_(
             "Workers with at least one registered entry in a skills competition whose results are final, in the "
             "year the competition started; each worker counted once per union and period, so a parent's figure is "
-            "not the sum of its children's. Members of labour competitions' teams are not counted here."
+            "not the sum of its children's. Members of labour competitions' teams are counted among the distinct labour "
+            "competition members, not here."
         ),
         unit=_("persons"),
         rows=_counted_entries,

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, models
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from gongjiang.core.changes import rows_changing
@@ -181,6 +181,47 @@ def _pre_delete(sender: type[models.Model], instance: models.Model, **kwargs: An
         changing(sender, pks=[instance.pk])
 
 
+def _m2m_changing(
+    sender: type[models.Model],
+    *,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """A many-to-many list an indicator counts (a labour team's members) is about to change: its rows (of
+    the auto-created through model) send no ``pre_save`` or ``pre_delete``. Rows to be added are passed
+    as unsaved instances (their anchors follow from the pair), rows to be removed or cleared by id."""
+    if sender not in watchers() or action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    # the through model's two foreign keys: to ``instance``'s model and to ``model`` (swapped when reversed)
+    own, other = _through_columns(sender, type(instance), model, reverse)
+    if action == "pre_add":
+        pairs = [sender(**{own: instance.pk, other: pk}) for pk in sorted(pk_set or ())]
+        changing(sender, instances=pairs)
+        return
+    rows = sender._base_manager.filter(**{own: instance.pk})
+    if action == "pre_remove":
+        rows = rows.filter(**{f"{other}__in": sorted(pk_set or ())})
+    changing(sender, pks=list(rows.values_list("pk", flat=True)))
+
+
+def _through_columns(
+    through: type[models.Model], source: type[models.Model], target: type[models.Model], reverse: bool
+) -> tuple[str, str]:
+    """The attnames of ``through``'s foreign keys to the changed object (``source``) and to the objects
+    added or removed (``target``); for a list between two rows of one model, by the side it was changed from."""
+    fks = [f for f in through._meta.concrete_fields if f.is_relation]
+    to_source = [f for f in fks if issubclass(source, f.related_model)]
+    to_target = [f for f in fks if issubclass(target, f.related_model)]
+    if source is target:  # a self-referencing list: the first key is the forward side
+        forward, backward = to_source[0].attname, to_source[1].attname
+        return (backward, forward) if reverse else (forward, backward)
+    return to_source[0].attname, to_target[0].attname
+
+
 def _announced(sender: type[models.Model], pks: list[Any], instances: list[models.Model], **kwargs: Any) -> None:
     if sender in watchers():
         changing(sender, pks=pks, instances=instances)
@@ -194,4 +235,6 @@ def connect() -> None:
         pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}_post_save")
         pre_delete.connect(_pre_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
+        if model._meta.auto_created:  # a many-to-many list's rows: written by its manager, no row signals
+            m2m_changed.connect(_m2m_changing, sender=model, dispatch_uid=f"{uid}_m2m_changed")
     rows_changing.connect(_announced, dispatch_uid="stats_rows_changing")

@@ -72,6 +72,7 @@ def test_every_figure_links_to_exactly_its_rows(filled, as_user, who, unions):
         # the figures whose rows have no list page of their own keep the statistics' rows page
         assert set(indicators) - listed == {
             "participant_times",
+            "labour_member_times",  # a team's members: no list of memberships of its own
             "honours_conferred",
             "economic_benefit",
             "trainees_enrolled",

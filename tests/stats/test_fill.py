@@ -35,6 +35,8 @@ def test_every_app_contributes_indicators():
         "competitions_held",
         "participant_times",
         "participants",
+        "labour_member_times",
+        "labour_members",
         "grade_rises",
         "workers_by_grade",
         "high_skill_workers",

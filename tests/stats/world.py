@@ -16,6 +16,7 @@ from gongjiang.colleges.models import Cohort, College, Completion, Course, Enrol
 from gongjiang.competitions.models import Competition, Entry, Event
 from gongjiang.core.changes import announce
 from gongjiang.innovations.models import Innovation
+from gongjiang.labour.models import Team, Unit
 from gongjiang.orgs.scope import Scope
 from gongjiang.people import services as people_services
 from gongjiang.people.models import Honour, SkillGrade, Worker
@@ -62,7 +63,7 @@ def build(org: SimpleNamespace, seed: int, size: int = 4, years: tuple = (2022, 
         )
         w.refresh_from_db()
     unions = [org.province, org.harbin, org.qiqihar, org.machinery, org.daoli]
-    for part in (_competitions, _grades, _craftsmen, _ledger, _honours, _studios, _colleges):
+    for part in (_competitions, _teams, _grades, _craftsmen, _ledger, _honours, _studios, _colleges):
         part(rng, org, workers, unions, seed, size, years)
 
 
@@ -97,6 +98,45 @@ def _competitions(
                     state=rng.choice(["registered", "registered", "withdrawn"]),
                     registered_by=prov,
                 )
+
+
+def _teams(
+    rng: random.Random, org: SimpleNamespace, workers: list, unions: list, seed: int, size: int, years: tuple
+) -> None:
+    """Units and teams in this build's labour competitions (and one made final here, so the figures have
+    rows), each team's members workers of its unit's enterprise, none in two teams of one competition, added
+    through the team's list (a many-to-many manager: no row signals). Drawn from a generator of their own,
+    so the other parts' rows stay what the seed gave them before."""
+    rng = random.Random(f"teams{seed}")
+    starts = _day(rng, years)
+    final = Competition.objects.create(
+        name=f"劳动竞赛{seed}",
+        tier=rng.choice(TIERS),
+        kind="labour",
+        organiser=rng.choice(unions),
+        registration_closes_on=starts,
+        starts_on=starts,
+        ends_on=starts,
+        state="final",
+        region_code="230000",
+    )
+    built = Competition.objects.filter(kind="labour", name__startswith=f"随机竞赛{seed}-")
+    for comp in [final, *built.order_by("pk")]:
+        for employer in rng.sample([org.harbin_employer, org.qiqihar_employer], rng.randint(1, 2)):
+            unit = Unit.objects.create(
+                competition=comp,
+                employer=employer,
+                union=employer.union,
+                region_code=employer.region_id,
+                entered_by=org.users.prov,
+            )
+            staff = list(Worker.objects.filter(employer=employer).order_by("pk"))
+            rng.shuffle(staff)
+            for t in range(rng.randint(1, 2)):
+                team = Team.objects.create(unit=unit, name=f"班组{t}")
+                cut = rng.randint(0, len(staff))
+                team.members.add(*staff[:cut])
+                staff = staff[cut:]
 
 
 def _grades(
@@ -305,6 +345,29 @@ def _colleges(
                 )
 
 
+def _correct_teams(seed: int, size: int) -> None:
+    """Labour teams' members removed, added (from the worker's side too: a reversed list) or cleared, from a
+    generator of their own, so the other corrections stay what the seed gave them before."""
+    rng = random.Random(f"team corrections{seed}")
+    for team in rng.sample(list(Team.objects.select_related("unit")), min(size, Team.objects.count())):
+        unit = team.unit
+        free = list(
+            Worker.objects.filter(employer_id=unit.employer_id)
+            .exclude(labour_teams__unit__competition_id=unit.competition_id)
+            .order_by("pk")
+        )
+        members = list(team.members.order_by("pk"))
+        choice = rng.random()
+        if choice < 0.25:
+            team.members.clear()
+        elif choice < 0.5 and members:
+            team.members.remove(*rng.sample(members, rng.randint(1, len(members))))
+        elif choice < 0.75 and free:
+            team.members.add(*rng.sample(free, rng.randint(1, len(free))))
+        elif free:
+            rng.choice(free).labour_teams.add(team)
+
+
 def correct(org: SimpleNamespace, seed: int, size: int = 4) -> None:
     """Writes that move rows counted before: results corrected (entries withdrawn, re-registered or
     deleted, a competition's state and start moved), workers moved to another enterprise, grades
@@ -321,6 +384,7 @@ def correct(org: SimpleNamespace, seed: int, size: int = 4) -> None:
         comp.state = rng.choice(COMP_STATES)
         comp.starts_on = comp.starts_on + dt.timedelta(days=rng.randint(-200, 200))
         comp.save()
+    _correct_teams(seed, size)
     employers = [org.harbin_employer, org.qiqihar_employer]
     for w in rng.sample(list(Worker.objects.all()), min(size, Worker.objects.count())):
         employer = rng.choice(employers)
