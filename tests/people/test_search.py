@@ -137,6 +137,9 @@ def test_employers_named_are_those_whose_name_holds_the_term(org, text):
 def test_a_short_employer_term_is_read_through_the_characters_index(org):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # on a table of a few rows, a full scan of any other index beats the GIN index's cost with sequential
+        # scans off: keep only the indexes a name condition could use (dropped in the test's transaction)
+        cursor.execute("DROP INDEX employer_city_name")
         for text in ("锅", "机床"):
             sql, params = employers_named(text).values("pk").query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
