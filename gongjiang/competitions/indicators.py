@@ -13,7 +13,7 @@ from .models import Competition, Entry
 FINAL_STATES = (State.FINAL, State.ARCHIVED)
 
 
-def _choices(choices):  # type: ignore[no-untyped-def]
+def choice_labels(choices):  # type: ignore[no-untyped-def]
     return lambda keys: {k: str(dict(choices).get(k, k)) for k in keys}
 
 
@@ -44,12 +44,12 @@ def _competition_url(pk: int) -> str:
     return reverse("competitions:detail", args=[pk])
 
 
-def _worker_url(pk: int) -> str:
+def worker_url(pk: int) -> str:
     return reverse("people:worker_detail", args=[pk])
 
 
 _ENTRY_DIMENSIONS = (
-    Dimension("tier", _("tier"), "event__competition__tier", _choices(Tier.choices)),
+    Dimension("tier", _("tier"), "event__competition__tier", choice_labels(Tier.choices)),
     Dimension("occupation", _("occupation"), "event__occupation_id", _occupations),
     # the entrant's enterprise union's industrial union ("" when it has none) and prefecture
     Dimension("industry", _("industrial union"), "union__industry_parent_id", _unions),
@@ -69,8 +69,8 @@ INDICATORS = [
         union="organiser_id",
         date="starts_on",
         dimensions=(
-            Dimension("tier", _("tier"), "tier", _choices(Tier.choices)),
-            Dimension("kind", _("kind"), "kind", _choices(Kind.choices)),
+            Dimension("tier", _("tier"), "tier", choice_labels(Tier.choices)),
+            Dimension("kind", _("kind"), "kind", choice_labels(Kind.choices)),
         ),
         label="name",
         link=_competition_url,
@@ -94,7 +94,7 @@ INDICATORS = [
         dimensions=_ENTRY_DIMENSIONS,
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         # kept between fills per competition: a competition made final marks one anchor, not each entry
         extra={"anchor": "event__competition_id"},
         order=20,
@@ -117,7 +117,7 @@ INDICATORS = [
         dimensions=(_ENTRY_DIMENSIONS[0],),
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
         order=30,

@@ -8,6 +8,15 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, WithJsonSchema
 
+# An id no row has: a link built once with it stands for every row's (:func:`per_row`).
+URL_SENTINEL = 987654321
+
+
+def per_row(url: str) -> str:
+    """A link built once with :data:`URL_SENTINEL` in place of a row's id, as a ``str.format`` pattern:
+    a list of fifty rows formats it fifty times instead of reversing a URL for each row."""
+    return url.replace(str(URL_SENTINEL), "{}")
+
 
 def is_htmx(request: HttpRequest) -> bool:
     """True for a request htmx made (it then wants a partial, not the whole page)."""

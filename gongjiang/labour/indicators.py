@@ -1,15 +1,13 @@
 """Labour competitions' figures for the statistics app (see ``core.indicators``): the members of the
 teams its units enter, counted as the skills competitions' entrants are (``competitions.indicators``)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.competitions.enums import Kind, State
+from gongjiang.competitions.enums import Kind, Tier
+from gongjiang.competitions.indicators import FINAL_STATES, choice_labels, worker_url
 from gongjiang.core.indicators import Dimension, Indicator
 
 from .models import Team
-
-FINAL_STATES = (State.FINAL, State.ARCHIVED)
 
 
 def _members():  # type: ignore[no-untyped-def]
@@ -19,18 +17,7 @@ def _members():  # type: ignore[no-untyped-def]
     )
 
 
-def _worker_url(pk: int) -> str:
-    return reverse("people:worker_detail", args=[pk])
-
-
-def _tiers(keys: list[str]) -> dict[str, str]:
-    from gongjiang.competitions.enums import Tier
-
-    labels = dict(Tier.choices)
-    return {k: str(labels.get(k, k)) for k in keys}
-
-
-_TIER = Dimension("tier", _("tier"), "team__unit__competition__tier", _tiers)
+_TIER = Dimension("tier", _("tier"), "team__unit__competition__tier", choice_labels(Tier.choices))
 
 INDICATORS = [
     Indicator(
@@ -48,7 +35,7 @@ INDICATORS = [
         dimensions=(_TIER,),
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         # kept between fills per competition: a competition made final marks one anchor, not each member
         extra={"anchor": "team__unit__competition_id"},
         headline=False,
@@ -71,7 +58,7 @@ INDICATORS = [
         dimensions=(_TIER,),
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
         headline=False,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import submit
 from gongjiang.core.audit import history
-from gongjiang.core.http import is_htmx
+from gongjiang.core.http import URL_SENTINEL, is_htmx, per_row
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.figures import Figure, narrow
 from gongjiang.orgs.queries import employers_for_user
@@ -107,9 +107,6 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/worker_list.html", context)
 
 
-_URL_SENTINEL = 987654321
-
-
 def _table_rows(page: Iterable[Worker]) -> list[dict[str, str]]:
     """The table's cells as strings, made in Python: one ``reverse`` and one translation of each
     label per request instead of one per row (``get_FOO_display`` hashes every translated choice
@@ -126,7 +123,7 @@ def _table_rows(page: Iterable[Worker]) -> list[dict[str, str]]:
             occupations[worker_id].append(name)
     grades = {value: str(label) for value, label in Grade.choices}
     statuses = {value: str(label) for value, label in WorkerStatus.choices}
-    url = reverse("people:worker_detail", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{}")
+    url = per_row(reverse("people:worker_detail", args=[URL_SENTINEL]))
     return [
         {
             "url": url.format(w.pk),

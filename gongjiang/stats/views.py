@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gongjiang.competitions.enums import State
 from gongjiang.competitions.models import Competition
+from gongjiang.core.http import URL_SENTINEL, per_row
 from gongjiang.core.indicators import Indicator, shared_reads
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.orgs.enums import UnionKind
@@ -322,24 +323,13 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_URL_SENTINEL = 987654321
-
-
 def _ranking_rows(ranking: list[dict[str, Any]], indicator: Indicator, year: int) -> list[dict[str, Any]]:
     """The ranking table's rows with their two links (the child's cockpit, the rows behind its figure),
     each built once for the page and filled in per child: a county shows 50 children, and a ``reverse``
     and a figure's link per row in the template were a fifth of its rendering."""
-    cockpit = f"{reverse('stats:cockpit', args=[_URL_SENTINEL])}?year={year}"
-    behind = queries.figure_url(indicator, _URL_SENTINEL, year)
-    sentinel = str(_URL_SENTINEL)
-    return [
-        {
-            **r,
-            "href": cockpit.replace(sentinel, str(r["union"].pk)),
-            "behind": behind.replace(sentinel, str(r["union"].pk)),
-        }
-        for r in ranking
-    ]
+    cockpit = per_row(f"{reverse('stats:cockpit', args=[URL_SENTINEL])}?year={year}")
+    behind = per_row(queries.figure_url(indicator, URL_SENTINEL, year))
+    return [{**r, "href": cockpit.format(r["union"].pk), "behind": behind.format(r["union"].pk)} for r in ranking]
 
 
 SMALL_SUBTREE = 200  # unions: below this the workers are found through their union's index
