@@ -136,10 +136,12 @@ def test_employers_named_are_those_whose_name_holds_the_term(org, text):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
 def test_a_short_employer_term_is_read_through_the_characters_index(org):
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        # on a table of a few rows, a full scan of any other index beats the GIN index's cost with sequential
-        # scans off: keep only the indexes a name condition could use (dropped in the test's transaction)
-        cursor.execute("DROP INDEX employer_city_name")
+        # On a table of a few rows the planner's choice between indexes is a coin toss (CI has seen a full
+        # scan of employer_city_name, then of employer_name, win over the GIN index): leave it only bitmap
+        # scans, which need an index condition, so the one plan short of a disabled one is the index whose
+        # condition the query states. What is checked is that the query asks what the index answers.
+        for kind in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{kind} = off")
         for text in ("锅", "机床"):
             sql, params = employers_named(text).values("pk").query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
