@@ -190,11 +190,9 @@ def _correct_seen(indicator: Indicator, before: list[Row], after: list[Row], kee
 AFTER = "stats_drain_after"  # the dirty anchors' contributions now (temporary)
 BEFORE = "stats_drain_before"  # and at the last fill (``Pending``)
 CHANGED = "stats_drain_changed"  # people counted once: the (person, year) whose rows changed
-EXPANDED = "stats_drain_expanded"  # before and after, per ancestor, grain and period (temporary)
 DELTA = "stats_drain_delta"  # the differences to add (temporary)
-SEEN_NOW = "stats_drain_seen"  # the Seen rows the changed (person, year) give now
-SEEN_WAS = "stats_drain_seen_was"  # and gave at the last fill
-TEMPORARY = (AFTER, BEFORE, CHANGED, EXPANDED, DELTA, SEEN_NOW, SEEN_WAS)
+SEEN_DIFF = "stats_drain_seen"  # the Seen rows the changed (person, year) give now or gave, not both
+TEMPORARY = (AFTER, BEFORE, CHANGED, DELTA, SEEN_DIFF)
 DATABASE_CHUNK = 5000
 DRAIN_WORK_MEM = "256MB"  # the sorts of a day's ten thousand people stay in memory
 
@@ -222,8 +220,7 @@ def _drain_in_database(
     row_year = "CAST(DATE_TRUNC('year', x.p) AS DATE)"
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{DRAIN_WORK_MEM}'")
-        for table in TEMPORARY:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")  # an earlier drain's, same transaction
         cursor.execute(
             f"CREATE TEMPORARY TABLE {AFTER} (dimension varchar(20), u integer, p date, k varchar(40), "
             f"s bigint, n bigint, v bigint) ON COMMIT DROP"
@@ -264,26 +261,28 @@ def _drain_in_database(
             "FROM {rows} x JOIN " + closure + " ua ON ua.descendant_id = x.u "
             "CROSS JOIN (VALUES (%s), (%s)) g(grain) WHERE (x.dimension = '' OR g.grain = %s){where}"
         )
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {EXPANDED} ON COMMIT DROP AS "
-            + side.format(sign=-1, period=period, rows=BEFORE, where=only_changed)
+        # read once by the aggregate below, so not written to a table of its own
+        expanded = (
+            side.format(sign=-1, period=period, rows=BEFORE, where=only_changed)
             + " UNION ALL "
-            + side.format(sign=1, period=period, rows=AFTER, where=only_changed),
-            (*period_params, Grain.MONTH, Grain.YEAR, Grain.YEAR, *period_params, Grain.MONTH, Grain.YEAR, Grain.YEAR),
+            + side.format(sign=1, period=period, rows=AFTER, where=only_changed)
         )
+        expanded_params = (*period_params, Grain.MONTH, Grain.YEAR, Grain.YEAR) * 2
         if distinct:  # a person adds one where they count now and did not, and takes one where they no longer do
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {DELTA} ON COMMIT DROP AS SELECT a, grain, p, dimension, k, "  # noqa: S608
                 f"SUM(now - was) AS n, SUM(now - was) AS v FROM (SELECT a, grain, p, dimension, k, s, "
                 f"MAX(CASE WHEN side = 1 THEN 1 ELSE 0 END) AS now, MAX(CASE WHEN side = -1 THEN 1 ELSE 0 END) AS was "
-                f"FROM {EXPANDED} GROUP BY a, grain, p, dimension, k, s) people "
-                f"GROUP BY a, grain, p, dimension, k HAVING SUM(now - was) <> 0"
+                f"FROM ({expanded}) e GROUP BY a, grain, p, dimension, k, s) people "
+                f"GROUP BY a, grain, p, dimension, k HAVING SUM(now - was) <> 0",
+                expanded_params,
             )
         else:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {DELTA} ON COMMIT DROP AS SELECT a, grain, p, dimension, k, "  # noqa: S608
-                f"SUM(side * n) AS n, SUM(side * v) AS v FROM {EXPANDED} GROUP BY a, grain, p, dimension, k "
-                f"HAVING SUM(side * n) <> 0 OR SUM(side * v) <> 0"
+                f"SUM(side * n) AS n, SUM(side * v) AS v FROM ({expanded}) e GROUP BY a, grain, p, dimension, k "
+                f"HAVING SUM(side * n) <> 0 OR SUM(side * v) <> 0",
+                expanded_params,
             )
         cursor.execute(
             f"INSERT INTO {count_table} AS c (indicator, union_id, grain, period, dimension, {key}, value, "  # noqa: S608
@@ -302,28 +301,30 @@ def _drain_in_database(
             keep = date(today.year - 1, 1, 1)
             # the years no longer kept (``keep`` is a first of January: by year, the unique index)
             cursor.execute(f"DELETE FROM {seen} WHERE indicator = %s AND period < %s", (indicator.code, keep))  # noqa: S608
-            for table, side in ((SEEN_NOW, AFTER), (SEEN_WAS, BEFORE)):
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS SELECT DISTINCT {row_year} AS y, "  # noqa: S608
-                    f"x.u, x.dimension, x.k, x.s FROM {side} x WHERE x.p >= %s{only_changed}",
-                    (keep,),
-                )
+            # the rows on one side only, in one pass of both (1: given now and not then, -1: the reverse)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {SEEN_DIFF} ON COMMIT DROP AS SELECT y, u, dimension, k, s, "  # noqa: S608
+                f"MIN(side) AS side FROM (SELECT {row_year} AS y, x.u, x.dimension, x.k, x.s, 1 AS side FROM {AFTER} x "
+                f"WHERE x.p >= %s{only_changed} UNION ALL SELECT {row_year}, x.u, x.dimension, x.k, x.s, -1 "
+                f"FROM {BEFORE} x WHERE x.p >= %s{only_changed}) z GROUP BY y, u, dimension, k, s "
+                f"HAVING MIN(side) = MAX(side)",
+                (keep, keep),
+            )
             # each row gone is one probe of the unique index, each new one skipped there if present
             cursor.execute(
-                f"DELETE FROM {seen} t USING (SELECT * FROM {SEEN_WAS} EXCEPT SELECT * FROM {SEEN_NOW}) g "  # noqa: S608
-                f"WHERE t.indicator = %s AND t.period = g.y AND t.union_id = g.u AND t.dimension = g.dimension "
-                f"AND t.{key} = g.k AND t.subject = g.s",
+                f"DELETE FROM {seen} t USING {SEEN_DIFF} g WHERE g.side = -1 AND t.indicator = %s "  # noqa: S608
+                f"AND t.period = g.y AND t.union_id = g.u AND t.dimension = g.dimension AND t.{key} = g.k "
+                f"AND t.subject = g.s",
                 (indicator.code,),
             )
             cursor.execute(
                 f"INSERT INTO {seen} (indicator, period, union_id, dimension, {key}, subject) "  # noqa: S608
-                f"SELECT %s, n.y, n.u, n.dimension, n.k, n.s FROM (SELECT * FROM {SEEN_NOW} EXCEPT "
-                f"SELECT * FROM {SEEN_WAS}) n ORDER BY n.y, n.u, n.dimension, n.k, n.s "
+                f"SELECT %s, n.y, n.u, n.dimension, n.k, n.s FROM {SEEN_DIFF} n WHERE n.side = 1 "
+                f"ORDER BY n.y, n.u, n.dimension, n.k, n.s "
                 f"ON CONFLICT (indicator, period, union_id, dimension, {key}, subject) DO NOTHING",
                 (indicator.code,),
             )
-        for table in TEMPORARY:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")
 
 
 def drain(
