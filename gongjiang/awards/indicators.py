@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjiang.core.indicators import Dimension, Indicator, Target
 from gongjiang.orgs.models import Union
+from gongjiang.people.indicators import worker_url
 from gongjiang.policy.models import Programme
 
 from .enums import LineState, NominationState
@@ -27,10 +28,6 @@ def _cycles(keys: list[str]) -> dict[str, str]:
 
 def _line_url(pk: int) -> str:
     return reverse("awards:line", args=[pk])
-
-
-def _worker_url(pk: int) -> str:
-    return reverse("people:worker_detail", args=[pk])
 
 
 def _nomination_url(pk: int) -> str:
@@ -111,7 +108,7 @@ INDICATORS = [
         dimensions=(_PROGRAMME,),
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
         order=61,

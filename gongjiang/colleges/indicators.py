@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.indicators import Indicator, Target
 from gongjiang.orgs.models import UnionAncestor
+from gongjiang.people.indicators import worker_url
 
 from .enums import EnrolmentStatus
 from .models import Cohort, College, Completion, Enrolment
@@ -33,10 +34,6 @@ def _class_plans(union_ids: list[int] | QuerySet, year: int) -> dict[int, Target
 
 def _cohort_url(pk: int) -> str:
     return reverse("colleges:cohort", args=[pk])
-
-
-def _worker_url(pk: int) -> str:
-    return reverse("people:worker_detail", args=[pk])
 
 
 INDICATORS = [
@@ -85,7 +82,7 @@ INDICATORS = [
         date="cohort__starts_on",
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         order=102,
     ),
     Indicator(
@@ -98,7 +95,7 @@ INDICATORS = [
         date="completed_on",
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         order=103,
     ),
 ]

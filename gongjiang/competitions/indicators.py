@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.core.indicators import Dimension, Indicator
 from gongjiang.orgs.models import Region, Union
+from gongjiang.people.indicators import worker_url
 from gongjiang.people.models import Occupation
 
 from .enums import EntryState, Kind, State, Tier
@@ -42,10 +43,6 @@ def _counted_entries():  # type: ignore[no-untyped-def]
 
 def _competition_url(pk: int) -> str:
     return reverse("competitions:detail", args=[pk])
-
-
-def worker_url(pk: int) -> str:
-    return reverse("people:worker_detail", args=[pk])
 
 
 _ENTRY_DIMENSIONS = (

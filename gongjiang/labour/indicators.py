@@ -4,8 +4,9 @@ teams its units enter, counted as the skills competitions' entrants are (``compe
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.competitions.enums import Kind, Tier
-from gongjiang.competitions.indicators import FINAL_STATES, choice_labels, worker_url
+from gongjiang.competitions.indicators import FINAL_STATES, choice_labels
 from gongjiang.core.indicators import Dimension, Indicator
+from gongjiang.people.indicators import worker_url
 
 from .models import Team
 

@@ -11,7 +11,8 @@ from .models import SkillGrade, Worker
 HIGH_SKILL = Grade.SENIOR  # 高级工 and above
 
 
-def _worker_url(pk: int) -> str:
+def worker_url(pk: int) -> str:
+    """The worker's page: where a figure of people links each person."""
     return reverse("people:worker_detail", args=[pk])
 
 
@@ -42,7 +43,7 @@ INDICATORS = [
         union="union_id",
         date=None,
         label="name",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         headline=False,
         order=7,
@@ -64,7 +65,7 @@ INDICATORS = [
         dimensions=(Dimension("source", _("source"), "source", _sources),),
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
         order=40,
@@ -81,7 +82,7 @@ INDICATORS = [
         date=None,
         dimensions=(Dimension("grade", _("grade"), "top_grade", _grades),),
         label="name",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         order=50,
     ),
@@ -97,7 +98,7 @@ INDICATORS = [
         union="union_id",
         date=None,
         label="name",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         order=55,
     ),

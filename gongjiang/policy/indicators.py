@@ -11,14 +11,11 @@ from gongjiang.core.indicators import Dimension, Indicator, Target, shared
 from gongjiang.orgs.enums import UnionKind
 from gongjiang.orgs.models import Union
 from gongjiang.people.enums import HonourKind, HonourLevel
+from gongjiang.people.indicators import worker_url
 from gongjiang.people.models import Honour
 
 from .enums import DocumentKind, DocumentStatus
 from .models import Goal, PolicyDocument
-
-
-def _worker_url(pk: int) -> str:
-    return reverse("people:worker_detail", args=[pk])
 
 
 def _province_goals(union_ids: list[int] | QuerySet) -> dict[int, tuple[Goal, int | None]]:
@@ -65,7 +62,7 @@ def _craftsmen(level: HonourLevel, code: str, name: Any, order: int) -> Indicato
         subject="worker_id",
         label="worker__name",
         link_path="worker_id",
-        link=_worker_url,
+        link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
         target=_goal(level),
