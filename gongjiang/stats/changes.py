@@ -28,7 +28,7 @@ from gongjiang.core.indicators import Indicator
 
 from . import registry
 from .models import Dirty, Pending
-from .sql import all_contributions_sql, anchor_path, contributions_sql, lock_key
+from .sql import DATABASE_CHUNK, all_contributions_sql, anchor_path, contributions_sql, lock_key
 
 UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
 CHUNK = 500
@@ -108,9 +108,12 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
     today = timezone.localdate()
     dimensions = ("", *(d.name for d in indicator.dimensions))
     postgresql = connection.vendor == "postgresql"
+    # PostgreSQL: a competition made final marks its ten thousand entrants in two statements, not forty
+    # (each snapshot of a few hundred people joined all their entries to the events and competitions)
+    size = DATABASE_CHUNK if postgresql else CHUNK
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
+        for start in range(0, len(wanted), size):
+            chunk = wanted[start : start + size]
             if postgresql and start == 0:
                 # The indicator's shared lock, held until the writer commits (the fill waits for it),
                 # taken in the same round trip as the first insert and before it: the insert reads
@@ -187,7 +190,6 @@ def _m2m_changing(
     instance: models.Model,
     action: str,
     reverse: bool,
-    model: type[models.Model],
     pk_set: set[Any] | None,
     **kwargs: Any,
 ) -> None:
@@ -196,8 +198,7 @@ def _m2m_changing(
     as unsaved instances (their anchors follow from the pair), rows to be removed or cleared by id."""
     if sender not in watchers() or action not in ("pre_add", "pre_remove", "pre_clear"):
         return
-    # the through model's two foreign keys: to ``instance``'s model and to ``model`` (swapped when reversed)
-    own, other = _through_columns(sender, type(instance), model, reverse)
+    own, other = _through_columns(sender, reverse)  # the keys to ``instance`` and to the objects in ``pk_set``
     if action == "pre_add":
         pairs = [sender(**{own: instance.pk, other: pk}) for pk in sorted(pk_set or ())]
         changing(sender, instances=pairs)
@@ -208,18 +209,16 @@ def _m2m_changing(
     changing(sender, pks=list(rows.values_list("pk", flat=True)))
 
 
-def _through_columns(
-    through: type[models.Model], source: type[models.Model], target: type[models.Model], reverse: bool
-) -> tuple[str, str]:
-    """The attnames of ``through``'s foreign keys to the changed object (``source``) and to the objects
-    added or removed (``target``); for a list between two rows of one model, by the side it was changed from."""
-    fks = [f for f in through._meta.concrete_fields if f.is_relation]
-    to_source = [f for f in fks if issubclass(source, f.related_model)]
-    to_target = [f for f in fks if issubclass(target, f.related_model)]
-    if source is target:  # a self-referencing list: the first key is the forward side
-        forward, backward = to_source[0].attname, to_source[1].attname
-        return (backward, forward) if reverse else (forward, backward)
-    return to_source[0].attname, to_target[0].attname
+def _through_columns(through: type[models.Model], reverse: bool) -> tuple[str, str]:
+    """The attnames of an auto-created ``through`` model's foreign keys to the changed object and to the
+    objects added or removed: Django's own pair for the list's field (what its manager uses), swapped
+    when the list was changed from the other side (``reverse``)."""
+    owner = through._meta.auto_created
+    field = next(f for f in owner._meta.many_to_many if f.remote_field.through is through)
+    own, other = (
+        through._meta.get_field(name).attname for name in (field.m2m_field_name(), field.m2m_reverse_field_name())
+    )
+    return (other, own) if reverse else (own, other)
 
 
 def _announced(sender: type[models.Model], pks: list[Any], instances: list[models.Model], **kwargs: Any) -> None:

@@ -21,7 +21,7 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.models import UnionAncestor
 
 from .models import Count, Dirty, Grain, Pending, Seen
-from .sql import STOCK, all_contributions_sql, contributions_sql
+from .sql import DATABASE_CHUNK, STOCK, all_contributions_sql, contributions_sql
 
 CHUNK = 500
 
@@ -193,7 +193,6 @@ CHANGED = "stats_drain_changed"  # people counted once: the (person, year) whose
 DELTA = "stats_drain_delta"  # the differences to add (temporary)
 SEEN_DIFF = "stats_drain_seen"  # the Seen rows the changed (person, year) give now or gave, not both
 TEMPORARY = (AFTER, BEFORE, CHANGED, DELTA, SEEN_DIFF)
-DATABASE_CHUNK = 5000
 DRAIN_WORK_MEM = "256MB"  # the sorts of a day's ten thousand people stay in memory
 
 

@@ -262,3 +262,14 @@ def test_the_periodic_fill_reads_only_the_dirty_anchors(world, django_assert_max
     fill.update_stats()
     assert not Dirty.objects.exists()
     assert mismatches() == {}
+
+
+def test_a_lists_keys_are_djangos_pair_swapped_from_the_other_side():
+    """A team's member list changed from the team (``team.members.add``) or from a worker
+    (``worker.labour_teams.add``): the key to the changed object first, then the key to the added ones."""
+    from gongjiang.labour.models import Team
+    from gongjiang.stats.changes import _through_columns
+
+    through = Team.members.through
+    assert _through_columns(through, reverse=False) == ("team_id", "worker_id")
+    assert _through_columns(through, reverse=True) == ("worker_id", "team_id")
