@@ -111,6 +111,9 @@ INDICATORS = [
         link=worker_url,
         listing="people:worker_list",
         listing_path="worker_id",
+        # whether a line counts depends on another line (a paid reversal, often of a later year): its changes
+        # are kept per person over all years, not per (person, year) (``stats.sql.by_year``)
+        extra={"anchor_years": False},
         order=61,
     ),
     Indicator(

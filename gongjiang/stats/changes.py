@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -25,10 +26,11 @@ from django.utils import timezone
 
 from gongjiang.core.changes import rows_changing
 from gongjiang.core.indicators import Indicator
+from gongjiang.orgs.figures import date_expr
 
 from . import registry
 from .models import Dirty, Pending
-from .sql import DATABASE_CHUNK, all_contributions_sql, anchor_path, contributions_sql, lock_key
+from .sql import DATABASE_CHUNK, all_contributions_sql, anchor_path, by_year, contributions_sql, lock_key, year_anchor
 
 UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
 CHUNK = 500
@@ -153,11 +155,75 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
                 )
 
 
+def _follow(field_path: str, path: str, obj: models.Model) -> tuple[bool, Any]:
+    """``(True, value)``: the value of the rows' ``field_path`` once ``obj`` (reached from the rows
+    through ``path``) is written, ``None`` when a link on the way is empty; ``(False, None)``: the value
+    does not follow from ``obj`` (the rows keep their own)."""
+    if path == "pk":
+        rest = field_path
+    elif field_path == f"{path}_id":
+        return True, obj.pk
+    elif field_path.startswith(f"{path}__"):
+        rest = field_path[len(path) + 2 :]
+    else:
+        return False, None
+    target: Any = obj
+    parts = rest.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return True, None
+    return True, getattr(target, parts[-1], None)
+
+
+def _year(day: Any) -> int | None:
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return day.year if isinstance(day, date) else None
+
+
+def _year_anchors(indicator: Indicator, path: str, ids: list[Any], instances: list[models.Model]) -> set[int]:
+    """The (person, year) anchors (``stats.sql.by_year``) of the rows reached through ``path``: each
+    row's as it stands, and as each instance's new values will make it (a person or a date that
+    follows from the instance replaces the row's own; a new row of the indicator's model is the
+    instance itself)."""
+    model = indicator.rows().model
+    date_path = indicator.date or ""
+    key = "pk" if path == "pk" else path
+    current: dict[Any, set[tuple[Any, Any]]] = defaultdict(set)
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            model._base_manager.filter(**{f"{key}__in": ids[start : start + CHUNK]})
+            .annotate(_day=date_expr(indicator, model))
+            .values_list(key, indicator.subject, "_day")
+            .distinct()
+        )
+        for reached, person, day in rows:
+            current[reached].add((person, day))
+    pairs = {pair for found in current.values() for pair in found}
+    for obj in instances:
+        (new_person, person), (new_day, day) = _follow(indicator.subject, path, obj), _follow(date_path, path, obj)
+        if path == "pk":
+            pairs.add((person, day))
+            continue
+        for old_person, old_day in current.get(obj.pk, ()):
+            pairs.add((person if new_person else old_person, day if new_day else old_day))
+    anchors = set()
+    for person, day in pairs:
+        year = _year(day)
+        if person is not None and year is not None:
+            anchors.add(year_anchor(int(person), year))
+    return anchors
+
+
 def changing(model: type[models.Model], *, pks: Iterable[Any] = (), instances: Iterable[models.Model] = ()) -> None:
     """Rows of ``model`` are about to be written (``instances`` carry their new values)."""
     instances = list(instances)
     ids = [i.pk for i in instances if i.pk is not None] + list(pks)
     for indicator, path in watchers().get(model, ()):
+        if by_year(indicator):
+            mark(indicator, _year_anchors(indicator, path, ids, instances))
+            continue
         anchor = anchor_path(indicator)
         anchors = _current_anchors(indicator, path, ids) if ids else set()
         for obj in instances:

@@ -3,8 +3,9 @@
 What the anchors counted at the last fill is in ``Pending`` (recorded by ``stats.changes`` before
 the first write since); what they count now is read from their rows alone. Both are attributed to
 every ancestor of their union (the closure table) and to the month and the year of their period
-(a dimension's breakdown to the year only), and the difference is added to the figures. For a count of people the anchor is the person, so
-``Pending`` and the new count hold every row of each person concerned: a person adds one to a
+(a dimension's breakdown to the year only), and the difference is added to the figures. For a count
+of people the anchor is the person and, for a dated one, the year (``stats.sql.by_year``), so
+``Pending`` and the new count hold every row of each (person, year) concerned: a person adds one to a
 figure where they count now and did not, and takes one away where they counted and no longer do.
 """
 
@@ -21,7 +22,7 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.models import UnionAncestor
 
 from .models import Count, Dirty, Grain, Pending, Seen
-from .sql import DATABASE_CHUNK, STOCK, all_contributions_sql, contributions_sql
+from .sql import DATABASE_CHUNK, STOCK, all_contributions_sql, by_year, contributions_sql
 
 CHUNK = 500
 
@@ -203,8 +204,8 @@ def _drain_in_database(
     arithmetic as :func:`_differences`, :func:`_apply` and :func:`_correct_seen`), so a day whose
     competition brings ten thousand people moves no row through Python.
 
-    For people counted once only the (person, year) with a row that is not on both sides are
-    expanded: a figure's cell (an ancestor, a month or a year, a key) changes for a person only if a
+    For people counted once without a date (a stock) only the (person, year) with a row that is not
+    on both sides are expanded (dated ones are anchored on (person, year) already): a figure's cell (an ancestor, a month or a year, a key) changes for a person only if a
     row of theirs reaching it changed, and every row reaching it lies in the cell's year. The same
     holds for ``Seen`` (a person per own union, year and key), which is corrected row by row for
     those (person, year) only: the rows they gave at the last fill and no longer give are deleted,
@@ -221,21 +222,24 @@ def _drain_in_database(
         cursor.execute(f"SET LOCAL work_mem = '{DRAIN_WORK_MEM}'")
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")  # an earlier drain's, same transaction
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {AFTER} (dimension varchar(20), u integer, p date, k varchar(40), "
-            f"s bigint, n bigint, v bigint) ON COMMIT DROP"
+            # byte order ("C") for the keys: the sorts and groups of these rows need no language's collation
+            f'CREATE TEMPORARY TABLE {AFTER} (dimension varchar(20) COLLATE "C", u integer, p date, '
+            f'k varchar(40) COLLATE "C", s bigint, n bigint, v bigint) ON COMMIT DROP'
         )
         for start in range(0, len(anchors), DATABASE_CHUNK):  # the total and every dimension: one read of the rows
             sql, params = all_contributions_sql(indicator, today, anchors[start : start + DATABASE_CHUNK])
             cursor.execute(f"INSERT INTO {AFTER} SELECT c.* FROM ({sql}) c", params)  # noqa: S608
         if between is not None:
             between(indicator)
+        cursor.execute(f"CREATE TEMPORARY TABLE {BEFORE} (LIKE {AFTER}) ON COMMIT DROP")
+        # what they counted at the last fill, taken out of Pending in the same pass
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {BEFORE} ON COMMIT DROP AS SELECT dimension, union_id AS u, period AS p, "  # noqa: S608
-            f"{key} AS k, subject AS s, {rows} AS n, value AS v FROM {pending} WHERE indicator = %s",
+            f"WITH taken AS (DELETE FROM {pending} WHERE indicator = %s RETURNING dimension, union_id, period, "  # noqa: S608
+            f"{key}, subject, {rows}, value) INSERT INTO {BEFORE} SELECT * FROM taken",
             (indicator.code,),
         )
         only_changed = ""
-        if distinct:
+        if distinct and not by_year(indicator):  # by year, each anchor is one (person, year) already
             cursor.execute(
                 # a row on one side only (one hash aggregate of both sides, instead of two EXCEPTs)
                 f"CREATE TEMPORARY TABLE {CHANGED} ON COMMIT DROP AS SELECT DISTINCT x.s, {row_year} AS y FROM ("  # noqa: S608
@@ -255,33 +259,49 @@ def _drain_in_database(
         if stock:
             period = "CASE WHEN g.grain = %s THEN %s ELSE %s END"
             period_params = (Grain.MONTH, month, year)
-        side = (
-            "SELECT {sign} AS side, ua.ancestor_id AS a, g.grain, {period} AS p, x.dimension, x.k, x.s, x.n, x.v "
-            "FROM {rows} x JOIN " + closure + " ua ON ua.descendant_id = x.u "
-            "CROSS JOIN (VALUES (%s), (%s)) g(grain) WHERE (x.dimension = '' OR g.grain = %s){where}"
-        )
-        # read once by the aggregate below, so not written to a table of its own
-        expanded = (
-            side.format(sign=-1, period=period, rows=BEFORE, where=only_changed)
-            + " UNION ALL "
-            + side.format(sign=1, period=period, rows=AFTER, where=only_changed)
-        )
-        expanded_params = (*period_params, Grain.MONTH, Grain.YEAR, Grain.YEAR) * 2
-        if distinct:  # a person adds one where they count now and did not, and takes one where they no longer do
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {DELTA} ON COMMIT DROP AS SELECT a, grain, p, dimension, k, "  # noqa: S608
-                f"SUM(now - was) AS n, SUM(now - was) AS v FROM (SELECT a, grain, p, dimension, k, s, "
-                f"MAX(CASE WHEN side = 1 THEN 1 ELSE 0 END) AS now, MAX(CASE WHEN side = -1 THEN 1 ELSE 0 END) AS was "
-                f"FROM ({expanded}) e GROUP BY a, grain, p, dimension, k, s) people "
-                f"GROUP BY a, grain, p, dimension, k HAVING SUM(now - was) <> 0",
-                expanded_params,
+        grains = "CROSS JOIN (VALUES (%s), (%s)) g(grain) WHERE (x.dimension = '' OR g.grain = %s)"
+        grain_params = (*period_params, Grain.MONTH, Grain.YEAR, Grain.YEAR)
+        if distinct:
+            # A person adds one where they count now and did not, and takes one where they no longer do.
+            # Per person, own union and cell (grain, period, key) first: whether they count there now and
+            # did then. A person's cell where every own union's answer is unchanged is unchanged at every
+            # ancestor too (counted there is "counted at some own union below"), so only the cells with a
+            # changed answer are spread to the ancestors (a day's entrants mostly count this year already:
+            # their new month's cells move, their year's seldom).
+            own = (
+                f"SELECT g.grain, {period} AS p, x.dimension, x.k, x.s, x.u, "  # noqa: S608
+                f"MAX(CASE WHEN x.side = 1 THEN 1 ELSE 0 END) AS now, MAX(CASE WHEN x.side = -1 THEN 1 ELSE 0 END) AS was "
+                f"FROM (SELECT 1 AS side, dimension, u, p, k, s FROM {AFTER} UNION ALL "
+                f"SELECT -1, dimension, u, p, k, s FROM {BEFORE}) x {grains}{only_changed} GROUP BY 1, 2, 3, 4, 5, 6"
             )
-        else:
+            # the planner cannot count the cells a join with the CTE keeps (it guesses one) and would sort
+            # 70,000 of them on six keys for the grouping (half a second at province scale): hash them
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {DELTA} ON COMMIT DROP AS WITH own AS ({own}) "  # noqa: S608
+                f"SELECT a, grain, p, dimension, k, SUM(now - was) AS n, SUM(now - was) AS v FROM ("
+                f"SELECT ua.ancestor_id AS a, o.grain, o.p, o.dimension, o.k, o.s, MAX(o.now) AS now, MAX(o.was) AS was "
+                f"FROM own o JOIN {closure} ua ON ua.descendant_id = o.u WHERE (o.grain, o.p, o.dimension, o.k, o.s) IN "
+                f"(SELECT grain, p, dimension, k, s FROM own GROUP BY 1, 2, 3, 4, 5 HAVING bool_or(now <> was)) "
+                f"GROUP BY 1, 2, 3, 4, 5, 6) people GROUP BY a, grain, p, dimension, k HAVING SUM(now - was) <> 0",
+                grain_params,
+            )
+            cursor.execute("SET LOCAL enable_sort = on")
+        else:  # each row to every ancestor and to its month and year, the differences of the sums
+            side = (
+                "SELECT {sign} AS side, ua.ancestor_id AS a, g.grain, {period} AS p, x.dimension, x.k, x.n, x.v "
+                "FROM {rows} x JOIN " + closure + " ua ON ua.descendant_id = x.u " + grains
+            )
+            expanded = (
+                side.format(sign=-1, period=period, rows=BEFORE)
+                + " UNION ALL "
+                + side.format(sign=1, period=period, rows=AFTER)
+            )
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {DELTA} ON COMMIT DROP AS SELECT a, grain, p, dimension, k, "  # noqa: S608
                 f"SUM(side * n) AS n, SUM(side * v) AS v FROM ({expanded}) e GROUP BY a, grain, p, dimension, k "
                 f"HAVING SUM(side * n) <> 0 OR SUM(side * v) <> 0",
-                expanded_params,
+                grain_params * 2,
             )
         cursor.execute(
             f"INSERT INTO {count_table} AS c (indicator, union_id, grain, period, dimension, {key}, value, "  # noqa: S608
@@ -337,14 +357,21 @@ def drain(
     if indicator.stock:
         _carry_over(indicator, today, stock_period)
     dirty = Dirty.objects.filter(indicator=indicator.code)
+    if (
+        connection.vendor == "postgresql"
+    ):  # taken out in the same pass (the fill's transaction puts them back on a crash)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(Dirty._meta.db_table)} WHERE indicator = %s RETURNING anchor",  # noqa: S608
+                (indicator.code,),
+            )
+            anchors = sorted(row[0] for row in cursor.fetchall())
+        if anchors:
+            _drain_in_database(indicator, today, anchors, between)  # Pending's rows taken out there
+        return len(anchors)
     anchors = sorted(dirty.values_list("anchor", flat=True))
     if not anchors:
         return 0
-    if connection.vendor == "postgresql":
-        _drain_in_database(indicator, today, anchors, between)
-        Pending.objects.filter(indicator=indicator.code).delete()
-        dirty.delete()
-        return len(anchors)
     before: list[Row] = list(
         Pending.objects.filter(indicator=indicator.code).values_list(
             "union_id", "period", "dimension", "key", "subject", "rows", "value"
