@@ -35,6 +35,7 @@ from .enums import CycleState, DecisionKind, DecisionState, LineState, Nominatio
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
 from .queries import (
+    CityNewestLines,
     ReachNewestLines,
     cycles_for,
     decisions_for,
@@ -199,7 +200,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
     plain = not (state or programme or year or q or request.GET.get("figure") or request.GET.get("todo"))
     rows = ledger_rows(request.scope, shown, plain=plain)  # a city's lines down its index, a county's union by union
-    totals = rows.year_totals(totals_year) if isinstance(rows, ReachNewestLines) and totals_year else None
+    by_reach = isinstance(rows, (CityNewestLines, ReachNewestLines))
+    totals = rows.year_totals(totals_year) if by_reach and totals_year else None
     if totals is None:
         totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     pager = CappedPaginator(rows, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)
