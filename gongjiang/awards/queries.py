@@ -225,7 +225,9 @@ def _walked(scope: Scope, qs: QuerySet[LedgerLine]) -> QuerySet[LedgerLine]:
     (:meth:`Scope.walking`): to read a page's rows by primary key without hashing the reach."""
     related = qs.query.select_related
     walked = lines_for(scope.walking()).select_related(None).order_by(*qs.query.order_by)
-    return walked.select_related(*_paths(related)) if isinstance(related, dict) else walked
+    if related is True:  # ``select_related()``: every non-null relation
+        return walked.select_related()
+    return walked.select_related(*_paths(related)) if related else walked
 
 
 def _paths(related: dict[str, Any], prefix: str = "") -> list[str]:
