@@ -54,7 +54,7 @@ def main() -> int:
         captured: list[tuple[str, object]] = []
 
         def capture(execute, sql, params, many, context, captured=captured):  # noqa: PLR0917
-            if sql.lstrip().upper().startswith("SELECT") and not many:
+            if sql.lstrip().upper().startswith(("SELECT", "WITH")) and not many:  # a WITH reads too
                 captured.append((sql, params))
             return execute(sql, params, many, context)
 

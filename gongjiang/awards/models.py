@@ -198,6 +198,9 @@ class LedgerLine(models.Model):
             # One union's totals per state for one budget year: a county official's totals, union by union
             # (``queries.ReachNewestLines.year_totals``), index-only.
             models.Index(fields=["union", "year", "state", "amount"], name="line_union_year_totals"),
+            # One city's totals per state for one budget year: a city federation's official's totals,
+            # read by the city (``queries.city_year_totals``), index-only.
+            models.Index(fields=["city", "year", "state", "amount"], name="line_city_year_totals"),
         ]
 
     def __str__(self) -> str:

@@ -85,3 +85,17 @@ def reach_cities(scope: Scope, cap: str) -> list[int] | None:
     if not roots:
         return []
     return scope.once(("reach_cities", tuple(sorted(roots))), lambda: sorted(set(cities_of(roots).values())))
+
+
+def own_cities(scope: Scope, cap: str) -> list[int] | None:
+    """The capability's roots when each is a city federation one below a top union (its own city,
+    :func:`cities_of`), else ``None``. Such a root's reach is exactly the unions whose city it is:
+    every union below it has it on its ``parent`` chain, and no union of another city reaches it (only
+    an enterprise union has an industrial parent, which hangs under a top union; see
+    :func:`reach_cities`). So a row that carries its union's city (``Worker.city``, ``LedgerLine.city``)
+    is in reach exactly when its city is one of these: a city official's rows are read by the city
+    alone, without the reach's closure rows (issue 17). At most one query, for city officials only."""
+    if not scope.city_wide(cap):
+        return None
+    cities = reach_cities(scope, cap)
+    return cities if cities and set(cities) == scope.roots(cap) else None

@@ -260,16 +260,10 @@ def reach_cities(scope: Scope) -> list[int] | None:
 
 
 def own_cities(scope: Scope) -> list[int] | None:
-    """The official's roots when each is a city federation (a union one below a top union), else
-    ``None``. Such a root's reach is exactly the workers whose ``Worker.city`` it is: every union
-    below it has it on its ``parent`` chain, and no union of another city reaches it (only an enterprise
-    union has an industrial parent, which hangs under a top union): see :func:`reach_cities`. One
-    query, for officials at city federations only."""
-    roots = scope.roots(VIEW_WORKERS)
-    if not roots or any(role.union.kind != UnionKind.CITY for role in scope.roles if role.union_id in roots):
-        return None
-    cities = reach_cities(scope)
-    return cities if cities and set(cities) == roots else None
+    """The worker-viewing roots when each is a city federation (a union one below a top union), else
+    ``None``: :func:`gongjiang.orgs.queries.own_cities`, whose roots' reach is exactly the workers whose
+    ``Worker.city`` is one of them. One query, for officials at city federations only."""
+    return org_queries.own_cities(scope, VIEW_WORKERS)
 
 
 class CityIds(NewestFirst):

@@ -258,3 +258,23 @@ def test_the_decision_list_names_final_competitions_still_without_proposals(fina
     assert [c.pk for c in waiting] == [final.province_comp.pk]
     services.propose_for_competition(final.province_comp)
     assert list(client.get("/awards/decisions/").context["final_without"]) == []
+
+
+def test_final_competitions_without_proposals_keep_the_reach_read_row_by_row(final, as_user):
+    """Issue 17: the list walks the newest competitions probing each one's organiser for the reach
+    (``Scope.walking``) instead of hashing a city's closure rows; the same competitions, in reach
+    only: Harbin's admin sees Harbin's final competition, Qiqihar's does not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongjiang.competitions.models import Competition
+    from gongjiang.policy import seed
+
+    seed.load()
+    Competition.objects.filter(pk=final.province_comp.pk).update(organiser=final.harbin)
+    with CaptureQueriesContext(connection) as ctx:
+        waiting = as_user(final.users.alice).get("/awards/decisions/").context["final_without"]
+        assert [c.pk for c in waiting] == [final.province_comp.pk]
+    listed = [q["sql"] for q in ctx.captured_queries if 'FROM "competitions_competition"' in q["sql"]]
+    assert listed and "OFFSET 0" in listed[-1]  # each organiser probed (ProbeEachRow), no hash
+    assert list(as_user(final.users.bob).get("/awards/decisions/").context["final_without"]) == []

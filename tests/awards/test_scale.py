@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gongjiang.awards.models import Decision, LedgerLine
 from gongjiang.awards.queries import (
+    CityNewestLines,
     ReachNewestLines,
     decisions_for,
     ledger_rows,
@@ -29,7 +30,7 @@ from gongjiang.core.todolist import waiting_for
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Role
-from gongjiang.orgs.queries import cities_of, reach_cities
+from gongjiang.orgs.queries import cities_of, own_cities, reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
 from gongjiang.orgs.scope import Scope
 from gongjiang.orgs.services import OrgError
@@ -337,7 +338,7 @@ def test_below_a_city_the_plain_ledger_is_read_union_by_union_with_the_same_rows
         assert rows is qs
         return
     if who in {"alice", "bob"}:
-        assert isinstance(rows, NewestOfBranches)
+        assert isinstance(rows, CityNewestLines)
         return
     assert isinstance(rows, ReachNewestLines)
     assert plain
@@ -375,3 +376,75 @@ def test_below_a_city_the_year_totals_are_read_union_by_union_with_the_same_sums
         assert rows.year_totals(m.this_year) is None
     else:
         assert rows.year_totals(m.this_year) == expected
+
+
+def _city_user(m, who):
+    if who == "two_cities":  # roots at two city federations: both cities' lines, branch by branch
+        user = make_user("twocities", m.harbin, RoleKind.UNION_ADMIN)
+        Role.objects.create(user=user, union=m.qiqihar, kind=RoleKind.UNION_ADMIN)
+        return user
+    return getattr(m.users, who)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "two_cities"])
+def test_a_city_federations_plain_ledger_is_read_by_its_city_with_the_same_rows_and_totals(ledger_mix, who):
+    """Issue 17: a city federation's official's plain ledger reads its ids by the city alone (and
+    their programmes' lines), without the reach's closure rows, and its year totals from
+    ``line_city_year_totals``: the same rows in the same order page by page, the same capped count
+    and the same totals as the plain query, on every line, a programme's line paid in another city
+    included (Harbin's and Qiqihar's programmes pay every union of the fixture)."""
+    m = ledger_mix
+    user = _city_user(m, who)
+    machinery = m.harbin_employer.union.industry_parent
+    for union in (m.harbin_employer.union, m.qiqihar_employer.union, machinery, m.daoli):
+        for year in (m.this_year, m.this_year - 1):
+            _line(m.programme, union, year, "3", "approved", m.users.prov)
+    scope = Scope(user)
+    assert own_cities(scope, VIEW_AWARDS) == sorted(scope.roots(VIEW_AWARDS))
+    qs = lines_for(scope).select_related("programme", "union").order_by("-id")
+    rows = ledger_rows(scope, qs, plain=True)
+    plain = list(qs.values_list("pk", flat=True))
+    expected = {
+        r["state"]: r["total"]
+        for r in qs.filter(year=m.this_year).order_by().values("state").annotate(total=Sum("amount"))
+    }
+    if connection.vendor != "postgresql":
+        assert rows is qs
+        return
+    assert isinstance(rows, CityNewestLines)
+    assert plain and rows.programmes  # the fixture's Harbin and Qiqihar programmes pay other cities too
+    assert rows.year_totals(m.this_year) == expected
+    assert rows.capped_count(1000) == len(plain)
+    for cap in (1, 2, len(plain) - 1, len(plain)):
+        assert rows.capped_count(cap) == min(cap + 1, len(plain)), cap
+    for start, stop in ((0, 1), (0, 3), (2, 7), (0, 50), (1, len(plain))):
+        assert [line.pk for line in rows[start:stop]] == plain[start:stop], (start, stop)
+    with CaptureQueriesContext(connection) as ctx:
+        rows[0:50]
+        rows.year_totals(m.this_year)
+    assert not any("orgs_unionancestor" in q["sql"] and "EXISTS" not in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_city_admin_never_sees_another_citys_line_or_total(ledger_mix, as_user):
+    """The city-read ledger's scope: Harbin's admin sees Harbin's lines and their own programmes'
+    lines, never a Qiqihar line of another programme, in the page, the count or the year's totals
+    (a Qiqihar line of a large amount in a state Harbin has none of, so a leak would show)."""
+    m = ledger_mix
+    qiqihar_programme = Programme.objects.get(owner=m.qiqihar)
+    hidden = _line(qiqihar_programme, m.longsha, m.this_year, "99999", "rejected", m.users.prov)
+    scope = Scope(m.users.alice)
+    seen = {line.pk for line in LedgerLine.objects.select_related("programme") if _sees_line(scope, line)}
+    assert hidden.pk not in seen
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(m.users.alice).get("/awards/ledger/")
+    shown = {line.pk for line in page.context["page"].object_list}
+    assert shown == seen and page.context["page"].paginator.count == len(seen)
+    totals = page.context["totals"]
+    assert "rejected" not in totals
+    lines = LedgerLine.objects.filter(pk__in=seen, year=m.this_year)
+    assert totals == {s: sum(line.amount for line in lines if line.state == s) for s in {x.state for x in lines}}
+    if connection.vendor == "postgresql":  # read by the city: no closure rows hashed for the page's reads
+        ledger = [q["sql"] for q in ctx.captured_queries if "awards_ledgerline" in q["sql"]]
+        assert len(ledger) == 4  # the year's totals, the capped count, the page's ids, its rows
+        reach = [sql for sql in ledger if "orgs_unionancestor" in sql]
+        assert len(reach) == 1 and "EXISTS" in reach[0]  # only the rows, each probed for its union
