@@ -1,6 +1,7 @@
 """How a labour competition finishes (see ``competitions.services.transition``): its committee publishes
 the final standing over the closed rounds, in the transaction that moves the competition to final."""
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from gongjiang.competitions.enums import Kind, State
@@ -31,11 +32,10 @@ def final_refusals(competition: Competition, *, open_rounds: int, closed: int, p
 
 
 def final_facts(competition: Competition) -> dict[str, int | bool]:
-    return {
-        "open_rounds": Round.objects.filter(competition=competition, state=RoundState.OPEN).count(),
-        "closed": Round.objects.filter(competition=competition, state=RoundState.CLOSED).count(),
-        "published": FinalStanding.objects.filter(competition=competition).exists(),
-    }
+    rounds = Round.objects.filter(competition=competition).aggregate(
+        open_rounds=Count("pk", filter=Q(state=RoundState.OPEN)), closed=Count("pk", filter=Q(state=RoundState.CLOSED))
+    )
+    return {**rounds, "published": FinalStanding.objects.filter(competition=competition).exists()}
 
 
 def write_final_standing(*, actor: User, competition: Competition) -> list[FinalStanding]:
@@ -48,15 +48,15 @@ def write_final_standing(*, actor: User, competition: Competition) -> list[Final
     if reasons:
         raise LabourError(" ".join(reasons))
     closed = closed_rounds(competition.pk)
-    placed = combined(competition.pk, closed)
+    scheme = scheme_of(competition.pk)
+    units = {u.pk: u for u in Unit.objects.filter(competition=competition).select_related("employer")}
+    placed = combined(competition.pk, closed, scheme=scheme, units=list(units))
     if not placed:
         raise LabourError(_("No unit is entered."))
-    units = {u.pk: u for u in Unit.objects.filter(competition=competition).select_related("employer")}
     rows = FinalStanding.objects.bulk_create(
         FinalStanding(competition=competition, unit_id=p.unit, rank=p.rank, score=to_decimal(p.score), vetoed=p.vetoed)
         for p in placed
     )
-    scheme = scheme_of(competition.pk)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -98,25 +98,43 @@ def check_indicator(data: IndicatorData) -> None:
 
 @transaction.atomic
 def add_indicator(*, actor: User, scope: Scope, competition: Competition, data: IndicatorData) -> Indicator:
+    return add_indicators(actor=actor, scope=scope, competition=competition, data=[data])[0]
+
+
+@transaction.atomic
+def add_indicators(
+    *, actor: User, scope: Scope, competition: Competition, data: Sequence[IndicatorData]
+) -> list[Indicator]:
+    """Indicators added to the scheme in order, each checked as :func:`add_indicator` checks one (the
+    rules of one indicator, a name not in the scheme nor earlier in ``data``) with an audit row each; all
+    or nothing. A committee setting up its scheme at once; :func:`add_indicator` is the one-item case."""
     _committee(scope, competition)
     scheme = scheme_for_change(competition.pk)
     _scheme_open(scheme)
-    check_indicator(data)
-    if scheme.indicators.filter(name=data.name).exists():
-        raise LabourError(_("The scheme already has an indicator of this name."))
-    fields = asdict(data)
-    if data.method == Method.JUDGED:
-        fields.update(formula="", target=None)
-    position = (scheme.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
-    indicator = Indicator.objects.create(scheme=scheme, position=position, **fields)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=indicator,
-        after=audit.snapshot(indicator, ("name", "category", "weight", "method", "formula", "target")),
-        union_id=competition.organiser_id,
-    )
-    return indicator
+    for item in data:
+        check_indicator(item)
+    names = [item.name for item in data]
+    taken = set(scheme.indicators.filter(name__in=names).values_list("name", flat=True))
+    for n, name in enumerate(names):
+        if name in taken or name in names[:n]:
+            raise LabourError(_("The scheme already has an indicator of this name."))
+    position = scheme.indicators.aggregate(m=Max("position"))["m"] or 0
+    indicators = []
+    for n, item in enumerate(data, start=1):
+        fields = asdict(item)
+        if item.method == Method.JUDGED:
+            fields.update(formula="", target=None)
+        indicators.append(Indicator(scheme=scheme, position=position + n, **fields))
+    Indicator.objects.bulk_create(indicators)
+    for indicator in indicators:
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=indicator,
+            after=audit.snapshot(indicator, ("name", "category", "weight", "method", "formula", "target")),
+            union_id=competition.organiser_id,
+        )
+    return indicators
 
 
 @transaction.atomic
@@ -330,7 +348,7 @@ def report_figures(
     The unit reports measured figures until the committee has checked them; the committee enters
     any figure (judged scores are the committee's only) and, with ``check``, checks the unit's figures.
     """
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("competition").get(pk=round_.pk)
     _open(round_)
     if unit.competition_id != round_.competition_id:
         raise LabourError(_("The unit is not in this competition."))
@@ -398,7 +416,7 @@ def report_round(
     exactly as :func:`report_figures` takes them unit by unit (one audit row per unit), and written
     in a few statements. All or nothing: one refused unit or figure refuses the whole table.
     """
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("competition").get(pk=round_.pk)
     _open(round_)
     if any(unit.competition_id != round_.competition_id for unit in figures):
         raise LabourError(_("The unit is not in this competition."))
@@ -507,14 +525,15 @@ def close_round(*, actor: User, scope: Scope, round_: Round) -> Round:
     _committee(scope, round_.competition)
     round_ = Round.objects.select_for_update().select_related("competition").get(pk=round_.pk)
     _open(round_)
-    if not indicators_of(round_.competition_id):
+    indicators = indicators_of(round_.competition_id)
+    if not indicators:
         raise LabourError(_("The scheme has no indicators yet."))
-    if not Unit.objects.filter(competition_id=round_.competition_id).exists():
-        raise LabourError(_("No unit is entered."))
     unchecked = Figure.objects.filter(round=round_, state=FigureState.REPORTED).count()
-    if unchecked:
+    if unchecked:  # a round without units has no figures: this never hides the refusal below
         raise LabourError(_("%(n)s reported figures are not checked yet.") % {"n": unchecked})
-    table = compute(round_)
+    table = compute(round_, indicators=indicators)
+    if not table.rows:
+        raise LabourError(_("No unit is entered."))
     Standing.objects.bulk_create(
         Standing(
             round=round_,
