@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+
+from .plugins import app_modules
 
 
 class DemoContext(SimpleNamespace):
@@ -54,3 +56,26 @@ def in_bulk() -> Iterator[None]:
 
     with without_savepoints(), audit.held():
         yield
+
+
+def seed_apps(ctx: DemoContext, *, each: Callable[[str], AbstractContextManager[Any]] | None = None) -> None:
+    """Every installed app's ``demo.seed(ctx)``, in layer order: what ``seed_demo`` runs.
+
+    Each app's seed is one transaction (PostgreSQL writes its log to disk once per app, not once per
+    service call; the services' own blocks become savepoints, so a caught error still undoes only its
+    own call); an app whose seed catches no failure says ``IN_BULK = True`` and runs :func:`in_bulk`.
+    An app may also hold something around the whole seed, every app's part: its demo module's
+    ``around_seed()``, a context manager entered before the first app's seed and left after the last
+    (the statistics defer their watchers to the full fill their seed ends with). ``each(app)``, if
+    given, wraps each app's seed and its commit (a benchmark's timer).
+    """
+    modules = list(app_modules("demo"))
+    with ExitStack() as around:
+        for module in modules:
+            if hasattr(module, "around_seed"):
+                around.enter_context(module.around_seed())
+        for module in modules:
+            app = module.__name__.split(".")[-2]
+            bulk = in_bulk if getattr(module, "IN_BULK", False) else nullcontext
+            with each(app) if each else nullcontext(), transaction.atomic(), bulk():
+                module.seed(ctx)

@@ -120,10 +120,13 @@ def seed(ctx: DemoContext) -> None:
     ctx.labour_competitions = [highway, aircraft]
 
 
-def add_scheme(user: User, competition: Competition, scheme: tuple, combine: str) -> list[Indicator]:
+def add_scheme(
+    user: User, competition: Competition, scheme: tuple, combine: str, *, scope: Scope | None = None
+) -> list[Indicator]:
     """A quarterly scheme with a safety veto and the indicators ``scheme`` lists, as (name, category,
-    weight, method, formula, target, unit of measure, higher is better); its indicators."""
-    scope = Scope(user)
+    weight, method, formula, target, unit of measure, higher is better); its indicators. ``scope``:
+    ``user``'s, when the caller holds one."""
+    scope = scope or Scope(user)
     services.save_scheme(
         actor=user,
         scope=scope,
@@ -133,17 +136,17 @@ def add_scheme(user: User, competition: Competition, scheme: tuple, combine: str
         safety_veto=True,
         red_flags=1,
     )
-    return [
-        services.add_indicator(
-            actor=user,
-            scope=scope,
-            competition=competition,
-            data=services.IndicatorData(
+    return services.add_indicators(
+        actor=user,
+        scope=scope,
+        competition=competition,
+        data=[
+            services.IndicatorData(
                 name, category, Decimal(weight), method, formula, target, measure, higher, Decimal(25)
-            ),
-        )
-        for name, category, weight, method, formula, target, measure, higher in scheme
-    ]
+            )
+            for name, category, weight, method, formula, target, measure, higher in scheme
+        ],
+    )
 
 
 def _builders(ctx: DemoContext) -> dict[str, Employer]:

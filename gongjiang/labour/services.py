@@ -23,10 +23,10 @@ from gongjiang.people.models import Worker
 
 from .enums import FigureState, Formula, Method, RoundState
 from .errors import LabourError
-from .models import Evidence, Figure, FinalStanding, Indicator, Round, Scheme, Standing, Team, Unit, Veto
+from .models import Evidence, Figure, Indicator, Round, Scheme, Standing, Team, Unit, Veto
 from .queries import changeable_unit
 from .scoring import to_decimal
-from .standings import closed_rounds, combined, compute, indicators_of, scheme_for_change, scheme_of
+from .standings import compute, indicators_of, scheme_for_change, scheme_of
 
 CLOSED_STATES = frozenset({State.DRAFT, State.FINAL, State.ARCHIVED})
 
@@ -98,25 +98,43 @@ def check_indicator(data: IndicatorData) -> None:
 
 @transaction.atomic
 def add_indicator(*, actor: User, scope: Scope, competition: Competition, data: IndicatorData) -> Indicator:
+    return add_indicators(actor=actor, scope=scope, competition=competition, data=[data])[0]
+
+
+@transaction.atomic
+def add_indicators(
+    *, actor: User, scope: Scope, competition: Competition, data: Sequence[IndicatorData]
+) -> list[Indicator]:
+    """Indicators added to the scheme in order, each checked as :func:`add_indicator` checks one (the
+    rules of one indicator, a name not in the scheme nor earlier in ``data``) with an audit row each; all
+    or nothing. A committee setting up its scheme at once; :func:`add_indicator` is the one-item case."""
     _committee(scope, competition)
     scheme = scheme_for_change(competition.pk)
     _scheme_open(scheme)
-    check_indicator(data)
-    if scheme.indicators.filter(name=data.name).exists():
-        raise LabourError(_("The scheme already has an indicator of this name."))
-    fields = asdict(data)
-    if data.method == Method.JUDGED:
-        fields.update(formula="", target=None)
-    position = (scheme.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
-    indicator = Indicator.objects.create(scheme=scheme, position=position, **fields)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=indicator,
-        after=audit.snapshot(indicator, ("name", "category", "weight", "method", "formula", "target")),
-        union_id=competition.organiser_id,
-    )
-    return indicator
+    for item in data:
+        check_indicator(item)
+    names = [item.name for item in data]
+    taken = set(scheme.indicators.filter(name__in=names).values_list("name", flat=True))
+    for n, name in enumerate(names):
+        if name in taken or name in names[:n]:
+            raise LabourError(_("The scheme already has an indicator of this name."))
+    position = scheme.indicators.aggregate(m=Max("position"))["m"] or 0
+    indicators = []
+    for n, item in enumerate(data, start=1):
+        fields = asdict(item)
+        if item.method == Method.JUDGED:
+            fields.update(formula="", target=None)
+        indicators.append(Indicator(scheme=scheme, position=position + n, **fields))
+    Indicator.objects.bulk_create(indicators)
+    for indicator in indicators:
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=indicator,
+            after=audit.snapshot(indicator, ("name", "category", "weight", "method", "formula", "target")),
+            union_id=competition.organiser_id,
+        )
+    return indicators
 
 
 @transaction.atomic
@@ -330,7 +348,7 @@ def report_figures(
     The unit reports measured figures until the committee has checked them; the committee enters
     any figure (judged scores are the committee's only) and, with ``check``, checks the unit's figures.
     """
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("competition").get(pk=round_.pk)
     _open(round_)
     if unit.competition_id != round_.competition_id:
         raise LabourError(_("The unit is not in this competition."))
@@ -398,7 +416,7 @@ def report_round(
     exactly as :func:`report_figures` takes them unit by unit (one audit row per unit), and written
     in a few statements. All or nothing: one refused unit or figure refuses the whole table.
     """
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_ = Round.objects.select_for_update(of=("self",)).select_related("competition").get(pk=round_.pk)
     _open(round_)
     if any(unit.competition_id != round_.competition_id for unit in figures):
         raise LabourError(_("The unit is not in this competition."))
@@ -507,14 +525,15 @@ def close_round(*, actor: User, scope: Scope, round_: Round) -> Round:
     _committee(scope, round_.competition)
     round_ = Round.objects.select_for_update().select_related("competition").get(pk=round_.pk)
     _open(round_)
-    if not indicators_of(round_.competition_id):
+    indicators = indicators_of(round_.competition_id)
+    if not indicators:
         raise LabourError(_("The scheme has no indicators yet."))
-    if not Unit.objects.filter(competition_id=round_.competition_id).exists():
-        raise LabourError(_("No unit is entered."))
     unchecked = Figure.objects.filter(round=round_, state=FigureState.REPORTED).count()
-    if unchecked:
+    if unchecked:  # a round without units has no figures: this never hides the refusal below
         raise LabourError(_("%(n)s reported figures are not checked yet.") % {"n": unchecked})
-    table = compute(round_)
+    table = compute(round_, indicators=indicators)
+    if not table.rows:
+        raise LabourError(_("No unit is entered."))
     Standing.objects.bulk_create(
         Standing(
             round=round_,
@@ -537,62 +556,3 @@ def close_round(*, actor: User, scope: Scope, round_: Round) -> Round:
         union_id=round_.competition.organiser_id,
     )
     return round_
-
-
-def final_refusals(competition: Competition, *, open_rounds: int, closed: int, published: bool) -> list[str]:
-    """Why the final standing may not be published yet (empty: it may): the competition is under way,
-    it has closed at least one round and has no open one, and its final standing is not out already."""
-    reasons = []
-    if published:
-        reasons.append(_("The final standing is already published."))
-    if competition.state != State.IN_PROGRESS:
-        reasons.append(_("The final standing is published while the competition is in progress."))
-    if open_rounds:
-        reasons.append(_("%(n)s rounds are still open: close them first.") % {"n": open_rounds})
-    if not closed:
-        reasons.append(_("No round has closed yet."))
-    return reasons
-
-
-def final_facts(competition: Competition) -> dict[str, int | bool]:
-    return {
-        "open_rounds": Round.objects.filter(competition=competition, state=RoundState.OPEN).count(),
-        "closed": Round.objects.filter(competition=competition, state=RoundState.CLOSED).count(),
-        "published": FinalStanding.objects.filter(competition=competition).exists(),
-    }
-
-
-def write_final_standing(*, actor: User, competition: Competition) -> list[FinalStanding]:
-    """Publish the final standing: every unit placed over the closed rounds by the scheme's rule (a unit
-    vetoed in any round last), stored once, with its audit row. Contributed to
-    ``competitions.services.transition`` (``labour.finish``), which calls it inside the transaction that
-    moves the labour competition to final, after checking the committee's right; nothing else calls it."""
-    competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    reasons = final_refusals(competition, **final_facts(competition))  # type: ignore[arg-type]
-    if reasons:
-        raise LabourError(" ".join(reasons))
-    closed = closed_rounds(competition.pk)
-    placed = combined(competition.pk, closed)
-    if not placed:
-        raise LabourError(_("No unit is entered."))
-    units = {u.pk: u for u in Unit.objects.filter(competition=competition).select_related("employer")}
-    rows = FinalStanding.objects.bulk_create(
-        FinalStanding(competition=competition, unit_id=p.unit, rank=p.rank, score=to_decimal(p.score), vetoed=p.vetoed)
-        for p in placed
-    )
-    scheme = scheme_of(competition.pk)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=competition,
-        after={
-            "final_standing": [
-                {"rank": p.rank, "unit": str(units[p.unit]), "score": str(to_decimal(p.score, 2)), "vetoed": p.vetoed}
-                for p in placed
-            ],
-            "combine": scheme.combine,
-            "rounds": [r.name for r in closed],
-        },
-        union_id=competition.organiser_id,
-    )
-    return rows

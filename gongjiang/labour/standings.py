@@ -57,10 +57,11 @@ class RoundTable:
     rows: list[tuple[Placed, Unit, bool]]  # (placed, unit, red flag)
 
 
-def compute(round_: Round) -> RoundTable:
-    """The standings of a round from its figures and vetoes now (the committee's preview, and close)."""
+def compute(round_: Round, *, indicators: list[Indicator] | None = None) -> RoundTable:
+    """The standings of a round from its figures and vetoes now (the committee's preview, and close);
+    ``indicators``: the competition's, when the caller has just read them (``indicators_of``)."""
     scheme = scheme_of(round_.competition_id)
-    indicators = indicators_of(round_.competition_id)
+    indicators = indicators_of(round_.competition_id) if indicators is None else indicators
     units = {u.pk: u for u in Unit.objects.filter(competition_id=round_.competition_id).select_related("employer")}
     values: dict[int, dict[int, Fraction | None]] = {pk: {} for pk in units}
     for unit_id, indicator_id, value in Figure.objects.filter(round=round_).values_list(
@@ -96,12 +97,15 @@ def _round_standings(closed: list[Round]) -> dict[int, dict[int, Standing]]:
     return by_round
 
 
-def combined(competition_id: int, closed: list[Round]) -> list[Placed]:
+def combined(
+    competition_id: int, closed: list[Round], *, scheme: Scheme | None = None, units: list[int] | None = None
+) -> list[Placed]:
     """Every unit of the competition placed over the ``closed`` rounds by the scheme's rule (labour.scoring),
-    from the rounds' published standings: a unit vetoed in any round is vetoed, and ranks last."""
+    from the rounds' published standings: a unit vetoed in any round is vetoed, and ranks last.
+    ``scheme`` and ``units`` (every unit's id): the competition's, when the caller has just read them."""
     if not closed:
         return []
-    scheme = scheme_of(competition_id)
+    scheme = scheme_of(competition_id) if scheme is None else scheme
     by_round = _round_standings(closed)
     results = [
         RoundResult(
@@ -111,8 +115,9 @@ def combined(competition_id: int, closed: list[Round]) -> list[Placed]:
         )
         for r in closed
     ]
-    every = list(Unit.objects.filter(competition_id=competition_id).values_list("pk", flat=True))
-    return final_standings(scheme.combine, results, every)
+    if units is None:
+        units = list(Unit.objects.filter(competition_id=competition_id).values_list("pk", flat=True))
+    return final_standings(scheme.combine, results, units)
 
 
 def published_final(competition_id: int) -> list[Placed]:

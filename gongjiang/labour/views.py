@@ -20,6 +20,7 @@ from gongjiang.people.models import Worker
 
 from . import services
 from .enums import FigureState, Method, RoundState
+from .finish import final_refusals
 from .forms import IndicatorForm, MemberForm, SchemeForm, TeamForm, UnitForm
 from .models import Figure, FinalStanding, Indicator, Round, Standing, Team, Unit
 from .queries import changeable_unit, labour_competitions_for_user, manages, reads_all, units_for_user
@@ -83,7 +84,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     committee = manages(request.scope, competition)
     published = FinalStanding.objects.filter(competition=competition).exists()
     open_rounds = sum(1 for r in rounds if r.state == RoundState.OPEN)
-    ready = committee and not services.final_refusals(
+    ready = committee and not final_refusals(
         competition, open_rounds=open_rounds, closed=len(rounds) - open_rounds, published=published
     )
     context = {

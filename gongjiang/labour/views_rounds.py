@@ -17,10 +17,10 @@ from gongjiang.orgs.rules import MANAGE_COMPETITIONS
 from . import services
 from .enums import FigureState, RoundState
 from .exports import FinalStandingExporter, RoundStandingExporter
+from .finish import final_facts, final_refusals
 from .forms import FiguresForm, RoundForm, VetoForm
 from .models import Figure, Round, Unit, Veto
 from .queries import changeable_unit, evidence_for_user, manages, published_standings, rounds_for_user, units_for_user
-from .services import final_facts, final_refusals
 from .standings import compute, final_table, indicators_of, scheme_of
 from .views import units_shown, visible_competition
 

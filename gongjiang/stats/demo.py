@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -38,7 +40,7 @@ from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Occupation, SkillGrade, Worker
 from gongjiang.policy.models import Programme
 
-from . import fill
+from . import changes, fill
 
 YEARS = 5
 OCCUPATIONS = ["车工", "焊工", "钳工", "电工", "数控铣工", "维修电工", "汽车维修工", "起重装卸机械操作工"]
@@ -66,6 +68,14 @@ def seed(ctx: DemoContext) -> None:
     build(ctx.admin)
 
 
+def around_seed() -> AbstractContextManager[None]:
+    """Around the whole demo seed (``core.seeding.seed_apps``), every app's part: the watchers of
+    ``stats.changes`` mark nothing, since :func:`build` ends in a full fill that counts every row anew
+    (thousands of anchor reads and marks fewer; the rollups, ``Seen`` and the fill states come out the
+    same). A seed that ends without that fill gets it on leaving (``changes.deferred``)."""
+    return changes.deferred()
+
+
 def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
     """Write the history and fill the rollups from scratch."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
@@ -90,7 +100,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
         for city in cities:
             if union.region_id[:4] == city.region_id[:4]:
                 organisers_below[city.pk].append(union)
-    subtrees = _subtrees()
+    history = _History(admin, Scope(admin), _subtrees(), Employer.objects.in_bulk())
     # one transaction that any failure rolls back whole: its services open no savepoints and their
     # audit rows are written a thousand at a time (the same checks, writes and rows)
     with transaction.atomic(), without_savepoints(), audit.held():
@@ -110,8 +120,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                     serial += 1
                     entries_, grades_, lines_ = _competition(
                         rng,
-                        subtrees,
-                        admin,
+                        history,
                         caiwu,
                         reward,
                         occupations,
@@ -133,8 +142,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                     serial += 1
                     e_, g_, l_ = _competition(
                         rng,
-                        subtrees,
-                        admin,
+                        history,
                         caiwu,
                         reward,
                         occupations,
@@ -150,6 +158,7 @@ def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:
                     entries += e_
                     grades += g_
                     lines += l_
+        history.back_date()
         Entry.objects.bulk_create(entries, batch_size=2000)
         SkillGrade.objects.bulk_create(grades, batch_size=2000)
         if reward is not None:
@@ -168,6 +177,25 @@ def _short(organiser: Union) -> str:
     return organiser.name.removesuffix("总工会").removesuffix("工会")
 
 
+@dataclass
+class _History:
+    """What the history's competitions share: the admin who runs them and the admin's scope (the build is
+    one long request of one user, whose roles do not change), the unions below each union, the employers,
+    and the days the labour competitions really closed their rounds and went final, written once at the
+    end (:meth:`back_date`: the services stamp today)."""
+
+    admin: User
+    scope: Scope
+    subtrees: dict[int, set[int]]
+    employers: dict[int, Employer]
+    rounds: list[Round] = field(default_factory=list)
+    finished: list[Competition] = field(default_factory=list)
+
+    def back_date(self) -> None:
+        Round.objects.bulk_update(self.rounds, ["closed_at"], batch_size=500)
+        Competition.objects.bulk_update(self.finished, ["finalised_on", "state"], batch_size=500)
+
+
 def _subtrees() -> dict[int, set[int]]:
     """The unions below each union, itself included: a labour competition's units are of its organiser's."""
     below: dict[int, set[int]] = defaultdict(set)
@@ -178,8 +206,7 @@ def _subtrees() -> dict[int, set[int]]:
 
 def _competition(  # noqa: PLR0917
     rng: random.Random,
-    subtrees: dict[int, set[int]],
-    admin: User,
+    history: _History,
     caiwu: User,
     reward: Programme | None,
     occupations: list[Occupation],
@@ -193,8 +220,9 @@ def _competition(  # noqa: PLR0917
     size: tuple[int, int],
 ) -> tuple[list[Entry], list[SkillGrade], list[dict]]:
     starts = _day(rng, year, today)
-    if rng.random() < 1 / 3 and _run_labour(rng, subtrees, admin, organiser, tier, pool, year, today, starts):
+    if rng.random() < 1 / 3 and _run_labour(rng, history, organiser, tier, pool, year, today, starts):
         return [], [], []
+    admin = history.admin
     holders = [w for w in pool if trades.get(w[0])]
     if holders:  # a trade some of them hold, entered by those who hold it
         occupation = rng.choice(trades[rng.choice(holders)[0]])
@@ -273,8 +301,7 @@ def _competition(  # noqa: PLR0917
 
 def _run_labour(  # noqa: PLR0917
     rng: random.Random,
-    subtrees: dict[int, set[int]],
-    admin: User,
+    history: _History,
     organiser: Union,
     tier: str,
     pool: list[tuple[int, int, int, str, str]],
@@ -284,7 +311,7 @@ def _run_labour(  # noqa: PLR0917
 ) -> bool:
     """A finished labour competition of the organiser's enterprises, run through the labour services;
     False (nothing written) when fewer than three units with a team of three can be made of the pool."""
-    below = subtrees[organiser.pk]
+    below = history.subtrees[organiser.pk]
     staff: dict[int, list[int]] = defaultdict(list)
     for worker_id, employer_id, union_id, _region, _name in pool:
         if union_id in below:
@@ -301,6 +328,7 @@ def _run_labour(  # noqa: PLR0917
     quarters = _quarters(starts, 2, today)  # half a year of quarterly rounds
     starts, ends = quarters[0][1], quarters[-1][2]
     theme = rng.choice(LABOUR_THEMES)
+    admin, scope = history.admin, history.scope
     competition = Competition.objects.create(
         name=f"{_short(organiser)}{starts.year}年{theme}劳动竞赛",
         tier=tier,
@@ -313,20 +341,22 @@ def _run_labour(  # noqa: PLR0917
         state=State.IN_PROGRESS,
         region_code=organiser.region_id,
     )
-    scope = Scope(admin)
-    indicators = labour_demo.add_scheme(admin, competition, LABOUR_SCHEME, "average")
-    by_pk = Employer.objects.in_bulk({e for e, _s in plan})
+    indicators = labour_demo.add_scheme(admin, competition, LABOUR_SCHEME, "average", scope=scope)
+    teams = []  # each unit's team: its members (a worker is in one team) and its strength
+    for employer_id, _section in plan:
+        chosen = rng.sample(staff[employer_id], MEMBERS)
+        staff[employer_id] = [w for w in staff[employer_id] if w not in chosen]
+        teams.append((chosen, rng.random()))
+    workers = Worker.objects.in_bulk([w for chosen, _strength in teams for w in chosen])
     units = []
-    for employer_id, section in plan:
+    for (employer_id, section), (chosen, strength) in zip(plan, teams, strict=True):
         unit = labour.enter_unit(
-            actor=admin, scope=scope, competition=competition, employer=by_pk[employer_id], section=section
+            actor=admin, scope=scope, competition=competition, employer=history.employers[employer_id], section=section
         )
         team = labour.add_team(actor=admin, scope=scope, unit=unit, name=f"{section or '生产'}突击队")
-        chosen = rng.sample(staff[employer_id], MEMBERS)
-        staff[employer_id] = [w for w in staff[employer_id] if w not in chosen]  # a worker is in one team
-        members = list(Worker.objects.filter(pk__in=chosen).order_by("pk"))
+        members = [workers[pk] for pk in sorted(chosen)]
         labour.add_members(actor=admin, scope=scope, team=team, workers=members)
-        units.append((unit, rng.random()))
+        units.append((unit, strength))
     for name, first, last in quarters:
         round_ = labour.open_round(
             actor=admin,
@@ -339,14 +369,14 @@ def _run_labour(  # noqa: PLR0917
             for unit, strength in units
         }  # the committee enters and checks the round's table
         labour.report_round(actor=admin, scope=scope, round_=round_, figures=figures, check=True)
-        labour.close_round(actor=admin, scope=scope, round_=round_)
-        closed = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10)))
-        Round.objects.filter(pk=round_.pk).update(closed_at=closed)
+        round_ = labour.close_round(actor=admin, scope=scope, round_=round_)
+        round_.closed_at = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10)))
+        history.rounds.append(round_)
     # the committee publishes the final standing as the competition goes final (labour.finish)
-    comp_services.transition(actor=admin, scope=scope, competition=competition, to=State.FINAL)
-    Competition.objects.filter(pk=competition.pk).update(
-        finalised_on=ends + dt.timedelta(days=20), state=State.ARCHIVED if year < today.year else State.FINAL
-    )
+    competition = comp_services.transition(actor=admin, scope=scope, competition=competition, to=State.FINAL)
+    competition.finalised_on = ends + dt.timedelta(days=20)
+    competition.state = State.ARCHIVED if year < today.year else State.FINAL
+    history.finished.append(competition)
     return True
 
 

@@ -38,7 +38,7 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.figures import province_ids, source
 from gongjiang.orgs.models import Union, UnionAncestor
 
-from . import registry
+from . import changes, registry
 from .incremental import drain
 from .models import Count, Dirty, FillState, Grain, RunLock, Seen
 from .sql import grouping, inner_sql, lock_key, wide_sql
@@ -381,6 +381,8 @@ def update_stats(
             if progress is not None:
                 progress(indicator.code, time.perf_counter() - started)
         FillState.objects.filter(indicator__in=quiet).update(done_at=timezone.now())
+        if wanted is None and since is not None and since <= EPOCH:
+            changes.filled_all()  # every row counted anew: what a deferred build waits for
         return filled + quiet
     finally:
         release_lock(lock)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -407,3 +408,78 @@ def test_a_round_needs_the_indicator_scheme(org):
             competition=bare,
             data=services.RoundData("2026年第一季度", dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 10)),
         )
+
+
+def test_a_scheme_set_up_at_once_is_each_indicator_added_in_turn(org):
+    """add_indicators checks and audits every indicator as add_indicator does one, in order, all or
+    nothing: a name already in the scheme, twice in the batch, or one indicator's rule refuses them all."""
+    from tests.labour.conftest import labour_competition
+
+    alice = org.users.alice
+    competition = labour_competition(alice, org.harbin, "哈尔滨某工程劳动竞赛（一次设指标）", "city")
+    D, scope = services.IndicatorData, Scope(alice)
+    services.add_indicator(
+        actor=alice, scope=scope, competition=competition, data=D("工程质量", "quality", Decimal(20), "judged")
+    )
+    refused = (
+        [
+            D("形象进度", "progress", Decimal(30), "measured", "linear", Decimal(100)),
+            D("工程质量", "quality", Decimal(5), "judged"),
+        ],
+        [
+            D("形象进度", "progress", Decimal(30), "measured", "linear", Decimal(100)),
+            D("形象进度", "own", Decimal(5), "judged"),
+        ],
+        [
+            D("形象进度", "progress", Decimal(30), "measured", "linear", Decimal(100)),
+            D("安全", "safety", Decimal(0), "judged"),
+        ],
+    )
+    for batch in refused:
+        with pytest.raises(LabourError):
+            services.add_indicators(actor=alice, scope=scope, competition=competition, data=batch)
+    assert list(competition.labour_scheme.indicators.values_list("name", flat=True)) == ["工程质量"]
+    added = services.add_indicators(
+        actor=alice,
+        scope=scope,
+        competition=competition,
+        data=[
+            D("形象进度", "progress", Decimal(30), "measured", "linear", Decimal(100), "%"),
+            D("文明施工", "civilised", Decimal(10), "judged", "linear", Decimal(100)),  # judged: no formula kept
+        ],
+    )
+    rows = list(competition.labour_scheme.indicators.order_by("position").values_list("name", "position", "formula"))
+    assert rows == [("工程质量", 1, ""), ("形象进度", 2, "linear"), ("文明施工", 3, "")]
+    later = competition.labour_scheme.indicators.filter(position__gt=1).order_by("position")
+    assert [i.pk for i in added] == list(later.values_list("pk", flat=True))
+    audited = AuditEntry.objects.filter(model="labour.indicator", action="create").order_by("pk")
+    assert [a.object_id for a in audited] == [
+        str(pk) for pk in competition.labour_scheme.indicators.order_by("pk").values_list("pk", flat=True)
+    ]
+    # the committee's only: another city's admin may not
+    bob = org.users.bob
+    with pytest.raises(PermissionDenied):
+        services.add_indicators(
+            actor=bob, scope=Scope(bob), competition=competition, data=[D("x", "own", Decimal(1), "judged")]
+        )
+
+
+def test_closing_a_round_refuses_unchecked_figures_and_a_round_without_units(labour, org):
+    from tests.labour.conftest import labour_competition, standard_scheme
+
+    prov, staff = labour.users.prov, labour.users.staff
+    report(staff, labour.q1, labour.harbin_unit, labour.indicators, {"progress": 50})
+    with pytest.raises(LabourError, match="1"):
+        services.close_round(actor=prov, scope=Scope(prov), round_=labour.q1)
+    alice = org.users.alice
+    empty = labour_competition(alice, org.harbin, "哈尔滨某工程劳动竞赛（无单位）", "city")
+    standard_scheme(alice, empty)
+    round_ = services.open_round(
+        actor=alice,
+        scope=Scope(alice),
+        competition=empty,
+        data=services.RoundData("2026年第一季度", dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 10)),
+    )
+    with pytest.raises(LabourError, match=r"尚无单位报名参赛|No unit is entered"):
+        services.close_round(actor=alice, scope=Scope(alice), round_=round_)
+    assert not Standing.objects.filter(round__in=[labour.q1, round_]).exists()

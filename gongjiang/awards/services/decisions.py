@@ -36,6 +36,8 @@ def _facts(competition: Competition, on: dt.date) -> tuple[list[engine.ResultFac
     results = Result.objects.filter(event__competition=competition)
     entrants = Entry.objects.filter(event__competition=competition).values("worker_id")
     field_sizes = dict(results.order_by().values_list("event_id").annotate(n=Count("id")))
+    if not field_sizes:  # no results (a labour competition has none): no facts
+        return [], {}
     held = {
         (w, o): g
         for w, o, g in SkillGrade.objects.filter(worker_id__in=entrants)
@@ -100,6 +102,8 @@ def propose_for_competition(competition: Competition) -> int:
     # lock the entrants so that two competitions finishing at once cannot both promote one person
     list(Worker.objects.select_for_update().filter(pk__in=entrants).values_list("pk", flat=True))
     facts, unions = _facts(competition, on)
+    if not facts:  # every proposal is a result's: none to make, no rules to read
+        return 0
     outcome = engine.decide(facts, rule_views(("reward", "promotion", "title")), promoted_years(entrants))
     rows = [
         Decision(

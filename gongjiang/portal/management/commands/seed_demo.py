@@ -8,15 +8,12 @@ colleges, studios: each app's own ``demo.py`` makes its part and leaves in the s
 
 import random
 import time
-from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from gongjiang.core.models import User
-from gongjiang.core.plugins import app_modules
-from gongjiang.core.seeding import DemoContext, in_bulk
+from gongjiang.core.seeding import DemoContext, seed_apps
 from gongjiang.orgs.demo import DEMO_PASSWORD
 from gongjiang.orgs.models import Employer, Union
 from gongjiang.people.models import Worker
@@ -40,13 +37,7 @@ class Command(BaseCommand):
             raise CommandError("The database already has unions; seed_demo only fills an empty database.")
         started = time.monotonic()
         ctx = DemoContext(rng=random.Random(opts["seed"]), options=opts, log=self.stdout.write)
-        for module in app_modules("demo"):
-            # one transaction per app: PostgreSQL writes its log to disk once per app, not once per
-            # service call (the services' own blocks become savepoints, so a caught error still
-            # undoes only its own call); an app whose seed catches no failure says IN_BULK = True and
-            # runs without savepoints, its audit rows written in bulk (core.seeding.in_bulk)
-            with transaction.atomic(), in_bulk() if getattr(module, "IN_BULK", False) else nullcontext():
-                module.seed(ctx)
+        seed_apps(ctx)  # each app's seed in one transaction (core.seeding)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: {Union.objects.count()} unions, "
