@@ -169,9 +169,15 @@ def newest_in_reach(
     province scale), and a lone surname walks ``worker_surname_newest`` past every other city's
     workers of that surname. So:
 
+    - a city federation official's whole list (one city): the ids from the city's rows newest first, an
+      index-only walk of ``worker_city_newest`` (city, id DESC), the rows through ``qs`` (:class:`CityIds`).
+      Union by union, page 5 of Harbin probed 251 unions for 13,175 index entries (7.4 ms) and the count
+      merged 12,746 entries with the city's closure rows (2.8 ms); down the city's index 250 entries
+      (0.08 ms) and 10,001 (2.0 ms), province scale;
     - a city or county official's lone surname, or status other than employed: ``qs`` narrowed to
       their city (:func:`city_narrowed`; the reach filter stays), an index walk of their city's rows;
-    - below the province otherwise (the whole list, a sex, a grade, the employed): read union by union,
+    - below the province otherwise (a county's or an enterprise union's whole list, a sex, a grade, the
+      employed): read union by union,
       :class:`NewestInReach`, whose cost follows the number of unions in reach;
     - a lone surname that also names employers, for every official: branch by branch
       (:class:`NewestOfBranches`), the surname's branch city by city below a city;
@@ -187,8 +193,11 @@ def newest_in_reach(
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
     surname = surname if len(surname) == 1 else ""
-    if given <= {"q", "page"} and len(params.get("q", "").strip()) > 1 and (own := own_cities(scope)):
-        # any other search of a city official: its ids from the city's rows, its rows through ``qs``
+    searched = len(params.get("q", "").strip()) > 1
+    whole = not given - {"page"} and connection.vendor == "postgresql"
+    if given <= {"q", "page"} and (searched or whole) and (own := own_cities(scope)) and (searched or len(own) == 1):
+        # any other search of a city official, or the whole list of one city's (down ``worker_city_newest``):
+        # its ids from the city's rows, its rows through ``qs``
         return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches))
     cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":

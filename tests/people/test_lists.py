@@ -66,17 +66,52 @@ PARAMS = [{}, {"status": "retired"}, {"sex": "F"}, {"grade": "x"}, {"status": "e
 @pytest.mark.parametrize("params", PARAMS)
 def test_city_list_reads_its_city_or_union_by_union_and_matches_the_plain_query(crowd, params):
     """A status other than employed down the city's own index (``CityNewest``, tests/people/test_city.py),
-    the whole list and any other column filter union by union."""
+    the whole list down the city's ids (``CityIds``), any other column filter union by union."""
     scope = Scope(crowd.users.alice)
     qs = filter_workers(workers_for_user(scope, own=False), params)
     rows = newest_in_reach(qs, scope, params)
-    assert isinstance(rows, CityNewest if params == {"status": "retired"} else NewestInReach)
+    expected = {(): CityIds, (("status", "retired"),): CityNewest}.get(tuple(params.items()), NewestInReach)
+    assert isinstance(rows, expected)
     plain = list(qs.values_list("pk", flat=True))
     assert rows.capped_count(10_000) == len(plain) > 0
     for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (40, 80)):
         assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
     # past the rows read union by union, the plain query answers
     assert [w.pk for w in rows[LATERAL_ROWS : LATERAL_ROWS + 5]] == plain[LATERAL_ROWS : LATERAL_ROWS + 5]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the city's ids are read on PostgreSQL")
+def test_a_city_admin_s_whole_list_is_read_down_the_city_s_ids(crowd, as_user):
+    """Issue 17: a city federation official's whole list takes its ids from the city's workers newest
+    first (``worker_city_newest``), its rows through the list's query: the plain query's rows, page by
+    page and past the union-by-union read's depth, counted alike, and never another city's worker
+    (the rows keep the reach filter even if a worker's city were wrong). A county official, or an
+    official of two cities, keeps the union-by-union read."""
+    from gongjiang.people.models import Worker
+
+    scope = Scope(crowd.users.alice)
+    qs = filter_workers(workers_for_user(scope, own=False), {})
+    rows = newest_in_reach(qs, scope, {"page": "2"})
+    assert isinstance(rows, CityIds)
+    plain = list(qs.values_list("pk", flat=True))
+    qiqihar = set(Worker.objects.filter(city=crowd.qiqihar).values_list("pk", flat=True))
+    assert qiqihar and not qiqihar & set(plain)
+    assert rows.capped_count(10_000) == len(plain) and rows.capped_count(3) == 4
+    for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (LATERAL_ROWS, LATERAL_ROWS + 5)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+    page = as_user(crowd.users.alice).get("/people/workers/")
+    assert [w.pk for w in page.context["page"].object_list] == plain[:50]
+    assert page.context["page"].paginator.count == len(plain)
+    # a worker whose city were wrong stays out: the rows are read through the reach filter
+    stray = Worker.objects.filter(city=crowd.qiqihar).order_by("-pk").first()
+    Worker.objects.filter(pk=stray.pk).update(city=crowd.harbin)
+    assert stray.pk in set(rows.ids.values_list("pk", flat=True))
+    assert [w.pk for w in rows[0:50]] == plain[:50]
+    daoli = make_user("daoliwhole", crowd.daoli, RoleKind.UNION_ADMIN)
+    assert isinstance(newest_in_reach(qs, Scope(daoli), {}), NewestInReach)
+    both = make_user("twocities", crowd.harbin, RoleKind.UNION_ADMIN)
+    both.roles.create(union=crowd.qiqihar, kind=RoleKind.UNION_ADMIN)
+    assert isinstance(newest_in_reach(qs, Scope(both), {}), NewestInReach)
 
 
 def test_province_search_and_sqlite_keep_the_plain_query(crowd):
