@@ -99,6 +99,9 @@ class Worker(models.Model):
             models.Index(
                 F("city"), Left("name", 1), F("id").desc(), name="worker_city_surname_newest", include=["name", "union"]
             ),
+            # A city federation official's whole list, newest first, and its count: an index-only walk of
+            # the city's ids (issue 17; ``queries.newest_in_reach``; people 0014 builds it CONCURRENTLY).
+            models.Index(fields=["city", "-id"], name="worker_city_newest"),
             models.Index(
                 fields=["city", "status", "-id"],
                 name="worker_city_status_newest",

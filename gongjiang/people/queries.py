@@ -37,6 +37,13 @@ def workers_for_user(scope: Scope, *, own: bool = True) -> QuerySet[Worker]:
     authenticated = getattr(scope.user, "is_authenticated", False)
     if not scope.has(VIEW_WORKERS):
         return Worker.objects.filter(Q(user=scope.user)) if authenticated else Worker.objects.none()
+    if scope.reaches_all(VIEW_WORKERS):
+        # Every union is in reach and every worker has one (``union`` is NOT NULL), so the province's
+        # reach is every worker. ``union_filter``'s ``union_id IS NOT NULL`` kept no row out, but made
+        # PostgreSQL read the heap for it: a capped count of a name prefix or the last four of an ID read
+        # each match's table page (627 for 董志, 215 for 9769 at province scale, 18 and 8 ms cold)
+        # instead of the name or ID index alone (issue 17).
+        return Worker.objects.all()
     reach = scope.union_filter(VIEW_WORKERS)
     if own and authenticated:
         reach |= Q(user=scope.user)
@@ -154,7 +161,7 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 def newest_in_reach(
     qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
-) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds":
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk":
     """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
@@ -162,14 +169,22 @@ def newest_in_reach(
     province scale), and a lone surname walks ``worker_surname_newest`` past every other city's
     workers of that surname. So:
 
+    - a city federation official's whole list (one city): the ids from the city's rows newest first, an
+      index-only walk of ``worker_city_newest`` (city, id DESC), the rows through ``qs`` (:class:`CityIds`).
+      Union by union, page 5 of Harbin probed 251 unions for 13,175 index entries (7.4 ms) and the count
+      merged 12,746 entries with the city's closure rows (2.8 ms); down the city's index 250 entries
+      (0.08 ms) and 10,001 (2.0 ms), province scale;
     - a city or county official's lone surname, or status other than employed: ``qs`` narrowed to
       their city (:func:`city_narrowed`; the reach filter stays), an index walk of their city's rows;
-    - below the province otherwise (the whole list, a sex, a grade, the employed): read union by union,
+    - below the province otherwise (a county's or an enterprise union's whole list, a sex, a grade, the
+      employed): read union by union,
       :class:`NewestInReach`, whose cost follows the number of unions in reach;
     - a lone surname that also names employers, for every official: branch by branch
       (:class:`NewestOfBranches`), the surname's branch city by city below a city;
     - a city federation's official's other searches (a name, an employer, the last four of an ID):
       the ids from their city's rows, the rows through ``qs`` (:class:`CityIds`), on SQLite too;
+    - the province's own officials' lone surname that names no employer: ``qs``, counted in its order
+      (:class:`SurnameWalk`);
     - the province's own officials, other searches and any other filter (an occupation, an employer,
       a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
 
@@ -178,8 +193,11 @@ def newest_in_reach(
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
     surname = surname if len(surname) == 1 else ""
-    if given <= {"q", "page"} and len(params.get("q", "").strip()) > 1 and (own := own_cities(scope)):
-        # any other search of a city official: its ids from the city's rows, its rows through ``qs``
+    searched = len(params.get("q", "").strip()) > 1
+    whole = not given - {"page"} and connection.vendor == "postgresql"
+    if given <= {"q", "page"} and (searched or whole) and (own := own_cities(scope)) and (searched or len(own) == 1):
+        # any other search of a city official, or the whole list of one city's (down ``worker_city_newest``):
+        # its ids from the city's rows, its rows through ``qs``
         return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches))
     cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":
@@ -205,7 +223,8 @@ def newest_in_reach(
         # industrial union (whose members sit in every city) or an enterprise union: read union by
         # union (an index on the union and the surname, tried in the search17 pass) its capped count
         # probed every union in reach, 0.6 s for Harbin's 11,000 unions (issue 17, benchmarks.md).
-        return qs
+        # The province's is counted in the walk's order.
+        return SurnameWalk(qs) if surname and scope.reaches_all(VIEW_WORKERS) else qs
     where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
         value = params.get(param, "")
@@ -264,6 +283,22 @@ def own_cities(scope: Scope) -> list[int] | None:
     ``None``: :func:`gongjiang.orgs.queries.own_cities`, whose roots' reach is exactly the workers whose
     ``Worker.city`` is one of them. One query, for officials at city federations only."""
     return org_queries.own_cities(scope, VIEW_WORKERS)
+
+
+class SurnameWalk(NewestFirst):
+    """``qs`` (the province's lone surname, newest first: a walk down ``worker_surname_newest``), whose
+    capped count walks the same index in the same order and stops at ``cap + 1`` rows.
+
+    Counted without the order, PostgreSQL read every index entry of the surname into a bitmap before
+    the first row (39,710 for 段 at province scale, 9 ms) and then their table pages until it had
+    1,001 (906 pages, 21-45 ms); in order it reads 1,001 entries and their rows (2-6 ms). The
+    province's reach is every worker (:func:`workers_for_user`), so no row is passed for its scope."""
+
+    def capped_count(self, cap: int) -> int:
+        return self.qs.values("pk")[: cap + 1].count()
+
+    def rows(self, start: int, stop: int) -> list[Worker]:
+        return list(self.qs[start:stop])
 
 
 class CityIds(NewestFirst):

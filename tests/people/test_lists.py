@@ -18,6 +18,7 @@ from gongjiang.people.queries import (
     CityNewest,
     NewestInReach,
     NewestOfBranches,
+    SurnameWalk,
     filter_workers,
     newest_in_reach,
     search_branches,
@@ -65,17 +66,52 @@ PARAMS = [{}, {"status": "retired"}, {"sex": "F"}, {"grade": "x"}, {"status": "e
 @pytest.mark.parametrize("params", PARAMS)
 def test_city_list_reads_its_city_or_union_by_union_and_matches_the_plain_query(crowd, params):
     """A status other than employed down the city's own index (``CityNewest``, tests/people/test_city.py),
-    the whole list and any other column filter union by union."""
+    the whole list down the city's ids (``CityIds``), any other column filter union by union."""
     scope = Scope(crowd.users.alice)
     qs = filter_workers(workers_for_user(scope, own=False), params)
     rows = newest_in_reach(qs, scope, params)
-    assert isinstance(rows, CityNewest if params == {"status": "retired"} else NewestInReach)
+    expected = {(): CityIds, (("status", "retired"),): CityNewest}.get(tuple(params.items()), NewestInReach)
+    assert isinstance(rows, expected)
     plain = list(qs.values_list("pk", flat=True))
     assert rows.capped_count(10_000) == len(plain) > 0
     for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (40, 80)):
         assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
     # past the rows read union by union, the plain query answers
     assert [w.pk for w in rows[LATERAL_ROWS : LATERAL_ROWS + 5]] == plain[LATERAL_ROWS : LATERAL_ROWS + 5]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the city's ids are read on PostgreSQL")
+def test_a_city_admin_s_whole_list_is_read_down_the_city_s_ids(crowd, as_user):
+    """Issue 17: a city federation official's whole list takes its ids from the city's workers newest
+    first (``worker_city_newest``), its rows through the list's query: the plain query's rows, page by
+    page and past the union-by-union read's depth, counted alike, and never another city's worker
+    (the rows keep the reach filter even if a worker's city were wrong). A county official, or an
+    official of two cities, keeps the union-by-union read."""
+    from gongjiang.people.models import Worker
+
+    scope = Scope(crowd.users.alice)
+    qs = filter_workers(workers_for_user(scope, own=False), {})
+    rows = newest_in_reach(qs, scope, {"page": "2"})
+    assert isinstance(rows, CityIds)
+    plain = list(qs.values_list("pk", flat=True))
+    qiqihar = set(Worker.objects.filter(city=crowd.qiqihar).values_list("pk", flat=True))
+    assert qiqihar and not qiqihar & set(plain)
+    assert rows.capped_count(10_000) == len(plain) and rows.capped_count(3) == 4
+    for start, stop in ((0, 5), (3, 11), (0, 50), (20, 40), (LATERAL_ROWS, LATERAL_ROWS + 5)):
+        assert [w.pk for w in rows[start:stop]] == plain[start:stop], (start, stop)
+    page = as_user(crowd.users.alice).get("/people/workers/")
+    assert [w.pk for w in page.context["page"].object_list] == plain[:50]
+    assert page.context["page"].paginator.count == len(plain)
+    # a worker whose city were wrong stays out: the rows are read through the reach filter
+    stray = Worker.objects.filter(city=crowd.qiqihar).order_by("-pk").first()
+    Worker.objects.filter(pk=stray.pk).update(city=crowd.harbin)
+    assert stray.pk in set(rows.ids.values_list("pk", flat=True))
+    assert [w.pk for w in rows[0:50]] == plain[:50]
+    daoli = make_user("daoliwhole", crowd.daoli, RoleKind.UNION_ADMIN)
+    assert isinstance(newest_in_reach(qs, Scope(daoli), {}), NewestInReach)
+    both = make_user("twocities", crowd.harbin, RoleKind.UNION_ADMIN)
+    both.roles.create(union=crowd.qiqihar, kind=RoleKind.UNION_ADMIN)
+    assert isinstance(newest_in_reach(qs, Scope(both), {}), NewestInReach)
 
 
 def test_province_search_and_sqlite_keep_the_plain_query(crowd):
@@ -218,12 +254,86 @@ def test_a_lone_surname_is_the_plain_walk_or_the_citys(crowd, who):
     assert branches is not None and len(branches) == 1  # no employer's name holds 段
     qs = filter_workers(workers_for_user(scope, own=False), params, branches)
     rows = newest_in_reach(qs, scope, params, branches)
-    if who == "prov":
-        assert rows is qs
-    elif connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        assert rows is qs or who != "prov"
+    elif who == "prov":
+        assert isinstance(rows, SurnameWalk)
+        assert (rows.capped_count(10), rows.capped_count(2)) == (3, 3)  # three, "more than two"
+    else:
         assert isinstance(rows, CityNewest)
     assert list(qs.values_list("name", flat=True)) == ["段2号", "段1号", "段0号"]
     assert [w.name for w in rows[0:10]] == ["段2号", "段1号", "段0号"]
+    assert [w.name for w in rows[1:2]] == ["段1号"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the surname walk is PostgreSQL's")
+def test_the_province_s_surname_is_counted_down_the_walk_in_its_order(crowd, as_user):
+    """Issue 17: counted without an order, PostgreSQL read every entry of the surname into a bitmap
+    (39,710 for 段 at province scale) before the first row; the province's capped count is the page's
+    own walk newest first, and counts what the plain count counts, up to the cap."""
+    prov = Scope(crowd.users.prov)
+    employer = crowd.harbin_employer
+    for i in range(4):
+        people_services.create_worker(
+            actor=crowd.users.prov,
+            scope=prov,
+            data=people_services.WorkerData(
+                name=f"段{i}号",
+                id_number=make_id_number(employer.region.code, dt.date(1976, 3, 1 + i), 650 + i, male=True),
+                employer=employer,
+            ),
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(crowd.users.prov).get("/people/workers/", {"q": "段"})
+    assert page.context["page"].paginator.count == 4
+    assert [w.name for w in page.context["page"].object_list] == ["段3号", "段2号", "段1号", "段0号"]
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and 'ORDER BY "people_worker"."id" DESC LIMIT' in counts[0], counts
+
+
+def test_the_province_s_reach_is_every_worker_without_a_filter(crowd):
+    """Every worker has a union, so the province's reach is the whole table: no ``union_id IS NOT
+    NULL``, which kept no row out but sent PostgreSQL to the table for each match of a capped count
+    that an index answers alone (a name prefix, the last four of an ID; issue 17). Below the province
+    the reach filter stays."""
+    from gongjiang.people.models import Worker
+
+    prov, alice = Scope(crowd.users.prov), Scope(crowd.users.alice)
+    for own in (False, True):
+        everyone = workers_for_user(prov, own=own)
+        assert "WHERE" not in str(everyone.query)
+        assert set(everyone.values_list("pk", flat=True)) == set(Worker.objects.values_list("pk", flat=True))
+    harbin = workers_for_user(alice, own=False)
+    assert "WHERE" in str(harbin.query)
+    assert crowd.qiqihar_worker.pk not in set(harbin.values_list("pk", flat=True))
+    assert crowd.harbin_worker.pk in set(harbin.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("who", ["prov", "alice"])
+def test_the_employer_column_is_read_for_the_page_s_rows_only(crowd, as_user, who):
+    """Issue 17: the employer's name is a subquery of each row (which PostgreSQL evaluates after the
+    sort and the limit, for the page's rows), not a join that read the employer of every match, or
+    hashed every employer, before the sort. Each row shows its own employer's name; a city admin
+    sees only their city's workers."""
+    from gongjiang.people.models import Worker
+
+    user = getattr(crowd.users, who)
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(user).get("/people/workers/", {"q": "列表企业"})
+    shown = {row["name"]: row["employer"] for row in page.context["rows"]}
+    visible = workers_for_user(Scope(user), own=False).filter(employer__name__contains="列表企业")
+    expected = {w.name: w.employer.name for w in visible.select_related("employer")}
+    assert shown == expected and len(shown) > 10
+    if who == "alice":
+        assert all(w.city_id == crowd.harbin.pk for w in Worker.objects.filter(name__in=shown))
+        assert set(shown.values()) == {"列表企业0", "列表企业1", "列表企业2"}  # 3 and 4 are Qiqihar's
+    worker_table, employer_table = Worker._meta.db_table, Employer._meta.db_table
+    rows = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(f'SELECT "{worker_table}"."id", "{worker_table}"."name"')
+    ]
+    assert rows and all(f'JOIN "{employer_table}"' not in sql and f'FROM "{employer_table}"' in sql for sql in rows)
 
 
 def test_a_surname_search_looks_the_employers_up_once(crowd, as_user):
