@@ -172,17 +172,17 @@ def mark(indicator: Indicator, anchors: Iterable[Any], *, snapshot: bool = True)
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), size):
             chunk = wanted[start : start + size]
-            if postgresql and start == 0:
+            if postgresql:
                 # The indicator's shared lock, held until the writer commits (the fill waits for it),
                 # taken in the same round trip as the first insert and before it: the insert reads
-                # the lock's row. Its conflicts are checked against what is committed when it runs.
-                values = ", ".join(["(%s::bigint)", *["(%s)"] * (len(chunk) - 1)])
+                # the lock's row. Its conflicts are checked against what is committed when it runs. The
+                # anchors as one array (ten thousand VALUES rows took 0.3 s to parse and plan).
                 cursor.execute(
                     "WITH held AS (SELECT pg_advisory_xact_lock_shared(%s)) "  # noqa: S608
                     f"INSERT INTO {dirty} (indicator, anchor) "
-                    f"SELECT %s, v.anchor FROM held, (VALUES {values}) v(anchor) WHERE true "
+                    f"SELECT %s, v.anchor FROM held, unnest(%s::bigint[]) v(anchor) WHERE true "
                     "ON CONFLICT (indicator, anchor) DO NOTHING RETURNING anchor",
-                    [lock_key(indicator.code), indicator.code, *chunk],
+                    [lock_key(indicator.code), indicator.code, chunk],
                 )
             else:
                 values = ", ".join(["(%s, %s)"] * len(chunk))
