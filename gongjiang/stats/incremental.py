@@ -205,8 +205,9 @@ def _drain_in_database(
     competition brings ten thousand people moves no row through Python.
 
     For people counted once without a date (a stock) only the (person, year) with a row that is not
-    on both sides are expanded (dated ones are anchored on (person, year) already): a figure's cell (an ancestor, a month or a year, a key) changes for a person only if a
-    row of theirs reaching it changed, and every row reaching it lies in the cell's year. The same
+    on both sides are expanded (dated ones are anchored on (person, year) already): a figure's cell
+    (an ancestor, a month or a year, a key) changes for a person only if a row of theirs reaching it
+    changed, and every row reaching it lies in the cell's year. The same
     holds for ``Seen`` (a person per own union, year and key), which is corrected row by row for
     those (person, year) only: the rows they gave at the last fill and no longer give are deleted,
     the ones they give now and did not are added.
@@ -357,9 +358,8 @@ def drain(
     if indicator.stock:
         _carry_over(indicator, today, stock_period)
     dirty = Dirty.objects.filter(indicator=indicator.code)
-    if (
-        connection.vendor == "postgresql"
-    ):  # taken out in the same pass (the fill's transaction puts them back on a crash)
+    if connection.vendor == "postgresql":
+        # the anchors taken out as they are read (the fill's transaction puts them back on a crash)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {connection.ops.quote_name(Dirty._meta.db_table)} WHERE indicator = %s RETURNING anchor",  # noqa: S608
