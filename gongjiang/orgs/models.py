@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,12 @@ class Union(models.Model):
         verbose_name = _("union")
         verbose_name_plural = _("unions")
         ordering = ["region_id", "kind", "name"]
+        # the accounts page's union drop-down without a term (orgs 0007; also ``union_name_trgm`` on PostgreSQL)
+        indexes = [
+            models.Index(
+                fields=["kind", "name"], condition=~Q(kind=UnionKind.GRASSROOTS), name="union_above_enterprises"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

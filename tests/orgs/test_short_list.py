@@ -5,11 +5,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 
 from gongjiang.core import forms as core_forms
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.core.models import PiiAccess
 from gongjiang.orgs.forms import AccountForm, EmployerForm
+from gongjiang.orgs.models import Union
 from gongjiang.orgs.scope import Scope
 from gongjiang.people.forms import WorkerForm
 
@@ -122,3 +124,26 @@ def test_employer_form_lists_unions_above_the_enterprises_in_reach(org, as_user,
     assert (
         _options(client.get("/orgs/employers/new/", {"union_q": "龙沙"}, headers={"HX-Request": "true"}).text) == set()
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_the_union_drop_downs_queries_are_read_through_their_indexes(org):
+    """orgs 0007 (issue 17): at province scale both of the accounts page's union queries (the unions above
+    the enterprises, those found by name) read all 50,290 unions. The form's own narrowing, in the list's
+    order, over every union (a province admin's reach adds only ``id IS NOT NULL``, which on the fixture's
+    few rows the planner may answer from the primary key instead); left only the plans that need an index
+    condition or order, so what is checked is that each query asks what its index answers."""
+    field = AccountForm(scope=Scope(org.users.prov)).fields["union"]
+    unions = Union.objects.order_by("kind", "name")
+    cases = (
+        (field.fallback(unions), "union_above_enterprises", ("seqscan", "bitmapscan")),
+        (field.find(unions, org.harbin_employer.union.name[:4]), "union_name_trgm", ("seqscan", "indexscan")),
+    )
+    for qs, index, disabled in cases:
+        sql, params = qs[: core_forms.SHORT_LIST + 1].query.sql_with_params()
+        with connection.cursor() as cursor:  # SET LOCAL lasts to the test's end: each case sets all three
+            for kind in ("seqscan", "indexscan", "bitmapscan"):
+                cursor.execute(f"SET LOCAL enable_{kind} = {'off' if kind in disabled else 'on'}")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan, plan
