@@ -225,3 +225,33 @@ def test_college_list_counts_classes_and_teachers_without_joining_them(campus, a
         "哈尔滨数字工匠学院": (2, 2),
         "哈尔滨装备工匠学院": (2, 1),
     }
+
+
+def test_class_list_places_and_query_count_do_not_grow_with_rows(campus, as_user):
+    """Places taken and the waiting list are right per class, and three more classes with trainees
+    cost no more queries than one (a grouped count for the page, no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.colleges.conftest import cohort_data
+
+    alice, staff = campus.users.alice, campus.users.staff
+    scope = Scope(alice)
+    services.enrol_many(actor=staff, scope=Scope(staff), cohort=campus.cohort, workers=make_workers(campus, 3))
+    client = as_user(alice)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse("colleges:cohort_list"))
+    assert response.status_code == 200
+    places = {k.name: (k.enrolled, k.waiting) for k in response.context["page"]}
+    assert places == {"数控车工第一期": (2, 1), "焊工第一期": (0, 0)}
+    for n in range(3):
+        more = services.create_cohort(
+            actor=alice, scope=scope, course=campus.course, data=cohort_data(name=f"数控车工第{n + 2}期")
+        )
+        services.enrol_many(
+            actor=staff, scope=Scope(staff), cohort=more, workers=make_workers(campus, 1, start=200 + n, name=f"新{n}")
+        )
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(reverse("colleges:cohort_list"))
+    assert len(again.captured_queries) == len(seen.captured_queries)
+    assert {k.name: k.enrolled for k in response.context["page"]}["数控车工第4期"] == 1
