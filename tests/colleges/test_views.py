@@ -187,3 +187,71 @@ def test_my_training_shows_only_ones_own(campus, as_user):
         body = as_user(getattr(campus.users, who)).get(reverse("colleges:mine")).content.decode()
         assert "学员00" not in body and campus.cohort.name not in body, who
         assert CompletionCertificate.objects.first().code not in body
+
+
+def test_college_list_counts_classes_and_teachers_without_joining_them(campus, as_user):
+    """Each college's class and teacher counts are right, and no query joins classes to teachers:
+    counting DISTINCT over that join multiplies classes by teachers (14,086 rows for 4 colleges at
+    province scale); the counts are per-row subqueries the pager's COUNT leaves out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.colleges.conftest import cohort_data
+
+    alice = campus.users.alice
+    scope = Scope(alice)
+    for name in ("讲师甲", "讲师乙"):
+        services.save_teacher(
+            actor=alice, scope=scope, college=campus.college, fields={"name": name, "kind": "university"}
+        )
+    services.create_cohort(actor=alice, scope=scope, course=campus.course, data=cohort_data(name="数控车工第二期"))
+    client = as_user(alice)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse("colleges:list"))
+    assert response.status_code == 200
+    counts = {c.name: (c.cohort_count, c.teacher_count) for c in response.context["page"]}
+    assert counts == {"哈尔滨数字工匠学院": (2, 2), "哈尔滨装备工匠学院": (1, 0)}
+    listed = [q["sql"] for q in seen.captured_queries if 'FROM "colleges_college"' in q["sql"]]
+    assert listed and not any('JOIN "colleges_cohort"' in sql or 'JOIN "colleges_teacher"' in sql for sql in listed)
+    # one more class and teacher: the same queries
+    services.create_cohort(actor=alice, scope=scope, course=campus.other_course, data=cohort_data(name="焊工第二期"))
+    services.save_teacher(
+        actor=alice, scope=scope, college=campus.other_college, fields={"name": "讲师丙", "kind": "university"}
+    )
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(reverse("colleges:list"))
+    assert len(again.captured_queries) == len(seen.captured_queries)
+    assert {c.name: (c.cohort_count, c.teacher_count) for c in response.context["page"]} == {
+        "哈尔滨数字工匠学院": (2, 2),
+        "哈尔滨装备工匠学院": (2, 1),
+    }
+
+
+def test_class_list_places_and_query_count_do_not_grow_with_rows(campus, as_user):
+    """Places taken and the waiting list are right per class, and three more classes with trainees
+    cost no more queries than one (a grouped count for the page, no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.colleges.conftest import cohort_data
+
+    alice, staff = campus.users.alice, campus.users.staff
+    scope = Scope(alice)
+    services.enrol_many(actor=staff, scope=Scope(staff), cohort=campus.cohort, workers=make_workers(campus, 3))
+    client = as_user(alice)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse("colleges:cohort_list"))
+    assert response.status_code == 200
+    places = {k.name: (k.enrolled, k.waiting) for k in response.context["page"]}
+    assert places == {"数控车工第一期": (2, 1), "焊工第一期": (0, 0)}
+    for n in range(3):
+        more = services.create_cohort(
+            actor=alice, scope=scope, course=campus.course, data=cohort_data(name=f"数控车工第{n + 2}期")
+        )
+        services.enrol_many(
+            actor=staff, scope=Scope(staff), cohort=more, workers=make_workers(campus, 1, start=200 + n, name=f"新{n}")
+        )
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(reverse("colleges:cohort_list"))
+    assert len(again.captured_queries) == len(seen.captured_queries)
+    assert {k.name: k.enrolled for k in response.context["page"]}["数控车工第4期"] == 1

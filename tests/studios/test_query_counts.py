@@ -98,3 +98,24 @@ def test_detail_pages_do_not_grow_with_members(org, as_user, kind):
         services.add_member(actor=alice, scope=Scope(alice), alliance=alliance, studio=extra)
         services.claim_problem(actor=alice, scope=Scope(alice), problem=problem, studio=extra, plan="x")
     assert _count(client, url, {}) == one
+
+
+def test_alliance_list_counts_current_members_without_joining_memberships(org, as_user):
+    """The members column counts current members (active, warned) per alliance, and neither the list
+    nor its pager joins every membership and groups (a correlated count runs for the page's rows)."""
+    from gongjiang.studios.models import Alliance, Membership
+
+    alice = org.users.alice
+    _add(org, 0)
+    _add(org, 1)
+    gone = Membership.objects.filter(alliance__name="联盟1").order_by("pk").first()
+    services.delist_member(actor=alice, scope=Scope(alice), membership=gone, reason="未完成年度任务")
+    empty = Alliance.objects.get(name="联盟0")
+    Membership.objects.filter(alliance=empty).delete()
+    client = as_user(alice)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get("/studios/alliances/")
+    assert response.status_code == 200
+    assert {a.name: a.member_count for a in response.context["page"]} == {"联盟0": 0, "联盟1": 1}
+    listed = [q["sql"] for q in seen.captured_queries if 'FROM "studios_alliance"' in q["sql"]]
+    assert listed and not any('JOIN "studios_membership"' in sql for sql in listed)

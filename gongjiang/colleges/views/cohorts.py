@@ -41,7 +41,8 @@ from .base import NAV, PAGE_SIZE, _cohort, _course, _may_use, _next_or
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     _may_use(request)
-    qs = cohorts_for_user(request.scope).select_related("college", "course").order_by("-starts_on", "-id")
+    # the course is not shown: joining it built a Course per row for nothing
+    qs = cohorts_for_user(request.scope).select_related("college").order_by("-starts_on", "-id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(course__title__contains=q) | Q(college__name__contains=q))

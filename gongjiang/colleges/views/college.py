@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from ..forms import (
     CollegeForm,
     TeacherForm,
 )
-from ..models import CollegeStaff, Teacher
+from ..models import Cohort, CollegeStaff, Teacher
 from ..queries import (
     colleges_for_user,
     managed_colleges,
@@ -35,16 +36,23 @@ from ..queries import (
 from .base import NAV, PAGE_SIZE, _college, _may_use
 
 
+def _per_college(model) -> Coalesce:  # type: ignore[no-untyped-def]
+    """How many ``model`` rows a college has, as a correlated subquery: run for the page's rows only
+    and left out of the pager's count. Joining both children and counting DISTINCT multiplies
+    classes by teachers before grouping (14,086 joined rows for 4 colleges at province scale)."""
+    counted = (
+        model.objects.filter(college=OuterRef("pk")).order_by().values("college").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 @login_required
 def college_list(request: HttpRequest) -> HttpResponse:
     _may_use(request)
     qs = (
         colleges_for_user(request.scope)
         .select_related("union")
-        .annotate(
-            cohort_count=Count("cohorts", distinct=True),
-            teacher_count=Count("teachers", distinct=True),
-        )
+        .annotate(cohort_count=_per_college(Cohort), teacher_count=_per_college(Teacher))
         .order_by("name")
     )
     q = request.GET.get("q", "").strip()

@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from ..forms import (
     ExternalMemberForm,
     TargetsForm,
 )
-from ..models import Alliance, Evaluation
+from ..models import Alliance, Evaluation, Membership
 from ..queries import (
     acting_studios,
     activity_funds,
@@ -52,13 +53,26 @@ from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 
 
+def _current_members() -> Coalesce:
+    """An alliance's current members, as a correlated subquery: run for the page's rows only and
+    left out of the pager's count, where a join to every membership and a GROUP BY were not."""
+    counted = (
+        Membership.objects.filter(alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES)
+        .order_by()
+        .values("alliance")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 @login_required
 def alliance_list(request: HttpRequest) -> HttpResponse:
     _may_use(request)
     qs = (
         alliances_for_user(request.scope)
         .select_related("lead_union")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__state__in=CURRENT_MEMBER_STATES)))
+        .annotate(member_count=_current_members())
         .order_by("-founded_on", "-id")
     )
     q = request.GET.get("q", "").strip()
