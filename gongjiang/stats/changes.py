@@ -12,16 +12,14 @@ Unions and regions along a path (a union's industrial parent, its region's prefe
 watched: the fill compares a fingerprint of the union tree and recounts everything when it moved.
 
 A build that writes a whole database and ends in a full fill (the demo seed) may run inside
-:func:`deferred`: the watchers mark nothing, since the full fill counts every row anew, and a build
-that leaves without that fill gets one on the way out.
+``fill.deferred()``: the watchers mark nothing, since the full fill counts every row anew, and a build
+that leaves without that fill gets one on the way out (``stats.deferral``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -35,61 +33,12 @@ from gongjiang.core.indicators import Indicator
 from gongjiang.orgs.figures import date_expr
 
 from . import registry
+from .deferral import deferring
 from .models import Dirty, Pending
 from .sql import DATABASE_CHUNK, all_contributions_sql, anchor_path, by_year, contributions_sql, lock_key, year_anchor
 
 UNWATCHED = {("orgs", "union"), ("orgs", "region")}  # reached through a path: the tree fingerprint's
 CHUNK = 500
-
-
-class _Deferral:
-    """Inside :func:`deferred`: whether a watched write was let through since the last full fill."""
-
-    unfilled = False
-
-
-_deferral: ContextVar[_Deferral | None] = ContextVar("stats_deferral", default=None)
-
-
-@contextmanager
-def deferred() -> Iterator[None]:
-    """The watchers mark nothing inside this block (this thread's writes): for a build that writes a
-    whole database and ends in a full fill (``fill.update_stats(since=fill.EPOCH)`` of every indicator,
-    which rewrites every period from the rows themselves and drains nothing it needs). The demo seed
-    runs in it: the watchers' thousands of anchor reads and marks would be counted over by that fill.
-
-    If the block leaves without error and a watched write came after the last full fill (or none ran),
-    the full fill runs here, so the rollups are never left behind the rows. Blocks nest (the outer one
-    decides)."""
-    if _deferral.get() is not None:
-        yield
-        return
-    state = _Deferral()
-    token = _deferral.set(state)
-    try:
-        yield
-    finally:
-        _deferral.reset(token)
-    if state.unfilled:
-        from .fill import EPOCH, update_stats  # fill imports this module's neighbours: late import
-
-        update_stats(since=EPOCH)
-
-
-def _deferring() -> bool:
-    """True (and noted) when a watched write happens inside :func:`deferred`."""
-    state = _deferral.get()
-    if state is None:
-        return False
-    state.unfilled = True
-    return True
-
-
-def filled_all() -> None:
-    """``fill.update_stats`` rewrote every indicator from the epoch: a :func:`deferred` block is even."""
-    state = _deferral.get()
-    if state is not None:
-        state.unfilled = False
 
 
 def _hops(model: type[models.Model], path: str) -> Iterable[tuple[str, type[models.Model]]]:
@@ -288,13 +237,13 @@ def changing(model: type[models.Model], *, pks: Iterable[Any] = (), instances: I
 
 
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and sender in watchers() and not _deferring():
+    if not raw and sender in watchers() and not deferring():
         changing(sender, instances=[instance])
 
 
 def _post_save(sender: type[models.Model], instance: models.Model, created: bool = False, **kwargs: Any) -> None:
     """A new row anchored on itself had no id before it was saved: it counted nothing before."""
-    if not created or sender not in watchers() or _deferring():
+    if not created or sender not in watchers() or deferring():
         return
     for indicator, path in watchers()[sender]:
         if path == "pk" and anchor_path(indicator) == "pk":
@@ -302,7 +251,7 @@ def _post_save(sender: type[models.Model], instance: models.Model, created: bool
 
 
 def _pre_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if sender in watchers() and not _deferring():
+    if sender in watchers() and not deferring():
         changing(sender, pks=[instance.pk])
 
 
@@ -318,7 +267,7 @@ def _m2m_changing(
     """A many-to-many list an indicator counts (a labour team's members) is about to change: its rows (of
     the auto-created through model) send no ``pre_save`` or ``pre_delete``. Rows to be added are passed
     as unsaved instances (their anchors follow from the pair), rows to be removed or cleared by id."""
-    if sender not in watchers() or action not in ("pre_add", "pre_remove", "pre_clear") or _deferring():
+    if sender not in watchers() or action not in ("pre_add", "pre_remove", "pre_clear") or deferring():
         return
     own, other = _through_columns(sender, reverse)  # the keys to ``instance`` and to the objects in ``pk_set``
     if action == "pre_add":
@@ -344,7 +293,7 @@ def _through_columns(through: type[models.Model], reverse: bool) -> tuple[str, s
 
 
 def _announced(sender: type[models.Model], pks: list[Any], instances: list[models.Model], **kwargs: Any) -> None:
-    if sender in watchers() and not _deferring():
+    if sender in watchers() and not deferring():
         changing(sender, pks=pks, instances=instances)
 
 

@@ -40,7 +40,7 @@ from gongjiang.people.enums import GradeSource
 from gongjiang.people.models import Occupation, SkillGrade, Worker
 from gongjiang.policy.models import Programme
 
-from . import changes, fill
+from . import fill
 
 YEARS = 5
 OCCUPATIONS = ["车工", "焊工", "钳工", "电工", "数控铣工", "维修电工", "汽车维修工", "起重装卸机械操作工"]
@@ -72,8 +72,8 @@ def around_seed() -> AbstractContextManager[None]:
     """Around the whole demo seed (``core.seeding.seed_apps``), every app's part: the watchers of
     ``stats.changes`` mark nothing, since :func:`build` ends in a full fill that counts every row anew
     (thousands of anchor reads and marks fewer; the rollups, ``Seen`` and the fill states come out the
-    same). A seed that ends without that fill gets it on leaving (``changes.deferred``)."""
-    return changes.deferred()
+    same). A seed that ends without that fill gets it on leaving (``fill.deferred``)."""
+    return fill.deferred()
 
 
 def build(admin: User, *, seed: int = 2026, caiwu: User | None = None) -> None:

@@ -1,10 +1,10 @@
-"""A build that ends in a full fill defers the watchers (``stats.changes.deferred``): nothing is marked
+"""A build that ends in a full fill defers the watchers (``stats.fill.deferred``): nothing is marked
 while it writes, the rollups come out as a recount says, and a build that leaves without the full fill
 gets it on the way out."""
 
 import pytest
 
-from gongjiang.stats import changes, fill
+from gongjiang.stats import fill
 from gongjiang.stats.models import Count, Dirty, FillState, Pending
 
 from .recount import mismatches
@@ -33,7 +33,7 @@ def _marks() -> tuple[list, int]:
 
 def test_deferred_writes_mark_nothing_and_are_filled_on_leaving(org, policy):
     before = _marks()  # what the fixtures' own writes marked
-    with changes.deferred():
+    with fill.deferred():
         build(org, seed=3, size=3)
         correct(org, seed=3, size=3)  # corrections too: updates, deletions, team members removed
         assert _marks() == before
@@ -47,7 +47,7 @@ def test_deferred_writes_mark_nothing_and_are_filled_on_leaving(org, policy):
 
 def test_a_build_that_ends_in_a_full_fill_is_not_filled_again(org, policy, monkeypatch):
     calls = _count_fills(monkeypatch)
-    with changes.deferred():
+    with fill.deferred():
         build(org, seed=4, size=2)
         fill.update_stats()  # a periodic fill inside is no full fill: nothing was marked for it
         fill.update_stats(since=fill.EPOCH)
@@ -57,7 +57,7 @@ def test_a_build_that_ends_in_a_full_fill_is_not_filled_again(org, policy, monke
 
 def test_a_write_after_the_full_fill_is_filled_on_leaving(org, policy, monkeypatch):
     calls = _count_fills(monkeypatch)
-    with changes.deferred():
+    with fill.deferred():
         build(org, seed=5, size=2)
         fill.update_stats(since=fill.EPOCH)
         correct(org, seed=5, size=2)
@@ -67,7 +67,7 @@ def test_a_write_after_the_full_fill_is_filled_on_leaving(org, policy, monkeypat
 
 def test_a_failed_build_fills_nothing(org, policy, monkeypatch):
     calls = _count_fills(monkeypatch)
-    with pytest.raises(Failed), changes.deferred():
+    with pytest.raises(Failed), fill.deferred():
         build(org, seed=6, size=1)
         raise Failed
     assert calls == []
@@ -75,7 +75,7 @@ def test_a_failed_build_fills_nothing(org, policy, monkeypatch):
 
 
 def test_outside_a_deferred_block_the_watchers_mark(org, policy):
-    with changes.deferred():
+    with fill.deferred():
         pass  # nothing written: nothing filled
     assert not FillState.objects.exists()
     Dirty.objects.all().delete()
