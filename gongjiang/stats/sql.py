@@ -61,18 +61,14 @@ def year_anchor(person: int, year: int) -> int:
     return person * YEARS + year
 
 
-def with_anchor(indicator: Indicator, qs: models.QuerySet) -> models.QuerySet:
-    """``qs`` (the indicator's rows, with ``_day`` for a dated one: ``orgs.figures.source``) with
-    ``_anchor``: the anchor of each row."""
-    if by_year(indicator):
-        return qs.alias(
-            # the year as an integer: PostgreSQL's EXTRACT gives a numeric, and the sum would be one too
-            _anchor=ExpressionWrapper(
-                F(indicator.subject) * YEARS + Cast(ExtractYear("_day"), models.IntegerField()),
-                output_field=BigIntegerField(),
-            )
-        )
-    return qs.alias(_anchor=F(anchor_path(indicator)))
+def _year_anchor(indicator: Indicator) -> ExpressionWrapper:
+    """Each row's (person, year) anchor, :func:`year_anchor` in SQL, from ``_day`` (the rows as
+    ``orgs.figures.source`` annotates them). The year as an integer: PostgreSQL's ``EXTRACT`` gives a
+    numeric, and the sum would be one too."""
+    return ExpressionWrapper(
+        F(indicator.subject) * YEARS + Cast(ExtractYear("_day"), models.IntegerField()),
+        output_field=BigIntegerField(),
+    )
 
 
 def _among(values: Collection[int]) -> list[int] | RawSQL:
@@ -84,12 +80,14 @@ def _among(values: Collection[int]) -> list[int] | RawSQL:
 
 
 def of_anchors(indicator: Indicator, qs: models.QuerySet, anchors: Collection[int]) -> models.QuerySet:
-    """The rows of ``qs`` (as :func:`with_anchor` takes them) under ``anchors``: by year, the persons'
-    rows through the person's index, then those of the years asked."""
+    """The rows of ``qs`` (the indicator's, with ``_day`` for a dated one) under ``anchors``: by year,
+    the persons' rows through the person's index, then those of the years asked."""
     if by_year(indicator):
         people = {a // YEARS for a in anchors}
-        return with_anchor(indicator, qs.filter(**{f"{indicator.subject}__in": _among(people)})).filter(
-            _anchor__in=_among(anchors)
+        return (
+            qs.filter(**{f"{indicator.subject}__in": _among(people)})
+            .alias(_anchor=_year_anchor(indicator))
+            .filter(_anchor__in=_among(anchors))
         )
     return qs.filter(**{f"{anchor_path(indicator)}__in": _among(anchors)})
 
