@@ -7,8 +7,11 @@
 Each database is measured in its own process: Django's test client, logged in as the demo's
 province admin ``sheng`` (and the Harbin city admin ``haerbin`` where marked), two warm-up
 requests, then ``--requests`` timed requests per page (wall time of ``client.get``: the view, its
-queries and the template; no network). Between requests the hand-written SQL that returns the same
-rows runs on the same connection and is timed too. ``settings.DEBUG`` is off while timing. The search
+queries and the template; no network). The two processes take turns, ``--batch`` requests at a
+time, so both scales meet the same machine. The table gives each page's rows (``<tr>`` in its
+``<tbody>``) at both scales: a page of 4 rows against one of 50 is not the same work. Between
+requests the hand-written SQL that returns the same rows runs on the same connection and is timed
+too. ``settings.DEBUG`` is off while timing. The search
 terms are picked from the data (the newest two-character name, a three-character name, a word
 of an employer's name, the last four digits of an ID number), so both scales search alike.
 """
@@ -287,7 +290,8 @@ def terms() -> dict[str, str]:
     }
 
 
-def measure_one(url: str, requests: int, only: str | None = None) -> dict:
+def prepare(url: str, only: str | None) -> dict:
+    """Set up Django on ``url``, sign the pages' users in and take the search terms."""
     setup(url)
     pages = selected(only)
     if any(page[1] == COUNTY_ADMIN for page in pages):
@@ -305,8 +309,7 @@ def measure_one(url: str, requests: int, only: str | None = None) -> dict:
         "name3_any": "%" + found["name3"] + "%",
         "employer_any": "%" + found["employer"] + "%",
     }
-    clients = {}
-    roots = {}
+    clients, roots = {}, {}
     for username in sorted({page[1] for page in pages}):
         user = User.objects.get(username=username)
         clients[username] = signed_in(username)
@@ -316,44 +319,134 @@ def measure_one(url: str, requests: int, only: str | None = None) -> dict:
         workers = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM competitions_entry")
         entries = cur.fetchone()[0]
-    out: dict = {"workers": workers, "entries": entries, "terms": found, "pages": {}}
-    for label, username, path, sql in pages:
-        target = path.format(**found)
-        client = clients[username]
-        warm = time.perf_counter()
-        for _ in range(2):
-            response = client.get(target)
-            if response.status_code != 200:
-                raise SystemExit(f"{target}: {response.status_code}")
-        seen: list[str] = []
+    return {
+        "pages": {page[0]: page for page in pages},
+        "found": found,
+        "params": params,
+        "clients": clients,
+        "roots": roots,
+        "head": {"workers": workers, "entries": entries, "terms": found},
+    }
 
-        def count(execute, sql, params, many, context, seen=seen):  # noqa: PLR0917
-            seen.append(sql)
-            return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):
-            client.get(target)
-        page_times, sql_times = [], []
-        # A page slower than 5 s a request is timed 3 times, not ``requests`` times.
-        slow = (time.perf_counter() - warm) / 2 > SLOW
-        for _ in range(3 if slow else requests):
-            t = time.perf_counter()
-            client.get(target)
-            page_times.append((time.perf_counter() - t) * 1000)
-            if sql:
-                with connection.cursor() as cur:
-                    t = time.perf_counter()
-                    cur.execute(sql, {**params, "root": roots[username]})
-                    cur.fetchall()
-                    sql_times.append((time.perf_counter() - t) * 1000)
-        out["pages"][label] = {
-            "url": target,
-            "queries": len(seen),
-            "median": statistics.median(page_times),
-            "p95": statistics.quantiles(page_times, n=20)[-1] if not slow else max(page_times),
-            "requests": len(page_times),
-            "sql_median": statistics.median(sql_times) if sql_times else None,
-        }
+def warm_up(state: dict, label: str) -> dict:
+    """Two untimed requests, then one with the queries counted; the page's rows and whether it is slow."""
+    from django.db import connection
+
+    _label, username, path, _sql = state["pages"][label]
+    target = path.format(**state["found"])
+    client = state["clients"][username]
+    warm = time.perf_counter()
+    for _ in range(2):
+        response = client.get(target)
+        if response.status_code != 200:
+            raise SystemExit(f"{target}: {response.status_code}")
+    seen: list[str] = []
+
+    def count(execute, sql, params, many, context, seen=seen):  # noqa: PLR0917
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(target)
+    body = response.content.decode()
+    tbody = body[body.find("<tbody") : body.rfind("</tbody>")] if "<tbody" in body else ""
+    return {
+        "url": target,
+        "queries": len(seen),
+        "rows": tbody.count("<tr"),  # table rows the page shows (0 where it has no table)
+        "slow": (time.perf_counter() - warm) / 2 > SLOW,
+    }
+
+
+def timed(state: dict, label: str, requests: int) -> tuple[list[float], list[float]]:
+    """``requests`` timed requests of the page, each followed by its hand-written SQL (if any)."""
+    from django.db import connection
+
+    _label, username, path, sql = state["pages"][label]
+    target = path.format(**state["found"])
+    client = state["clients"][username]
+    page_times, sql_times = [], []
+    for _ in range(requests):
+        t = time.perf_counter()
+        client.get(target)
+        page_times.append((time.perf_counter() - t) * 1000)
+        if sql:
+            with connection.cursor() as cur:
+                t = time.perf_counter()
+                cur.execute(sql, {**state["params"], "root": state["roots"][username]})
+                cur.fetchall()
+                sql_times.append((time.perf_counter() - t) * 1000)
+    return page_times, sql_times
+
+
+def serve(url: str, only: str | None) -> None:
+    """One scale's process: commands on stdin, one JSON line each on stdout (see :func:`main`)."""
+    state = prepare(url, only)
+    print(json.dumps(state["head"], ensure_ascii=False), flush=True)
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["do"] == "warm":
+            answer = warm_up(state, command["label"])
+        else:
+            pages, sqls = timed(state, command["label"], command["requests"])
+            answer = {"page": pages, "sql": sqls}
+        print(json.dumps(answer), flush=True)
+
+
+def summary(warm: dict, page_times: list[float], sql_times: list[float]) -> dict:
+    return {
+        "url": warm["url"],
+        "queries": warm["queries"],
+        "rows": warm["rows"],
+        "median": statistics.median(page_times),
+        "p95": statistics.quantiles(page_times, n=20)[-1] if len(page_times) >= 20 else max(page_times),
+        "requests": len(page_times),
+        "sql_median": statistics.median(sql_times) if sql_times else None,
+    }
+
+
+def measure(urls: dict[str, str], requests: int, only: str | None, batch: int) -> dict:
+    """Both scales, each in its own process, interleaved: for every page, ``batch`` requests on one
+    scale, then ``batch`` on the other, until each has had ``requests``; a drift of the machine's load
+    falls on both scales alike instead of on whichever ran second."""
+    workers = {}
+    for key, url in urls.items():
+        args = [sys.executable, __file__, "--serve", url] + (["--only", only] if only else [])
+        workers[key] = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(key: str, command: dict | None = None) -> dict:
+        worker = workers[key]
+        if command is not None:
+            worker.stdin.write(json.dumps(command, ensure_ascii=False) + "\n")
+            worker.stdin.flush()
+        line = worker.stdout.readline()
+        while line and not line.startswith("{"):  # anything else the process printed
+            line = worker.stdout.readline()
+        if not line:
+            raise SystemExit(f"the {key} process ended (exit code {worker.wait()})")
+        return json.loads(line)
+
+    out = {key: {**ask(key), "pages": {}} for key in workers}
+    try:
+        for label, *_ in selected(only):
+            warm = {key: ask(key, {"do": "warm", "label": label}) for key in workers}
+            todo = 3 if any(w["slow"] for w in warm.values()) else requests  # a page over 5 s: 3 requests
+            times = {key: ([], []) for key in workers}
+            done = 0
+            while done < todo:
+                step = min(batch, todo - done)
+                for key in workers:
+                    answer = ask(key, {"do": "time", "label": label, "requests": step})
+                    times[key][0].extend(answer["page"])
+                    times[key][1].extend(answer["sql"])
+                done += step
+            for key in workers:
+                out[key]["pages"][label] = summary(warm[key], *times[key])
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
     return out
 
 
@@ -362,27 +455,19 @@ def main() -> None:
     parser.add_argument("--demo", default="postgres://postgres@127.0.0.1:5432/scale_demo")
     parser.add_argument("--province", default="postgres://postgres@127.0.0.1:5432/province")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=5, help="requests on one scale before switching to the other")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--from-json", help="print the table of an earlier --json run")
     parser.add_argument("--only", help="comma-separated words: time only the pages whose label holds one")
-    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(measure_one(args.one, args.requests, args.only)))
+    if args.serve:
+        serve(args.serve, args.only)
         return
     if args.from_json:
         print_table(json.loads(Path(args.from_json).read_text()), args.requests)
         return
-    results = {}
-    for key, url in (("demo", args.demo), ("province", args.province)):
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", url, "--requests", str(args.requests)]
-            + (["--only", args.only] if args.only else []),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results[key] = json.loads(done.stdout.strip().splitlines()[-1])
+    results = measure({"demo": args.demo, "province": args.province}, args.requests, args.only, args.batch)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
@@ -398,9 +483,9 @@ def print_table(results: dict, requests: int) -> None:
     print(f"terms (province): {province['terms']}")
     print(
         "| page | demo median / p95 (ms) | province median / p95 (ms) | p95 ratio | province SQL median (ms) "
-        "| queries | goal |"
+        "| queries | rows | goal |"
     )
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for label, *_ in PAGES:
         if label not in demo["pages"] or label not in province["pages"]:
             continue  # not measured (--only)
@@ -411,7 +496,7 @@ def print_table(results: dict, requests: int) -> None:
         sql = f"{p['sql_median']:.1f}" if p["sql_median"] is not None else "—"
         print(
             f"| {shown} | {d['median']:.0f} / {d['p95']:.0f} | {p['median']:.0f} / {p['p95']:.0f} | {ratio:.2f} "
-            f"| {sql} | {d['queries']} / {p['queries']} | {ok} |"
+            f"| {sql} | {d['queries']} / {p['queries']} | {d.get('rows', '?')} / {p.get('rows', '?')} | {ok} |"
         )
 
 
