@@ -6,7 +6,8 @@
 
 Each database is measured in its own process: Django's test client, logged in as the demo's
 province admin ``sheng`` (and the Harbin city admin ``haerbin`` where marked), two warm-up
-requests, then ``--requests`` timed requests per page (wall time of ``client.get``: the view, its
+requests of every page first (then more, until the process is as warm as a server's worker:
+``core.gcfreeze``), then ``--requests`` timed requests per page (wall time of ``client.get``: the view, its
 queries and the template; no network). The two processes take turns, ``--batch`` requests at a
 time, so both scales meet the same machine. The table gives each page's rows (``<tr>`` in its
 ``<tbody>``) at both scales: a page of 4 rows against one of 50 is not the same work. Between
@@ -17,6 +18,7 @@ of an employer's name, the last four digits of an ID number), so both scales sea
 """
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -368,9 +370,11 @@ def timed(state: dict, label: str, requests: int) -> tuple[list[float], list[flo
     client = state["clients"][username]
     page_times, sql_times = [], []
     for _ in range(requests):
+        state["gc_pending"] = 0.0
         t = time.perf_counter()
         client.get(target)
         page_times.append((time.perf_counter() - t) * 1000)
+        state["gc_page"].append(state["gc_pending"])
         if sql:
             with connection.cursor() as cur:
                 t = time.perf_counter()
@@ -380,22 +384,59 @@ def timed(state: dict, label: str, requests: int) -> tuple[list[float], list[flo
     return page_times, sql_times
 
 
+def settle(state: dict) -> None:
+    """Make the process as warm as a server's: at least ``GC_FREEZE_AFTER_REQUESTS`` requests (the
+    pages again, in turn), so that the freeze of ``core.gcfreeze`` has happened before any timing,
+    as it has in a worker that has served that many (its one full collection is not a page's)."""
+    from django.conf import settings
+
+    served = 3 * len(state["pages"])  # warm_up's three each
+    labels = list(state["pages"])
+    while labels and served <= settings.GC_FREEZE_AFTER_REQUESTS:
+        _label, username, path, _sql = state["pages"][labels[served % len(labels)]]
+        state["clients"][username].get(path.format(**state["found"]))
+        served += 1
+
+
+def watch_collections(state: dict) -> None:
+    """Time the garbage collector's full (generation 2) passes: ``gc_pending`` gathers those of the
+    request under way, ``gc_page`` one figure a timed request (ms, 0 for most)."""
+    state["gc_pending"], state["gc_page"] = 0.0, []
+    started = [0.0]
+
+    def on_collect(phase: str, info: dict) -> None:
+        if info["generation"] < 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            state["gc_pending"] += (time.perf_counter() - started[0]) * 1000
+
+    gc.callbacks.append(on_collect)
+
+
 def serve(url: str, only: str | None) -> None:
     """One scale's process: commands on stdin, one JSON line each on stdout (see :func:`main`)."""
     state = prepare(url, only)
+    watch_collections(state)
     print(json.dumps(state["head"], ensure_ascii=False), flush=True)
     for line in sys.stdin:
         command = json.loads(line)
         if command["do"] == "warm":
-            answer = warm_up(state, command["label"])
+            answer = {label: warm_up(state, label) for label in state["pages"]}
+            settle(state)
         else:
+            state["gc_page"] = []
             pages, sqls = timed(state, command["label"], command["requests"])
-            answer = {"page": pages, "sql": sqls}
+            answer = {"page": pages, "sql": sqls, "gc": state["gc_page"]}
         print(json.dumps(answer), flush=True)
 
 
-def summary(warm: dict, page_times: list[float], sql_times: list[float]) -> dict:
+def summary(warm: dict, page_times: list[float], sql_times: list[float], gc_times: list[float]) -> dict:
     return {
+        # full garbage collections inside the timed requests: how many, and their ms in all
+        "gc_full": sum(1 for ms in gc_times if ms),
+        "gc_ms": sum(gc_times),
         "url": warm["url"],
         "queries": warm["queries"],
         "rows": warm["rows"],
@@ -429,10 +470,12 @@ def measure(urls: dict[str, str], requests: int, only: str | None, batch: int) -
 
     out = {key: {**ask(key), "pages": {}} for key in workers}
     try:
+        # every page warmed before any is timed (templates compiled, caches filled, the freeze done)
+        warmed = {key: ask(key, {"do": "warm"}) for key in workers}
         for label, *_ in selected(only):
-            warm = {key: ask(key, {"do": "warm", "label": label}) for key in workers}
+            warm = {key: warmed[key][label] for key in workers}
             todo = 3 if any(w["slow"] for w in warm.values()) else requests  # a page over 5 s: 3 requests
-            times = {key: ([], []) for key in workers}
+            times = {key: ([], [], []) for key in workers}
             done = 0
             while done < todo:
                 step = min(batch, todo - done)
@@ -440,6 +483,7 @@ def measure(urls: dict[str, str], requests: int, only: str | None, batch: int) -
                     answer = ask(key, {"do": "time", "label": label, "requests": step})
                     times[key][0].extend(answer["page"])
                     times[key][1].extend(answer["sql"])
+                    times[key][2].extend(answer["gc"])
                 done += step
             for key in workers:
                 out[key]["pages"][label] = summary(warm[key], *times[key])

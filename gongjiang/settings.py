@@ -282,6 +282,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(env_str("IMPORT_MAX_UNCOMPRESSED_BYTES", str
 IMPORT_MAX_CELL_CHARS = 1000
 # A running import renews its lease; a job whose lease ran out (the worker died) is failed.
 IMPORT_LEASE_SECONDS = int(env_str("IMPORT_LEASE_SECONDS", "120"))
+# After this many requests a process freezes the objects it holds out of the garbage collector's
+# full passes (gongjiang/core/gcfreeze.py); 0 never does.
+GC_FREEZE_AFTER_REQUESTS = int(env_str("GC_FREEZE_AFTER_REQUESTS", "100"))
 # Attachments (nomination materials, policy files, problem attachments): documents and images.
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "ods", "jpg", "jpeg", "png")
