@@ -88,8 +88,13 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": _problem_rows(page.object_list), "q": q, "states": ProblemState.choices}
-    context["nav"] = "problems"
+    context = {
+        "page": page,
+        "rows": _problem_rows(page.object_list),
+        "q": q,
+        "states": ProblemState.choices,
+        "nav": "problems",
+    }
     template = "studios/problem_list.html#table" if is_htmx(request) else "studios/problem_list.html"
     return render(request, template, context)
 
