@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -124,10 +125,22 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
+def _decisions_per_rule() -> Coalesce:
+    """How many decisions cite a rule, as a correlated ``COUNT(*)``: an index-only scan of the rule's
+    entries in the decisions' ``rule`` index. ``Count("decisions")`` joined every decision to its rule
+    and grouped by every column of the rule, its document (full text included) and its programme: with
+    500,000 decisions (a copy of the demo, issue 17) the rule list took 2.7 s, sorting the joined rows
+    on disk; this way 95-113 ms. (The decisions are the awards app's, above this one: reached through
+    the relation, not imported.)"""
+    decision = Rule.decisions.rel.related_model
+    counted = decision.objects.filter(rule=OuterRef("pk")).order_by().values("rule").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     require_official(request.scope)
-    rules = Rule.objects.select_related("document", "programme").annotate(decision_count=Count("decisions"))
+    rules = Rule.objects.select_related("document", "programme").annotate(decision_count=_decisions_per_rule())
     if kind := request.GET.get("kind"):
         rules = rules.filter(kind=kind)
     return render(
@@ -142,7 +155,7 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_official(request.scope)
     rule = get_object_or_404(Rule.objects.select_related("document", "programme", "created_by"), pk=pk)
     versions = (
-        Rule.objects.filter(code=rule.code).select_related("document").annotate(decision_count=Count("decisions"))
+        Rule.objects.filter(code=rule.code).select_related("document").annotate(decision_count=_decisions_per_rule())
     )
     return render(
         request,

@@ -260,3 +260,18 @@ def test_the_home_page_says_what_waits_for_each_official(awarded, as_user):
     assert todo(prov2) == {"review": 3}
     page = as_user(prov).get("/").content.decode()
     assert "已审批待支付" in page and 'href="/awards/ledger/?state=approved&amp;todo=pay"' in page
+
+
+def test_rule_pages_count_each_rules_decisions(awarded, as_user):
+    """The rule list and a rule's versions count the decisions citing each rule (a correlated count
+    per rule, issue 17), none for a rule nothing cited, and list every rule once."""
+    from django.db.models import Count
+
+    client = as_user(awarded.users.prov)
+    expected = dict(Rule.objects.annotate(n=Count("decisions")).values_list("pk", "n"))
+    assert sum(expected.values()) == Decision.objects.count() > 0 and 0 in expected.values()
+    rules = client.get("/policy/rules/").context["rules"]
+    assert {r.pk: r.decision_count for r in rules} == expected and len(rules) == len(expected)
+    cited = Decision.objects.values_list("rule", flat=True).first()
+    versions = client.get(f"/policy/rules/{cited}/").context["versions"]
+    assert {v.pk: v.decision_count for v in versions} == {v.pk: expected[v.pk] for v in versions}

@@ -255,3 +255,24 @@ def test_class_list_places_and_query_count_do_not_grow_with_rows(campus, as_user
         response = client.get(reverse("colleges:cohort_list"))
     assert len(again.captured_queries) == len(seen.captured_queries)
     assert {k.name: k.enrolled for k in response.context["page"]}["数控车工第4期"] == 1
+
+
+def test_class_list_cells_are_the_classes(campus, as_user):
+    """The view makes each row's cells (core.cells): the class's link and name, college, dates, place,
+    places taken of capacity with the waiting list, state, as the template made them from the class."""
+    alice, staff = campus.users.alice, campus.users.staff
+    services.enrol_many(actor=staff, scope=Scope(staff), cohort=campus.cohort, workers=make_workers(campus, 3))
+    response = as_user(alice).get(reverse("colleges:cohort_list"))
+    body = response.content.decode()
+    rows = response.context["rows"]
+    assert [row["name"] for row in rows] == [k.name for k in response.context["page"]]
+    for cohort in (campus.cohort, campus.other_cohort):
+        cohort.refresh_from_db()
+        row = next(row for row in rows if row["name"] == cohort.name)
+        assert row["url"] == cohort.get_absolute_url()
+        assert row["college"] == cohort.college.name
+        assert (row["starts_on"], row["ends_on"]) == (f"{cohort.starts_on:%Y-%m-%d}", f"{cohort.ends_on:%Y-%m-%d}")
+        assert row["state"] == cohort.get_state_display()
+        assert f'<a href="{cohort.get_absolute_url()}">{cohort.name}</a></td><td>{cohort.college.name}</td>' in body
+        assert f"{row['starts_on']} – {row['ends_on']}</td><td>{cohort.place}</td>" in body
+    assert '<td>2/2 <span class="text-muted small">(+1)</span></td>' in body

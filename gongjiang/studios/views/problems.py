@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.core.actions import act, submit
+from gongjiang.core.cells import Links, day
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
+from gongjiang.core.templatetags.gongjiang import money
 from gongjiang.core.todolist import narrow
 
 from .. import services
@@ -25,7 +27,7 @@ from ..forms import (
     MilestoneForm,
     ProblemForm,
 )
-from ..models import Claim, ProblemAttachment, Project
+from ..models import Claim, Problem, ProblemAttachment, Project
 from ..queries import (
     acting_studios,
     can_act_for,
@@ -37,11 +39,48 @@ from ..queries import (
 from ..todos import TODOS
 from .base import PAGE_SIZE, _alliance, _int, _may_use, _problem, _project
 
+# What the board reads of each problem, its alliance and its poster: the cells of :func:`_problem_rows`.
+PROBLEM_LIST_COLUMNS = (
+    "title",
+    "field",
+    "deadline",
+    "reward",
+    "open_to_all",
+    "state",
+    "studio__name",
+    "alliance__name",
+)
+
+
+def _problem_rows(problems: list[Problem]) -> list[dict[str, object]]:
+    """The board's cells as strings, made here rather than in the template (core.cells)."""
+    link = Links("studios:problem_detail")
+    return [
+        {
+            "url": link(p.pk),
+            "title": p.title,
+            "open_to_all": p.open_to_all,
+            "field": p.field,
+            "studio": p.studio.name,
+            "alliance": p.alliance.name,
+            "deadline": day(p.deadline),
+            "reward": money(p.reward),
+            "state": p.get_state_display(),
+        }
+        for p in problems
+    ]
+
 
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     _may_use(request)
-    qs = problems_for_user(request.scope).select_related("alliance", "studio__employer").order_by("-posted_at", "-pk")
+    # the poster's employer is not shown: joining it built an Employer per row for nothing
+    qs = (
+        problems_for_user(request.scope)
+        .select_related("alliance", "studio")
+        .only(*PROBLEM_LIST_COLUMNS)
+        .order_by("-posted_at", "-pk")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(field__contains=q) | Q(description__contains=q))
@@ -49,7 +88,13 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     qs = narrow(request, qs, TODOS)
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "states": ProblemState.choices, "nav": "problems"}
+    context = {
+        "page": page,
+        "rows": _problem_rows(page.object_list),
+        "q": q,
+        "states": ProblemState.choices,
+        "nav": "problems",
+    }
     template = "studios/problem_list.html#table" if is_htmx(request) else "studios/problem_list.html"
     return render(request, template, context)
 
