@@ -4,17 +4,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from gongjiang.core.pagination import NewestFirst, NewestOfBranches
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.queries import own_cities, reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
-from gongjiang.orgs.scope import Scope
+from gongjiang.orgs.scope import ProbeEachRow, Scope
 from gongjiang.policy.models import Programme
 
 from .enums import DecisionState
-from .models import Decision, HonourCycle, LedgerLine, Nomination
+from .models import Decision, HonourCycle, LedgerLine, Nomination, ReachLineTotal
 
 
 def reaches_everywhere(scope: Scope, cap: str) -> bool:
@@ -60,6 +60,58 @@ def _programmes_of_lines(scope: Scope) -> QuerySet[Programme]:
     if scope.has(APPROVE_PAYMENTS):
         owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
     return Programme.objects.filter(owners).order_by()
+
+
+def _programme_owners(scope: Scope) -> dict[int, int | None]:
+    """:func:`_programmes_of_lines` as ``{programme: owner}``, read once a request."""
+    return scope.once("awards.line_programmes", lambda: dict(_programmes_of_lines(scope).values_list("pk", "owner_id")))
+
+
+def reach_year_totals(scope: Scope, year: int) -> dict[str, Any] | None:
+    """The plain ledger's totals per state for one budget year (what ``lines_for(scope)`` sums for
+    ``year``), read from :class:`ReachLineTotal` (a few rows whatever the number of lines), or
+    ``None`` when it cannot give them alone.
+
+    It can for an official whose reach has one root (a union's lines are its root's row) or who
+    reaches every union under a single top union (the top's row holds every line); the lines of the
+    programmes they see whole that were paid outside the reach are added, summed apart (few: a
+    union's programme pays within its own unions), each line once. ``None`` for several roots (a
+    union below two of them would count twice), several top unions, and a finance officer below the
+    province, who sees the provincial programmes' lines wherever they were paid (their sum would be
+    most of the year's lines again). At province scale the year's sum read 50,710 lines for the
+    province (13.7 ms) and its reach's share for an industrial union (19.9 ms) (issue 17)."""
+    if reaches_everywhere(scope, VIEW_AWARDS):
+        tops = scope.tops()
+        if len(tops) != 1:
+            return None
+        root, programmes = next(iter(tops)), []
+    else:
+        roots = scope.roots(VIEW_AWARDS)
+        owners = _programme_owners(scope)
+        if len(roots) != 1 or None in owners.values():
+            return None
+        (root,) = roots
+        programmes = sorted(owners)
+    rows = ReachLineTotal.objects.filter(ancestor_id=root, year=year).values_list("state", "total", "lines")
+    if programmes:
+        # The programmes' lines of the year outside the reach: each probed for the root (one closure
+        # probe a line, never the reach's hash).
+        inside = UnionAncestor.objects.filter(ancestor_id=root, descendant_id=OuterRef("union_id"))
+        outside = (
+            LedgerLine.objects.filter(year=year, programme_id__in=programmes)
+            .filter(~Q(ProbeEachRow(inside)))
+            .order_by()
+            .values("state")
+            .annotate(total=Sum("amount"), lines=Count("pk"))
+            .values_list("state", "total", "lines")
+        )
+        rows = rows.union(outside, all=True)
+    totals: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for state, total, lines in rows:
+        totals[state] = totals[state] + total if state in totals else total
+        counts[state] = counts.get(state, 0) + lines
+    return {state: total for state, total in totals.items() if counts[state]}  # a state with no line is not shown
 
 
 class ReachNewestLines(NewestFirst):
@@ -136,6 +188,11 @@ class ReachNewestLines(NewestFirst):
             return dict(cursor.fetchall())
 
     def capped_count(self, cap: int) -> int:
+        if not self.programmes and len(self.roots) == 1:
+            # The reach's lines are its root's: their number is the sum of its rollup rows (a few),
+            # instead of up to cap + 1 lines probed union by union (2,211 probes for ``bench_county``).
+            lines = ReachLineTotal.objects.filter(ancestor_id=self.roots[0]).aggregate(n=Sum("lines"))["n"]
+            return min(lines or 0, cap + 1)
         # Any cap + 1 lines of each set: their union holds more than cap lines exactly when the ledger does.
         found = set(self._reach_ids(cap + 1, newest=False)) | set(self._programme_ids(cap + 1, newest=False))
         return min(len(found), cap + 1)
@@ -209,7 +266,7 @@ def ledger_rows(scope: Scope, qs: QuerySet[LedgerLine], *, plain: bool = False) 
     cities = reach_cities(scope, VIEW_AWARDS)
     if cities is None:
         return qs
-    programmes = list(_programmes_of_lines(scope).values_list("pk", flat=True))
+    programmes = sorted(_programme_owners(scope))
     if plain and (own := own_cities(scope, VIEW_AWARDS)):
         return CityNewestLines(_walked(scope, qs), own, programmes)
     if plain and not scope.city_wide(VIEW_AWARDS):  # ``qs`` is ``lines_for(scope)``: read union by union

@@ -446,5 +446,8 @@ def test_a_city_admin_never_sees_another_citys_line_or_total(ledger_mix, as_user
     if connection.vendor == "postgresql":  # read by the city: no closure rows hashed for the page's reads
         ledger = [q["sql"] for q in ctx.captured_queries if "awards_ledgerline" in q["sql"]]
         assert len(ledger) == 4  # the year's totals, the capped count, the page's ids, its rows
-        reach = [sql for sql in ledger if "orgs_unionancestor" in sql]
+        # the totals from the city's rollup rows, and its programmes' lines paid outside it, each probed
+        totals_sql = [sql for sql in ledger if "awards_reachlinetotal" in sql]
+        assert len(totals_sql) == 1 and "NOT (EXISTS" in totals_sql[0] and "OFFSET 0" in totals_sql[0]
+        reach = [sql for sql in ledger if "orgs_unionancestor" in sql and sql not in totals_sql]
         assert len(reach) == 1 and "EXISTS" in reach[0]  # only the rows, each probed for its union
