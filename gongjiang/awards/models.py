@@ -231,7 +231,8 @@ class ReachLineTotal(models.Model):
     two writers lock the rows they share in the same order. ``lines`` tells a state with no line (a
     row left at zero) from one whose lines sum to zero; readers skip ``lines = 0``."""
 
-    ancestor = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    # (no index of its own: the unique constraint's index leads with it)
+    ancestor = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=10, choices=LineState.choices)
     total = models.DecimalField(max_digits=18, decimal_places=2)

@@ -62,43 +62,35 @@ def _programmes_of_lines(scope: Scope) -> QuerySet[Programme]:
     return Programme.objects.filter(owners).order_by()
 
 
-def _programme_owners(scope: Scope) -> dict[int, int | None]:
-    """:func:`_programmes_of_lines` as ``{programme: owner}``, read once a request."""
-    return scope.once("awards.line_programmes", lambda: dict(_programmes_of_lines(scope).values_list("pk", "owner_id")))
-
-
 def reach_year_totals(scope: Scope, year: int) -> dict[str, Any] | None:
     """The plain ledger's totals per state for one budget year (what ``lines_for(scope)`` sums for
     ``year``), read from :class:`ReachLineTotal` (a few rows whatever the number of lines), or
-    ``None`` when it cannot give them alone.
+    ``None`` when it cannot give them alone. One query.
 
-    It can for an official whose reach has one root (a union's lines are its root's row) or who
+    It can for an official whose reach has one root (the reach's lines are the root's row) or who
     reaches every union under a single top union (the top's row holds every line); the lines of the
-    programmes they see whole that were paid outside the reach are added, summed apart (few: a
-    union's programme pays within its own unions), each line once. ``None`` for several roots (a
-    union below two of them would count twice), several top unions, and a finance officer below the
-    province, who sees the provincial programmes' lines wherever they were paid (their sum would be
-    most of the year's lines again). At province scale the year's sum read 50,710 lines for the
-    province (13.7 ms) and its reach's share for an industrial union (19.9 ms) (issue 17)."""
+    programmes their unions own that were paid outside the reach are added in the same query, summed
+    apart (few: a union's programme pays within its own unions; each probed for the root), each line
+    once. ``None`` for several roots (a union below two of them would count twice), several top
+    unions, and whoever approves payments below the province (they see the provincial programmes'
+    lines wherever they were paid: most of the year's lines again). At province scale the year's sum
+    read 50,710 lines for the province (13.7 ms) and its reach's share for an industrial union
+    (19.9 ms) (issue 17)."""
     if reaches_everywhere(scope, VIEW_AWARDS):
         tops = scope.tops()
         if len(tops) != 1:
             return None
-        root, programmes = next(iter(tops)), []
+        (root,) = tops
+        rows = ReachLineTotal.objects.filter(ancestor_id=root, year=year).values_list("state", "total", "lines")
     else:
         roots = scope.roots(VIEW_AWARDS)
-        owners = _programme_owners(scope)
-        if len(roots) != 1 or None in owners.values():
+        if len(roots) != 1 or scope.has(APPROVE_PAYMENTS):
             return None
         (root,) = roots
-        programmes = sorted(owners)
-    rows = ReachLineTotal.objects.filter(ancestor_id=root, year=year).values_list("state", "total", "lines")
-    if programmes:
-        # The programmes' lines of the year outside the reach: each probed for the root (one closure
-        # probe a line, never the reach's hash).
+        rows = ReachLineTotal.objects.filter(ancestor_id=root, year=year).values_list("state", "total", "lines")
         inside = UnionAncestor.objects.filter(ancestor_id=root, descendant_id=OuterRef("union_id"))
         outside = (
-            LedgerLine.objects.filter(year=year, programme_id__in=programmes)
+            LedgerLine.objects.filter(year=year, programme__in=_programmes_of_lines(scope).values("pk"))
             .filter(~Q(ProbeEachRow(inside)))
             .order_by()
             .values("state")
@@ -266,7 +258,7 @@ def ledger_rows(scope: Scope, qs: QuerySet[LedgerLine], *, plain: bool = False) 
     cities = reach_cities(scope, VIEW_AWARDS)
     if cities is None:
         return qs
-    programmes = sorted(_programme_owners(scope))
+    programmes = list(_programmes_of_lines(scope).values_list("pk", flat=True))
     if plain and (own := own_cities(scope, VIEW_AWARDS)):
         return CityNewestLines(_walked(scope, qs), own, programmes)
     if plain and not scope.city_wide(VIEW_AWARDS):  # ``qs`` is ``lines_for(scope)``: read union by union

@@ -186,7 +186,7 @@ class Migration(migrations.Migration):
                 (
                     "ancestor",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.union"
+                        db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.union"
                     ),
                 ),
             ],
