@@ -37,6 +37,7 @@ from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObj
 from .queries import (
     CityNewestLines,
     ReachNewestLines,
+    RollupCounted,
     cycles_for,
     decisions_for,
     ledger_rows,
@@ -206,6 +207,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
     plain = not (state or programme or year or q or request.GET.get("figure") or request.GET.get("todo"))
     rows = ledger_rows(request.scope, shown, plain=plain)  # a city's lines down its index, a county's union by union
+    if plain and isinstance(rows, QuerySet):  # the province's, an industrial union's: counted from the rollup
+        rows = RollupCounted.of(request.scope, rows)
     # The plain ledger's year totals from the rollup (a few rows at any scale), else by the city or
     # union by union, else summed over the lines.
     totals = reach_year_totals(request.scope, totals_year) if plain and totals_year else None

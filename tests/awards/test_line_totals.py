@@ -21,6 +21,7 @@ from gongjiang.awards.queries import ReachNewestLines, ledger_rows, lines_for, r
 from gongjiang.orgs import services as org_services
 from gongjiang.orgs.enums import RoleKind, UnionKind
 from gongjiang.orgs.models import Role, UnionAncestor
+from gongjiang.orgs.queries import cities_of
 from gongjiang.orgs.scope import Scope
 from gongjiang.policy.models import Programme
 from tests.conftest import make_user, race, reload_reference_data
@@ -107,6 +108,7 @@ def _random_ledger(m, rng: random.Random, n: int) -> list[LedgerLine]:
     """``n`` lines of random programmes, unions, years, states and amounts, some in one bulk insert,
     then state changes, reversals, moves and a delete."""
     years = [2024, 2025, 2026]
+    city = cities_of([union.pk for union in m.unions])
 
     def line(**extra) -> LedgerLine:
         union = rng.choice(m.unions)
@@ -114,7 +116,7 @@ def _random_ledger(m, rng: random.Random, n: int) -> list[LedgerLine]:
             programme=rng.choice(m.programmes),
             year=rng.choice(years),
             union=union,
-            city_id=union.pk,  # not what is tested (``save`` fills it; ``bulk_create`` needs one)
+            city_id=city[union.pk],  # (``save`` fills it; ``bulk_create`` callers give it)
             payee="测试",
             amount=Decimal(rng.randint(1, 500_000)) / 100,
             reason="测试",
@@ -148,7 +150,8 @@ def _random_ledger(m, rng: random.Random, n: int) -> list[LedgerLine]:
     # statements the services never send, kept all the same
     ids = [one.pk for one in rng.sample(made, 5)]
     LedgerLine.objects.filter(pk__in=ids[:2]).update(state=LineState.REJECTED)
-    LedgerLine.objects.filter(pk=ids[2]).update(union=rng.choice(m.unions), year=2023)
+    moved = rng.choice(m.unions)
+    LedgerLine.objects.filter(pk=ids[2]).update(union=moved, city_id=city[moved.pk], year=2023)
     LedgerLine.objects.filter(pk=ids[3]).update(amount=Decimal("0.01"))
     LedgerLine.objects.filter(pk__in=ids).update(reason="改")  # nothing counted changes
     loose = LedgerLine.objects.filter(reverses__isnull=True, reversal__isnull=True, pk=ids[4])
@@ -176,6 +179,11 @@ def test_the_rollup_and_every_officials_totals_equal_a_direct_sum(mixed, seed, a
         page = as_user(user).get("/awards/ledger/")
         assert page.status_code == 200, who
         assert _cents(page.context["totals"]) == _summed(Scope(user), page.context["totals_year"]), who
+        # and the pager's count (from the rollup for the province's and an industrial union's)
+        assert page.context["page"].paginator.count == min(lines_for(Scope(user)).count(), 1001), who
+        assert [line.pk for line in page.context["page"].object_list] == list(
+            lines_for(Scope(user)).order_by("-id").values_list("pk", flat=True)[:50]
+        ), who
 
 
 def test_the_closure_tables_links_bring_and_take_a_unions_lines(mixed):
