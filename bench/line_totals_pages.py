@@ -87,7 +87,9 @@ def print_table(out: dict, labels: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--main", default="/work/main", help="the checkout of main (its .venv and bench/pages.py)")
+    parser.add_argument(
+        "--main", default="/work/main", help="a checkout of main (its .venv and bench/pages.py, the same protocol)"
+    )
     parser.add_argument("--demo", default="postgres://postgres@127.0.0.1:5432/bench_demo")
     parser.add_argument("--province", default="postgres://postgres@127.0.0.1:5432/province")
     parser.add_argument("--only", default="payout ledger")
@@ -121,6 +123,9 @@ def main() -> None:
     try:
         for label in labels:
             warm = {key: ask(workers, key, {"do": "warm", "label": label}) for key in workers}
+            for key, answer in warm.items():
+                if "url" not in answer:
+                    raise SystemExit(f"{key}: {answer}")
             times: dict[str, list[float]] = {key: [] for key in workers}
             order = list(workers)
             done = 0
