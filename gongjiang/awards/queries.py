@@ -203,7 +203,8 @@ class ReachNewestLines(NewestFirst):
         """The plain ledger's totals per state for one budget year, union by union (an index-only
         probe of ``line_union_year_totals`` a union, instead of every line of the year through the
         reach's hash: 13 ms to 4 ms for ``bench_county`` at province scale); ``None`` when the user
-        also sees programmes' lines (counted once, in ``qs``'s own totals)."""
+        also sees programmes' lines (counted once, in ``qs``'s own totals). The view reads
+        :func:`reach_year_totals` first (one root); this is for several roots."""
         if self.programmes:
             return None
         closure, line = UnionAncestor._meta.db_table, LedgerLine._meta.db_table
@@ -256,7 +257,8 @@ class CityNewestLines(NewestOfBranches):
     def year_totals(self, year: int) -> dict[str, Any]:
         """The plain ledger's totals per state for one budget year: the cities' lines summed from
         ``line_city_year_totals`` alone (index-only), and the lines of the user's programmes paid
-        outside those cities (few), each line counted once."""
+        outside those cities (few), each line counted once. The view reads :func:`reach_year_totals`
+        first (one root); this is for officials of several cities."""
         return city_year_totals(self.cities, self.programmes, year)
 
 
