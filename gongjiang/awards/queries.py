@@ -4,17 +4,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from gongjiang.core.pagination import NewestFirst, NewestOfBranches
 from gongjiang.orgs.models import UnionAncestor
 from gongjiang.orgs.queries import own_cities, reach_cities
 from gongjiang.orgs.rules import APPROVE_PAYMENTS, MANAGE_FUNDS, REVIEW_AWARDS, VIEW_AWARDS
-from gongjiang.orgs.scope import Scope
+from gongjiang.orgs.scope import ProbeEachRow, Scope
 from gongjiang.policy.models import Programme
 
 from .enums import DecisionState
-from .models import Decision, HonourCycle, LedgerLine, Nomination
+from .models import Decision, HonourCycle, LedgerLine, Nomination, ReachLineTotal
 
 
 def reaches_everywhere(scope: Scope, cap: str) -> bool:
@@ -60,6 +60,88 @@ def _programmes_of_lines(scope: Scope) -> QuerySet[Programme]:
     if scope.has(APPROVE_PAYMENTS):
         owners |= Q(owner__isnull=True) | scope.union_filter(APPROVE_PAYMENTS, "owner")
     return Programme.objects.filter(owners).order_by()
+
+
+def _rollup_rows(scope: Scope, year: int | None) -> QuerySet[Any] | None:
+    """``(state, total, lines)`` rows whose sums per state are what ``lines_for(scope)`` holds for
+    ``year`` (every year: ``None``), read from :class:`ReachLineTotal`, or ``None`` when it cannot
+    give them. One query.
+
+    It can for an official whose reach has one root (the reach's lines are the root's rows) or who
+    reaches every union under a single top union (the top's rows hold every line); the lines of the
+    programmes their unions own that were paid outside the reach are added in the same query, summed
+    apart (few: a union's programme pays within its own unions; each probed for the root), each line
+    once. ``None`` for several roots (a union below two of them would count twice), several top
+    unions, and whoever approves payments below the province (they see the provincial programmes'
+    lines wherever they were paid: most of the year's lines again)."""
+    years = {} if year is None else {"year": year}
+    if reaches_everywhere(scope, VIEW_AWARDS):
+        tops = scope.tops()
+        if len(tops) != 1:
+            return None
+        (root,) = tops
+        return ReachLineTotal.objects.filter(ancestor_id=root, **years).values_list("state", "total", "lines")
+    roots = scope.roots(VIEW_AWARDS)
+    if len(roots) != 1 or scope.has(APPROVE_PAYMENTS):
+        return None
+    (root,) = roots
+    rows = ReachLineTotal.objects.filter(ancestor_id=root, **years).values_list("state", "total", "lines")
+    inside = UnionAncestor.objects.filter(ancestor_id=root, descendant_id=OuterRef("union_id"))
+    outside = (
+        LedgerLine.objects.filter(programme__in=_programmes_of_lines(scope).values("pk"), **years)
+        .filter(~Q(ProbeEachRow(inside)))
+        .order_by()
+        .values("state")
+        .annotate(total=Sum("amount"), lines=Count("pk"))
+        .values_list("state", "total", "lines")
+    )
+    return rows.union(outside, all=True)
+
+
+def reach_year_totals(scope: Scope, year: int) -> dict[str, Any] | None:
+    """The plain ledger's totals per state for one budget year (what ``lines_for(scope)`` sums for
+    ``year``) from the rollup (:func:`_rollup_rows`: a few rows whatever the number of lines), or
+    ``None``. At province scale the year's sum read 50,710 lines for the province (8–14 ms) and its
+    reach's share for an industrial union (8–20 ms) (issue 17)."""
+    rows = _rollup_rows(scope, year)
+    if rows is None:
+        return None
+    totals: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for state, total, lines in rows:
+        totals[state] = totals[state] + total if state in totals else total
+        counts[state] = counts.get(state, 0) + lines
+    return {state: total for state, total in totals.items() if counts[state]}  # a state with no line is not shown
+
+
+class RollupCounted:
+    """``rows`` (the plain ledger, newest first) for :class:`CappedPaginator`, counted from the rollup
+    (:func:`_rollup_rows` over every year) instead of up to ``cap + 1`` lines walked down the primary
+    key through the reach's hash (an industrial union's: 3.6 ms at province scale, issue 17)."""
+
+    ordered = True
+
+    def __init__(self, rows: Any, counted: int) -> None:
+        self.rows = rows
+        self.counted = counted
+
+    @classmethod
+    def of(cls, scope: Scope, rows: Any) -> Any:
+        """``rows`` counted from the rollup, or ``rows`` itself when the rollup cannot count them."""
+        read = _rollup_rows(scope, None)
+        return rows if read is None else cls(rows, sum(lines for _state, _total, lines in read))
+
+    def capped_count(self, cap: int) -> int:
+        return min(self.counted, cap + 1)
+
+    def count(self) -> int:
+        return self.counted
+
+    def __len__(self) -> int:
+        return self.counted
+
+    def __getitem__(self, key: slice) -> Any:
+        return self.rows[key]
 
 
 class ReachNewestLines(NewestFirst):
@@ -121,7 +203,8 @@ class ReachNewestLines(NewestFirst):
         """The plain ledger's totals per state for one budget year, union by union (an index-only
         probe of ``line_union_year_totals`` a union, instead of every line of the year through the
         reach's hash: 13 ms to 4 ms for ``bench_county`` at province scale); ``None`` when the user
-        also sees programmes' lines (counted once, in ``qs``'s own totals)."""
+        also sees programmes' lines (counted once, in ``qs``'s own totals). The view reads
+        :func:`reach_year_totals` first (one root); this is for several roots."""
         if self.programmes:
             return None
         closure, line = UnionAncestor._meta.db_table, LedgerLine._meta.db_table
@@ -136,6 +219,11 @@ class ReachNewestLines(NewestFirst):
             return dict(cursor.fetchall())
 
     def capped_count(self, cap: int) -> int:
+        if not self.programmes and len(self.roots) == 1:
+            # The reach's lines are its root's: their number is the sum of its rollup rows (a few),
+            # instead of up to cap + 1 lines probed union by union (2,211 probes for ``bench_county``).
+            lines = ReachLineTotal.objects.filter(ancestor_id=self.roots[0]).aggregate(n=Sum("lines"))["n"]
+            return min(lines or 0, cap + 1)
         # Any cap + 1 lines of each set: their union holds more than cap lines exactly when the ledger does.
         found = set(self._reach_ids(cap + 1, newest=False)) | set(self._programme_ids(cap + 1, newest=False))
         return min(len(found), cap + 1)
@@ -169,7 +257,8 @@ class CityNewestLines(NewestOfBranches):
     def year_totals(self, year: int) -> dict[str, Any]:
         """The plain ledger's totals per state for one budget year: the cities' lines summed from
         ``line_city_year_totals`` alone (index-only), and the lines of the user's programmes paid
-        outside those cities (few), each line counted once."""
+        outside those cities (few), each line counted once. The view reads :func:`reach_year_totals`
+        first (one root); this is for officials of several cities."""
         return city_year_totals(self.cities, self.programmes, year)
 
 

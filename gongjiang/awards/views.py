@@ -37,12 +37,14 @@ from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObj
 from .queries import (
     CityNewestLines,
     ReachNewestLines,
+    RollupCounted,
     cycles_for,
     decisions_for,
     ledger_rows,
     lines_for,
     nominations_for,
     programmes_for,
+    reach_year_totals,
     reviewable_ids,
 )
 from .todos import TODOS
@@ -205,8 +207,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     shown = qs.select_related(None).select_related("programme", "union")  # what the table shows, no worker row
     plain = not (state or programme or year or q or request.GET.get("figure") or request.GET.get("todo"))
     rows = ledger_rows(request.scope, shown, plain=plain)  # a city's lines down its index, a county's union by union
-    by_reach = isinstance(rows, (CityNewestLines, ReachNewestLines))
-    totals = rows.year_totals(totals_year) if by_reach and totals_year else None
+    if plain and isinstance(rows, QuerySet):  # the province's, an industrial union's: counted from the rollup
+        rows = RollupCounted.of(request.scope, rows)
+    # The plain ledger's year totals from the rollup (a few rows at any scale), else by the city or
+    # union by union, else summed over the lines.
+    totals = reach_year_totals(request.scope, totals_year) if plain and totals_year else None
+    if totals is None and totals_year and isinstance(rows, (CityNewestLines, ReachNewestLines)):
+        totals = rows.year_totals(totals_year)
     if totals is None:
         totals = {row["state"]: row["total"] for row in summed.order_by().values("state").annotate(total=Sum("amount"))}
     pager = CappedPaginator(rows, PAGE_SIZE, cap=LEDGER_COUNT_CAP, count_in_order=True)

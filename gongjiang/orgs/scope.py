@@ -70,9 +70,13 @@ class Scope:
         roots = self.roots(cap)
         if not roots or not any(role.union.parent_id is None for role in self.roles if role.union_id in roots):
             return False
+        return self.tops() <= roots
+
+    def tops(self) -> set[int]:
+        """The unions without a parent union, read once a request (shared with the probing and walking copies)."""
         if "ids" not in self._tops:  # a dict, so that a probing copy shares what was read
             self._tops["ids"] = set(Union.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True))
-        return self._tops["ids"] <= roots
+        return self._tops["ids"]
 
     def union_filter(self, cap: Caps, field: str = "union") -> Q:
         """``Q`` that keeps rows whose ``field`` union lies in the capability's reach.
