@@ -63,3 +63,14 @@ def test_the_lists_order_is_an_index(db):
         constraints = connection.introspection.get_constraints(cur, Union._meta.db_table)
     assert constraints["union_list_order"]["columns"] == ["region_id", "kind", "name"]
     assert constraints["union_list_order"]["index"]
+    # and the same order over the unions above the enterprises (the judge pool's drop-down, read through
+    # a server-side cursor whose fast-start plan walked every enterprise union at province scale)
+    assert constraints["union_above_in_order"]["columns"] == ["region_id", "kind", "name"]
+
+
+def test_the_judge_pools_drop_down_lists_the_unions_above_the_enterprises_in_order(spread, as_user):
+    from tests.reach import options
+
+    html = as_user(spread.users.prov).get("/competitions/judges/").content.decode()
+    expected = Union.objects.exclude(kind="grassroots").order_by("region_id", "kind", "name")
+    assert options(html, "pool") == [str(pk) for pk in expected.values_list("pk", flat=True)]
