@@ -123,3 +123,24 @@ def test_the_city_admins_page_probes_rows_and_hashes_no_reach(many, as_user):
             plan = "\n".join(row[0] for row in cur.fetchall())
             assert "SubPlan" in plan
             assert "orgs_unionancestor" in plan
+
+
+def test_each_row_shows_the_competitions_cells(many, as_user):
+    """The rows' cells (made by the view, core.cells) are what the template made of each competition: the
+    link, name and series, tier, organiser, dates, events and state."""
+    from gongjiang.competitions.models import Event
+
+    shown = Competition.objects.get(name="比赛41")
+    shown.series = "龙江工匠杯"
+    shown.save(update_fields=["series"])
+    Event.objects.create(competition=shown, name="车工", occupation=many.lathe)
+    Event.objects.create(competition=shown, name="焊工", occupation=many.welder)
+    html = as_user(many.users.prov).get("/competitions/").content.decode()
+    assert (
+        f'<tr><td><a href="/competitions/{shown.pk}/">比赛41</a> <span class="badge text-bg-light border">龙江工匠杯'
+        f"</span></td><td>{shown.get_tier_display()}</td><td>{shown.organiser.name}</td>"
+        f'<td class="nowrap">2026-01-14 – 2026-01-14</td><td>2</td>'
+        f'<td><span class="badge text-bg-secondary">{shown.get_state_display()}</span></td></tr>'
+    ) in html
+    plain = Competition.objects.get(name="比赛40")
+    assert f'<a href="/competitions/{plain.pk}/">比赛40</a></td><td>' in html

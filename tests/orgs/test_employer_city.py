@@ -80,3 +80,30 @@ def test_a_city_admins_page_walks_the_city_index(spread, as_user):
     ]
     assert len(page) == 1
     assert '"orgs_employer"."city_id" IN' in page[0] and "OFFSET 0" in page[0]
+
+
+@pytest.mark.parametrize("search", ["", "甲企业0100", "甲企业0300"])
+def test_a_city_admins_count_reads_the_city_without_the_reach(spread, as_user, monkeypatch, search):
+    """A city federation's official's count is their city's employers, the list's filters kept, with no
+    closure row read (each employer carries its union's city, which is in reach exactly when it is the
+    official's city): the same number as the scope's rule, and no employer of another city on the page."""
+    monkeypatch.setattr("gongjiang.orgs.views.EMPLOYER_COUNT_CAP", 5)
+    alice = spread.users.alice
+    expected = employers_for_user(Scope(alice)).filter(name__contains=search).count()
+    with CaptureQueriesContext(connection) as ctx:
+        response = as_user(alice).get("/orgs/employers/", {"q": search} if search else {})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == min(expected, 6)
+    assert {e.city_id for e in page.object_list} <= {spread.harbin.pk}
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
+    assert '"orgs_employer"."city_id" IN' in counts[0] and "orgs_unionancestor" not in counts[0]
+
+
+def test_the_list_reads_no_union_row(spread, as_user):
+    """The list shows each employer's name, code, region, industry and workers, not its union."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert as_user(spread.users.alice).get("/orgs/employers/").status_code == 200
+    page = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "orgs_employer"."id"')]
+    assert page and all('"orgs_union"."name"' not in sql for sql in page)
