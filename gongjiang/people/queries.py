@@ -161,7 +161,7 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 def newest_in_reach(
     qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
-) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk":
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk | IdsFirst":
     """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
@@ -184,7 +184,8 @@ def newest_in_reach(
     - a city federation's official's other searches (a name, an employer, the last four of an ID):
       the ids from their city's rows, the rows through ``qs`` (:class:`CityIds`), on SQLite too;
     - the province's own officials' lone surname that names no employer: ``qs``, counted in its order
-      (:class:`SurnameWalk`);
+      (:class:`SurnameWalk`); their 2-character name that names no employer: ``qs``, the page's ids
+      sorted from the name index alone (:class:`IdsFirst`);
     - the province's own officials, other searches and any other filter (an occupation, an employer,
       a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
 
@@ -224,7 +225,7 @@ def newest_in_reach(
         # union (an index on the union and the surname, tried in the search17 pass) its capped count
         # probed every union in reach, 0.6 s for Harbin's 11,000 unions (issue 17, benchmarks.md).
         # The province's is counted in the walk's order.
-        return SurnameWalk(qs) if surname and scope.reaches_all(VIEW_WORKERS) else qs
+        return _read_for_province(qs, params, branches, surname) if scope.reaches_all(VIEW_WORKERS) else qs
     where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
         value = params.get(param, "")
@@ -283,6 +284,48 @@ def own_cities(scope: Scope) -> list[int] | None:
     ``None``: :func:`gongjiang.orgs.queries.own_cities`, whose roots' reach is exactly the workers whose
     ``Worker.city`` is one of them. One query, for officials at city federations only."""
     return org_queries.own_cities(scope, VIEW_WORKERS)
+
+
+def _read_for_province(
+    qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None, surname: str
+) -> "QuerySet[Worker] | SurnameWalk | IdsFirst":
+    """The province's list read plainly (its reach is every worker): a lone surname counted in its walk's
+    order (:class:`SurnameWalk`), a 2-character name's ids sorted from the name index (:class:`IdsFirst`),
+    anything else ``qs`` itself."""
+    if surname:
+        return SurnameWalk(qs)
+    return IdsFirst(qs) if _name_prefix_only(params, branches) else qs
+
+
+def _name_prefix_only(params: dict[str, str], branches: list[Q] | None) -> bool:
+    """Whether the list is a name search by prefix alone (two characters, no other filter) that names
+    no employer: its matches are sorted (exact name first, newest) from ``worker_name_ids`` alone."""
+    text = params.get("q", "").strip()
+    if {k for k, v in params.items() if v} - {"q", "page"} or not 1 < len(text) < TRIGRAM_MIN:
+        return False
+    if _LAST4_RE.match(text) or len(text) == 18:
+        return False
+    return len(branches if branches is not None else name_branches(text)) == 1
+
+
+class IdsFirst(NewestFirst):
+    """``qs``'s rows in ``qs``'s order (the province's search by a 2-character name: exact name first,
+    then newest): the page's ids first, selected alone from ``qs``, then the page's rows by primary key.
+
+    Selecting the rows, PostgreSQL read the table row of every match to sort them (627 for 董志 at
+    province scale, 1,881 buffers); the ids and names of the matches are all in ``worker_name_ids``
+    (name) INCLUDE (id, city), so the ids are sorted from the index alone and the table gives the
+    page's 50 rows. (As ``id IN (subquery)`` in one statement, PostgreSQL drove the outer query by the
+    name again.) The province's reach is every worker (:func:`workers_for_user`): no reach filter needs
+    the table. The count is ``qs``'s, unordered (index-only too)."""
+
+    def capped_count(self, cap: int) -> int:
+        return self.qs.order_by().values("pk")[: cap + 1].count()
+
+    def rows(self, start: int, stop: int) -> list[Worker]:
+        ids = list(self.qs.values_list("pk", flat=True)[start:stop])
+        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 class SurnameWalk(NewestFirst):
