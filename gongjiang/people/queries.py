@@ -160,7 +160,11 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 
 def newest_in_reach(
-    qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
+    qs: QuerySet[Worker],
+    scope: Scope,
+    params: dict[str, str],
+    branches: list[Q] | None = None,
+    by_pk: QuerySet[Worker] | None = None,
 ) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk | IdsFirst":
     """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
@@ -189,7 +193,11 @@ def newest_in_reach(
     - the province's own officials, other searches and any other filter (an occupation, an employer,
       a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
 
-    ``branches``: the search's :func:`search_branches`, when the caller has them.
+    ``branches``: the search's :func:`search_branches`, when the caller has them. ``by_pk``: ``qs``
+    without the list's filters but with its reach, columns and annotations (the view's), through which
+    a read of ids first (:class:`CityIds`, :class:`IdsFirst`) reads the page's rows by primary key
+    alone: with the search's ``name LIKE`` beside the 50 ids, PostgreSQL read the rows down the name
+    index, every match's table row (627 for 董志 at province scale) filtered by the ids.
     """
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
@@ -199,7 +207,7 @@ def newest_in_reach(
     if given <= {"q", "page"} and (searched or whole) and (own := own_cities(scope)) and (searched or len(own) == 1):
         # any other search of a city official, or the whole list of one city's (down ``worker_city_newest``):
         # its ids from the city's rows, its rows through ``qs``
-        return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches))
+        return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches), by_pk)
     cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":
         return city_narrowed(qs, cities) if cities else qs  # the same rows' query as PostgreSQL's
@@ -225,7 +233,8 @@ def newest_in_reach(
         # union (an index on the union and the surname, tried in the search17 pass) its capped count
         # probed every union in reach, 0.6 s for Harbin's 11,000 unions (issue 17, benchmarks.md).
         # The province's is counted in the walk's order.
-        return _read_for_province(qs, params, branches, surname) if scope.reaches_all(VIEW_WORKERS) else qs
+        province = scope.reaches_all(VIEW_WORKERS)
+        return _read_for_province(qs, params, branches, surname, by_pk) if province else qs
     where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
         value = params.get(param, "")
@@ -287,14 +296,14 @@ def own_cities(scope: Scope) -> list[int] | None:
 
 
 def _read_for_province(
-    qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None, surname: str
+    qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None, surname: str, by_pk: QuerySet[Worker] | None
 ) -> "QuerySet[Worker] | SurnameWalk | IdsFirst":
     """The province's list read plainly (its reach is every worker): a lone surname counted in its walk's
     order (:class:`SurnameWalk`), a 2-character name's ids sorted from the name index (:class:`IdsFirst`),
     anything else ``qs`` itself."""
     if surname:
         return SurnameWalk(qs)
-    return IdsFirst(qs) if _name_prefix_only(params, branches) else qs
+    return IdsFirst(qs, by_pk) if _name_prefix_only(params, branches) else qs
 
 
 def _name_prefix_only(params: dict[str, str], branches: list[Q] | None) -> bool:
@@ -315,16 +324,21 @@ class IdsFirst(NewestFirst):
     Selecting the rows, PostgreSQL read the table row of every match to sort them (627 for 董志 at
     province scale, 1,881 buffers); the ids and names of the matches are all in ``worker_name_ids``
     (name) INCLUDE (id, city), so the ids are sorted from the index alone and the table gives the
-    page's 50 rows. (As ``id IN (subquery)`` in one statement, PostgreSQL drove the outer query by the
-    name again.) The province's reach is every worker (:func:`workers_for_user`): no reach filter needs
-    the table. The count is ``qs``'s, unordered (index-only too)."""
+    page's 50 rows, read through ``by_pk`` (``qs`` without the search: see :func:`newest_in_reach`;
+    ``qs`` itself when not given). (As ``id IN (subquery)`` in one statement, PostgreSQL drove the outer
+    query by the name again.) The province's reach is every worker (:func:`workers_for_user`): no reach
+    filter needs the table. The count is ``qs``'s, unordered (index-only too)."""
+
+    def __init__(self, qs: QuerySet[Worker], by_pk: QuerySet[Worker] | None = None) -> None:
+        super().__init__(qs)
+        self.by_pk = qs if by_pk is None else by_pk
 
     def capped_count(self, cap: int) -> int:
         return self.qs.order_by().values("pk")[: cap + 1].count()
 
     def rows(self, start: int, stop: int) -> list[Worker]:
         ids = list(self.qs.values_list("pk", flat=True)[start:stop])
-        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)} if ids else {}
+        rows = {w.pk: w for w in self.by_pk.order_by().filter(pk__in=ids)} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -351,18 +365,20 @@ class CityIds(NewestFirst):
     (Harbin: 26,573 closure rows, 4 ms) in both the count and the page. The rows are then read by primary
     key through ``qs``, which keeps the reach filter: no row outside the reach is ever shown.
 
-    Any slice with an end reads ids then rows (``max_rows`` is ``None``); the count is ``ids``'s."""
+    Any slice with an end reads ids then rows (``max_rows`` is ``None``); the count is ``ids``'s. ``by_pk``:
+    ``qs`` without the search, which the rows are read through when given (:func:`newest_in_reach`)."""
 
-    def __init__(self, qs: QuerySet[Worker], ids: QuerySet[Worker]) -> None:
+    def __init__(self, qs: QuerySet[Worker], ids: QuerySet[Worker], by_pk: QuerySet[Worker] | None = None) -> None:
         super().__init__(qs)
         self.ids = ids
+        self.by_pk = qs if by_pk is None else by_pk
 
     def capped_count(self, cap: int) -> int:
         return self.ids.order_by().values("pk")[: cap + 1].count()
 
     def rows(self, start: int, stop: int) -> list[Worker]:
         ids = list(self.ids.values_list("pk", flat=True)[start:stop])
-        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
+        rows = {w.pk: w for w in self.by_pk.order_by().filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
     def count(self) -> int:

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongjiang.core.fakeids import make_id_number
 from gongjiang.orgs.enums import RoleKind
@@ -115,3 +116,20 @@ def test_the_name_and_last_four_indexes_hold_what_the_pages_read(db):
     assert set(found) == {"worker_name_ids", "worker_last4_newest"}
     assert found["worker_name_ids"].endswith("(name varchar_pattern_ops) INCLUDE (id, city_id)")
     assert found["worker_last4_newest"].endswith("(id_last4, id DESC)")
+
+
+@pytest.mark.parametrize("who", ["prov", "alice"])
+def test_a_page_of_ids_reads_its_rows_by_primary_key_alone(dongzhi, as_user, who):
+    """The province's (:class:`IdsFirst`) and a city official's (:class:`CityIds`) name search read the
+    page's rows by their ids with the reach but without the search's ``LIKE``, with which PostgreSQL
+    read the rows down the name index (every match's table row); the rows are the plain query's."""
+    user = getattr(dongzhi.users, who)
+    with CaptureQueriesContext(connection) as ctx:
+        page = as_user(user).get("/people/workers/", {"q": "董志"}).context["page"]
+    assert [w.pk for w in page.object_list] == list(_plain(user, {"q": "董志"}).values_list("pk", flat=True))
+    table = Worker._meta.db_table
+    rows = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(f'SELECT "{table}"."id", "{table}"."name"')]
+    if connection.vendor == "postgresql" or who == "alice":  # SQLite reads the province's plainly
+        assert len(rows) == 1 and "LIKE" not in rows[0] and '"id" IN (' in rows[0], rows
+    if who == "alice":
+        assert "orgs_unionancestor" in rows[0]  # the reach stays on the rows
