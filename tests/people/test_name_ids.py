@@ -133,3 +133,23 @@ def test_a_page_of_ids_reads_its_rows_by_primary_key_alone(dongzhi, as_user, who
         assert len(rows) == 1 and "LIKE" not in rows[0] and '"id" IN (' in rows[0], rows
     if who == "alice":
         assert "orgs_unionancestor" in rows[0]  # the reach stays on the rows
+
+
+@pytest.mark.parametrize("status", ["retired", "left"])
+def test_a_city_admin_s_workers_not_employed_are_the_plain_query_s_and_in_reach(dongzhi, as_user, status):
+    """A city federation official's retired or left workers: the ids from the city's rows (``CityIds`` on
+    PostgreSQL), the rows by primary key with the reach kept: the plain query's rows, and a worker whose
+    city were wrong (a Qiqihar worker marked Harbin's) stays off the page."""
+    from gongjiang.people.models import Worker
+
+    Worker.objects.filter(name__startswith="董志").update(status=status)
+    params = {"status": status}
+    expected = list(_plain(dongzhi.users.alice, params).values_list("pk", flat=True))
+    assert expected and all(Worker.objects.get(pk=pk).city_id == dongzhi.harbin.pk for pk in expected)
+    stray = Worker.objects.filter(status=status, city=dongzhi.qiqihar).order_by("-pk").first()
+    Worker.objects.filter(pk=stray.pk).update(city=dongzhi.harbin)
+    page = as_user(dongzhi.users.alice).get("/people/workers/", params).context["page"]
+    assert [w.pk for w in page.object_list] == expected
+    if connection.vendor == "postgresql":
+        scope = Scope(dongzhi.users.alice)
+        assert isinstance(newest_in_reach(_plain(dongzhi.users.alice, params), scope, params), CityIds)
