@@ -83,13 +83,19 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["union", "-id"]),
             models.Index(fields=["employer", "-id"], name="worker_employer_newest"),
-            models.Index(fields=["name"], name="worker_name_prefix", opclasses=["varchar_pattern_ops"]),
+            # names by prefix (``varchar_pattern_ops``), carrying the id and the city: a 2-character name's
+            # matches are sorted (exact name first, newest) and counted, the city's for a city official, from
+            # the index alone, and only the page's rows read (people 0015; ``queries.IdsFirst``, issue 17)
+            models.Index(
+                fields=["name"], name="worker_name_ids", opclasses=["varchar_pattern_ops"], include=["id", "city"]
+            ),
             # a surname (the name's first character) newest first: one page of a surname shared by
             # a hundred thousand workers is an index walk of one page (people.queries.name_branches).
             # (PostgreSQL reads an expression index by index-only scan only when it holds the column
             # under the expression too: ``worker_city_surname_newest`` INCLUDEs the name for that.)
             models.Index(Left("name", 1), F("id").desc(), name="worker_surname_newest"),
-            models.Index(fields=["id_last4"], name="worker_id_last4"),
+            # the last four of an ID newest first: a page reads its 50 rows, not every match (people 0015)
+            models.Index(fields=["id_last4", "-id"], name="worker_last4_newest"),
             # A city or county official's lone surname and the workers not employed (retired, left: 7 %),
             # led by their city, newest first (issue 17; ``queries.city_narrowed``): ``worker_surname_newest``
             # walked every city's workers of the surname, 20,000 index entries and heap rows for a page

@@ -160,8 +160,12 @@ _PLAIN_PARAMS = frozenset({"page", *_COLUMN_FILTERS})
 
 
 def newest_in_reach(
-    qs: QuerySet[Worker], scope: Scope, params: dict[str, str], branches: list[Q] | None = None
-) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk":
+    qs: QuerySet[Worker],
+    scope: Scope,
+    params: dict[str, str],
+    branches: list[Q] | None = None,
+    by_pk: QuerySet[Worker] | None = None,
+) -> "QuerySet[Worker] | NewestInReach | NewestOfBranches | CityNewest | CityIds | SurnameWalk | IdsFirst":
     """What a worker list pages through: ``qs`` itself, or the same rows read a cheaper way.
 
     "The newest 50 workers of Harbin" as one ``ORDER BY id DESC LIMIT 50`` makes PostgreSQL walk
@@ -169,12 +173,13 @@ def newest_in_reach(
     province scale), and a lone surname walks ``worker_surname_newest`` past every other city's
     workers of that surname. So:
 
-    - a city federation official's whole list (one city): the ids from the city's rows newest first, an
-      index-only walk of ``worker_city_newest`` (city, id DESC), the rows through ``qs`` (:class:`CityIds`).
+    - a city federation official's whole list (one city), or its workers retired or left: the ids from the
+      city's rows newest first, an index-only walk of ``worker_city_newest`` (city, id DESC) or
+      ``worker_city_status_newest``, the rows through ``qs`` (:class:`CityIds`).
       Union by union, page 5 of Harbin probed 251 unions for 13,175 index entries (7.4 ms) and the count
       merged 12,746 entries with the city's closure rows (2.8 ms); down the city's index 250 entries
       (0.08 ms) and 10,001 (2.0 ms), province scale;
-    - a city or county official's lone surname, or status other than employed: ``qs`` narrowed to
+    - a city or county official's lone surname, or a county's status other than employed: ``qs`` narrowed to
       their city (:func:`city_narrowed`; the reach filter stays), an index walk of their city's rows;
     - below the province otherwise (a county's or an enterprise union's whole list, a sex, a grade, the
       employed): read union by union,
@@ -184,21 +189,31 @@ def newest_in_reach(
     - a city federation's official's other searches (a name, an employer, the last four of an ID):
       the ids from their city's rows, the rows through ``qs`` (:class:`CityIds`), on SQLite too;
     - the province's own officials' lone surname that names no employer: ``qs``, counted in its order
-      (:class:`SurnameWalk`);
+      (:class:`SurnameWalk`); their 2-character name that names no employer: ``qs``, the page's ids
+      sorted from the name index alone (:class:`IdsFirst`);
     - the province's own officials, other searches and any other filter (an occupation, an employer,
       a figure: each has its own index or few rows): ``qs`` itself. So does SQLite, but for the city.
 
-    ``branches``: the search's :func:`search_branches`, when the caller has them.
+    ``branches``: the search's :func:`search_branches`, when the caller has them. ``by_pk``: ``qs``
+    without the list's filters but with its reach, columns and annotations (the view's), through which
+    a read of ids first (:class:`CityIds`, :class:`IdsFirst`) reads the page's rows by primary key
+    alone: with the search's ``name LIKE`` beside the 50 ids, PostgreSQL read the rows down the name
+    index, every match's table row (627 for 董志 at province scale) filtered by the ids.
     """
     given = {k for k, v in params.items() if v}
     surname = params.get("q", "").strip() if given <= {"q", "page"} else ""
     surname = surname if len(surname) == 1 else ""
-    searched = len(params.get("q", "").strip()) > 1
-    whole = not given - {"page"} and connection.vendor == "postgresql"
-    if given <= {"q", "page"} and (searched or whole) and (own := own_cities(scope)) and (searched or len(own) == 1):
-        # any other search of a city official, or the whole list of one city's (down ``worker_city_newest``):
-        # its ids from the city's rows, its rows through ``qs``
-        return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches))
+    searched = len(params.get("q", "").strip()) > 1 and given <= {"q", "page"}
+    # the whole list, or the workers not employed, of one city's official (down ``worker_city_newest``,
+    # ``worker_city_status_newest``): the city's rows are the reach, so no probe of the reach per row
+    # (a count of Harbin's retired probed 249 unions, ~750 buffers, province scale)
+    whole = connection.vendor == "postgresql" and (
+        not given - {"page"} or (given <= {"page", "status"} and params.get("status") in _CITY_STATUSES)
+    )
+    if (searched or whole) and (own := own_cities(scope)) and (searched or len(own) == 1):
+        # any other search of a city official, or the whole list of one city's or its workers not employed:
+        # its ids from the city's rows, its rows through ``qs`` (or ``by_pk``)
+        return CityIds(qs, filter_workers(Worker.objects.filter(city_id__in=own), params, branches), by_pk)
     cities = reach_cities(scope) if _read_by_city(params) else None
     if connection.vendor != "postgresql":
         return city_narrowed(qs, cities) if cities else qs  # the same rows' query as PostgreSQL's
@@ -224,7 +239,8 @@ def newest_in_reach(
         # union (an index on the union and the surname, tried in the search17 pass) its capped count
         # probed every union in reach, 0.6 s for Harbin's 11,000 unions (issue 17, benchmarks.md).
         # The province's is counted in the walk's order.
-        return SurnameWalk(qs) if surname and scope.reaches_all(VIEW_WORKERS) else qs
+        province = scope.reaches_all(VIEW_WORKERS)
+        return _read_for_province(qs, params, branches, surname, by_pk) if province else qs
     where: dict[str, Any] = {}
     for param, column in _COLUMN_FILTERS.items():
         value = params.get(param, "")
@@ -285,6 +301,53 @@ def own_cities(scope: Scope) -> list[int] | None:
     return org_queries.own_cities(scope, VIEW_WORKERS)
 
 
+def _read_for_province(
+    qs: QuerySet[Worker], params: dict[str, str], branches: list[Q] | None, surname: str, by_pk: QuerySet[Worker] | None
+) -> "QuerySet[Worker] | SurnameWalk | IdsFirst":
+    """The province's list read plainly (its reach is every worker): a lone surname counted in its walk's
+    order (:class:`SurnameWalk`), a 2-character name's ids sorted from the name index (:class:`IdsFirst`),
+    anything else ``qs`` itself."""
+    if surname:
+        return SurnameWalk(qs)
+    return IdsFirst(qs, by_pk) if _name_prefix_only(params, branches) else qs
+
+
+def _name_prefix_only(params: dict[str, str], branches: list[Q] | None) -> bool:
+    """Whether the list is a name search by prefix alone (two characters, no other filter) that names
+    no employer: its matches are sorted (exact name first, newest) from ``worker_name_ids`` alone."""
+    text = params.get("q", "").strip()
+    if {k for k, v in params.items() if v} - {"q", "page"} or not 1 < len(text) < TRIGRAM_MIN:
+        return False
+    if _LAST4_RE.match(text) or len(text) == 18:
+        return False
+    return len(branches if branches is not None else name_branches(text)) == 1
+
+
+class IdsFirst(NewestFirst):
+    """``qs``'s rows in ``qs``'s order (the province's search by a 2-character name: exact name first,
+    then newest): the page's ids first, selected alone from ``qs``, then the page's rows by primary key.
+
+    Selecting the rows, PostgreSQL read the table row of every match to sort them (627 for 董志 at
+    province scale, 1,881 buffers); the ids and names of the matches are all in ``worker_name_ids``
+    (name) INCLUDE (id, city), so the ids are sorted from the index alone and the table gives the
+    page's 50 rows, read through ``by_pk`` (``qs`` without the search: see :func:`newest_in_reach`;
+    ``qs`` itself when not given). (As ``id IN (subquery)`` in one statement, PostgreSQL drove the outer
+    query by the name again.) The province's reach is every worker (:func:`workers_for_user`): no reach
+    filter needs the table. The count is ``qs``'s, unordered (index-only too)."""
+
+    def __init__(self, qs: QuerySet[Worker], by_pk: QuerySet[Worker] | None = None) -> None:
+        super().__init__(qs)
+        self.by_pk = qs if by_pk is None else by_pk
+
+    def capped_count(self, cap: int) -> int:
+        return self.qs.order_by().values("pk")[: cap + 1].count()
+
+    def rows(self, start: int, stop: int) -> list[Worker]:
+        ids = list(self.qs.values_list("pk", flat=True)[start:stop])
+        rows = {w.pk: w for w in self.by_pk.order_by().filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 class SurnameWalk(NewestFirst):
     """``qs`` (the province's lone surname, newest first: a walk down ``worker_surname_newest``), whose
     capped count walks the same index in the same order and stops at ``cap + 1`` rows.
@@ -308,18 +371,20 @@ class CityIds(NewestFirst):
     (Harbin: 26,573 closure rows, 4 ms) in both the count and the page. The rows are then read by primary
     key through ``qs``, which keeps the reach filter: no row outside the reach is ever shown.
 
-    Any slice with an end reads ids then rows (``max_rows`` is ``None``); the count is ``ids``'s."""
+    Any slice with an end reads ids then rows (``max_rows`` is ``None``); the count is ``ids``'s. ``by_pk``:
+    ``qs`` without the search, which the rows are read through when given (:func:`newest_in_reach`)."""
 
-    def __init__(self, qs: QuerySet[Worker], ids: QuerySet[Worker]) -> None:
+    def __init__(self, qs: QuerySet[Worker], ids: QuerySet[Worker], by_pk: QuerySet[Worker] | None = None) -> None:
         super().__init__(qs)
         self.ids = ids
+        self.by_pk = qs if by_pk is None else by_pk
 
     def capped_count(self, cap: int) -> int:
         return self.ids.order_by().values("pk")[: cap + 1].count()
 
     def rows(self, start: int, stop: int) -> list[Worker]:
         ids = list(self.ids.values_list("pk", flat=True)[start:stop])
-        rows = {w.pk: w for w in self.qs.order_by().filter(pk__in=ids)}
+        rows = {w.pk: w for w in self.by_pk.order_by().filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
     def count(self) -> int:

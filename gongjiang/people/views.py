@@ -83,7 +83,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     # 110 workers of a searched employer's name (14 ms of 14, province scale; issue 17).
     # The occupations are read for the page's rows (_table_rows).
     qs = qs.only(*LIST_COLUMNS).annotate(employer_name=EMPLOYER_NAME)
-    rows = newest_in_reach(qs, request.scope, params, branches)
+    # The page's rows by primary key, where its ids are read first: the reach and the columns, not the search.
+    by_pk = workers_for_user(request.scope, own=False).only(*LIST_COLUMNS).annotate(employer_name=EMPLOYER_NAME)
+    rows = newest_in_reach(qs, request.scope, params, branches, by_pk=by_pk)
     # A search or filter counts its matches up to NARROWED_COUNT_CAP: counting 10,001 workers of a
     # surname read 10,001 scattered rows (0.35 s at province scale) to say "more than 10,000". The
     # whole list's count stays exact to 10,000: it is read from the union index alone.
