@@ -4,6 +4,9 @@
 import os
 
 wsgi_app = "gongjiang.wsgi:application"
+# The web processes' connections plan no parallel query (gongjiang/settings.py): set here, in the
+# master, so every worker has it before it loads the app.
+os.environ.setdefault("DATABASE_PARALLEL_QUERY", "0")
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: each request has a process; two per core plus one.
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))

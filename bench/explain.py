@@ -6,7 +6,8 @@ of a table holding more than 100,000 rows.
 Each page is requested once through Django's test client as in bench/pages.py; every SELECT it
 runs is captured with its parameters and explained (``EXPLAIN (FORMAT JSON)``, the plan only, not
 run). A ``Seq Scan`` node on a table whose ``pg_class.reltuples`` exceeds the limit is reported with
-the page and the query; the exit status is 1 if there is any. Pages marked "rollup" in the output
+the page and the query; the exit status is 1 if there is any. A parallel plan (``Gather``) is
+reported too, not failed: its worker processes cost milliseconds to start on every execution. Pages marked "rollup" in the output
 (the home page's counts and the participant-times figures) are the statistics work's (issue 14).
 """
 
@@ -49,7 +50,7 @@ def main() -> int:
     clients = {}
     for username in sorted({page[1] for page in pages}):
         clients[username] = signed_in(username)
-    failures = 0
+    failures = parallels = 0
     for label, username, path, _sql in pages:
         target = path.format(**found)
         captured: list[tuple[str, object]] = []
@@ -61,7 +62,7 @@ def main() -> int:
 
         with connection.execute_wrapper(capture):
             clients[username].get(target)
-        scans = []
+        scans, parallel = [], []
         for sql, params in captured:
             with connection.cursor() as cur:
                 cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
@@ -71,12 +72,16 @@ def main() -> int:
                 if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in big:
                     rows = int(big[node["Relation Name"]])
                     scans.append(f"    Seq Scan on {node['Relation Name']} ({rows:,} rows) in: {sql[:160]}")
+                if node["Node Type"] in ("Gather", "Gather Merge"):  # a plan that starts worker processes
+                    parallel.append(f"    parallel plan ({node['Node Type']}) in: {sql[:160]}")
         status = "ok" if not scans else "SEQ SCAN"
         print(f"{status:8} {label} ({target}, {len(captured)} selects)")
-        for line in scans:
+        for line in scans + parallel:
             print(line)
         failures += bool(scans)
+        parallels += bool(parallel)
     print(f"{failures} of {len(pages)} pages scan a table of more than {args.limit:,} rows")
+    print(f"{parallels} of {len(pages)} pages plan a query in parallel (worker processes started per query)")
     return 1 if failures else 0
 
 

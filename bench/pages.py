@@ -206,6 +206,7 @@ PAGES = (
 
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DATABASE_PARALLEL_QUERY", "0")  # as gunicorn.conf.py sets for the web processes
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
     import django
 

@@ -172,6 +172,12 @@ else:
     # a few thousand people's entries, about a third of their time (docs/benchmarks.md).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # The web server's processes plan no parallel query (gunicorn.conf.py sets DATABASE_PARALLEL_QUERY=0):
+    # a Gather starts worker processes on every execution, 5–7 ms at province scale, for a page whose
+    # read is a few hundred rows the planner overestimated (a 2-character name's 627 matches estimated
+    # at 32,360: 7.7 ms in parallel, 0.3 ms without). The task worker and update_stats keep the server's.
+    if not env_bool("DATABASE_PARALLEL_QUERY", True):
+        options["options"] += " -c max_parallel_workers_per_gather=0"
 
 # An index's INCLUDE columns (covering reads, e.g. worker_city_surname_newest) serve PostgreSQL's
 # index-only scans; SQLite builds the index without them, which is all its plain path needs.

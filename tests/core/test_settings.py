@@ -97,3 +97,26 @@ def test_hsts_on_https_responses_only_with_debug_off():
     assert result.returncode == 0, result.stderr
     assert "https max-age=31536000" in result.stdout
     assert "http None" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "parallel"), [("0", False), ("1", True), (None, True)])
+def test_web_processes_plan_no_parallel_query(value, parallel):
+    """gunicorn.conf.py sets DATABASE_PARALLEL_QUERY=0 for the web processes; elsewhere the server's setting."""
+    env = {"DATABASE_URL": "postgres://nobody@127.0.0.1:5432/none"}
+    if value is not None:
+        env["DATABASE_PARALLEL_QUERY"] = value
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = _run({**env, "DJANGO_SETTINGS_MODULE": "gongjiang.settings"}, code)
+    assert result.returncode == 0, result.stderr
+    assert "jit=off" in result.stdout
+    assert ("max_parallel_workers_per_gather=0" in result.stdout) is not parallel
+
+
+def test_gunicorn_sets_the_web_processes_apart():
+    """Read as gunicorn reads it (in the master, before the workers load the app)."""
+    code = (
+        "import os, runpy; os.environ.pop('DATABASE_PARALLEL_QUERY', None); runpy.run_path('gunicorn.conf.py'); "
+        "print(os.environ['DATABASE_PARALLEL_QUERY'])"
+    )
+    result = _run({}, code)
+    assert result.stdout.strip() == "0", result.stderr
