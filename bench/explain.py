@@ -7,7 +7,10 @@ Each page is requested once through Django's test client as in bench/pages.py; e
 runs is captured with its parameters and explained (``EXPLAIN (FORMAT JSON)``, the plan only, not
 run). A ``Seq Scan`` node on a table whose ``pg_class.reltuples`` exceeds the limit is reported with
 the page and the query; the exit status is 1 if there is any. A parallel plan (``Gather``) is
-reported too, not failed: its worker processes cost milliseconds to start on every execution. Pages marked "rollup" in the output
+reported too, not failed: its worker processes cost milliseconds to start on every execution. The
+pages are requested as the web server runs them, without parallel query (``DATABASE_PARALLEL_QUERY=0``,
+set by ``pages.setup``); run with ``DATABASE_PARALLEL_QUERY=1`` to see the plans the server's own
+setting gives. Pages marked "rollup" in the output
 (the home page's counts and the participant-times figures) are the statistics work's (issue 14).
 """
 
