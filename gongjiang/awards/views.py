@@ -1,9 +1,7 @@
 """Pages for decisions, the ledger, budgets, reports and honour cycles."""
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,10 +18,8 @@ from gongjiang.competitions.models import Competition, Result
 from gongjiang.competitions.queries import competitions_for_user
 from gongjiang.core.actions import act
 from gongjiang.core.audit import history
-from gongjiang.core.cells import Links, number
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
-from gongjiang.core.templatetags.gongjiang import money
 from gongjiang.core.todolist import narrow as narrow_todo
 from gongjiang.core.validators import mask_names
 from gongjiang.orgs.enums import UnionKind
@@ -35,6 +31,7 @@ from gongjiang.policy.models import Programme, Rule
 from gongjiang.policy.queries import rule_view
 
 from . import reports, services
+from .cells import line_cells
 from .enums import CycleState, DecisionKind, DecisionState, LineState, NominationState
 from .exports import DecisionExporter, LedgerExporter
 from .models import Decision, HonourCycle, LedgerLine, Nomination, NominationObjection
@@ -224,7 +221,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     page = pager.get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": _line_rows(page.object_list),
+        "rows": line_cells(page.object_list),
         "q": q,
         "states": LineState.choices,
         "programmes": Programme.objects.all(),
@@ -235,35 +232,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "awards/ledger.html#table" if is_htmx(request) else "awards/ledger.html"
     return render(request, template, context)
-
-
-# The state's badge on the ledger (proposed: the warning colour).
-STATE_BADGES = {
-    LineState.PAID: "text-bg-success",
-    LineState.APPROVED: "text-bg-primary",
-    LineState.REJECTED: "text-bg-secondary",
-}
-
-
-def _line_rows(lines: Iterable[LedgerLine]) -> list[dict[str, Any]]:
-    """The ledger's cells as strings, made here rather than in the template (core.cells: a page of 50
-    lines at province scale, a handful in a demo county's)."""
-    link = Links("awards:line")
-    return [
-        {
-            "url": link(line.pk),
-            "pk": number(line.pk),
-            "payee": line.payee,
-            "union": line.union.name,
-            "programme": line.programme.name,
-            "year": number(line.year),
-            "amount": money(line.amount),
-            "negative": line.amount < 0,
-            "badge": STATE_BADGES.get(line.state, "text-bg-warning"),
-            "state": line.get_state_display(),
-        }
-        for line in lines
-    ]
 
 
 @login_required
