@@ -459,8 +459,8 @@ def summary(warm: dict, page_times: list[float], sql_times: list[float], gc_time
 
 def measure(urls: dict[str, str], requests: int, only: str | None, batch: int) -> dict:
     """Both scales, each in its own process, interleaved: for every page, ``batch`` requests on one
-    scale, then ``batch`` on the other, until each has had ``requests``; a drift of the machine's load
-    falls on both scales alike instead of on whichever ran second."""
+    scale, then ``batch`` on the other (the first scale alternating), until each has had ``requests``;
+    a drift of the machine's load falls on both scales alike instead of on whichever ran second."""
     workers = {}
     for key, url in urls.items():
         args = [sys.executable, __file__, "--serve", url] + (["--only", only] if only else [])
@@ -489,7 +489,10 @@ def measure(urls: dict[str, str], requests: int, only: str | None, batch: int) -
             done = 0
             while done < todo:
                 step = min(batch, todo - done)
-                for key in workers:
+                turn = (
+                    list(workers) if (done // batch) % 2 == 0 else list(reversed(workers))
+                )  # who goes first alternates
+                for key in turn:
                     answer = ask(key, {"do": "time", "label": label, "requests": step})
                     times[key][0].extend(answer["page"])
                     times[key][1].extend(answer["sql"])
