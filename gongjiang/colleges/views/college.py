@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from gongjiang.competitions.enums import State as CompetitionState
 from gongjiang.competitions.models import Competition
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
+from gongjiang.core.counts import children_counted
 from gongjiang.core.http import is_htmx
 from gongjiang.core.models import User
 from gongjiang.core.pagination import CappedPaginator
@@ -43,10 +44,7 @@ def _per_college(model) -> Coalesce:  # type: ignore[no-untyped-def]
     ``COUNT(*)``, not ``COUNT(id)``: the rows are counted in the ``college`` index alone (an index-only
     scan of its 1,501 entries a college at province scale, 0.1 ms), where counting their ids read
     every class from the table (a sequential scan of the 6,004 classes for each college, 2.3 ms)."""
-    counted = (
-        model.objects.filter(college=OuterRef("pk")).order_by().values("college").annotate(n=Count("*")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return children_counted(model.objects.all(), "college")
 
 
 @login_required

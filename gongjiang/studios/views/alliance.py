@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from gongjiang.awards.queries import lines_for, programmes_for
 from gongjiang.core.actions import act, submit
 from gongjiang.core.audit import history
 from gongjiang.core.cells import Links, day, number
+from gongjiang.core.counts import children_counted
 from gongjiang.core.http import is_htmx
 from gongjiang.core.pagination import CappedPaginator
 from gongjiang.core.plugins import cached_contributions
@@ -57,14 +58,7 @@ from .base import PAGE_SIZE, _alliance, _int, _may_use, _membership
 def _current_members() -> Coalesce:
     """An alliance's current members, as a correlated subquery: run for the page's rows only and
     left out of the pager's count, where a join to every membership and a GROUP BY were not."""
-    counted = (
-        Membership.objects.filter(alliance=OuterRef("pk"), state__in=CURRENT_MEMBER_STATES)
-        .order_by()
-        .values("alliance")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return children_counted(Membership.objects.filter(state__in=CURRENT_MEMBER_STATES), "alliance", "pk")
 
 
 # What the list reads of each alliance and its lead union: the cells of :func:`_alliance_rows`.
