@@ -11,10 +11,14 @@ and the rows that point at them (links, audit rows) without reading the ids back
 import contextlib
 import functools
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
+
+T = TypeVar("T")
 
 # json.dumps(v, ensure_ascii=False) builds an encoder on every call; this one is built once
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
@@ -58,6 +62,25 @@ def large_write(cache_mib: int = 64) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {before}")
 
 
+@contextlib.contextmanager
+def checked_per_statement() -> Iterator[None]:
+    """Inside a transaction, on PostgreSQL: foreign keys checked at the end of each statement instead of
+    all at commit (``SET CONSTRAINTS ALL IMMEDIATE``), so a large write's checks happen batch by batch
+    while :func:`ahead` makes the next batch, not at a commit with nothing left to overlap. The same
+    checks either way. Set back to deferred (Django's constraints are ``INITIALLY DEFERRED``) on the
+    way out; after an error, the savepoint or transaction being rolled back restores it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("checked_per_statement needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """Reserve ``count`` new primary keys of ``model``'s table, for rows inserted with explicit ids.
 
@@ -92,35 +115,94 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(top + 1, top + count + 1))
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert ``rows`` into ``model``'s table in one statement stream; returns the count."""
+def row_converter(model: type[models.Model], fields: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """What :func:`insert_rows` does to each row before the database sees it (JSON to text, dates to
+    text on SQLite), as a function, for rows made ahead of the insert (``prepared=True``)."""
+    meta = model._meta
+    converters = [(i, conv) for i, name in enumerate(fields) if (conv := _converter(_concrete(meta.get_field(name))))]
+    if not converters:
+        return lambda row: row
+
+    def convert(row: Sequence[Any]) -> Sequence[Any]:
+        values = list(row)
+        for i, conv in converters:
+            if values[i] is not None:
+                values[i] = conv(values[i])
+        return values
+
+    return convert
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, prepared: bool = False
+) -> int:
+    """Insert ``rows`` into ``model``'s table in one statement stream; returns the count. With
+    ``prepared``, the rows have been through :func:`row_converter` already."""
     meta = model._meta
     columns = [_concrete(meta.get_field(name)) for name in fields]
-    converters = [(i, conv) for i, f in enumerate(columns) if (conv := _converter(f)) is not None]
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns if f.column)
     table = connection.ops.quote_name(meta.db_table)
-
-    def prepared() -> Iterable[Sequence[Any]]:
-        for row in rows:
-            if not converters:
-                yield row
-                continue
-            values = list(row)
-            for i, conv in converters:
-                if values[i] is not None:
-                    values[i] = conv(values[i])
-            yield values
-
+    convert = row_converter(model, fields)
+    values = rows if prepared else map(convert, rows)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in prepared():
+            # the driver's own COPY: its errors wrapped as Django's (IntegrityError, ...) as a query's are
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
                     copy.write_row(row)
                     count += 1
         else:
-            batch = list(prepared())
+            batch = list(values)
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", batch)  # noqa: S608
             count = len(batch)
     return count
+
+
+def ahead(items: Iterable[T], depth: int = 2, *, thread: bool | None = None) -> Iterator[T]:
+    """The items of ``items``, made in a background thread up to ``depth`` ahead of the caller, on
+    PostgreSQL: while this process waits for the server to store one batch, the next is being made.
+    On SQLite the items are made in line (SQLite works in this process: there is no wait to fill);
+    ``thread`` says which, instead of the database.
+
+    ``items`` must not touch the database: a thread has its own connection, outside the caller's
+    transaction. An exception in ``items`` is raised here; leaving the loop early stops the thread.
+    """
+    if not (connection.vendor == "postgresql" if thread is None else thread):
+        yield from items
+        return
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def give(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not give("item", item):
+                    return
+            give("end", None)
+        except BaseException as exc:  # raised again in the caller's thread
+            give("error", exc)
+
+    thread = threading.Thread(target=make, name="bulk-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = handoff.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()

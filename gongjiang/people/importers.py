@@ -33,7 +33,8 @@ from gongjiang.people.enums import GRADE_ALIASES, Grade, GradeSource, WorkerStat
 from gongjiang.people.models import Occupation, SkillGrade, Worker
 from gongjiang.people.services import WORKER_FIELDS, protected_phone_fields
 
-CHUNK = 2000
+CHUNK = 2000  # ids per look-up
+WRITE_CHUNK = 5000  # rows per insert, and audit rows held before they are written
 WORKER_MODEL = Worker._meta.label_lower
 GRADE_MODEL = SkillGrade._meta.label_lower
 WORKER_COLUMNS = (
@@ -254,12 +255,11 @@ class WorkerImporter(Importer):
         self.audit_rows: list[tuple[Any, ...]] = []
         # once per file; the job's number lets the auditor find the file and its run
         self.note = _("import job #%(job)s") % {"job": self.job_id} if self.job_id else _("import")
-        with bulk.large_write(), transaction.atomic():
+        with bulk.large_write(), transaction.atomic(), bulk.checked_per_statement():
             self.cities = self._cities({rec.resolved_employer().union_id for _r, rec in records})
             new = [rec for _r, rec in records if rec.existing_id is None]
             old = [rec for _r, rec in records if rec.existing_id is not None]
-            for chunk in _chunks(new, 5000):
-                self._insert_workers(chunk)
+            self._insert_workers(new)
             new_ids = {rec.existing_id for rec in new if rec.existing_id is not None}
             touched = self._update_existing(old)
             touched |= self._add_links(records, new_ids)
@@ -277,11 +277,17 @@ class WorkerImporter(Importer):
             cities.update(cities_of(chunk))
         return cities
 
+    def _audit_row(
+        self, action: str, model: str, object_id: int, *, label: str, union_id: int, changes: dict
+    ) -> tuple[Any, ...]:
+        return (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, self.note)
+
     def _audit(self, action: str, model: str, object_id: int, *, label: str, union_id: int, changes: dict) -> None:
+        """Hold one audit row; :meth:`_flush_audit` writes what is held."""
         self.audit_rows.append(
-            (self.now, self.actor.pk, action, model, str(object_id), label[:200], union_id, changes, self.note)
+            self._audit_row(action, model, object_id, label=label, union_id=union_id, changes=changes)
         )
-        if len(self.audit_rows) >= 5000:  # write as we go instead of holding every audit row to the end
+        if len(self.audit_rows) >= WRITE_CHUNK:
             self._flush_audit()
 
     def _flush_audit(self) -> None:
@@ -289,39 +295,37 @@ class WorkerImporter(Importer):
             bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, self.audit_rows)
             self.audit_rows = []
 
-    def _insert_workers(self, chunk: list[WorkerRow]) -> None:
-        """Insert new workers with reserved ids; the derived ID fields are those of
-        ``people.services.protected_id_fields`` (a test holds them equal), without hashing again."""
-        encrypt, now, employed = crypto.encrypt, self.now, WorkerStatus.EMPLOYED.value
-        rows = []
-        for pk, rec in zip(bulk.allocate_ids(Worker, len(chunk)), chunk, strict=True):
+    def _insert_workers(self, new: list[WorkerRow]) -> None:
+        """Insert new workers with ids reserved first, ``WRITE_CHUNK`` at a time, each batch's audit rows
+        after it. A batch's rows are made (encrypted, masked, converted) in a thread while the
+        database stores the batch before (``bulk.ahead``)."""
+        ids = bulk.allocate_ids(Worker, len(new))
+        for rec, pk in zip(new, ids, strict=True):
             rec.existing_id = pk
+        worker_row = bulk.row_converter(Worker, WORKER_COLUMNS)
+        audit_row = bulk.row_converter(AuditEntry, AUDIT_COLUMNS)
+        batches = (
+            self._worker_batch(new[start : start + WRITE_CHUNK], worker_row, audit_row)
+            for start in range(0, len(new), WRITE_CHUNK)
+        )
+        for workers, audit_rows in bulk.ahead(batches):
+            bulk.insert_rows(Worker, WORKER_COLUMNS, workers, prepared=True)
+            bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, audit_rows, prepared=True)
+
+    def _worker_batch(
+        self, batch: list[WorkerRow], worker_row: Callable[..., Any], audit_row: Callable[..., Any]
+    ) -> tuple[list[Any], list[Any]]:
+        """New workers' rows and their audit rows, ready for the database; touches no database. The
+        derived ID fields are those of ``people.services.protected_id_fields`` (a test holds them
+        equal), without hashing again."""
+        encrypt, now, employed = crypto.encrypt, self.now, WorkerStatus.EMPLOYED.value
+        workers, audit_rows = [], []
+        for rec in batch:
+            pk = rec.existing_id
             employer = rec.resolved_employer()
             number, phone = rec.id_number, rec.phone
             masked, sex, birth = mask_id_number(number), id_sex(number), id_birth_date(number)
             phone_masked = mask_phone(phone) if phone else ""
-            rows.append(
-                (
-                    pk,
-                    rec.name,
-                    encrypt(number),
-                    rec.id_hash,
-                    masked,
-                    number[-4:],
-                    sex,
-                    birth,
-                    encrypt(phone) if phone else "",
-                    phone_masked,
-                    employer.pk,
-                    employer.union_id,
-                    self.cities[employer.union_id],
-                    employer.region_id,
-                    employed,
-                    rec.grade if rec.certificate_no else None,  # a new worker's one certificate is new too
-                    now,
-                    now,
-                )
-            )
             after = {
                 "name": rec.name,
                 "id_number_masked": masked,
@@ -333,8 +337,38 @@ class WorkerImporter(Importer):
                 "occupations": [rec.occupation] if rec.occupation else [],
             }
             diff = {k: [None, v] for k, v in after.items() if v not in ("", [])}
-            self._audit(AuditAction.CREATE, WORKER_MODEL, pk, label=rec.name, union_id=employer.union_id, changes=diff)
-        bulk.insert_rows(Worker, WORKER_COLUMNS, rows)
+            audit_rows.append(
+                audit_row(
+                    self._audit_row(
+                        AuditAction.CREATE, WORKER_MODEL, pk, label=rec.name, union_id=employer.union_id, changes=diff
+                    )
+                )
+            )
+            workers.append(
+                worker_row(
+                    (
+                        pk,
+                        rec.name,
+                        encrypt(number),
+                        rec.id_hash,
+                        masked,
+                        number[-4:],
+                        sex,
+                        birth,
+                        encrypt(phone) if phone else "",
+                        phone_masked,
+                        employer.pk,
+                        employer.union_id,
+                        self.cities[employer.union_id],
+                        employer.region_id,
+                        employed,
+                        rec.grade if rec.certificate_no else None,  # a new worker's one certificate is new too
+                        now,
+                        now,
+                    )
+                )
+            )
+        return workers, audit_rows
 
     def _update_existing(self, old: list[WorkerRow]) -> set[int]:
         """Rewrite the workers whose name, employer or phone differ from the file; return their ids."""
@@ -405,13 +439,49 @@ class WorkerImporter(Importer):
         return set(added)
 
     def _add_grades(self, records: list[tuple[int, WorkerRow]]) -> set[int]:
-        """Append the certificates not yet recorded (``clean_file`` looked them up); return the ids of
-        the workers that got one."""
+        """Append the certificates not yet recorded (``clean_file`` looked them up), ``WRITE_CHUNK`` at a
+        time, each made while the one before is stored; return the ids of the workers that got one."""
         fresh = [rec for _r, rec in records if rec.certificate_no and not rec.certificate_recorded]
-        for chunk in _chunks(fresh, 5000):
-            rows = []
-            for pk, rec in zip(bulk.allocate_ids(SkillGrade, len(chunk)), chunk, strict=True):
-                rows.append(
+        ids = bulk.allocate_ids(SkillGrade, len(fresh))
+        grade_row = bulk.row_converter(SkillGrade, GRADE_COLUMNS)
+        audit_row = bulk.row_converter(AuditEntry, AUDIT_COLUMNS)
+        batches = (
+            self._grade_batch(
+                zip(ids[start : start + WRITE_CHUNK], fresh[start : start + WRITE_CHUNK], strict=True),
+                grade_row,
+                audit_row,
+            )
+            for start in range(0, len(fresh), WRITE_CHUNK)
+        )
+        for grades, audit_rows in bulk.ahead(batches):
+            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, grades, prepared=True)
+            bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, audit_rows, prepared=True)
+        return {rec.existing_id for rec in fresh if rec.existing_id is not None}
+
+    def _grade_batch(
+        self, numbered: Iterable[tuple[int, WorkerRow]], grade_row: Callable[..., Any], audit_row: Callable[..., Any]
+    ) -> tuple[list[Any], list[Any]]:
+        grades, audit_rows = [], []
+        for pk, rec in numbered:
+            after = {
+                "occupation": rec.occupation,
+                "grade": rec.grade,
+                "source": rec.source,
+                "certificate_no": rec.certificate_no,
+                "awarded_on": rec.awarded_on.isoformat() if rec.awarded_on else None,
+                "issuer": rec.issuer,
+            }
+            diff = {k: [None, v] for k, v in after.items() if v not in (None, "")}
+            union_id = rec.resolved_employer().union_id
+            audit_rows.append(
+                audit_row(
+                    self._audit_row(
+                        AuditAction.CREATE, GRADE_MODEL, pk, label=rec.certificate_no, union_id=union_id, changes=diff
+                    )
+                )
+            )
+            grades.append(
+                grade_row(
                     (
                         pk,
                         rec.existing_id,
@@ -424,21 +494,8 @@ class WorkerImporter(Importer):
                         self.now,
                     )
                 )
-                after = {
-                    "occupation": rec.occupation,
-                    "grade": rec.grade,
-                    "source": rec.source,
-                    "certificate_no": rec.certificate_no,
-                    "awarded_on": rec.awarded_on.isoformat() if rec.awarded_on else None,
-                    "issuer": rec.issuer,
-                }
-                diff = {k: [None, v] for k, v in after.items() if v not in (None, "")}
-                union_id = rec.resolved_employer().union_id
-                self._audit(
-                    AuditAction.CREATE, GRADE_MODEL, pk, label=rec.certificate_no, union_id=union_id, changes=diff
-                )
-            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, rows)
-        return {rec.existing_id for rec in fresh if rec.existing_id is not None}
+            )
+        return grades, audit_rows
 
     def _refresh_top_grades(self, worker_ids: set[int]) -> None:
         for chunk in _chunks(worker_ids):

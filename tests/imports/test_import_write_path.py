@@ -5,6 +5,8 @@ in the importer, audit rows are built before their workers are inserted: these t
 stored rows, the audit trail, the all-or-nothing rule and the progress reports are what they were.
 """
 
+import threading
+
 import pytest
 from django.db import transaction
 
@@ -54,10 +56,10 @@ def test_a_failure_while_writing_leaves_nothing_and_the_next_import_works(org, m
     before = (Worker.objects.count(), SkillGrade.objects.count(), AuditEntry.objects.count())
     insert_rows = bulk.insert_rows
 
-    def failing(model, fields, rows):
+    def failing(model, fields, rows, **kwargs):
         if model is SkillGrade:
             raise RuntimeError("disk full")
-        return insert_rows(model, fields, rows)
+        return insert_rows(model, fields, rows, **kwargs)
 
     monkeypatch.setattr(bulk, "insert_rows", failing)
     job = run(org.users.alice, csv_file(_rows(org)))
@@ -67,6 +69,48 @@ def test_a_failure_while_writing_leaves_nothing_and_the_next_import_works(org, m
     job = run(org.users.alice, csv_file(_rows(org)))
     assert (job.status, job.created) == (ImportStatus.DONE, 4)
     assert Worker.objects.filter(name__startswith="测试").count() == 4
+
+
+def test_a_failure_while_rows_are_made_ahead_leaves_nothing(org, monkeypatch):
+    """An error in the thread that makes the next batch (here: encryption) reaches the import, which
+    writes nothing, and no thread is left behind."""
+    from gongjiang.people import importers
+
+    monkeypatch.setattr(importers, "WRITE_CHUNK", 2)
+    before = (Worker.objects.count(), AuditEntry.objects.count())
+    encrypt, calls = crypto.encrypt, []
+
+    def failing(text):
+        calls.append(text)
+        if len(calls) == 5:
+            raise RuntimeError("key store unreachable")
+        return encrypt(text)
+
+    monkeypatch.setattr(crypto, "encrypt", failing)
+    job = run(org.users.alice, csv_file(_rows(org)))
+    assert job.status == ImportStatus.FAILED
+    assert (Worker.objects.count(), AuditEntry.objects.count()) == before
+    assert not [t for t in threading.enumerate() if t.name == "bulk-ahead"]
+
+
+def test_many_batches_keep_every_row_and_its_audit(org, monkeypatch):
+    """Batches of two rows: every worker, certificate and audit row is written once, with its own id."""
+    from gongjiang.people import importers
+
+    monkeypatch.setattr(importers, "WRITE_CHUNK", 2)
+    rows = _rows(org, 9)
+    job = run(org.users.alice, csv_file(rows))
+    assert (job.status, job.created) == (ImportStatus.DONE, 9)
+    workers = {str(w.pk): w.name for w in Worker.objects.filter(name__startswith="测试")}
+    assert len(workers) == 9
+    entries = AuditEntry.objects.filter(note=f"批量导入（任务 #{job.pk}）", model="people.worker")
+    assert {e.object_id: e.object_repr for e in entries} == workers
+    graded = SkillGrade.objects.filter(certificate_no__startswith="T-")
+    grade_entries = AuditEntry.objects.filter(note=f"批量导入（任务 #{job.pk}）", model="people.skillgrade")
+    assert sorted(e.object_id for e in grade_entries) == sorted(str(g.pk) for g in graded)
+    for row in rows:
+        worker = Worker.objects.get(id_number_hash=crypto.keyed_hash(row[1]))
+        assert (worker.name, crypto.decrypt(worker.id_number_enc)) == (row[0], row[1])
 
 
 def test_reserved_ids_are_new_and_never_handed_out_twice(org):
