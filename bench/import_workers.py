@@ -84,6 +84,32 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by every local ``postgres`` process (backends, WAL writer,
+    checkpointer, autovacuum): the database server's share of an import, beside the process's own.
+    None where there is none to read (SQLite, or a server on another machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or (connection.settings_dict.get("HOST") or "127.0.0.1") not in {
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    }:
+        return None
+    ticks, total, seen = os.sysconf("SC_CLK_TCK"), 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if text[text.index("(") + 1 : text.rindex(")")] != "postgres":
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        seen = True
+    return total / ticks if seen else None
+
+
 def reset_hwm() -> bool:
     """Reset VmHWM to the current RSS (Linux >= 4.0); False when the kernel refuses."""
     try:
@@ -356,6 +382,7 @@ class Measured:
         self._sampler = RssSampler().__enter__()
         self._gc = GcTimer().__enter__()
         self._profiler = cProfile.Profile() if self.profile_to else None
+        self._server = server_cpu_seconds()
         self._started, self._cpu = time.perf_counter(), time.process_time()
         if self._profiler:
             self._profiler.enable()
@@ -365,6 +392,7 @@ class Measured:
         if self._profiler:
             self._profiler.disable()
         seconds, cpu = time.perf_counter() - self._started, time.process_time() - self._cpu
+        server = server_cpu_seconds()
         self._gc.__exit__()
         self._sampler.__exit__()
         if self._profiler and self.profile_to:
@@ -373,6 +401,9 @@ class Measured:
         self.figures = {
             "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2),
+            "server_cpu_seconds": round(server - self._server, 2)
+            if server is not None and self._server is not None
+            else None,
             "gc_seconds": round(self._gc.seconds, 2),
             "gc_full_collections": self._gc.full,
             "rss_before_mb": round(self._before, 1),
@@ -654,8 +685,9 @@ def spawn(stage: str, args: argparse.Namespace, database_url: str, **extra: str)
 def report(result: dict[str, Any]) -> None:
     def timing(f: dict[str, Any]) -> str:
         phases = ", ".join(f"{k} {v:.1f}s" for k, v in f.get("phases", {}).items())
+        server = f" + {f['server_cpu_seconds']:.1f} s the server's" if f.get("server_cpu_seconds") is not None else ""
         return (
-            f"{f['seconds']:.1f} s wall, {f['cpu_seconds']:.1f} s CPU ({f['rows_per_second']} rows/s)"
+            f"{f['seconds']:.1f} s wall, {f['cpu_seconds']:.1f} s CPU{server} ({f['rows_per_second']} rows/s)"
             + (f": {phases}" if phases else "")
             + f"; gc {f['gc_seconds']:.1f}s"
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
@@ -80,28 +81,25 @@ def _decode(raw: bytes) -> str:
     raise FileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
-def _capped(rowno: int, cells: list[str]) -> list[str]:
-    """Refuse a row with a cell longer than the configured cap or holding a NUL character."""
-    from django.conf import settings
-
-    for cell in cells:
-        if len(cell) > settings.IMPORT_MAX_CELL_CHARS or "\x00" in cell:
-            raise FileError(
-                _("Row %(row)s has a cell longer than %(max)s characters or holding a NUL character.")
-                % {"row": rowno, "max": settings.IMPORT_MAX_CELL_CHARS}
-            )
+def _capped(rowno: int, cells: list[str], limit: int) -> list[str]:
+    """Refuse a row with a cell longer than ``limit`` characters or holding a NUL character."""
+    if cells and (max(map(len, cells)) > limit or "\x00" in "".join(cells)):
+        raise FileError(
+            _("Row %(row)s has a cell longer than %(max)s characters or holding a NUL character.")
+            % {"row": rowno, "max": limit}
+        )
     return cells
 
 
 def read_table(path: Path) -> Iterator[list[str]]:
     """Yield every row of an xlsx or CSV file as a list of stripped strings (each cell capped)."""
-    suffix = path.suffix.lower()
+    suffix, limit = path.suffix.lower(), settings.IMPORT_MAX_CELL_CHARS
     if suffix == ".csv":
         text = _decode(path.read_bytes())
         reader = csv.reader(io.StringIO(text))
         try:
             for rowno, row in enumerate(reader, start=1):
-                yield _capped(rowno, [cell.strip() for cell in row])
+                yield _capped(rowno, [cell.strip() for cell in row], limit)
         except csv.Error as exc:  # e.g. a cell over the csv module's field limit
             raise FileError(_("The CSV file cannot be read near row %(row)s.") % {"row": reader.line_num}) from exc
     elif suffix == ".xlsx":
@@ -115,7 +113,7 @@ def read_table(path: Path) -> Iterator[list[str]]:
             ws = wb.worksheets[0]
             ws.reset_dimensions()  # read every cell, whatever the file's <dimension> claims
             for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield _capped(rowno, [_cell_text(v) for v in values])
+                yield _capped(rowno, [_cell_text(v) for v in values], limit)
         finally:
             wb.close()
     else:
