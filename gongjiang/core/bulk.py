@@ -193,8 +193,8 @@ def ahead(items: Iterable[T], depth: int = 2, *, thread: bool | None = None) -> 
         except BaseException as exc:  # raised again in the caller's thread
             give("error", exc)
 
-    thread = threading.Thread(target=make, name="bulk-ahead", daemon=True)
-    thread.start()
+    maker = threading.Thread(target=make, name="bulk-ahead", daemon=True)
+    maker.start()
     try:
         while True:
             kind, value = handoff.get()
@@ -205,4 +205,4 @@ def ahead(items: Iterable[T], depth: int = 2, *, thread: bool | None = None) -> 
             yield value
     finally:
         stop.set()
-        thread.join()
+        maker.join()
