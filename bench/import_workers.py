@@ -46,6 +46,7 @@ import random
 import resource
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -682,6 +683,11 @@ def spawn(stage: str, args: argparse.Namespace, database_url: str, **extra: str)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median import time (the lower middle of an even count)."""
+    return sorted(runs, key=lambda run: run["import"]["seconds"])[(len(runs) - 1) // 2]
+
+
 def report(result: dict[str, Any]) -> None:
     def timing(f: dict[str, Any]) -> str:
         phases = ", ".join(f"{k} {v:.1f}s" for k, v in f.get("phases", {}).items())
@@ -728,9 +734,16 @@ def report(result: dict[str, Any]) -> None:
             f"| {LABELS[name]:<38} | {i['seconds']:>7.1f} | {i['cpu_seconds']:>6.1f} | {i['rows_per_second']:>8,} "
             f"| {memory_cell:>21} |"
         )
+    rounds = result.get("rounds", [])
     for peer in ("peer", "peer-bulk"):
         if "ours" in rates and rates.get(peer):
-            print(f"ours / {LABELS[peer]}: {rates['ours'] / rates[peer]:.2f}x rows/s")
+            median = " (the median runs)" if len(rounds) > 1 else ""
+            print(f"ours / {LABELS[peer]}: {rates['ours'] / rates[peer]:.2f}x rows/s{median}")
+            if len(rounds) > 1:
+                ratios = sorted(done[peer] / done["ours"] for done in rounds)
+                each = ", ".join(f"{done['ours']:.1f} s against {done[peer]:.1f} s" for done in rounds)
+                print(f"  round by round: {each}")
+                print(f"  ratios {', '.join(f'{r:.2f}x' for r in ratios)}; median {statistics.median(ratios):.2f}x")
     profile = result["contenders"].get("ours", {}).get("profile")
     if profile:
         print(f"\nprofile of our first import: {profile}")
@@ -748,6 +761,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print every figure as one JSON line")
     parser.add_argument("--profile", action="store_true", help="cProfile our first import into var/bench/*.pstats")
     parser.add_argument("--no-reimport", action="store_true", help="skip our second import of the same file")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the contenders this many times, the order reversed every other round; the table shows "
+        "each contender's median run, and each round's ratio is printed (a shared machine drifts)",
+    )
     parser.add_argument("--stage", choices=("setup", "run"), help=argparse.SUPPRESS)
     parser.add_argument("--contender", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -767,10 +787,15 @@ def main() -> None:
     database_url, vendor = fresh_database(args.database_url, args.format)
     configure_environment(database_url)  # the keys every child inherits
     setup = spawn("setup", args, database_url)
-    results: dict[str, Any] = {}
-    for name in contenders:
-        copy = clone_database(database_url, vendor, name)
-        results[name] = spawn("run", args, copy, contender=name, file=setup["file"])
+    rounds: list[dict[str, Any]] = []
+    for number in range(max(args.rounds, 1)):
+        order = contenders if number % 2 == 0 else contenders[::-1]
+        this: dict[str, Any] = {}
+        for name in order:
+            copy = clone_database(database_url, vendor, name)
+            this[name] = spawn("run", args, copy, contender=name, file=setup["file"])
+        rounds.append(this)
+    results = {name: median_run([done[name] for done in rounds]) for name in contenders}
     result = {
         "rows": args.rows,
         "format": args.format,
@@ -779,6 +804,7 @@ def main() -> None:
         "setup_seconds": setup["setup_seconds"],
         "generate_seconds": setup["generate_seconds"],
         "contenders": results,
+        "rounds": [{name: done[name]["import"]["seconds"] for name in contenders} for done in rounds],
         "import_code_sha": code_fingerprint(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

@@ -215,11 +215,13 @@ class WorkerImporter(Importer):
             for e in Employer.objects.filter(uscc__in={rec.uscc for _r, rec in records}).select_related("region")
         }
         occupations = dict(Occupation.objects.values_list("name", "id"))
+        # a file names a few hundred employers at most: the scope is asked once for each, not once a row
+        yours = {uscc for uscc, employer in employers.items() if self.scope.covers(IMPORT_WORKERS, employer.union_id)}
         for rowno, rec in records:
             employer = employers.get(rec.uscc)
             if employer is None:
                 self.error(rowno, uscc_col, rec.uscc, _("No employer is registered with this code."))
-            elif not self.scope.covers(IMPORT_WORKERS, employer.union_id):
+            elif rec.uscc not in yours:
                 self.error(rowno, uscc_col, rec.uscc, _("This employer is outside your union."))
             else:
                 rec.employer = employer
