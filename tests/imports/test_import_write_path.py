@@ -93,6 +93,30 @@ def test_a_failure_while_rows_are_made_ahead_leaves_nothing(org, monkeypatch):
     assert not [t for t in threading.enumerate() if t.name == "bulk-ahead"]
 
 
+def test_a_failed_insert_stops_the_thread_making_the_next_batches(org, monkeypatch):
+    """Batches of one row: when the second insert fails, the batches made ahead are dropped, the
+    thread that made them ends, and nothing is written."""
+    from gongjiang.people import importers
+
+    monkeypatch.setattr(importers, "WRITE_CHUNK", 1)
+    before = (Worker.objects.count(), AuditEntry.objects.count())
+    insert_rows, calls = bulk.insert_rows, []
+
+    def failing(model, fields, rows, **kwargs):
+        if model is Worker:
+            calls.append(model)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+        return insert_rows(model, fields, rows, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_rows", failing)
+    job = run(org.users.alice, csv_file(_rows(org, 6)))
+    assert job.status == ImportStatus.FAILED
+    assert len(calls) == 2
+    assert (Worker.objects.count(), AuditEntry.objects.count()) == before
+    assert not [t for t in threading.enumerate() if t.name == "bulk-ahead"]
+
+
 def test_many_batches_keep_every_row_and_its_audit(org, monkeypatch):
     """Batches of two rows: every worker, certificate and audit row is written once, with its own id."""
     from gongjiang.people import importers
