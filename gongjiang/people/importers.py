@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -304,14 +304,21 @@ class WorkerImporter(Importer):
         ids = bulk.allocate_ids(Worker, len(new))
         for rec, pk in zip(new, ids, strict=True):
             rec.existing_id = pk
-        worker_row = bulk.row_converter(Worker, WORKER_COLUMNS)
+        self._write_ahead(Worker, WORKER_COLUMNS, self._worker_batch, new)
+
+    def _write_ahead(
+        self, model: type[Model], columns: tuple[str, ...], make: Callable[..., tuple[list, list]], items: list
+    ) -> None:
+        """Insert ``items`` into ``model``'s table ``WRITE_CHUNK`` at a time, each batch's audit rows after it;
+        ``make(batch, row, audit_row)`` turns a batch into its rows and audit rows (converted by ``row`` and
+        ``audit_row``) in a thread while the database stores the batch before (``bulk.ahead``)."""
+        row = bulk.row_converter(model, columns)
         audit_row = bulk.row_converter(AuditEntry, AUDIT_COLUMNS)
         batches = (
-            self._worker_batch(new[start : start + WRITE_CHUNK], worker_row, audit_row)
-            for start in range(0, len(new), WRITE_CHUNK)
+            make(items[start : start + WRITE_CHUNK], row, audit_row) for start in range(0, len(items), WRITE_CHUNK)
         )
-        for workers, audit_rows in bulk.ahead(batches):
-            bulk.insert_rows(Worker, WORKER_COLUMNS, workers, prepared=True)
+        for rows, audit_rows in bulk.ahead(batches):
+            bulk.insert_rows(model, columns, rows, prepared=True)
             bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, audit_rows, prepared=True)
 
     def _worker_batch(
@@ -444,24 +451,12 @@ class WorkerImporter(Importer):
         """Append the certificates not yet recorded (``clean_file`` looked them up), ``WRITE_CHUNK`` at a
         time, each made while the one before is stored; return the ids of the workers that got one."""
         fresh = [rec for _r, rec in records if rec.certificate_no and not rec.certificate_recorded]
-        ids = bulk.allocate_ids(SkillGrade, len(fresh))
-        grade_row = bulk.row_converter(SkillGrade, GRADE_COLUMNS)
-        audit_row = bulk.row_converter(AuditEntry, AUDIT_COLUMNS)
-        batches = (
-            self._grade_batch(
-                zip(ids[start : start + WRITE_CHUNK], fresh[start : start + WRITE_CHUNK], strict=True),
-                grade_row,
-                audit_row,
-            )
-            for start in range(0, len(fresh), WRITE_CHUNK)
-        )
-        for grades, audit_rows in bulk.ahead(batches):
-            bulk.insert_rows(SkillGrade, GRADE_COLUMNS, grades, prepared=True)
-            bulk.insert_rows(AuditEntry, AUDIT_COLUMNS, audit_rows, prepared=True)
+        numbered = list(zip(bulk.allocate_ids(SkillGrade, len(fresh)), fresh, strict=True))
+        self._write_ahead(SkillGrade, GRADE_COLUMNS, self._grade_batch, numbered)
         return {rec.existing_id for rec in fresh if rec.existing_id is not None}
 
     def _grade_batch(
-        self, numbered: Iterable[tuple[int, WorkerRow]], grade_row: Callable[..., Any], audit_row: Callable[..., Any]
+        self, numbered: list[tuple[int, WorkerRow]], grade_row: Callable[..., Any], audit_row: Callable[..., Any]
     ) -> tuple[list[Any], list[Any]]:
         grades, audit_rows = [], []
         for pk, rec in numbered:
